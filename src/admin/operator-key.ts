@@ -1,0 +1,27 @@
+import type { SettingsStore } from '../core/ports/settings-store.js';
+import { hashApiKey, randomToken } from '../core/secrets.js';
+
+const SETTING = 'operator_key_sha256';
+
+export interface OperatorKey {
+  /** SHA-256 hex of the operator key. */
+  hash: string;
+  /** Set only on the start that generated the key: show it once, then forget it. */
+  generated?: string;
+}
+
+/**
+ * The operator key: KPARTY_ADMIN_KEY when set; otherwise one generated on the
+ * first start, of which only the hash is stored (like an initial admin
+ * password). Replicas racing on first start agree on one key through
+ * `setIfAbsent`; only the winner prints its key.
+ */
+export async function resolveOperatorKey(configured: string | undefined, settings: SettingsStore): Promise<OperatorKey> {
+  if (configured !== undefined) return { hash: hashApiKey(configured) };
+  const existing = await settings.get(SETTING);
+  if (existing) return { hash: existing };
+  const key = `kpo_${randomToken(32)}`;
+  const hash = hashApiKey(key);
+  const stored = await settings.setIfAbsent(SETTING, hash);
+  return stored === hash ? { hash, generated: key } : { hash: stored };
+}

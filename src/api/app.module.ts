@@ -1,0 +1,29 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { Kparty } from '../kparty.js';
+import { AdminAuthGuard } from './admin-auth.guard.js';
+import { AdminPoliciesController } from './controllers/admin-policies.controller.js';
+import { AdminRelyingPartiesController } from './controllers/admin-relying-parties.controller.js';
+import { ChallengesController } from './controllers/challenges.controller.js';
+import { HealthController } from './controllers/health.controller.js';
+import { WellKnownController } from './controllers/well-known.controller.js';
+import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { KPARTY } from './tokens.js';
+
+/** The HTTP delivery layer: controllers over the composed core. */
+@Module({})
+export class AppModule {
+  static register(kparty: Kparty): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [
+        HealthController,
+        WellKnownController,
+        ChallengesController,
+        AdminRelyingPartiesController,
+        AdminPoliciesController,
+      ],
+      providers: [{ provide: KPARTY, useValue: kparty }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }, AdminAuthGuard],
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { KpartyError, problemKind, type ErrorEntry, type ProblemCode } from '../core/errors.js';
+
+/** RFC 9457 problem details, as every error response of kparty is shaped. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  errors?: ErrorEntry[];
+  requestId?: string;
+}
+
+/** Stable problem type URIs: `urn:kparty:problem:<code>` (documented in docs/errors.md). */
+export const problemType = (code: string): string => `urn:kparty:problem:${code}`;
+
+interface FrameworkError {
+  statusCode?: number;
+  code?: string;
+}
+
+/** Translates errors Fastify and Nest raise before our code runs (parsing, routing) into KpartyErrors. */
+function fromFramework(error: unknown): KpartyError | null {
+  if (error instanceof KpartyError) return error;
+  const status = error instanceof HttpException ? error.getStatus() : (error as FrameworkError | null)?.statusCode;
+  const code = (error as FrameworkError | null)?.code;
+  if (status === 413 || code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new KpartyError('request.too_large', 'request bodies are limited to 1 MiB');
+  }
+  if (status === 415 || code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new KpartyError('request.unsupported_media_type', 'send the body as application/json');
+  }
+  if (status === 404) return new KpartyError('route.not_found', 'no such endpoint');
+  if (status === 405) return new KpartyError('route.method_not_allowed', 'method not allowed');
+  if (status === 400 || error instanceof SyntaxError) {
+    // Fastify's parser messages are generic ("Body is not valid JSON ..."), but keep ours stable.
+    const detail =
+      code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the JSON body is empty' : 'the request body is not valid JSON';
+    return new KpartyError('request.invalid', detail);
+  }
+  return null;
+}
+
+/**
+ * The one exception filter: KpartyErrors become problem+json with their code;
+ * framework errors are translated; anything else is a 500 whose cause is
+ * logged, never shown.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const known = fromFramework(error);
+    const problem = known ?? new KpartyError('internal', 'internal error', { cause: error });
+    if (!known || problem.status >= 500) {
+      request.log.error({ err: error, code: problem.code }, 'request failed');
+    }
+    const body: ProblemDetails = {
+      type: problemType(problem.code),
+      title: problem.title,
+      status: problem.status,
+      detail: problem.expose ? problem.detail : problemKind(problem.code).title,
+      code: problem.code,
+      ...(problem.expose && problem.errors ? { errors: problem.errors } : {}),
+      requestId: String(request.id),
+    };
+    if (problem.retryAfter !== undefined) void reply.header('Retry-After', String(problem.retryAfter));
+    if (problem.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="kparty"');
+    void reply.status(problem.status).header('Content-Type', 'application/problem+json').send(body);
+  }
+}

@@ -1,0 +1,2 @@
+/** Injection token of the composed core (src/kparty.ts). */
+export const KPARTY = Symbol('kparty');

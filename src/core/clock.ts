@@ -1,0 +1,23 @@
+/** Time as a port, so tests can freeze it (ARCHITECTURE rule 8). */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock that stands still at `ms` until moved; for tests. */
+export function fixedClock(ms: number): Clock & { set(ms: number): void; advance(ms: number): void } {
+  let current = ms;
+  return {
+    now: () => current,
+    set: (next: number) => {
+      current = next;
+    },
+    advance: (delta: number) => {
+      current += delta;
+    },
+  };
+}
+
+export const epochSeconds = (clock: Clock): number => Math.floor(clock.now() / 1000);

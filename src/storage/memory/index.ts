@@ -1,0 +1,6 @@
+export { createMemoryStorage } from './memory-storage.js';
+export { MemoryNonceStore } from './memory-nonce-store.js';
+export { MemoryPolicyStore } from './memory-policy-store.js';
+export { MemoryRelyingPartyStore } from './memory-relying-party-store.js';
+export { MemorySettingsStore } from './memory-settings-store.js';
+export { MemorySigningKeyStore } from './memory-signing-key-store.js';

@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { applyMigrations } from './migrate.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+const tables = (db: Database.Database): string[] =>
+  db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
+const recorded = (db: Database.Database): Array<{ version: number; name: string }> =>
+  db.prepare<[], { version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version').all();
+
+describe('applyMigrations', () => {
+  let db: Database.Database;
+  beforeEach(() => {
+    db = new Database(':memory:');
+  });
+  afterEach(() => {
+    db.close();
+  });
+
+  it('MIGRATIONS are numbered 1, 2, 3, … with unique names', () => {
+    expect(MIGRATIONS.map((migration) => migration.version)).toStrictEqual(MIGRATIONS.map((_, index) => index + 1));
+    expect(new Set(MIGRATIONS.map((migration) => migration.name)).size).toBe(MIGRATIONS.length);
+  });
+
+  it('creates exactly the tables the ports need and records every migration', () => {
+    expect(applyMigrations(db)).toStrictEqual(MIGRATIONS.map((migration) => migration.version));
+    expect(tables(db)).toStrictEqual(['challenges', 'policies', 'relying_parties', 'schema_migrations', 'settings', 'signing_keys']);
+    expect(recorded(db)).toStrictEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
+  });
+
+  it('is idempotent: a second run applies nothing', () => {
+    applyMigrations(db);
+    expect(applyMigrations(db)).toStrictEqual([]);
+    expect(recorded(db)).toHaveLength(MIGRATIONS.length);
+  });
+
+  it('applies only the migrations newer than the highest recorded version, in order', () => {
+    const first: Migration = { version: 1, name: 'one', sql: 'CREATE TABLE one (x INTEGER)' };
+    const second: Migration = { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER)' };
+    expect(applyMigrations(db, [first])).toStrictEqual([1]);
+    expect(applyMigrations(db, [first, second])).toStrictEqual([2]);
+    expect(tables(db)).toStrictEqual(['one', 'schema_migrations', 'two']);
+  });
+
+  it('rolls back the whole run when one migration fails', () => {
+    const good: Migration = { version: 1, name: 'good', sql: 'CREATE TABLE good (x INTEGER)' };
+    const bad: Migration = { version: 2, name: 'bad', sql: 'CREATE TABLE broken (' };
+    expect(() => applyMigrations(db, [good, bad])).toThrow(expect.objectContaining({ code: 'SQLITE_ERROR' }));
+    expect(tables(db)).toStrictEqual([]);
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('refuses migrations that are not in increasing order, before touching the database', () => {
+    const one: Migration = { version: 1, name: 'one', sql: 'CREATE TABLE one (x INTEGER)' };
+    expect(() => applyMigrations(db, [{ ...one, version: 2 }, one])).toThrow('versions must be integers increasing from 1');
+    expect(() => applyMigrations(db, [one, { ...one, name: 'again' }])).toThrow('migration "again" has version 1');
+    expect(() => applyMigrations(db, [{ ...one, version: 0 }])).toThrow('versions must be integers increasing from 1');
+    expect(tables(db)).toStrictEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+/** One schema change. Append only: an applied migration is never edited. */
+export interface Migration {
+  /** Strictly increasing; a database records the versions it has applied. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The SQLite schema, in order. Tables are STRICT so a wrongly typed value is
+ * an error rather than silently stored; times are milliseconds since the epoch.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE relying_parties (
+        id TEXT NOT NULL PRIMARY KEY,
+        name TEXT NOT NULL,
+        api_key_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE policies (
+        id TEXT NOT NULL PRIMARY KEY,
+        owner TEXT NOT NULL,
+        body TEXT NOT NULL CHECK (json_valid(body)),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      -- (owner, id) serves list(owner) in id order without a sort.
+      CREATE INDEX policies_owner ON policies (owner, id);
+
+      CREATE TABLE signing_keys (
+        kid TEXT NOT NULL PRIMARY KEY,
+        alg TEXT NOT NULL,
+        private_jwk TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        activates_at INTEGER NOT NULL,
+        retired_at INTEGER,
+        expires_at INTEGER
+      ) STRICT;
+
+      -- WITHOUT ROWID: consume deletes by nonce from one b-tree, not an index plus a table.
+      CREATE TABLE challenges (
+        nonce TEXT NOT NULL PRIMARY KEY,
+        policy_id TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX challenges_expires_at ON challenges (expires_at);
+
+      CREATE TABLE settings (
+        name TEXT NOT NULL PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];

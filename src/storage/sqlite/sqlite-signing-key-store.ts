@@ -1,0 +1,86 @@
+import type { Database, Statement, Transaction } from 'better-sqlite3';
+import type { JWK } from 'jose';
+import type { SigningKey } from '../../core/model/signing-key.js';
+import type { SigningKeyStore } from '../../core/ports/signing-key-store.js';
+
+interface SigningKeyRow {
+  kid: string;
+  alg: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number;
+  activates_at: number;
+  retired_at: number | null;
+  expires_at: number | null;
+}
+
+function toSigningKey(row: SigningKeyRow): SigningKey {
+  return {
+    kid: row.kid,
+    // Only this adapter writes the column, from a SigningKey.
+    alg: row.alg as SigningKey['alg'],
+    privateJwk: JSON.parse(row.private_jwk) as JWK,
+    publicJwk: JSON.parse(row.public_jwk) as JWK,
+    createdAt: row.created_at,
+    activatesAt: row.activates_at,
+    retiredAt: row.retired_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/**
+ * Signing keys in the `signing_keys` table.
+ *
+ * `list` compares `expires_at` with `Date.now()` because the port takes no
+ * time argument; a key is listed while `expires_at` is null or later than now.
+ * Oldest first means by `created_at`, ties in insertion (rowid) order.
+ */
+export class SqliteSigningKeyStore implements SigningKeyStore {
+  private readonly selectListed: Statement<[number], SigningKeyRow>;
+  private readonly selectUsableExists: Statement<[number], number>;
+  private readonly insert: Statement<[string, string, string, string, number, number, number | null, number | null]>;
+  private readonly insertIfNoneTransaction: Transaction<(key: SigningKey, now: number) => SigningKey[]>;
+
+  constructor(db: Database) {
+    this.selectListed = db.prepare(
+      `SELECT kid, alg, private_jwk, public_jwk, created_at, activates_at, retired_at, expires_at
+       FROM signing_keys WHERE expires_at IS NULL OR expires_at > ? ORDER BY created_at, rowid`,
+    );
+    // "Usable" = not retired and still listed: a non-retired key past expires_at
+    // would otherwise block the first key forever while list() hides it.
+    this.selectUsableExists = db
+      .prepare<[number], number>(
+        'SELECT EXISTS (SELECT 1 FROM signing_keys WHERE retired_at IS NULL AND (expires_at IS NULL OR expires_at > ?))',
+      )
+      .pluck();
+    this.insert = db.prepare(
+      `INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, activates_at, retired_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertIfNoneTransaction = db.transaction((key: SigningKey, now: number): SigningKey[] => {
+      if (this.selectUsableExists.get(now) !== 1) {
+        this.insert.run(
+          key.kid,
+          key.alg,
+          JSON.stringify(key.privateJwk),
+          JSON.stringify(key.publicJwk),
+          key.createdAt,
+          key.activatesAt,
+          key.retiredAt,
+          key.expiresAt,
+        );
+      }
+      return this.selectListed.all(now).map(toSigningKey);
+    });
+  }
+
+  async list(): Promise<SigningKey[]> {
+    return this.selectListed.all(Date.now()).map(toSigningKey);
+  }
+
+  async insertIfNone(key: SigningKey): Promise<SigningKey[]> {
+    // IMMEDIATE takes the write lock before the check: of replicas racing on
+    // first start, one inserts and the others read its key.
+    return this.insertIfNoneTransaction.immediate(key, Date.now());
+  }
+}

@@ -1,0 +1,50 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Storage } from '../../core/ports/storage.js';
+import { openSqliteDatabase } from './database.js';
+import { SqliteNonceStore } from './sqlite-nonce-store.js';
+import { SqlitePolicyStore } from './sqlite-policy-store.js';
+import { SqliteRelyingPartyStore } from './sqlite-relying-party-store.js';
+import { SqliteSettingsStore } from './sqlite-settings-store.js';
+import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
+
+/**
+ * Every port on one SQLite connection. Enough for one process, or several on
+ * one machine sharing the file (every atomic operation holds SQLite's write
+ * lock); not for replicas on several machines — SQLite locking over network
+ * file systems is unreliable.
+ *
+ * better-sqlite3 is synchronous; the methods are async only to fit the ports.
+ * Its errors (SQLITE_BUSY after busy_timeout, constraint violations, a closed
+ * connection) propagate unchanged.
+ */
+export class SqliteStorage implements Storage {
+  readonly kind = 'sqlite';
+  readonly relyingParties: SqliteRelyingPartyStore;
+  readonly policies: SqlitePolicyStore;
+  readonly signingKeys: SqliteSigningKeyStore;
+  readonly challenges: SqliteNonceStore;
+  readonly settings: SqliteSettingsStore;
+  private readonly selectOne: Statement<[], unknown>;
+
+  constructor(private readonly db: Database) {
+    this.relyingParties = new SqliteRelyingPartyStore(db);
+    this.policies = new SqlitePolicyStore(db);
+    this.signingKeys = new SqliteSigningKeyStore(db);
+    this.challenges = new SqliteNonceStore(db);
+    this.settings = new SqliteSettingsStore(db);
+    this.selectOne = db.prepare('SELECT 1');
+  }
+
+  async ping(): Promise<void> {
+    this.selectOne.get();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+/** Opens, creating and migrating if needed, the SQLite database at `path` (`':memory:'` allowed). */
+export function openSqliteStorage(path: string): Storage {
+  return new SqliteStorage(openSqliteDatabase(path));
+}
