@@ -1,5 +1,6 @@
 import { ApiKeyAuthenticator } from './admin/authenticator.js';
 import { resolveOperatorKey } from './admin/operator-key.js';
+import { purgeExpiredAuditEvents } from './audit/retention.js';
 import { ChallengeService } from './challenge/challenge-service.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { KpartyConfig } from './core/config.js';
@@ -10,8 +11,16 @@ import { loadPolicyFiles } from './policy/policy-files.js';
 import { SessionIssuer } from './session/session-issuer.js';
 import { SigningKeyRing } from './session/signing-key-ring.js';
 import { openStorage } from './storage/open-storage.js';
+import { DidResolver } from './did/did-resolver.js';
+import { DidJwkResolver } from './did/methods/jwk.js';
+import { DidKeyResolver } from './did/methods/key.js';
+import { PresentationFormatRegistry } from './formats/format-registry.js';
+import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
+import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
+import { VerificationService } from './verification/verification-service.js';
 
-const CHALLENGE_PURGE_INTERVAL_MS = 60_000;
+/** How often expired challenges and audit events past their retention are deleted. */
+const MAINTENANCE_INTERVAL_MS = 60_000;
 
 /** Everything the delivery layer (src/api) needs: the core wired to its adapters. */
 export interface Kparty {
@@ -23,6 +32,7 @@ export interface Kparty {
   readonly authenticator: ApiKeyAuthenticator;
   readonly signingKeys: SigningKeyRing;
   readonly sessions: SessionIssuer;
+  readonly verification: VerificationService;
   close(): Promise<void>;
 }
 
@@ -58,12 +68,29 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       { storage: storage.kind, policyFiles: filePolicies.length, signingKey: signingKeys.current().kid },
       'kparty core ready',
     );
-    // Expired challenges can no longer be consumed; delete them so the table stays small.
-    const purge = setInterval(() => {
-      storage.challenges.purgeExpired(clock.now()).catch((error: unknown) => {
+    const verification = new VerificationService(
+      {
+        formats: new PresentationFormatRegistry([jwtVpFormat, vpJwtFormat]),
+        dids: new DidResolver([new DidKeyResolver(), new DidJwkResolver()]),
+        nonces: storage.challenges,
+        clock,
+        clockSkewSeconds: config.clockSkew,
+      },
+      policies,
+      sessions,
+      storage.auditLog,
+      { clock, logger: options.logger },
+    );
+    const maintain = async (): Promise<void> => {
+      // Expired challenges can no longer be consumed; delete them so the table stays small.
+      await storage.challenges.purgeExpired(clock.now()).catch((error: unknown) => {
         options.logger.warn({ err: error }, 'purging expired challenges failed');
       });
-    }, CHALLENGE_PURGE_INTERVAL_MS);
+      await purgeExpiredAuditEvents(storage.auditLog, clock.now(), config.auditRetentionDays, options.logger);
+    };
+    // Once at start too: a process restarted more often than the interval would otherwise never purge.
+    await maintain();
+    const purge = setInterval(() => void maintain(), MAINTENANCE_INTERVAL_MS);
     purge.unref();
     return {
       config,
@@ -74,6 +101,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       authenticator: new ApiKeyAuthenticator(operatorKey.hash, storage.relyingParties),
       signingKeys,
       sessions,
+      verification,
       close: async () => {
         clearInterval(purge);
         await storage.close();

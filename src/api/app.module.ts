@@ -2,9 +2,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Kparty } from '../kparty.js';
 import { AdminAuthGuard } from './admin-auth.guard.js';
+import { AdminAuditController } from './controllers/admin-audit.controller.js';
 import { AdminPoliciesController } from './controllers/admin-policies.controller.js';
 import { AdminRelyingPartiesController } from './controllers/admin-relying-parties.controller.js';
 import { ChallengesController } from './controllers/challenges.controller.js';
+import { PresentationsController } from './controllers/presentations.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { WellKnownController } from './controllers/well-known.controller.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
@@ -20,8 +22,10 @@ export class AppModule {
         HealthController,
         WellKnownController,
         ChallengesController,
+        PresentationsController,
         AdminRelyingPartiesController,
         AdminPoliciesController,
+        AdminAuditController,
       ],
       providers: [{ provide: KPARTY, useValue: kparty }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }, AdminAuthGuard],
     };

@@ -58,3 +58,52 @@ export class JwksDto {
 export class StatusDto {
   @ApiProperty({ example: 'ok' }) status!: string;
 }
+
+export class AuditEventDto {
+  @ApiProperty({ description: 'Event id (a ULID: ordered by time); also a paging cursor', example: '01JH7Q4W5Z8X3V2K1M0N9P8R7S' })
+  id!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the decision was made' }) time!: string;
+  @ApiProperty({ description: 'Owner of the policy: the relying-party id, or "@operator"' }) owner!: string;
+  @ApiProperty({ description: 'Policy id', example: 'employee-portal' }) policy!: string;
+  @ApiProperty({ enum: ['accepted', 'rejected'] }) outcome!: 'accepted' | 'rejected';
+  @ApiPropertyOptional({
+    description: 'Holder DID, or RFC 9278 JWK thumbprint URI; on a rejection what the presentation claimed (possibly unverified)',
+    example: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+  })
+  holder?: string;
+  @ApiProperty({ type: [String], description: 'Codes of every failed check; empty when accepted', example: ['credential.revoked'] })
+  codes!: string[];
+  @ApiPropertyOptional({ description: 'Presentation format', example: 'jwt_vp_json' }) format?: string;
+  @ApiPropertyOptional({ type: [String], description: 'Issuer DIDs of the presented credentials' }) credentialIssuers?: string[];
+  @ApiPropertyOptional({ description: 'Request id of the verification (X-Request-Id), to find its log lines' }) requestId?: string;
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: [AuditEventDto], description: 'Newest first' }) events!: AuditEventDto[];
+  @ApiPropertyOptional({ description: 'Cursor of the next (older) page, for `before`; absent on the last page' }) next?: string;
+}
+
+export class VerifiedCredentialDto {
+  @ApiProperty({ enum: ['jwt_vc_json', 'vc+jwt', 'dc+sd-jwt', 'ldp_vc'] }) format!: string;
+  @ApiProperty({ example: 'did:web:hr.example.com' }) issuer!: string;
+  @ApiProperty({ type: [String], example: ['VerifiableCredential', 'EmployeeCredential'] }) type!: string[];
+  @ApiPropertyOptional({ description: 'Subject DID' }) subject?: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The claims the policy asked for (its DCQL claims paths), or all of credentialSubject when it named none' })
+  claims!: Record<string, unknown>;
+  @ApiProperty({ enum: ['valid', 'unchecked', 'none'], description: '`unchecked`: the credential has a status entry that was not checked (policy `status: optional`/`ignore`)' })
+  status!: string;
+}
+
+export class SessionDto {
+  @ApiProperty({ description: 'RFC 9068 JWT access token (typ at+jwt), verifiable with /.well-known/jwks.json' }) token!: string;
+  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ example: 300 }) expiresIn!: number;
+  @ApiProperty({ example: 'orders:read' }) scope!: string;
+}
+
+export class VerificationSuccessDto {
+  @ApiProperty({ example: true }) verified!: true;
+  @ApiProperty({ description: 'Holder DID' }) holder!: string;
+  @ApiProperty({ type: [VerifiedCredentialDto] }) credentials!: VerifiedCredentialDto[];
+  @ApiProperty({ type: SessionDto }) session!: SessionDto;
+}

@@ -7,6 +7,7 @@ const REQUEST_SCHEMAS = {
   PresentationPolicy: 'presentation-policy',
   ChallengeRequest: 'challenge-request',
   RelyingPartyRequest: 'relying-party-request',
+  VerifyPresentationRequest: 'verify-request',
 } as const;
 
 /** Builds the OpenAPI 3.1 document from the controllers plus the JSON Schemas in schemas/. */

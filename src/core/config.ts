@@ -40,6 +40,8 @@ export interface KpartyConfig {
   fetchMaxBytes: number;
   /** `KPARTY_RATE_LIMIT` requests per minute per client address on wallet-facing endpoints, default 600; 0 disables. */
   rateLimitPerMinute: number;
+  /** `KPARTY_AUDIT_RETENTION_DAYS`, default 90: audit events older than this are deleted; 0 keeps them forever. */
+  auditRetentionDays: number;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
@@ -149,6 +151,7 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     fetchTimeoutMs: integer(env, 'KPARTY_FETCH_TIMEOUT_MS', 3000, 1, 60_000),
     fetchMaxBytes: integer(env, 'KPARTY_FETCH_MAX_BYTES', 1_048_576, 1, 64 * 1_048_576),
     rateLimitPerMinute: integer(env, 'KPARTY_RATE_LIMIT', 600, 0, 10_000_000),
+    auditRetentionDays: integer(env, 'KPARTY_AUDIT_RETENTION_DAYS', 90, 0, 36_500),
     logLevel,
     production,
   };

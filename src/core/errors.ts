@@ -10,6 +10,11 @@ export const CHECK_CODES = [
   'presentation.malformed',
   'presentation.signature_invalid',
   'presentation.holder_mismatch',
+  // kparty's extensions (SPEC allows extending; documented in docs/errors.md):
+  'presentation.alg_forbidden',
+  'presentation.expired',
+  'presentation.not_yet_valid',
+  'presentation.format_unsupported',
   'challenge.missing',
   'challenge.unknown',
   'challenge.policy_mismatch',

@@ -170,6 +170,25 @@ const metaMatchesFormat: PolicyRule = (policy) =>
     return violations;
   });
 
+/**
+ * OpenID4VP 1.0 Appendix B: a W3C credential query needs `meta.type_values`
+ * and an SD-JWT VC query `meta.vct_values`. Without them a wallet using a
+ * conforming DCQL library refuses the query kparty hands out with a challenge.
+ */
+const metaRequiredByFormat: PolicyRule = (policy) =>
+  credentialQueries(policy).flatMap(({ query, index }) => {
+    const format = query.format;
+    const meta = asObject(query.meta);
+    if (typeof format !== 'string') return [];
+    if (W3C_FORMATS.includes(format) && meta?.type_values === undefined) {
+      return [at(['credentials', index, 'meta', 'type_values'], `is required for format ${format} (OpenID4VP 1.0 Appendix B)`)];
+    }
+    if (format === 'dc+sd-jwt' && meta?.vct_values === undefined) {
+      return [at(['credentials', index, 'meta', 'vct_values'], 'is required for format dc+sd-jwt (OpenID4VP 1.0 Appendix B)')];
+    }
+    return [];
+  });
+
 /** The operator caps session lifetimes; a policy cannot lengthen them beyond that. */
 const sessionTtlWithinMax: PolicyRule = (policy, limits) => {
   const ttl = asObject(policy.session)?.ttlSeconds;
@@ -183,6 +202,7 @@ const POLICY_RULES: readonly PolicyRule[] = [
   uniqueCredentialIds,
   uniqueClaimIds,
   metaMatchesFormat,
+  metaRequiredByFormat,
   wildcardIssuerAlone,
   credentialSetsReferenceQueries,
   sessionTtlWithinMax,

@@ -41,8 +41,22 @@ describe('validatePolicy', () => {
   });
 
   it('accepts the smallest policy', () => {
-    const policy = { id: 'p', audience: 'a', credentials: [{ id: 'c', format: 'ldp_vc', trustedIssuers: ['*'] }] };
+    const policy = { id: 'p', audience: 'a', credentials: [{ id: 'c', format: 'ldp_vc', meta: { type_values: [['VerifiableCredential']] }, trustedIssuers: ['*'] }] };
     expect(validatePolicy(policy, LIMITS).ok).toBe(true);
+  });
+
+  it('requires meta.type_values for W3C formats and meta.vct_values for dc+sd-jwt (OpenID4VP 1.0 Appendix B)', () => {
+    const policy = {
+      id: 'p',
+      audience: 'a',
+      credentials: [
+        { id: 'w3c', format: 'jwt_vc_json', trustedIssuers: ['*'] },
+        { id: 'sd', format: 'dc+sd-jwt', meta: {}, trustedIssuers: ['*'] },
+      ],
+    };
+    const result = validatePolicy(policy, LIMITS);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.violations.map((v) => v.path)).toEqual(['/credentials/0/meta/type_values', '/credentials/1/meta/vct_values']);
   });
 
   it('codes every violation policy.invalid', () => {
@@ -180,6 +194,7 @@ describe('validatePolicy', () => {
         '/credentials/1/trustedIssuers: must have at least 1 item',
         '/credentials/1/id: duplicate credential query id "employee" (first defined at /credentials/0/id)',
         '/credentials/1/meta/type_values: applies only to the W3C formats (jwt_vc_json, vc+jwt, ldp_vc), not dc+sd-jwt; use vct_values',
+        '/credentials/1/meta/vct_values: is required for format dc+sd-jwt (OpenID4VP 1.0 Appendix B)',
         '/credentials/0/trustedIssuers/0: "*" (any issuer) must be the only entry of trustedIssuers',
         "/session/ttlSeconds: must not exceed 3600, this service's maximum session lifetime (KPARTY_SESSION_MAX_TTL)",
         '/session/claims/role/0: unknown credential query id "manager"; the policy defines: "employee"',
@@ -250,7 +265,7 @@ describe('validatePolicy', () => {
     });
 
     it('__proto__ keys, from JSON text and from object literals', () => {
-      const fromJson = JSON.parse('{"__proto__": {"id": "x"}, "id": "p", "audience": "a", "credentials": [{"id": "c", "format": "ldp_vc", "trustedIssuers": ["*"], "__proto__": {"status": "ignore"}}]}');
+      const fromJson = JSON.parse('{"__proto__": {"id": "x"}, "id": "p", "audience": "a", "credentials": [{"id": "c", "format": "ldp_vc", "meta": {"type_values": [["VerifiableCredential"]]}, "trustedIssuers": ["*"], "__proto__": {"status": "ignore"}}]}');
       expect(lines(fromJson)).toEqual(['/__proto__: unknown property "__proto__"', '/credentials/0/__proto__: unknown property "__proto__"']);
       // Properties inherited through a prototype are not the policy's own: they do not satisfy `required`.
       const inherited = Object.create({ id: 'p', audience: 'a', credentials: [{ id: 'c', format: 'ldp_vc', trustedIssuers: ['*'] }] });

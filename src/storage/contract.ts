@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from '@jest/globals';
 import type { Storage } from '../core/ports/storage.js';
+import { describeAuditLogContract } from './contract/audit-log.contract.js';
 import { describeNonceStoreContract } from './contract/nonce-store.contract.js';
 import { describePolicyStoreContract } from './contract/policy-store.contract.js';
 import { describeRelyingPartyStoreContract } from './contract/relying-party-store.contract.js';
@@ -38,6 +39,7 @@ export function describeStorageContract(name: string, open: () => Promise<Storag
     describeRelyingPartyStoreContract(current);
     describeSigningKeyStoreContract(current);
     describeSettingsStoreContract(current);
+    describeAuditLogContract(current);
     describeStorageLifecycleContract(current);
   });
 }

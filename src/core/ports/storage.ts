@@ -1,3 +1,4 @@
+import type { AuditLog } from './audit-log.js';
 import type { NonceStore } from './nonce-store.js';
 import type { PolicyStore } from './policy-store.js';
 import type { RelyingPartyStore } from './relying-party-store.js';
@@ -12,6 +13,7 @@ export interface Storage {
   readonly signingKeys: SigningKeyStore;
   readonly challenges: NonceStore;
   readonly settings: SettingsStore;
+  readonly auditLog: AuditLog;
   /** Resolves when the backing store answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../../core/model/audit-event.js';
 import type { Challenge } from '../../core/model/challenge.js';
 import type { PresentationPolicy } from '../../core/model/policy.js';
 import type { RelyingParty } from '../../core/model/relying-party.js';
@@ -54,6 +55,27 @@ export function signingKey(kid: string, overrides: Partial<SigningKey> = {}): Si
     activatesAt: T0,
     retiredAt: null,
     expiresAt: null,
+    ...overrides,
+  };
+}
+
+/**
+ * An audit event numbered `n`: its id sorts like `n` (zero-padded) and its time
+ * is T0 + n seconds, so id order and time order agree as they do for real ids.
+ * Every optional member is set, so a round trip through storage has something to lose.
+ */
+export function auditEvent(n: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
+  return {
+    id: `evt-${String(n).padStart(4, '0')}`,
+    time: T0 + n * 1000,
+    owner: 'rp-a',
+    policyId: 'employee-portal',
+    outcome: 'rejected',
+    holder: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+    format: 'jwt_vp_json',
+    codes: ['credential.signature_invalid', 'credential.revoked'],
+    credentialIssuers: ['did:web:hr.example.com', 'did:web:ünïcode.example.com:"quoted"'],
+    requestId: `req-${n}`,
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 export { createMemoryStorage } from './memory-storage.js';
+export { MemoryAuditLog } from './memory-audit-log.js';
 export { MemoryNonceStore } from './memory-nonce-store.js';
 export { MemoryPolicyStore } from './memory-policy-store.js';
 export { MemoryRelyingPartyStore } from './memory-relying-party-store.js';

@@ -1,4 +1,5 @@
 import type { Storage } from '../../core/ports/storage.js';
+import { MemoryAuditLog } from './memory-audit-log.js';
 import { MemoryNonceStore } from './memory-nonce-store.js';
 import { MemoryPolicyStore } from './memory-policy-store.js';
 import { MemoryRelyingPartyStore } from './memory-relying-party-store.js';
@@ -20,6 +21,7 @@ export function createMemoryStorage(): Storage {
     signingKeys: new MemorySigningKeyStore(),
     challenges: new MemoryNonceStore(),
     settings: new MemorySettingsStore(),
+    auditLog: new MemoryAuditLog(),
     // Fails after close like a closed database, so readiness reports a shut-down store.
     ping: async () => {
       if (closed) throw new Error('memory storage is closed');

@@ -59,4 +59,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'audit_events',
+    sql: `
+      -- Verification decisions (AuditLog). No credentials or claims: only who, which policy, what outcome and why.
+      -- WITHOUT ROWID: rows are clustered by id, which is time-ordered, so the operator's newest-first listing
+      -- walks one b-tree backwards.
+      CREATE TABLE audit_events (
+        id TEXT NOT NULL PRIMARY KEY,
+        time INTEGER NOT NULL,
+        owner TEXT NOT NULL,
+        policy_id TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+        holder TEXT,
+        format TEXT,
+        codes TEXT NOT NULL CHECK (json_valid(codes)),
+        credential_issuers TEXT CHECK (credential_issuers IS NULL OR json_valid(credential_issuers)),
+        request_id TEXT
+      ) STRICT, WITHOUT ROWID;
+      -- (owner, id) serves a relying party's newest-first pages by keyset without a sort.
+      CREATE INDEX audit_events_owner ON audit_events (owner, id);
+      -- time serves the retention purge.
+      CREATE INDEX audit_events_time ON audit_events (time);
+    `,
+  },
 ];

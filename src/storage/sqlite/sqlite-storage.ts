@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Storage } from '../../core/ports/storage.js';
 import { openSqliteDatabase } from './database.js';
+import { SqliteAuditLog } from './sqlite-audit-log.js';
 import { SqliteNonceStore } from './sqlite-nonce-store.js';
 import { SqlitePolicyStore } from './sqlite-policy-store.js';
 import { SqliteRelyingPartyStore } from './sqlite-relying-party-store.js';
@@ -24,6 +25,7 @@ export class SqliteStorage implements Storage {
   readonly signingKeys: SqliteSigningKeyStore;
   readonly challenges: SqliteNonceStore;
   readonly settings: SqliteSettingsStore;
+  readonly auditLog: SqliteAuditLog;
   private readonly selectOne: Statement<[], unknown>;
 
   constructor(private readonly db: Database) {
@@ -32,6 +34,7 @@ export class SqliteStorage implements Storage {
     this.signingKeys = new SqliteSigningKeyStore(db);
     this.challenges = new SqliteNonceStore(db);
     this.settings = new SqliteSettingsStore(db);
+    this.auditLog = new SqliteAuditLog(db);
     this.selectOne = db.prepare('SELECT 1');
   }
 

@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { Kparty } from '../../kparty.js';
+import { ProblemDto, VerificationSuccessDto } from '../dto.js';
+import { requireValid } from '../request-validation.js';
+import { KPARTY } from '../tokens.js';
+
+@ApiTags('wallet')
+@Controller('v1/presentations')
+export class PresentationsController {
+  constructor(@Inject(KPARTY) private readonly kparty: Kparty) {}
+
+  /**
+   * Verifies a presentation against a policy and, when every check holds,
+   * returns the verified credentials and a session token. The challenge named
+   * inside the presentation is consumed whatever the outcome.
+   */
+  @Post('verify')
+  @HttpCode(200)
+  @ApiBody({ schema: { $ref: '#/components/schemas/VerifyPresentationRequest' } })
+  @ApiOkResponse({ type: VerificationSuccessDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: '`request.invalid`' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: '`policy.not_found`' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: '`presentation.rejected`; `errors` lists every failed check with its code and path' })
+  async verify(@Body() body: unknown, @Req() request: FastifyRequest): Promise<VerificationSuccessDto> {
+    const { policy, presentation } = requireValid<{ policy: string; presentation: unknown }>('verify-request', body);
+    return this.kparty.verification.verify(policy, presentation, String(request.id));
+  }
+}

@@ -1,0 +1,157 @@
+import { compactVerify, errors, type CryptoKey, type ProtectedHeaderParameters } from 'jose';
+import { decodeBase64url } from './base64url.js';
+import { verifyEs256k } from './es256k.js';
+import { ImportedKeyCache } from './imported-key-cache.js';
+import type { VerificationKey } from './verification-key.js';
+
+export type JwsVerification =
+  | { ok: true; payload: Uint8Array; header: ProtectedHeaderParameters }
+  | {
+      ok: false;
+      /**
+       * - `alg_forbidden`: `none`, an HMAC algorithm, or an `alg` outside the key's allow-list;
+       * - `signature_invalid`: the signature does not verify with this key (also: a `crit`
+       *   header kparty does not understand, a key WebCrypto refuses);
+       * - `malformed`: not a compact JWS, an unreadable header, an unexpected `typ`.
+       */
+      reason: 'alg_forbidden' | 'signature_invalid' | 'malformed';
+      /** Short and safe to show; never a library's message. */
+      detail: string;
+      /** The library error behind the failure, for logs only. */
+      cause?: unknown;
+    };
+
+export interface JwsVerifyOptions {
+  /**
+   * Accepted `typ` header values (RFC 7515 §4.1.9), compared like jose's
+   * `jwtVerify` does: case-insensitively, `application/` optional. When set,
+   * a token without `typ` is refused.
+   */
+  typ?: string | string[];
+  /** The imported-key cache to use; defaults to one shared by the process. */
+  keyCache?: ImportedKeyCache;
+}
+
+const sharedKeyCache = new ImportedKeyCache();
+
+/** Longest compact JWS accepted (the HTTP body limit is 1 MiB). */
+const MAX_COMPACT_JWS_LENGTH = 1024 * 1024;
+
+/**
+ * Verifies a compact JWS (RFC 7515 §7.1) with a key the caller chose from the
+ * signer's DID document. This is the one signature check every format
+ * handler calls.
+ *
+ * The header never picks the key or its source: `jwk`, `jku`, `x5u`, `x5c`
+ * and `kid` are ignored here (the caller used `kid` to select `key`). The
+ * algorithm is decided from the header BEFORE any cryptography: `none`,
+ * `HS*` (the public key used as an HMAC secret, the classic confusion attack)
+ * and anything outside `key.algorithms` give `alg_forbidden`. jose then
+ * verifies with `algorithms` = the key's allow-list (ARCHITECTURE rule 5);
+ * ES256K, which jose 6 lacks, is verified with @noble/curves (es256k.ts).
+ *
+ * `crit` (RFC 7515 §4.1.11): kparty understands no extension header, so any
+ * `crit` gives `signature_invalid` — on both paths alike. `b64: false`
+ * (RFC 7797 unencoded payloads) is refused as `malformed`.
+ *
+ * Never throws.
+ */
+export async function verifyCompactJws(
+  compact: string,
+  key: VerificationKey,
+  options: JwsVerifyOptions = {},
+): Promise<JwsVerification> {
+  if (typeof compact !== 'string' || compact.length > MAX_COMPACT_JWS_LENGTH) {
+    return malformed('not a compact JWS');
+  }
+  const parts = compact.split('.');
+  if (parts.length !== 3) return malformed('not a compact JWS');
+  const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
+
+  const header = decodeHeader(encodedHeader);
+  if (!header) return malformed('the JWS header is not base64url-encoded JSON');
+
+  const alg = header.alg;
+  if (typeof alg !== 'string' || alg.length === 0) return malformed('the JWS header has no alg');
+  if (alg === 'none' || alg.startsWith('HS') || !key.algorithms.includes(alg)) {
+    return { ok: false, reason: 'alg_forbidden', detail: `${describeAlg(alg)} is not allowed for this key` };
+  }
+  if (header.crit !== undefined) {
+    return { ok: false, reason: 'signature_invalid', detail: 'the JWS names critical header parameters kparty does not support' };
+  }
+  if (header.b64 !== undefined && header.b64 !== true) {
+    return malformed('unencoded JWS payloads are not supported');
+  }
+  if (options.typ !== undefined && !typMatches(header.typ, options.typ)) {
+    return malformed('unexpected JWS typ');
+  }
+
+  if (alg === 'ES256K') {
+    const payload = decodeBase64url(encodedPayload);
+    const signature = decodeBase64url(encodedSignature);
+    if (!payload || !signature) return malformed('the JWS payload or signature is not base64url');
+    const signingInput = new TextEncoder().encode(`${encodedHeader}.${encodedPayload}`);
+    if (!verifyEs256k(key.jwk, signingInput, signature)) {
+      return { ok: false, reason: 'signature_invalid', detail: 'the signature does not verify' };
+    }
+    return { ok: true, payload, header };
+  }
+
+  let cryptoKey: CryptoKey;
+  try {
+    cryptoKey = await (options.keyCache ?? sharedKeyCache).get(key.jwk, alg);
+  } catch (cause) {
+    return { ok: false, reason: 'signature_invalid', detail: 'the verification key cannot be used', cause };
+  }
+  try {
+    const result = await compactVerify(compact, cryptoKey, { algorithms: key.algorithms });
+    return { ok: true, payload: result.payload, header: result.protectedHeader };
+  } catch (cause) {
+    return failureFromJose(cause);
+  }
+}
+
+function failureFromJose(cause: unknown): JwsVerification {
+  if (cause instanceof errors.JWSSignatureVerificationFailed) {
+    return { ok: false, reason: 'signature_invalid', detail: 'the signature does not verify', cause };
+  }
+  if (cause instanceof errors.JOSEAlgNotAllowed || cause instanceof errors.JOSENotSupported) {
+    return { ok: false, reason: 'alg_forbidden', detail: 'the algorithm is not allowed for this key', cause };
+  }
+  if (cause instanceof errors.JWSInvalid) {
+    return { ok: false, reason: 'malformed', detail: 'the JWS is malformed', cause };
+  }
+  return { ok: false, reason: 'signature_invalid', detail: 'the signature could not be verified', cause };
+}
+
+function decodeHeader(encoded: string): ProtectedHeaderParameters | null {
+  const bytes = decodeBase64url(encoded);
+  if (!bytes) return null;
+  try {
+    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    return value as ProtectedHeaderParameters;
+  } catch {
+    return null;
+  }
+}
+
+function normalizeTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+function typMatches(actual: unknown, expected: string | string[]): boolean {
+  if (typeof actual !== 'string') return false;
+  const wanted = (Array.isArray(expected) ? expected : [expected]).map(normalizeTyp);
+  return wanted.includes(normalizeTyp(actual));
+}
+
+/** Names the header's alg in a detail only when it looks like an algorithm name. */
+function describeAlg(alg: string): string {
+  return /^[A-Za-z0-9+_-]{1,32}$/.test(alg) ? `alg "${alg}"` : 'the alg';
+}
+
+function malformed(detail: string): JwsVerification {
+  return { ok: false, reason: 'malformed', detail };
+}

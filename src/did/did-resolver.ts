@@ -1,0 +1,62 @@
+import type { DidDocument } from './did-document.js';
+import { DidResolutionError, type DidMethodResolver } from './did-method-resolver.js';
+import { parseDid } from './did-syntax.js';
+
+export type DidResolution =
+  | { ok: true; document: DidDocument }
+  | { ok: false; code: 'did.unresolvable' | 'did.method_unsupported'; detail: string; cause?: unknown };
+
+/**
+ * The DID method registry (ARCHITECTURE rule 4): resolves a DID with the
+ * method resolver registered for its method name.
+ *
+ * Never throws for a bad DID or a failing method: the outcome is a typed
+ * result whose `code` is a check code (SPEC §1):
+ * - malformed DID (or a DID URL, or over 8 KiB) → `did.unresolvable`, before any I/O;
+ * - no resolver for the method → `did.method_unsupported`;
+ * - the method throws → `did.unresolvable`; only a {@link DidResolutionError}'s
+ *   message reaches `detail`, anything else stays in `cause` (for logs);
+ * - the document's `id` differs from the DID (byte-exact) → `did.unresolvable`,
+ *   so one DID can never borrow another DID's document.
+ *
+ * Caching is each method's business: did:key is pure and cached by DID;
+ * network methods will cache with their HTTP lifetimes.
+ */
+export class DidResolver {
+  readonly #methods = new Map<string, DidMethodResolver>();
+
+  /** @throws Error when two resolvers claim the same method (a wiring mistake). */
+  constructor(methods: readonly DidMethodResolver[]) {
+    for (const resolver of methods) {
+      if (this.#methods.has(resolver.method)) {
+        throw new Error(`Two resolvers registered for did:${resolver.method}`);
+      }
+      this.#methods.set(resolver.method, resolver);
+    }
+  }
+
+  /** The registered method names, e.g. `['key', 'jwk']`. */
+  get supportedMethods(): string[] {
+    return [...this.#methods.keys()];
+  }
+
+  async resolve(did: string): Promise<DidResolution> {
+    const parsed = parseDid(did);
+    if (!parsed) return { ok: false, code: 'did.unresolvable', detail: 'not a valid DID' };
+    const resolver = this.#methods.get(parsed.method);
+    if (!resolver) {
+      return { ok: false, code: 'did.method_unsupported', detail: `DID method "${parsed.method}" is not supported` };
+    }
+    let document: DidDocument;
+    try {
+      document = await resolver.resolve(did);
+    } catch (cause) {
+      const detail = cause instanceof DidResolutionError ? cause.message : `did:${parsed.method} resolution failed`;
+      return { ok: false, code: 'did.unresolvable', detail, cause };
+    }
+    if (typeof document !== 'object' || document === null || document.id !== did) {
+      return { ok: false, code: 'did.unresolvable', detail: 'the DID document does not describe this DID' };
+    }
+    return { ok: true, document };
+  }
+}

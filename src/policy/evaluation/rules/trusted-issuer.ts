@@ -1,0 +1,13 @@
+/**
+ * kparty's trust rule (SPEC §2 `trustedIssuers`): the credential's issuer is
+ * accepted by the query. The list is not repeated in the failure: it is the
+ * relying party's configuration, not something the wallet needs.
+ */
+import { quote } from '../quote.js';
+import { isTrustedIssuer } from '../trusted-issuers.js';
+import type { CandidateRule } from './candidate-rule.js';
+
+export const trustedIssuerRule: CandidateRule = (query, credential) =>
+  isTrustedIssuer(credential.issuer, query.trustedIssuers)
+    ? []
+    : [{ code: 'credential.issuer_untrusted', detail: `issuer ${quote(credential.issuer)} is not trusted` }];

@@ -1,0 +1,96 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { AuditEvent, AuditOutcome } from '../../core/model/audit-event.js';
+import { assertAuditLimit, type AuditLog, type AuditPage, type AuditPageRequest } from '../../core/ports/audit-log.js';
+
+interface AuditEventRow {
+  id: string;
+  time: number;
+  owner: string;
+  policy_id: string;
+  outcome: string;
+  holder: string | null;
+  format: string | null;
+  codes: string;
+  credential_issuers: string | null;
+  request_id: string | null;
+}
+
+type InsertParams = [string, number, string, string, string, string | null, string | null, string, string | null, string | null];
+
+/** Absent optional members stay absent (not `undefined`), as they were recorded. */
+function toAuditEvent(row: AuditEventRow): AuditEvent {
+  return {
+    id: row.id,
+    time: row.time,
+    owner: row.owner,
+    policyId: row.policy_id,
+    // The CHECK constraint admits only the two outcomes.
+    outcome: row.outcome as AuditOutcome,
+    ...(row.holder === null ? {} : { holder: row.holder }),
+    ...(row.format === null ? {} : { format: row.format }),
+    codes: JSON.parse(row.codes) as string[],
+    ...(row.credential_issuers === null ? {} : { credentialIssuers: JSON.parse(row.credential_issuers) as string[] }),
+    ...(row.request_id === null ? {} : { requestId: row.request_id }),
+  };
+}
+
+const COLUMNS = 'id, time, owner, policy_id, outcome, holder, format, codes, credential_issuers, request_id';
+
+/**
+ * The audit log in the `audit_events` table. Pages are keyset queries on the
+ * primary key (all owners) or the (owner, id) index, one row more than asked
+ * to learn whether another page follows.
+ */
+export class SqliteAuditLog implements AuditLog {
+  private readonly insert: Statement<InsertParams>;
+  private readonly selectAll: Statement<[number], AuditEventRow>;
+  private readonly selectAllBefore: Statement<[string, number], AuditEventRow>;
+  private readonly selectByOwner: Statement<[string, number], AuditEventRow>;
+  private readonly selectByOwnerBefore: Statement<[string, string, number], AuditEventRow>;
+  private readonly purge: Statement<[number]>;
+
+  constructor(db: Database) {
+    this.insert = db.prepare(`INSERT INTO audit_events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM audit_events ORDER BY id DESC LIMIT ?`);
+    this.selectAllBefore = db.prepare(`SELECT ${COLUMNS} FROM audit_events WHERE id < ? ORDER BY id DESC LIMIT ?`);
+    this.selectByOwner = db.prepare(`SELECT ${COLUMNS} FROM audit_events WHERE owner = ? ORDER BY id DESC LIMIT ?`);
+    this.selectByOwnerBefore = db.prepare(`SELECT ${COLUMNS} FROM audit_events WHERE owner = ? AND id < ? ORDER BY id DESC LIMIT ?`);
+    this.purge = db.prepare('DELETE FROM audit_events WHERE time < ?');
+  }
+
+  async record(event: AuditEvent): Promise<void> {
+    this.insert.run(
+      event.id,
+      event.time,
+      event.owner,
+      event.policyId,
+      event.outcome,
+      event.holder ?? null,
+      event.format ?? null,
+      JSON.stringify(event.codes),
+      event.credentialIssuers === undefined ? null : JSON.stringify(event.credentialIssuers),
+      event.requestId ?? null,
+    );
+  }
+
+  async list(owner: string | undefined, page: AuditPageRequest): Promise<AuditPage> {
+    assertAuditLimit(page.limit);
+    const { before } = page;
+    const fetch = page.limit + 1;
+    const rows =
+      owner === undefined
+        ? before === undefined
+          ? this.selectAll.all(fetch)
+          : this.selectAllBefore.all(before, fetch)
+        : before === undefined
+          ? this.selectByOwner.all(owner, fetch)
+          : this.selectByOwnerBefore.all(owner, before, fetch);
+    const events = rows.slice(0, page.limit).map(toAuditEvent);
+    const last = events.at(-1);
+    return rows.length > page.limit && last ? { events, next: last.id } : { events };
+  }
+
+  async purgeOlderThan(time: number): Promise<number> {
+    return this.purge.run(time).changes;
+  }
+}

@@ -1,0 +1,97 @@
+import { KpartyError } from '../core/errors.js';
+import type { StoredPolicy } from '../core/model/policy.js';
+import type { ParsedCredential } from '../core/model/presentation.js';
+import { recordDecision, requireAuditedIfAccepted, type AuditDependencies, type DecisionToAudit } from '../audit/record-decision.js';
+import type { AuditLog } from '../core/ports/audit-log.js';
+import type { PolicyCatalog } from '../policy/policy-catalog.js';
+import type { SessionIssuer } from '../session/session-issuer.js';
+import type { CredentialStatusOutcome, VerificationDependencies } from './verification-context.js';
+import { verifyPresentation, type VerificationReport } from './verify-presentation.js';
+
+export interface VerifiedCredentialView {
+  format: string;
+  issuer: string;
+  type: string[];
+  subject?: string;
+  /** The claims the policy asked for (all of `credentialSubject` when its query names none). */
+  claims: Record<string, unknown>;
+  /** `valid` (status checked), `unchecked` (has a status entry, not checked: policy allowed it), `none` (no status entry). */
+  status: CredentialStatusOutcome;
+}
+
+export interface VerificationSuccess {
+  verified: true;
+  holder: string;
+  credentials: VerifiedCredentialView[];
+  session: { token: string; tokenType: 'Bearer'; expiresIn: number; scope: string };
+}
+
+/** The audit record of a decision: who, which policy, the outcome and its codes; never the credentials. */
+function decisionOf(policy: StoredPolicy, report: VerificationReport, requestId: string | undefined): DecisionToAudit {
+  const presentation = report.context.presentation;
+  return {
+    owner: policy.owner,
+    policyId: policy.policy.id,
+    outcome: report.verified ? 'accepted' : 'rejected',
+    ...(presentation?.holder !== undefined ? { holder: presentation.holder } : {}),
+    ...(presentation ? { format: presentation.format } : {}),
+    codes: report.failures.map((f) => f.code),
+    credentialIssuers: (presentation?.credentials ?? []).map((c) => c.issuer),
+    ...(requestId !== undefined ? { requestId } : {}),
+  };
+}
+
+function view(credential: ParsedCredential, report: VerificationReport): VerifiedCredentialView {
+  return {
+    format: credential.format,
+    issuer: credential.issuer,
+    type: credential.types,
+    ...(credential.subject !== undefined ? { subject: credential.subject } : {}),
+    claims: report.context.evaluation?.disclosedClaims.get(credential) ?? {},
+    status: report.context.statuses.get(credential) ?? 'none',
+  };
+}
+
+/**
+ * The wallet's use case: verify a presentation against a policy and, only when
+ * every check holds, issue a session token for the holder (SPEC §1).
+ */
+export class VerificationService {
+  constructor(
+    private readonly deps: VerificationDependencies,
+    private readonly policies: PolicyCatalog,
+    private readonly sessions: SessionIssuer,
+    private readonly auditLog: AuditLog,
+    private readonly audit: AuditDependencies,
+  ) {}
+
+  async verify(policyId: string, presentation: unknown, requestId?: string): Promise<VerificationSuccess> {
+    const policy = await this.policies.find(policyId);
+    if (!policy) throw new KpartyError('policy.not_found', `no policy "${policyId}"`);
+    const report = await verifyPresentation(presentation, policy, this.deps);
+    const recording = await recordDecision(this.auditLog, decisionOf(policy, report, requestId), this.audit);
+    const holder = report.context.presentation?.holder;
+    if (!report.verified || holder === undefined) {
+      throw new KpartyError('presentation.rejected', `${report.failures.length} check(s) failed`, { errors: report.failures });
+    }
+    // No session the audit log does not show.
+    requireAuditedIfAccepted(recording);
+    const { policy: rules } = policy;
+    const matched = new Set(Object.values(report.context.evaluation?.matches ?? {}));
+    const session = await this.sessions.issue({
+      subject: holder,
+      audience: rules.audience,
+      clientId: policy.owner,
+      policyId: rules.id,
+      ...(rules.session?.scope !== undefined ? { scope: rules.session.scope } : {}),
+      ...(rules.session?.ttlSeconds !== undefined ? { ttlSeconds: rules.session.ttlSeconds } : {}),
+      claims: report.context.evaluation?.sessionClaims ?? {},
+    });
+    return {
+      verified: true,
+      holder,
+      credentials: (report.context.presentation?.credentials ?? []).filter((c) => matched.has(c)).map((c) => view(c, report)),
+      session: { token: session.token, tokenType: session.tokenType, expiresIn: session.expiresIn, scope: session.scope },
+    };
+  }
+}
