@@ -1,0 +1,57 @@
+/**
+ * Every outbound HTTP request kparty makes (did:web documents, status lists)
+ * goes through one Fetcher. The production adapter (src/net/) resolves DNS
+ * itself, refuses private/loopback/link-local/metadata addresses unless the
+ * exact host:port is in KPARTY_OUTBOUND_ALLOW, pins the checked address, caps
+ * time and bytes (also after decompression) and re-checks every redirect.
+ * DID methods and status checkers never call `fetch` directly.
+ */
+export interface FetchRequest {
+  /** Absolute https URL (http only for allow-listed host:port). */
+  url: string;
+  /** Acceptable media types (compared without parameters); the response must match one. Empty: any. */
+  accept: string[];
+  /** Defaults to KPARTY_FETCH_MAX_BYTES; may only be lower. */
+  maxBytes?: number;
+  /** Defaults to KPARTY_FETCH_TIMEOUT_MS; may only be lower. */
+  timeoutMs?: number;
+}
+
+export interface FetchResponse {
+  /** The URL finally answered (after permitted redirects). */
+  url: string;
+  status: number;
+  /** Lower-cased header names. */
+  headers: Readonly<Record<string, string>>;
+  /** The decoded (decompressed) body, at most maxBytes. */
+  body: Uint8Array;
+}
+
+/** Why a fetch failed; stable, for logs and tests. Never shown to clients beyond a short detail. */
+export type FetchFailureReason =
+  | 'url_invalid'
+  | 'address_blocked'
+  | 'dns_failed'
+  | 'timeout'
+  | 'too_large'
+  | 'redirect_refused'
+  | 'too_many_redirects'
+  | 'http_status'
+  | 'content_type'
+  | 'network';
+
+export class FetchError extends Error {
+  override readonly name = 'FetchError';
+  constructor(
+    readonly reason: FetchFailureReason,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface Fetcher {
+  /** Resolves with a 2xx response, or rejects with a FetchError. */
+  fetch(request: FetchRequest): Promise<FetchResponse>;
+}
