@@ -13,9 +13,10 @@ export default tseslint.config(
     },
   },
   {
-    // ARCHITECTURE: the core is framework-free; NestJS lives in src/api/ and src/main.ts only.
+    // ARCHITECTURE: the core is framework-free; NestJS lives in src/api/ and src/main.ts only
+    // (and in the guard's own NestJS module, src/guard/nestjs/, which the plain guard never imports).
     files: ['src/**/*.ts'],
-    ignores: ['src/api/**', 'src/main.ts'],
+    ignores: ['src/api/**', 'src/main.ts', 'src/guard/nestjs/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -24,7 +25,23 @@ export default tseslint.config(
     },
   },
   {
+    // kparty/guard works without NestJS: its plain parts import neither NestJS nor the guard's NestJS module.
+    files: ['src/guard/**/*.ts'],
+    ignores: ['src/guard/nestjs/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*'], message: 'The plain guard is framework-free: NestJS belongs in src/guard/nestjs/.' },
+            { group: ['**/nestjs/*', './nestjs/*'], message: 'The plain guard must not import its NestJS module.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', fetch: 'readonly', AbortSignal: 'readonly' } },
   },
 );

@@ -1,2 +1,77 @@
-// `npm run bench`: the benchmark arrives with the scale-out work (issue 7).
-console.log('kparty: no benchmarks yet — they arrive with the scale-out and performance work.');
+/**
+ * `npm run bench`: kparty's benchmarks, one run, printed and written to
+ * docs/benchmarks.md (overwritten).
+ *
+ *   1. in-process verifications per second: kparty vs did-jwt-vc, and the raw bound;
+ *   2. HTTP POST /v1/presentations/verify under autocannon: 1 process on SQLite,
+ *      2 processes on PostgreSQL + Redis (when the scale-out helper is present);
+ *   3. resident memory after 100,000 verifications from 10,000 issuers;
+ *   4. CPU profiles of the in-process path and of the server under load.
+ *
+ * Every section runs in its own Node process, against the BUILT service
+ * (dist/, built first when stale), over loopback only, and every loop is
+ * bounded; a section that fails is reported as failed and the others still run.
+ *
+ * Options: --quick (smaller runs, for trying things out; the report says so),
+ * --only=in-process,http,memory,profile, --no-write (print only).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildIfNeeded } from '../scripts/build-if-needed.mjs';
+import { describeMachine } from './lib/machine.mjs';
+import { renderReport } from './lib/report.mjs';
+import { runSection } from './lib/section.mjs';
+import { ROOT } from './lib/service.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const write = !args.includes('--no-write');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (name) => !only || only.includes(name);
+
+/** Sizes of each section: the full run (≈ 3–5 minutes on 2 cores) and --quick. */
+const PLAN = {
+  inProcess: quick ? { rounds: 3, perRound: 200, warmup: 200 } : { rounds: 5, perRound: 600, warmup: 600 },
+  http: quick ? { durationS: 3, warmupRequests: 1000, connections: 32 } : { durationS: 10, warmupRequests: 3000, connections: 32 },
+  memory: quick ? { issuers: 2000, verifications: 10_000, samples: 5 } : { issuers: 10_000, verifications: 100_000, samples: 10 },
+  profile: quick ? { warmup: 500, count: 1000, serverRequests: 3000 } : { warmup: 1000, count: 3000, serverRequests: 8000 },
+};
+
+const started = Date.now();
+const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+
+async function section(name, file, options, how) {
+  log(`${name}…`);
+  const t = Date.now();
+  try {
+    const result = await runSection(join(ROOT, 'bench', 'sections', file), options, { log: (line) => log(`  ${line}`), ...how });
+    log(`${name} done in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    return result;
+  } catch (error) {
+    log(`${name} FAILED: ${error.message}`);
+    return { failed: true, error: error.message };
+  }
+}
+
+if (buildIfNeeded()) log('built dist/');
+const machineBefore = describeMachine();
+const results = { quick, startedAt: new Date(started).toISOString(), machine: machineBefore, plan: PLAN };
+
+if (wanted('in-process')) results.inProcess = await section('1. in-process', 'in-process.mjs', PLAN.inProcess, { timeoutMs: 180_000 });
+if (wanted('http')) {
+  results.http = [
+    await section('2. HTTP, 1 process on SQLite', 'http.mjs', { ...PLAN.http, topology: 'sqlite-1' }, { timeoutMs: 150_000 }),
+    await section('2. HTTP, 2 processes on PostgreSQL + Redis', 'http.mjs', { ...PLAN.http, topology: 'pg-redis-2' }, { timeoutMs: 150_000 }),
+  ];
+}
+if (wanted('memory')) results.memory = await section('3. memory', 'memory.mjs', PLAN.memory, { nodeArgs: ['--expose-gc'], timeoutMs: 240_000 });
+if (wanted('profile')) results.profile = await section('4. profiles', 'profile.mjs', PLAN.profile, { timeoutMs: 150_000 });
+
+results.elapsedS = (Date.now() - started) / 1000;
+results.loadAverageAfter = describeMachine().loadAverage;
+const report = renderReport(results);
+if (write) {
+  writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), report);
+  log(`wrote docs/benchmarks.md (${results.elapsedS.toFixed(0)} s in all)`);
+}
+console.log(`\n${report}`);

@@ -6,14 +6,26 @@ import { systemClock, type Clock } from './core/clock.js';
 import type { KpartyConfig } from './core/config.js';
 import type { Logger } from './core/logger.js';
 import type { Storage } from './core/ports/storage.js';
+import type { Fetcher } from './core/ports/fetcher.js';
+import { MemorySharedCache } from './cache/memory-shared-cache.js';
+import { GuardedFetcher } from './net/guarded-fetcher.js';
+import { createStatusCheckers } from './status/index.js';
 import { PolicyCatalog } from './policy/policy-catalog.js';
 import { loadPolicyFiles } from './policy/policy-files.js';
 import { SessionIssuer } from './session/session-issuer.js';
-import { SigningKeyRing } from './session/signing-key-ring.js';
+import { SessionVerifier } from './session/session-verifier.js';
+import { SigningKeyRotator } from './session/signing-key-rotation.js';
+import { KEY_RING_REFRESH_MS, SigningKeyRing } from './session/signing-key-ring.js';
+import { TokenExchange } from './session/token-exchange.js';
 import { openStorage } from './storage/open-storage.js';
+import { failClosedStorage } from './storage/fail-closed-storage.js';
+import { MemoryRateLimiter } from './storage/memory/memory-rate-limiter.js';
+import { WalletRateLimits } from './ratelimit/wallet-rate-limits.js';
 import { DidResolver } from './did/did-resolver.js';
 import { DidJwkResolver } from './did/methods/jwk.js';
 import { DidKeyResolver } from './did/methods/key.js';
+import { DidWebResolver } from './did/methods/web.js';
+import { DidDocumentCache } from './did/did-document-cache.js';
 import { PresentationFormatRegistry } from './formats/format-registry.js';
 import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
 import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
@@ -32,7 +44,17 @@ export interface Kparty {
   readonly authenticator: ApiKeyAuthenticator;
   readonly signingKeys: SigningKeyRing;
   readonly sessions: SessionIssuer;
+  /** Verifies kparty's own session tokens (introspection, revocation, forward-auth), the denylist included. */
+  readonly sessionVerifier: SessionVerifier;
+  /** Signing-key rotation: on demand (admin API, CLI) and on the KPARTY_KEY_ROTATION_INTERVAL schedule. */
+  readonly keyRotation: SigningKeyRotator;
   readonly verification: VerificationService;
+  /** The guarded Fetcher every outbound request goes through (did:web, status lists): KPARTY_OUTBOUND_ALLOW, KPARTY_FETCH_*. */
+  readonly fetcher: Fetcher;
+  /** RFC 8693 token exchange (`POST /v1/token`) over the same verification. */
+  readonly tokenExchange: TokenExchange;
+  /** KPARTY_RATE_LIMIT / KPARTY_RATE_LIMIT_PER_POLICY on the wallet-facing endpoints; counters shared through Redis when configured. */
+  readonly rateLimits: WalletRateLimits;
   close(): Promise<void>;
 }
 
@@ -43,11 +65,26 @@ export interface KpartyOptions {
   storage?: Storage;
 }
 
+/** Scheduled rotation (when due) and deletion of keys whose tokens have all expired; failures are logged, never thrown. */
+async function maintainSigningKeys(storage: Storage, rotation: SigningKeyRotator, clock: Clock, logger: Logger): Promise<void> {
+  try {
+    const rotated = await rotation.rotateIfDue();
+    if (rotated) {
+      logger.info({ kid: rotated.kid, activatesAt: new Date(rotated.activatesAt).toISOString() }, 'session signing key rotated on schedule');
+    }
+    const deleted = await storage.signingKeys.deleteExpired(clock.now());
+    if (deleted > 0) logger.info({ deleted }, 'deleted session signing keys whose tokens have all expired');
+  } catch (error) {
+    logger.warn({ err: error }, 'session signing key maintenance failed');
+  }
+}
+
 /** The composition root: opens storage (migrating it), loads policy files and keys. Framework-free. */
 export async function createKparty(config: KpartyConfig, options: KpartyOptions): Promise<Kparty> {
   const clock = options.clock ?? systemClock;
   const filePolicies = config.policiesDir ? await loadPolicyFiles(config.policiesDir, config) : [];
-  const storage = options.storage ?? openStorage(config);
+  // Every storage failure after this line is a 503 service.unavailable (fail closed).
+  const storage = failClosedStorage(options.storage ?? (await openStorage(config, options.logger)));
   try {
     const operatorKey = await resolveOperatorKey(config.adminKey, storage.settings);
     if (operatorKey.generated) {
@@ -64,17 +101,52 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       defaultTtl: config.sessionTtl,
       maxTtl: config.sessionMaxTtl,
     });
+    const sessionVerifier = new SessionVerifier(signingKeys, storage.sessionDenylist, clock, {
+      issuer: config.issuer,
+      clockSkew: config.clockSkew,
+    });
+    const keyRotation = new SigningKeyRotator(
+      storage.signingKeys,
+      clock,
+      {
+        leadSeconds: config.keyRotationLead,
+        intervalSeconds: config.keyRotationInterval,
+        sessionMaxTtl: config.sessionMaxTtl,
+        clockSkew: config.clockSkew,
+      },
+      signingKeys,
+    );
     options.logger.info(
       { storage: storage.kind, policyFiles: filePolicies.length, signingKey: signingKeys.current().kid },
       'kparty core ready',
     );
+    const fetcher = GuardedFetcher.fromConfig(config);
+    // Shared by replicas through Redis when REDIS_URL is set; bounded in process otherwise.
+    const sharedCache = storage.sharedCache ?? new MemorySharedCache({ clock });
+    const didWeb = new DidWebResolver({
+      fetcher,
+      allow: config.outboundAllow,
+      documents: new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache }),
+    });
+    const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
+    const status = createStatusCheckers(
+      { fetcher, dids, sharedCache },
+      {
+        minTtlSeconds: config.statusCacheMinTtl,
+        maxTtlSeconds: config.statusCacheMaxTtl,
+        staleGraceSeconds: config.statusStaleGrace,
+        clockSkewSeconds: config.clockSkew,
+        maxListBytes: config.statusMaxListBytes,
+      },
+    );
     const verification = new VerificationService(
       {
         formats: new PresentationFormatRegistry([jwtVpFormat, vpJwtFormat]),
-        dids: new DidResolver([new DidKeyResolver(), new DidJwkResolver()]),
+        dids,
         nonces: storage.challenges,
         clock,
         clockSkewSeconds: config.clockSkew,
+        status,
       },
       policies,
       sessions,
@@ -87,11 +159,20 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         options.logger.warn({ err: error }, 'purging expired challenges failed');
       });
       await purgeExpiredAuditEvents(storage.auditLog, clock.now(), config.auditRetentionDays, options.logger);
+      await storage.sessionDenylist.purgeExpired(clock.now()).catch((error: unknown) => {
+        options.logger.warn({ err: error }, 'purging expired session revocations failed');
+      });
+      await maintainSigningKeys(storage, keyRotation, clock, options.logger);
     };
     // Once at start too: a process restarted more often than the interval would otherwise never purge.
     await maintain();
     const purge = setInterval(() => void maintain(), MAINTENANCE_INTERVAL_MS);
     purge.unref();
+    // Rotations by other processes or replicas: seen within this interval (and at once for an unknown kid).
+    const reloadKeys = setInterval(() => {
+      signingKeys.refresh().catch((error: unknown) => options.logger.warn({ err: error }, 'reloading session signing keys failed'));
+    }, KEY_RING_REFRESH_MS);
+    reloadKeys.unref();
     return {
       config,
       clock,
@@ -101,9 +182,19 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       authenticator: new ApiKeyAuthenticator(operatorKey.hash, storage.relyingParties),
       signingKeys,
       sessions,
+      sessionVerifier,
+      keyRotation,
       verification,
+      fetcher,
+      tokenExchange: new TokenExchange(policies, verification),
+      rateLimits: new WalletRateLimits(
+        storage.rateLimiter ?? new MemoryRateLimiter(),
+        { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },
+        clock,
+      ),
       close: async () => {
         clearInterval(purge);
+        clearInterval(reloadKeys);
         await storage.close();
       },
     };

@@ -3,10 +3,14 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Kparty } from '../kparty.js';
 import { AdminAuthGuard } from './admin-auth.guard.js';
 import { AdminAuditController } from './controllers/admin-audit.controller.js';
+import { AdminKeysController } from './controllers/admin-keys.controller.js';
+import { AuthCheckController } from './controllers/auth-check.controller.js';
 import { AdminPoliciesController } from './controllers/admin-policies.controller.js';
 import { AdminRelyingPartiesController } from './controllers/admin-relying-parties.controller.js';
 import { ChallengesController } from './controllers/challenges.controller.js';
 import { PresentationsController } from './controllers/presentations.controller.js';
+import { SessionsController } from './controllers/sessions.controller.js';
+import { TokenController } from './controllers/token.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { WellKnownController } from './controllers/well-known.controller.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
@@ -26,6 +30,10 @@ export class AppModule {
         AdminRelyingPartiesController,
         AdminPoliciesController,
         AdminAuditController,
+        SessionsController,
+        TokenController,
+        AuthCheckController,
+        AdminKeysController,
       ],
       providers: [{ provide: KPARTY, useValue: kparty }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }, AdminAuthGuard],
     };

@@ -83,6 +83,12 @@ export class AuditPageDto {
   @ApiPropertyOptional({ description: 'Cursor of the next (older) page, for `before`; absent on the last page' }) next?: string;
 }
 
+export class StatusMessageDto {
+  @ApiProperty({ description: 'The status entry\'s `statusPurpose`', example: 'message' }) purpose!: string;
+  @ApiProperty({ description: 'The status value, hexadecimal with 0x', example: '0x1' }) status!: string;
+  @ApiProperty({ description: 'The issuer\'s `statusMessage` for that value (meant for developers, per the W3C spec)', example: 'accepted' }) message!: string;
+}
+
 export class VerifiedCredentialDto {
   @ApiProperty({ enum: ['jwt_vc_json', 'vc+jwt', 'dc+sd-jwt', 'ldp_vc'] }) format!: string;
   @ApiProperty({ example: 'did:web:hr.example.com' }) issuer!: string;
@@ -90,8 +96,14 @@ export class VerifiedCredentialDto {
   @ApiPropertyOptional({ description: 'Subject DID' }) subject?: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The claims the policy asked for (its DCQL claims paths), or all of credentialSubject when it named none' })
   claims!: Record<string, unknown>;
-  @ApiProperty({ enum: ['valid', 'unchecked', 'none'], description: '`unchecked`: the credential has a status entry that was not checked (policy `status: optional`/`ignore`)' })
+  @ApiProperty({
+    enum: ['valid', 'stale', 'unavailable', 'unchecked', 'none'],
+    description:
+      '`valid`: every status entry was checked against its status list. `stale`: checked, but a list was a cached copy past its freshness because its host could not be reached (policy `status: optional`, within KPARTY_STATUS_STALE_GRACE). `unavailable`: a status could not be learned and the policy says `status: optional`. `unchecked`: policy `status: ignore`. `none`: no status entry.',
+  })
   status!: string;
+  @ApiPropertyOptional({ type: [StatusMessageDto], description: 'Informational statuses (W3C `statusPurpose: message`) with the issuer\'s message; absent when there are none' })
+  statusMessages?: StatusMessageDto[];
 }
 
 export class SessionDto {
@@ -106,4 +118,57 @@ export class VerificationSuccessDto {
   @ApiProperty({ description: 'Holder DID' }) holder!: string;
   @ApiProperty({ type: [VerifiedCredentialDto] }) credentials!: VerifiedCredentialDto[];
   @ApiProperty({ type: SessionDto }) session!: SessionDto;
+}
+
+export class OAuthErrorDto {
+  @ApiProperty({ description: 'RFC 6749 §5.2 error code', example: 'invalid_grant' }) error!: string;
+  @ApiPropertyOptional({ example: 'the presentation was rejected: challenge.unknown' }) error_description?: string;
+  @ApiProperty({ description: 'kparty problem code (docs/errors.md); the problem-details members follow', example: 'presentation.rejected' })
+  code!: string;
+  @ApiPropertyOptional({ type: [ProblemEntryDto], description: 'Every failed check (invalid_grant) or violation (invalid_request)' })
+  errors?: ProblemEntryDto[];
+}
+
+export class IntrospectionDto {
+  @ApiProperty({ description: 'false for anything that is not a valid, unrevoked session token of the caller; then no other member is present' })
+  active!: boolean;
+  @ApiPropertyOptional({ example: 'orders:read orders:write' }) scope?: string;
+  @ApiPropertyOptional({ description: 'The relying party the session belongs to', example: 'orders' }) client_id?: string;
+  @ApiPropertyOptional({ description: 'Holder DID (or RFC 9278 JWK thumbprint URI)' }) sub?: string;
+  @ApiPropertyOptional({ description: "The policy's audience", example: 'https://orders.example.com' }) aud?: string;
+  @ApiPropertyOptional({ description: 'KPARTY_ISSUER' }) iss?: string;
+  @ApiPropertyOptional({ description: 'Seconds since the epoch' }) exp?: number;
+  @ApiPropertyOptional({ description: 'Seconds since the epoch' }) iat?: number;
+  @ApiPropertyOptional() jti?: string;
+  @ApiPropertyOptional({ example: 'Bearer' }) token_type?: string;
+  @ApiPropertyOptional({ description: 'The policy the session was issued under', example: 'employee-portal' }) policy?: string;
+}
+
+export class TokenExchangeResponseDto {
+  @ApiProperty({ description: 'The session token: an RFC 9068 JWT access token' }) access_token!: string;
+  @ApiProperty({ example: 'urn:ietf:params:oauth:token-type:access_token' }) issued_token_type!: string;
+  @ApiProperty({ example: 'Bearer' }) token_type!: string;
+  @ApiProperty({ example: 300, description: 'Seconds' }) expires_in!: number;
+  @ApiPropertyOptional({ example: 'orders:read', description: "The policy's scope (absent when it grants none)" }) scope?: string;
+}
+
+export class KeyRotationDto {
+  @ApiProperty({ description: 'kid of the key that signs next (RFC 7638 thumbprint)' }) kid!: string;
+  @ApiProperty({ format: 'date-time', description: 'When it starts signing' }) activatesAt!: string;
+  @ApiProperty({ description: 'false: a rotation was already pending, and this is its key' }) created!: boolean;
+}
+
+export class SigningKeyDto {
+  @ApiProperty() kid!: string;
+  @ApiProperty({ example: 'ES256' }) alg!: string;
+  @ApiProperty({ enum: ['pending', 'signing', 'retired'], description: 'pending: published, not signing yet; retired: published until its tokens expire' })
+  state!: 'pending' | 'signing' | 'retired';
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) activatesAt!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) retiredAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When it leaves the JWKS' }) expiresAt?: string;
+}
+
+export class SigningKeyListDto {
+  @ApiProperty({ type: [SigningKeyDto], description: 'Every published key, oldest first' }) keys!: SigningKeyDto[];
 }

@@ -8,6 +8,8 @@ const REQUEST_SCHEMAS = {
   ChallengeRequest: 'challenge-request',
   RelyingPartyRequest: 'relying-party-request',
   VerifyPresentationRequest: 'verify-request',
+  TokenExchangeRequest: 'token-request',
+  SessionTokenRequest: 'session-token-request',
 } as const;
 
 /** Builds the OpenAPI 3.1 document from the controllers plus the JSON Schemas in schemas/. */

@@ -1,6 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KpartyError, problemKind, type ErrorEntry, type ProblemCode } from '../core/errors.js';
+import { isOAuthEndpoint, oauthErrorMembers, oauthStatus } from './oauth-errors.js';
 
 /** RFC 9457 problem details, as every error response of kparty is shaped. */
 export interface ProblemDetails {
@@ -21,6 +22,22 @@ interface FrameworkError {
   code?: string;
 }
 
+/**
+ * RFC 6750 §3 `WWW-Authenticate` challenges: a missing session token carries
+ * no error code (§3.1), an invalid one `invalid_token`, a valid one without
+ * the scope `insufficient_scope` (on the 403); other 401s name only the realm.
+ */
+const BEARER_ERRORS: Partial<Record<ProblemCode, string>> = {
+  'session.invalid': 'invalid_token',
+  'session.insufficient_scope': 'insufficient_scope',
+};
+
+function bearerChallenge(problem: KpartyError): string | undefined {
+  const error = BEARER_ERRORS[problem.code];
+  if (error !== undefined) return `Bearer realm="kparty", error="${error}"`;
+  return problem.status === 401 ? 'Bearer realm="kparty"' : undefined;
+}
+
 /** Translates errors Fastify and Nest raise before our code runs (parsing, routing) into KpartyErrors. */
 function fromFramework(error: unknown): KpartyError | null {
   if (error instanceof KpartyError) return error;
@@ -37,7 +54,11 @@ function fromFramework(error: unknown): KpartyError | null {
   if (status === 400 || error instanceof SyntaxError) {
     // Fastify's parser messages are generic ("Body is not valid JSON ..."), but keep ours stable.
     const detail =
-      code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the JSON body is empty' : 'the request body is not valid JSON';
+      code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+        ? 'the JSON body is empty'
+        : error instanceof HttpException
+          ? 'the request body could not be parsed'
+          : 'the request body is not valid JSON';
     return new KpartyError('request.invalid', detail);
   }
   return null;
@@ -69,7 +90,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       requestId: String(request.id),
     };
     if (problem.retryAfter !== undefined) void reply.header('Retry-After', String(problem.retryAfter));
-    if (problem.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="kparty"');
+    const challenge = bearerChallenge(problem);
+    if (challenge !== undefined) void reply.header('WWW-Authenticate', challenge);
+    if (isOAuthEndpoint(request)) {
+      // RFC 6749 §5.2: `error`/`error_description` as application/json, never cached; the problem members stay beside them.
+      const status = oauthStatus(problem);
+      void reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
+      void reply.status(status).header('Content-Type', 'application/json').send({ ...oauthErrorMembers(problem, body.detail), ...body, status });
+      return;
+    }
     void reply.status(problem.status).header('Content-Type', 'application/problem+json').send(body);
   }
 }

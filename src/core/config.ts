@@ -1,10 +1,16 @@
+import { isIP } from 'node:net';
 import { ConfigError } from './errors.js';
 
 /** Pino levels accepted by LOG_LEVEL. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+/**
+ * Where the durable state lives. For PostgreSQL, `url` is DATABASE_URL without
+ * kparty's own `schema` query parameter, which becomes `schema` (the tables'
+ * schema, created when missing; default: the server's search_path).
+ */
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string | undefined };
 
 /**
  * kparty's configuration, read from the environment (SPEC §3). Every field is
@@ -18,8 +24,10 @@ export interface KpartyConfig {
   issuer: string;
   /** `DATABASE_URL`, default `sqlite:./data/kparty.db`. */
   database: DatabaseConfig;
-  /** `REDIS_URL`, unset by default. */
+  /** `REDIS_URL`, unset by default: challenges, the session denylist, caches and rate limits then live in Redis. */
   redisUrl: string | undefined;
+  /** `KPARTY_REDIS_PREFIX`, default `kparty:`: the start of every Redis key, so deployments can share a Redis. */
+  redisPrefix: string;
   /** `KPARTY_ADMIN_KEY`: the operator key. Unset: generated on first start, only its hash kept. */
   adminKey: string | undefined;
   /** `KPARTY_POLICIES_DIR`: folder of policy JSON files loaded at start. */
@@ -38,10 +46,47 @@ export interface KpartyConfig {
   fetchTimeoutMs: number;
   /** `KPARTY_FETCH_MAX_BYTES`, default 1 MiB. */
   fetchMaxBytes: number;
+  /**
+   * Lifetimes of cached DID documents (did:web), seconds: `KPARTY_DID_CACHE_MIN_TTL` (default 60) and
+   * `KPARTY_DID_CACHE_MAX_TTL` (default 3600) bound what Cache-Control may ask for; `KPARTY_DID_CACHE_NEGATIVE_TTL`
+   * (default 10) remembers a failure; `KPARTY_DID_CACHE_STALE_GRACE` (default 300) is how long past its lifetime a
+   * document may serve while its host fails. See src/did/did-document-cache.ts.
+   */
+  didCache: { minTtl: number; maxTtl: number; negativeTtl: number; staleGrace: number };
   /** `KPARTY_RATE_LIMIT` requests per minute per client address on wallet-facing endpoints, default 600; 0 disables. */
   rateLimitPerMinute: number;
+  /** `KPARTY_RATE_LIMIT_PER_POLICY` requests per minute per policy, all clients together, on wallet-facing endpoints; default 0 (off). */
+  rateLimitPerPolicyPerMinute: number;
+  /**
+   * `KPARTY_TRUST_PROXY`: addresses or CIDR ranges of reverse proxies whose
+   * `X-Forwarded-For` names the client (for rate limits and logs). Empty
+   * (default): the TCP peer is the client and forwarded headers are ignored.
+   */
+  trustProxy: readonly string[];
   /** `KPARTY_AUDIT_RETENTION_DAYS`, default 90: audit events older than this are deleted; 0 keeps them forever. */
   auditRetentionDays: number;
+  /**
+   * `KPARTY_STATUS_CACHE_MIN_TTL` seconds, default 60: a fetched status list is cached at least this long, even when its
+   * own `ttl` is shorter, so a list publisher cannot make kparty fetch on every verification (IETF Token Status List,
+   * "Expiration and Caching"). 0 honours any list `ttl`.
+   */
+  statusCacheMinTtl: number;
+  /** `KPARTY_STATUS_CACHE_MAX_TTL` seconds, default 3600: a status list is cached at most this long, even when its own `ttl` is longer. */
+  statusCacheMaxTtl: number;
+  /**
+   * `KPARTY_STATUS_STALE_GRACE` seconds, default 600: how long past its freshness a cached status list may still answer
+   * while its host cannot be reached — only for policies with `status: optional`. 0: never.
+   */
+  statusStaleGrace: number;
+  /** `KPARTY_STATUS_MAX_LIST_BYTES`, default 16 MiB: most bytes a status list may inflate to; a larger one (a decompression bomb) is refused. */
+  statusMaxListBytes: number;
+  /**
+   * `KPARTY_KEY_ROTATION_LEAD` seconds, default 600: a new session-signing key is published in the JWKS this long
+   * before it signs, so downstream JWKS caches (max-age {@link JWKS_MAX_AGE_SECONDS}) hold it first. Must exceed that max-age.
+   */
+  keyRotationLead: number;
+  /** `KPARTY_KEY_ROTATION_INTERVAL` seconds, default 2592000 (30 days): scheduled signing-key rotation; 0 turns it off. */
+  keyRotationInterval: number;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
@@ -49,6 +94,9 @@ export interface KpartyConfig {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** `Cache-Control: max-age` of /.well-known/jwks.json; the key-rotation lead time must exceed it. */
+export const JWKS_MAX_AGE_SECONDS = 60;
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -87,9 +135,43 @@ function parseDatabase(raw: string): DatabaseConfig {
     } catch {
       throw new ConfigError('DATABASE_URL is not a valid postgres:// URL');
     }
-    return { kind: 'postgres', url: raw };
+    return { kind: 'postgres', ...postgresSchema(raw) };
   }
   throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://');
+}
+
+/** A schema name kparty accepts: an unquoted PostgreSQL identifier, lower case. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Takes kparty's `schema` query parameter out of a postgres:// URL (libpq would refuse it). */
+function postgresSchema(raw: string): { url: string; schema: string | undefined } {
+  const url = new URL(raw);
+  const schema = url.searchParams.get('schema');
+  if (schema === null) return { url: raw, schema: undefined };
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new ConfigError(`DATABASE_URL schema must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63), got ${JSON.stringify(schema)}`);
+  }
+  url.searchParams.delete('schema');
+  return { url: url.toString(), schema };
+}
+
+/** `KPARTY_TRUST_PROXY`: comma-separated IP addresses or CIDR ranges. */
+function parseTrustProxy(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [address = '', bits, ...rest] = item.split('/');
+      const family = isIP(address);
+      const maxBits = family === 6 ? 128 : 32;
+      const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+      if (family === 0 || rest.length > 0 || !validBits) {
+        throw new ConfigError(`KPARTY_TRUST_PROXY entries must be IP addresses or CIDR ranges, got ${JSON.stringify(item)}`);
+      }
+      return item;
+    });
 }
 
 function parseOutboundAllow(raw: string | undefined): Set<string> {
@@ -103,6 +185,20 @@ function parseOutboundAllow(raw: string | undefined): Set<string> {
     allowed.add(item.toLowerCase());
   }
   return allowed;
+}
+
+function parseDidCache(env: Env): KpartyConfig['didCache'] {
+  const minTtl = integer(env, 'KPARTY_DID_CACHE_MIN_TTL', 60, 0, 86_400);
+  const maxTtl = integer(env, 'KPARTY_DID_CACHE_MAX_TTL', 3600, 1, 7 * 86_400);
+  if (minTtl > maxTtl) {
+    throw new ConfigError(`KPARTY_DID_CACHE_MIN_TTL (${minTtl}) must not exceed KPARTY_DID_CACHE_MAX_TTL (${maxTtl})`);
+  }
+  return {
+    minTtl,
+    maxTtl,
+    negativeTtl: integer(env, 'KPARTY_DID_CACHE_NEGATIVE_TTL', 10, 0, 3600),
+    staleGrace: integer(env, 'KPARTY_DID_CACHE_STALE_GRACE', 300, 0, 86_400),
+  };
 }
 
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
@@ -119,6 +215,10 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
   }
+  const redisPrefix = env.KPARTY_REDIS_PREFIX ?? 'kparty:';
+  if (!/^[A-Za-z0-9:_.{}-]{1,64}$/.test(redisPrefix)) {
+    throw new ConfigError('KPARTY_REDIS_PREFIX must be 1 to 64 characters of A-Z a-z 0-9 : _ . - { }');
+  }
 
   const adminKey = env.KPARTY_ADMIN_KEY || undefined;
   if (adminKey !== undefined && adminKey.length < 32) {
@@ -131,6 +231,20 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     throw new ConfigError(`KPARTY_SESSION_TTL (${sessionTtl}) must not exceed KPARTY_SESSION_MAX_TTL (${sessionMaxTtl})`);
   }
 
+  const keyRotationLead = integer(env, 'KPARTY_KEY_ROTATION_LEAD', 600, JWKS_MAX_AGE_SECONDS + 1, 86_400);
+  const keyRotationInterval = integer(env, 'KPARTY_KEY_ROTATION_INTERVAL', 30 * 86_400, 0, 365 * 86_400);
+  if (keyRotationInterval !== 0 && keyRotationInterval <= keyRotationLead) {
+    throw new ConfigError(
+      `KPARTY_KEY_ROTATION_INTERVAL (${keyRotationInterval}) must exceed KPARTY_KEY_ROTATION_LEAD (${keyRotationLead}), or be 0 (off)`,
+    );
+  }
+
+  const statusCacheMinTtl = integer(env, 'KPARTY_STATUS_CACHE_MIN_TTL', 60, 0, 86_400);
+  const statusCacheMaxTtl = integer(env, 'KPARTY_STATUS_CACHE_MAX_TTL', 3600, 1, 7 * 86_400);
+  if (statusCacheMinTtl > statusCacheMaxTtl) {
+    throw new ConfigError(`KPARTY_STATUS_CACHE_MIN_TTL (${statusCacheMinTtl}) must not exceed KPARTY_STATUS_CACHE_MAX_TTL (${statusCacheMaxTtl})`);
+  }
+
   const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
@@ -141,6 +255,7 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     issuer,
     database,
     redisUrl,
+    redisPrefix,
     adminKey,
     policiesDir: env.KPARTY_POLICIES_DIR || undefined,
     sessionTtl,
@@ -150,8 +265,17 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     outboundAllow: parseOutboundAllow(env.KPARTY_OUTBOUND_ALLOW),
     fetchTimeoutMs: integer(env, 'KPARTY_FETCH_TIMEOUT_MS', 3000, 1, 60_000),
     fetchMaxBytes: integer(env, 'KPARTY_FETCH_MAX_BYTES', 1_048_576, 1, 64 * 1_048_576),
+    didCache: parseDidCache(env),
     rateLimitPerMinute: integer(env, 'KPARTY_RATE_LIMIT', 600, 0, 10_000_000),
+    rateLimitPerPolicyPerMinute: integer(env, 'KPARTY_RATE_LIMIT_PER_POLICY', 0, 0, 100_000_000),
+    trustProxy: parseTrustProxy(env.KPARTY_TRUST_PROXY),
     auditRetentionDays: integer(env, 'KPARTY_AUDIT_RETENTION_DAYS', 90, 0, 36_500),
+    statusCacheMinTtl,
+    statusCacheMaxTtl,
+    statusStaleGrace: integer(env, 'KPARTY_STATUS_STALE_GRACE', 600, 0, 7 * 86_400),
+    statusMaxListBytes: integer(env, 'KPARTY_STATUS_MAX_LIST_BYTES', 16 * 1_048_576, 16_384, 256 * 1_048_576),
+    keyRotationLead,
+    keyRotationInterval,
     logLevel,
     production,
   };

@@ -62,6 +62,12 @@ const PROBLEM_KINDS = {
   'policy.conflict': { status: 409, title: 'The policy id is already taken' },
   'relying_party.conflict': { status: 409, title: 'The relying party id is already taken' },
   'presentation.rejected': { status: 422, title: 'The presentation was rejected' },
+  // Session lifecycle (forward-auth, token exchange): see docs/errors.md.
+  'session.missing': { status: 401, title: 'A session token is required' },
+  'session.invalid': { status: 401, title: 'The session token is not valid' },
+  'session.insufficient_scope': { status: 403, title: 'The session token lacks a required scope' },
+  'oauth.unsupported_grant_type': { status: 400, title: 'The grant type is not supported' },
+  'oauth.invalid_target': { status: 400, title: 'No single policy matches the requested target' },
   rate_limited: { status: 429, title: 'Too many requests' },
   'service.unavailable': { status: 503, title: 'The service is temporarily unavailable' },
   internal: { status: 500, title: 'Internal error' },

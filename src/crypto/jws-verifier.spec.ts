@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { ImportedKeyCache } from './imported-key-cache.js';
-import { verifyCompactJws } from './jws-verifier.js';
+import { sharedImportedKeyCache, verifyCompactJws } from './jws-verifier.js';
 import { parsePublicJwk } from './public-jwk.js';
 import { signatureAlgorithms } from './signature-algorithms.js';
 import type { VerificationKey } from './verification-key.js';
@@ -66,6 +66,7 @@ const signers: Array<[string, () => Promise<Signer>]> = [
   ['Ed25519 (fully-specified alg)', () => joseSigner('Ed25519')],
   ['ES256', () => joseSigner('ES256')],
   ['ES384', () => joseSigner('ES384')],
+  ['ES512', () => joseSigner('ES512')],
   ['RS256', () => joseSigner('RS256')],
   ['PS256', () => joseSigner('PS256')],
   ['ES256K', async () => es256kSigner()],
@@ -156,7 +157,7 @@ describe('verifyCompactJws, algorithm and key checks', () => {
     expect(await verifyCompactJws(await rs.sign({}), weak)).toMatchObject({ ok: false, reason: 'alg_forbidden' });
   });
 
-  it('lets one RSA key verify RS256 and PS256 (one imported key per algorithm)', async () => {
+  it('lets one RSA key verify RS256 and PS256 (one imported key for every algorithm)', async () => {
     // A node:crypto KeyObject, unlike a WebCrypto key, can sign with every RSA algorithm.
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const key = verificationKey(publicKey.export({ format: 'jwk' }));
@@ -165,7 +166,23 @@ describe('verifyCompactJws, algorithm and key checks', () => {
       const compact = await new CompactSign(PAYLOAD).setProtectedHeader({ alg }).sign(privateKey);
       expect(await verifyCompactJws(compact, key, { keyCache: cache })).toMatchObject({ ok: true });
     }
-    expect(cache.size).toBe(4);
+    expect(cache.size).toBe(1);
+  });
+
+  it('answers signature_invalid for a DER-encoded ES256 signature (JWS signatures are R || S)', async () => {
+    const signer = await joseSigner('ES256');
+    const [header, payload, signature] = (await signer.sign({})).split('.') as [string, string, string];
+    const raw = Buffer.from(signature, 'base64url');
+    const integer = (bytes: Buffer): Buffer => {
+      let start = 0;
+      while (start < bytes.length - 1 && bytes[start] === 0) start++;
+      const trimmed = bytes.subarray(start);
+      return (trimmed[0] as number) & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
+    };
+    const [r, s] = [integer(raw.subarray(0, 32)), integer(raw.subarray(32))];
+    const der = Buffer.concat([Buffer.from([0x30, r.length + s.length + 4, 0x02, r.length]), r, Buffer.from([0x02, s.length]), s]);
+    expect(await verifyCompactJws(`${header}.${payload}.${b64(der)}`, signer.key)).toMatchObject({ ok: false, reason: 'signature_invalid' });
+    expect(await verifyCompactJws(`${header}.${payload}.${b64(raw.subarray(0, 63))}`, signer.key)).toMatchObject({ ok: false, reason: 'signature_invalid' });
   });
 
   it('does not echo an odd alg value into the detail', async () => {
@@ -270,7 +287,7 @@ describe('imported-key cache', () => {
     expect(cache.size).toBe(1);
   });
 
-  it('answers signature_invalid for a key WebCrypto refuses, and does not keep it', async () => {
+  it('answers signature_invalid for a key node:crypto refuses, and does not keep it', async () => {
     const cache = new ImportedKeyCache(10);
     const signer = await joseSigner('ES256');
     // Skips parsePublicJwk's curve check on purpose: y is not the point's y.
@@ -279,6 +296,14 @@ describe('imported-key cache', () => {
     expect(result).toMatchObject({ ok: false, reason: 'signature_invalid', detail: 'the verification key cannot be used' });
     await Promise.resolve();
     expect(cache.size).toBe(0);
+  });
+
+  it('shares one bounded cache across the process by default', async () => {
+    const signer = await joseSigner('ES256');
+    expect(await verifyCompactJws(await signer.sign({}), signer.key)).toMatchObject({ ok: true });
+    const shared = sharedImportedKeyCache();
+    expect(shared.size).toBeGreaterThanOrEqual(1);
+    expect(shared.size).toBeLessThanOrEqual(shared.capacity);
   });
 
   it('refuses a capacity below one', () => {

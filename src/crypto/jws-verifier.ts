@@ -1,7 +1,9 @@
-import { compactVerify, errors, type CryptoKey, type ProtectedHeaderParameters } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import type { ProtectedHeaderParameters } from 'jose';
 import { decodeBase64url } from './base64url.js';
 import { verifyEs256k } from './es256k.js';
 import { ImportedKeyCache } from './imported-key-cache.js';
+import { isNodeAlgorithm, verifyJwsSignature } from './node-signatures.js';
 import type { VerificationKey } from './verification-key.js';
 
 export type JwsVerification =
@@ -34,6 +36,11 @@ export interface JwsVerifyOptions {
 
 const sharedKeyCache = new ImportedKeyCache();
 
+/** The process's shared imported-key cache (for metrics and the memory benchmark). */
+export function sharedImportedKeyCache(): Pick<ImportedKeyCache, 'size' | 'capacity'> {
+  return sharedKeyCache;
+}
+
 /** Longest compact JWS accepted (the HTTP body limit is 1 MiB). */
 const MAX_COMPACT_JWS_LENGTH = 1024 * 1024;
 
@@ -46,9 +53,14 @@ const MAX_COMPACT_JWS_LENGTH = 1024 * 1024;
  * and `kid` are ignored here (the caller used `kid` to select `key`). The
  * algorithm is decided from the header BEFORE any cryptography: `none`,
  * `HS*` (the public key used as an HMAC secret, the classic confusion attack)
- * and anything outside `key.algorithms` give `alg_forbidden`. jose then
- * verifies with `algorithms` = the key's allow-list (ARCHITECTURE rule 5);
- * ES256K, which jose 6 lacks, is verified with @noble/curves (es256k.ts).
+ * and anything outside `key.algorithms` (the allow-list of ARCHITECTURE
+ * rule 5) give `alg_forbidden`. The signature is then verified with
+ * node:crypto and the key imported once into a `KeyObject`
+ * (imported-key-cache.ts), on the thread pool or inline as
+ * offload-policy.ts decides — on the hot path of every verification this
+ * costs the event loop less than jose's WebCrypto calls did (issue 7);
+ * ES256K, which neither has, with @noble/curves (es256k.ts). The test suite
+ * checks every algorithm against signatures made by jose.
  *
  * `crit` (RFC 7515 §4.1.11): kparty understands no extension header, so any
  * `crit` gives `signature_invalid` — on both paths alike. `b64: false`
@@ -86,49 +98,47 @@ export async function verifyCompactJws(
     return malformed('unexpected JWS typ');
   }
 
+  const payload = decodeBase64url(encodedPayload);
+  if (!payload) return malformed('the JWS payload is not base64url');
+  const signature = decodeBase64url(encodedSignature);
+  if (!signature) {
+    return { ok: false, reason: 'malformed', detail: 'the JWS is malformed', cause: new TypeError('the JWS signature is not base64url') };
+  }
+  // Three base64url parts and two dots: the signing input is ASCII.
+  const signingInput = Buffer.from(`${encodedHeader}.${encodedPayload}`, 'latin1');
+
   if (alg === 'ES256K') {
-    const payload = decodeBase64url(encodedPayload);
-    const signature = decodeBase64url(encodedSignature);
-    if (!payload || !signature) return malformed('the JWS payload or signature is not base64url');
-    const signingInput = new TextEncoder().encode(`${encodedHeader}.${encodedPayload}`);
-    if (!verifyEs256k(key.jwk, signingInput, signature)) {
-      return { ok: false, reason: 'signature_invalid', detail: 'the signature does not verify' };
-    }
+    if (!verifyEs256k(key.jwk, signingInput, signature)) return signatureInvalid();
     return { ok: true, payload, header };
   }
+  if (!isNodeAlgorithm(alg)) return { ok: false, reason: 'alg_forbidden', detail: `${describeAlg(alg)} is not supported` };
 
-  let cryptoKey: CryptoKey;
+  let publicKey: KeyObject;
   try {
-    cryptoKey = await (options.keyCache ?? sharedKeyCache).get(key.jwk, alg);
+    publicKey = (options.keyCache ?? sharedKeyCache).get(key.jwk);
   } catch (cause) {
     return { ok: false, reason: 'signature_invalid', detail: 'the verification key cannot be used', cause };
   }
   try {
-    const result = await compactVerify(compact, cryptoKey, { algorithms: key.algorithms });
-    return { ok: true, payload: result.payload, header: result.protectedHeader };
+    const valid = await verifyJwsSignature(alg, signingInput, publicKey, signature);
+    return valid ? { ok: true, payload, header } : signatureInvalid();
   } catch (cause) {
-    return failureFromJose(cause);
+    return { ok: false, reason: 'signature_invalid', detail: 'the signature could not be verified', cause };
   }
 }
 
-function failureFromJose(cause: unknown): JwsVerification {
-  if (cause instanceof errors.JWSSignatureVerificationFailed) {
-    return { ok: false, reason: 'signature_invalid', detail: 'the signature does not verify', cause };
-  }
-  if (cause instanceof errors.JOSEAlgNotAllowed || cause instanceof errors.JOSENotSupported) {
-    return { ok: false, reason: 'alg_forbidden', detail: 'the algorithm is not allowed for this key', cause };
-  }
-  if (cause instanceof errors.JWSInvalid) {
-    return { ok: false, reason: 'malformed', detail: 'the JWS is malformed', cause };
-  }
-  return { ok: false, reason: 'signature_invalid', detail: 'the signature could not be verified', cause };
+function signatureInvalid(): JwsVerification {
+  return { ok: false, reason: 'signature_invalid', detail: 'the signature does not verify' };
 }
+
+/** Refuses invalid UTF-8 rather than replacing it. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeHeader(encoded: string): ProtectedHeaderParameters | null {
   const bytes = decodeBase64url(encoded);
   if (!bytes) return null;
   try {
-    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    const value: unknown = JSON.parse(STRICT_UTF8.decode(bytes));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
     return value as ProtectedHeaderParameters;
   } catch {

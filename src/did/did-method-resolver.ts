@@ -1,7 +1,7 @@
 import type { DidDocument } from './did-document.js';
 
 /**
- * One DID method (`did:key`, `did:jwk`, later `did:web`), registered with a
+ * One DID method (`did:key`, `did:jwk`, `did:web`), registered with a
  * {@link DidResolver} under the method name it declares (ARCHITECTURE rule 4:
  * registries keyed by what a handler supports, credo-ts
  * `DidResolver.supportedMethods`).
@@ -16,6 +16,8 @@ export interface DidMethodResolver {
   /** The method name, e.g. `key` for `did:key:…`; `[a-z0-9]+`. */
   readonly method: string;
   resolve(did: string): Promise<DidDocument>;
+  /** How many documents the method keeps cached in this process, when it caches them itself. */
+  readonly cachedDocuments?: number;
 }
 
 /**

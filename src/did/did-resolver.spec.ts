@@ -32,6 +32,14 @@ describe('DidResolver', () => {
     expect(result.ok && result.document.id).toBe(ED25519_DID);
   });
 
+  it('reports the documents each caching method holds', async () => {
+    const fresh = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), fakeMethod('example', () => ({ id: 'did:example:1' }))]);
+    expect(fresh.cachedDocuments).toEqual({ key: 0, jwk: 0 });
+    await fresh.resolve(ED25519_DID);
+    await fresh.resolve(ED25519_DID);
+    expect(fresh.cachedDocuments).toEqual({ key: 1, jwk: 0 });
+  });
+
   it('answers did.method_unsupported for an unregistered method', async () => {
     expect(await resolver.resolve('did:web:example.com')).toEqual({
       ok: false,

@@ -54,6 +54,34 @@ export function decodeJwt(compact: unknown): DecodedJwt {
   };
 }
 
+/** The presentation a handler's `recognises` decoded last, for its `parse` to reuse. */
+let recognised: { compact: string; decoded: DecodedJwt } | undefined;
+
+/**
+ * {@link decodeJwt} for a format handler's `recognises`. The registry asks
+ * each handler whether it recognises the input and then has one parse it;
+ * remembering the last decoding (one entry) lets every handler's check and
+ * the parse share one base64url and JSON decoding of the presentation.
+ * Callers only read what it returns.
+ */
+export function decodeJwtToRecognise(compact: unknown): DecodedJwt {
+  if (recognised !== undefined && recognised.compact === compact) return recognised.decoded;
+  const decoded = decodeJwt(compact);
+  recognised = typeof compact === 'string' ? { compact, decoded } : undefined;
+  return decoded;
+}
+
+/**
+ * {@link decodeJwt} for a format handler's `parse`: takes what `recognises`
+ * just decoded for this very input (once: the entry is then forgotten, so no
+ * two parses ever share decoded objects), else decodes.
+ */
+export function decodeJwtToParse(compact: unknown): DecodedJwt {
+  const last = recognised;
+  recognised = undefined;
+  return last !== undefined && last.compact === compact ? last.decoded : decodeJwt(compact);
+}
+
 /** NumericDate claim (RFC 7519 §2) or undefined; a present but non-numeric value is an error. */
 export function numericDate(payload: Record<string, unknown>, name: string): number | undefined | Error {
   const value = payload[name];

@@ -1,11 +1,16 @@
-import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
+import { signJwt } from '../crypto/jwt-signer.js';
 import type { SigningKeyRing } from './signing-key-ring.js';
 
-/** Claims a session token always carries (RFC 9068 §2.2, SPEC §1); mapped claims never override them. */
+/**
+ * Claims a session token always carries (RFC 9068 §2.2, SPEC §1), and the
+ * members of an introspection response (RFC 7662 §2.2); mapped claims never
+ * override them.
+ */
 export const RESERVED_SESSION_CLAIMS = new Set([
   'iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti', 'client_id', 'scope', 'policy', 'cnf', 'auth_time', 'acr', 'amr',
+  'active', 'token_type', 'username',
 ]);
 
 export interface SessionRequest {
@@ -58,20 +63,18 @@ export class SessionIssuer {
       if (!RESERVED_SESSION_CLAIMS.has(name)) mapped[name] = value;
     }
     const { kid, alg, key } = this.keys.current();
-    const token = await new SignJWT({
+    const token = await signJwt({ alg, kid, typ: 'at+jwt' }, {
       ...mapped,
       client_id: request.clientId,
       policy: request.policyId,
       ...(scope ? { scope } : {}),
-    })
-      .setProtectedHeader({ alg, kid, typ: 'at+jwt' })
-      .setIssuer(this.options.issuer)
-      .setSubject(request.subject)
-      .setAudience(request.audience)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ttl)
-      .setJti(jti)
-      .sign(key);
+      iss: this.options.issuer,
+      sub: request.subject,
+      aud: request.audience,
+      iat,
+      exp: iat + ttl,
+      jti,
+    }, key);
     return { token, tokenType: 'Bearer', expiresIn: ttl, scope, jti, expiresAt: iat + ttl };
   }
 }

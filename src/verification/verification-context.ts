@@ -9,6 +9,7 @@ import type { DidDocument } from '../did/did-document.js';
 import type { PresentationFormatHandler } from '../formats/presentation-format.js';
 import type { PresentationFormatRegistry } from '../formats/format-registry.js';
 import type { PolicyEvaluation } from '../policy/evaluation/evaluate-policy.js';
+import type { StatusCheckerRegistry, StatusMessage } from '../status/index.js';
 
 /** What the checks need from outside: ports and settings, no framework. */
 export interface VerificationDependencies {
@@ -18,10 +19,23 @@ export interface VerificationDependencies {
   clock: Clock;
   /** KPARTY_CLOCK_SKEW, seconds. */
   clockSkewSeconds: number;
+  /** Status mechanisms (W3C Bitstring Status List, StatusList2021, IETF Token Status List) over the cached list source. */
+  status: StatusCheckerRegistry;
 }
 
-/** Outcome of one credential's status check, reported in the success response. */
-export type CredentialStatusOutcome = 'valid' | 'unchecked' | 'none';
+/**
+ * Outcome of one credential's status check, reported in the success response:
+ * - `valid`: every status entry was checked against a fresh list;
+ * - `stale`: checked, but at least one list was a cached copy past its
+ *   freshness, used because its host could not be reached (policy
+ *   `status: optional`, within KPARTY_STATUS_STALE_GRACE);
+ * - `unavailable`: at least one status could not be learned (host down, list
+ *   secured in a way kparty cannot verify, unsupported entry type) and the
+ *   policy says `status: optional`;
+ * - `unchecked`: status entries not checked (policy `status: ignore`);
+ * - `none`: the credential carries no status entry.
+ */
+export type CredentialStatusOutcome = 'valid' | 'stale' | 'unavailable' | 'unchecked' | 'none';
 
 /**
  * State the ordered checks build up for one presentation. Each check reads
@@ -45,6 +59,8 @@ export interface VerificationContext {
   /** Credentials whose issuer signature verified. Only these may satisfy the policy. */
   signedCredentials: Set<ParsedCredential>;
   statuses: Map<ParsedCredential, CredentialStatusOutcome>;
+  /** Informational statuses (W3C `statusPurpose: message`) found per credential, reported in the success response. */
+  statusMessages: Map<ParsedCredential, StatusMessage[]>;
   evaluation?: PolicyEvaluation;
 }
 
@@ -58,9 +74,13 @@ export interface VerificationCheck {
   run(context: VerificationContext, deps: VerificationDependencies): Promise<CheckFailure[]> | CheckFailure[];
 }
 
-/** Credentials no earlier check has found fault with: the only ones that may satisfy the policy. */
+/**
+ * Credentials no earlier check has found fault with: the only ones that may
+ * satisfy the policy. A failure at a path inside a credential
+ * (`credentials[0].credentialStatus[1]`) is a fault of that credential.
+ */
 export function unblemishedCredentials(context: VerificationContext): ParsedCredential[] {
-  const faulty = new Set(context.failures.map((f) => f.path));
+  const faulty = new Set(context.failures.map((f) => /^credentials\[\d+\]/.exec(f.path)?.[0] ?? f.path));
   return (context.presentation?.credentials ?? []).filter((c) => context.signedCredentials.has(c) && !faulty.has(c.path));
 }
 

@@ -2,9 +2,11 @@ import { KpartyError } from '../core/errors.js';
 import type { StoredPolicy } from '../core/model/policy.js';
 import type { ParsedCredential } from '../core/model/presentation.js';
 import { recordDecision, requireAuditedIfAccepted, type AuditDependencies, type DecisionToAudit } from '../audit/record-decision.js';
+import { verificationsInFlight } from '../crypto/offload-policy.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import type { PolicyCatalog } from '../policy/policy-catalog.js';
 import type { SessionIssuer } from '../session/session-issuer.js';
+import type { StatusMessage } from '../status/index.js';
 import type { CredentialStatusOutcome, VerificationDependencies } from './verification-context.js';
 import { verifyPresentation, type VerificationReport } from './verify-presentation.js';
 
@@ -15,8 +17,14 @@ export interface VerifiedCredentialView {
   subject?: string;
   /** The claims the policy asked for (all of `credentialSubject` when its query names none). */
   claims: Record<string, unknown>;
-  /** `valid` (status checked), `unchecked` (has a status entry, not checked: policy allowed it), `none` (no status entry). */
+  /**
+   * `valid` (every status entry checked), `stale` (checked against a cached list past its freshness: host unreachable,
+   * policy `optional`), `unavailable` (a status could not be learned; policy `optional`), `unchecked` (policy `ignore`),
+   * `none` (no status entry).
+   */
   status: CredentialStatusOutcome;
+  /** Informational statuses (W3C `statusPurpose: message`) and the issuer's message for each; absent when there are none. */
+  statusMessages?: StatusMessage[];
 }
 
 export interface VerificationSuccess {
@@ -42,6 +50,7 @@ function decisionOf(policy: StoredPolicy, report: VerificationReport, requestId:
 }
 
 function view(credential: ParsedCredential, report: VerificationReport): VerifiedCredentialView {
+  const messages = report.context.statusMessages.get(credential);
   return {
     format: credential.format,
     issuer: credential.issuer,
@@ -49,6 +58,7 @@ function view(credential: ParsedCredential, report: VerificationReport): Verifie
     ...(credential.subject !== undefined ? { subject: credential.subject } : {}),
     claims: report.context.evaluation?.disclosedClaims.get(credential) ?? {},
     status: report.context.statuses.get(credential) ?? 'none',
+    ...(messages !== undefined ? { statusMessages: messages } : {}),
   };
 }
 
@@ -66,6 +76,16 @@ export class VerificationService {
   ) {}
 
   async verify(policyId: string, presentation: unknown, requestId?: string): Promise<VerificationSuccess> {
+    // Counted in flight: with others in flight, signature checks go to the thread pool (crypto/offload-policy.ts).
+    const done = verificationsInFlight.begin();
+    try {
+      return await this.verifyAndIssue(policyId, presentation, requestId);
+    } finally {
+      done();
+    }
+  }
+
+  private async verifyAndIssue(policyId: string, presentation: unknown, requestId: string | undefined): Promise<VerificationSuccess> {
     const policy = await this.policies.find(policyId);
     if (!policy) throw new KpartyError('policy.not_found', `no policy "${policyId}"`);
     const report = await verifyPresentation(presentation, policy, this.deps);

@@ -49,6 +49,7 @@ export async function verifyPresentation(
     holderSignatureValid: false,
     signedCredentials: new Set(),
     statuses: new Map(),
+    statusMessages: new Map(),
   };
   for (const check of checks) {
     context.failures.push(...(await check.run(context, deps)));

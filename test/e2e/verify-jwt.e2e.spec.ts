@@ -42,6 +42,18 @@ function tamper(jws: string, change: (payload: Record<string, unknown>) => void)
   return `${header}.${Buffer.from(JSON.stringify(decoded)).toString('base64url')}.${signature}`;
 }
 
+/**
+ * A status entry whose list lives on loopback, which this kparty (no KPARTY_OUTBOUND_ALLOW) may not reach:
+ * the fetch is refused as `address_blocked` before any connection. Lists that can be fetched: status-lists.e2e.spec.ts.
+ */
+const BLOCKED_STATUS_ENTRY = {
+  id: 'http://127.0.0.1:9/status/1#5',
+  type: 'BitstringStatusListEntry',
+  statusPurpose: 'revocation',
+  statusListIndex: '5',
+  statusListCredential: 'http://127.0.0.1:9/status/1',
+};
+
 function codesOf(reply: Reply): string[] {
   return (reply.body?.errors ?? []).map((e: { code: string }) => e.code);
 }
@@ -159,13 +171,12 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
       expect(reply.body.holder).toBe(jwkHolder.did);
     });
 
-    it('passes a credential with a status entry under status: optional, reporting it unchecked', async () => {
-      const vc = await issueJwtVc(issuer, holder.did, {
-        credentialStatus: { id: 'https://status.example/1#5', type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '5', statusListCredential: 'https://status.example/1' },
-      });
+    it('passes a credential whose status list cannot be fetched under status: optional, reporting it unavailable', async () => {
+      // Loopback is not in KPARTY_OUTBOUND_ALLOW here: the guarded fetcher refuses the address before connecting.
+      const vc = await issueJwtVc(issuer, holder.did, { credentialStatus: BLOCKED_STATUS_ENTRY });
       const reply = await verify(await vpFor([vc], { policy: 'lenient-status' }), 'lenient-status');
       expect(reply.status).toBe(200);
-      expect(reply.body.credentials[0].status).toBe('unchecked');
+      expect(reply.body.credentials[0].status).toBe('unavailable');
     });
   });
 
@@ -309,10 +320,8 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
       expectRejected(await verify(await vpFor([await issueJwtVc(issuer, holder.did, { claims: { role: 'intern', email: 'i@example.com' } })])), 'credential.claim_value', 'policy.unsatisfied');
     });
 
-    it('fails closed on a status entry it cannot check under status: required', async () => {
-      const vc = await issueJwtVc(issuer, holder.did, {
-        credentialStatus: { id: 'https://status.example/1#5', type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '5', statusListCredential: 'https://status.example/1' },
-      });
+    it('fails closed under status: required when the status list cannot be fetched (a blocked address)', async () => {
+      const vc = await issueJwtVc(issuer, holder.did, { credentialStatus: BLOCKED_STATUS_ENTRY });
       expectRejected(await verify(await vpFor([vc])), 'credential.status_unavailable', 'policy.unsatisfied');
     });
 

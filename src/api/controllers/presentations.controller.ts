@@ -4,7 +4,9 @@ import {
   ApiBody,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -30,6 +32,8 @@ export class PresentationsController {
   @ApiBadRequestResponse({ type: ProblemDto, description: '`request.invalid`' })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`policy.not_found`' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: '`presentation.rejected`; `errors` lists every failed check with its code and path' })
+  @ApiTooManyRequestsResponse({ type: ProblemDto, description: '`rate_limited` (KPARTY_RATE_LIMIT, KPARTY_RATE_LIMIT_PER_POLICY); see `Retry-After`' })
+  @ApiServiceUnavailableResponse({ type: ProblemDto, description: '`service.unavailable`: storage unreachable, or an accepted decision could not be audited; see `Retry-After`' })
   async verify(@Body() body: unknown, @Req() request: FastifyRequest): Promise<VerificationSuccessDto> {
     const { policy, presentation } = requireValid<{ policy: string; presentation: unknown }>('verify-request', body);
     return this.kparty.verification.verify(policy, presentation, String(request.id));

@@ -42,12 +42,15 @@ export type FetchFailureReason =
 
 export class FetchError extends Error {
   override readonly name = 'FetchError';
+  /** The HTTP status of the answer, for `http_status`. */
+  readonly status: number | undefined;
   constructor(
     readonly reason: FetchFailureReason,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; status?: number },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options?.status;
   }
 }
 

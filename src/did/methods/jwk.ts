@@ -43,6 +43,11 @@ export class DidJwkResolver implements DidMethodResolver {
     this.#cache = new LruMap(options.cacheSize ?? DEFAULT_DID_JWK_CACHE_SIZE);
   }
 
+  /** Number of cached documents (bounded by the cache size). */
+  get cachedDocuments(): number {
+    return this.#cache.size;
+  }
+
   async resolve(did: string): Promise<DidDocument> {
     const cached = this.#cache.get(did);
     if (cached) return cached;

@@ -1,4 +1,4 @@
-import { decodeJwt, idOf, isObject, typeList } from '../jwt-parts.js';
+import { decodeJwtToParse, decodeJwtToRecognise, idOf, isObject, typeList } from '../jwt-parts.js';
 import { parseJwtPresentation } from '../jwt-presentation.js';
 import { presentationMalformed, type ParseOutcome, type PresentationFormatHandler } from '../presentation-format.js';
 import { parseVcJwt } from './vc-jwt.js';
@@ -14,12 +14,12 @@ export const jwtVpFormat: PresentationFormatHandler = {
   typ: {},
 
   recognises(input) {
-    const decoded = decodeJwt(input);
+    const decoded = decodeJwtToRecognise(input);
     return decoded.ok && decoded.header.typ !== 'vp+jwt' && decoded.payload.vp !== undefined;
   },
 
   parse(input): ParseOutcome {
-    const decoded = decodeJwt(input);
+    const decoded = decodeJwtToParse(input);
     if (!decoded.ok) return { ok: false, failures: [presentationMalformed(decoded.detail)] };
     const { payload, jws } = decoded;
     const vp = payload.vp;

@@ -1,5 +1,5 @@
 import type { CheckFailure } from '../../core/model/check.js';
-import { decodeJwt, idOf, isObject, typeList } from '../jwt-parts.js';
+import { decodeJwtToParse, decodeJwtToRecognise, idOf, isObject, typeList } from '../jwt-parts.js';
 import { parseJwtPresentation } from '../jwt-presentation.js';
 import { credentialFailure, presentationMalformed, type ParseOutcome, type PresentationFormatHandler } from '../presentation-format.js';
 import { parseVcJwtV2, VC_JWT_TYP, VC_V2_CONTEXT } from './vc-jwt-v2.js';
@@ -28,12 +28,12 @@ export const vpJwtFormat: PresentationFormatHandler = {
   typ: { presentation: [VP_JWT_TYP], credential: [VC_JWT_TYP] },
 
   recognises(input) {
-    const decoded = decodeJwt(input);
+    const decoded = decodeJwtToRecognise(input);
     return decoded.ok && decoded.header.typ === VP_JWT_TYP;
   },
 
   parse(input): ParseOutcome {
-    const decoded = decodeJwt(input);
+    const decoded = decodeJwtToParse(input);
     if (!decoded.ok) return { ok: false, failures: [presentationMalformed(decoded.detail)] };
     const { payload, jws } = decoded;
     const contexts = payload['@context'];

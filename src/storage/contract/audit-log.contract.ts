@@ -103,6 +103,12 @@ export function describeAuditLogContract(current: () => Storage): void {
       await expect(current().auditLog.list(undefined, { limit: 10 })).resolves.toStrictEqual({ events: [auditEvent(1)] });
     });
 
+    it('records concurrent events all, and refuses only a duplicate among them', async () => {
+      const outcomes = await Promise.allSettled([1, 2, 3, 2, 4].map((n) => current().auditLog.record(auditEvent(n))));
+      expect(outcomes.map((outcome) => outcome.status)).toStrictEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      await expect(current().auditLog.list(undefined, { limit: 10 })).resolves.toStrictEqual({ events: [4, 3, 2, 1].map((n) => auditEvent(n)) });
+    });
+
     it('purgeOlderThan deletes events with time before the cutoff, of every owner, and counts them', async () => {
       await expect(current().auditLog.purgeOlderThan(T0 + 100_000)).resolves.toBe(0);
       await recordNumbered(5, (n) => (n % 2 === 0 ? 'rp-b' : 'rp-a'));

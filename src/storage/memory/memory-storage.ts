@@ -1,8 +1,10 @@
 import type { Storage } from '../../core/ports/storage.js';
 import { MemoryAuditLog } from './memory-audit-log.js';
 import { MemoryNonceStore } from './memory-nonce-store.js';
+import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { MemoryPolicyStore } from './memory-policy-store.js';
 import { MemoryRelyingPartyStore } from './memory-relying-party-store.js';
+import { MemorySessionDenylist } from './memory-session-denylist.js';
 import { MemorySettingsStore } from './memory-settings-store.js';
 import { MemorySigningKeyStore } from './memory-signing-key-store.js';
 
@@ -22,6 +24,8 @@ export function createMemoryStorage(): Storage {
     challenges: new MemoryNonceStore(),
     settings: new MemorySettingsStore(),
     auditLog: new MemoryAuditLog(),
+    sessionDenylist: new MemorySessionDenylist(),
+    rateLimiter: new MemoryRateLimiter(),
     // Fails after close like a closed database, so readiness reports a shut-down store.
     ping: async () => {
       if (closed) throw new Error('memory storage is closed');

@@ -20,10 +20,12 @@ describe('openSqliteDatabase', () => {
     expect(existsSync(path)).toBe(true);
   });
 
-  it('sets WAL, busy_timeout and foreign keys on the connection', () => {
+  it('sets WAL, synchronous NORMAL, busy_timeout and foreign keys on the connection', () => {
     const db = openSqliteDatabase(join(dir, 'kparty.db'));
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      // 1 = NORMAL: no fsync per commit in WAL mode (see database.ts).
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
       expect(BUSY_TIMEOUT_MS).toBe(5000);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);

@@ -14,6 +14,17 @@ export const BUSY_TIMEOUT_MS = 5000;
  * machine can share the file; busy_timeout makes a writer wait for the lock
  * instead of failing at once. The busy timeout is set first so that migrating
  * waits for a process opening the file at the same time.
+ *
+ * `synchronous = NORMAL` (https://www.sqlite.org/pragma.html#pragma_synchronous):
+ * in WAL mode a commit is then written to the WAL without an fsync, which
+ * happens at checkpoints. A crash of the process loses nothing and the file
+ * stays consistent whatever happens; a power loss or OS crash can roll back
+ * the last commits (challenges consumed, audit events) — the durability Redis
+ * gives nonces by default (AOF `everysec`). `FULL` fsyncs every commit with
+ * the event loop blocked (better-sqlite3 is synchronous), twice per
+ * verification: 0.25–3.5 ms per commit on the benchmark machine depending on
+ * other disk traffic, which held a process to a few hundred verifications per
+ * second while that traffic lasted (measured for issue 7).
  */
 export function openSqliteDatabase(path: string): Database.Database {
   if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
@@ -21,6 +32,7 @@ export function openSqliteDatabase(path: string): Database.Database {
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     enableWal(db);
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     applyMigrations(db);
     return db;

@@ -6,5 +6,6 @@ export { SqliteAuditLog } from './sqlite-audit-log.js';
 export { SqliteNonceStore } from './sqlite-nonce-store.js';
 export { SqlitePolicyStore } from './sqlite-policy-store.js';
 export { SqliteRelyingPartyStore } from './sqlite-relying-party-store.js';
+export { SqliteSessionDenylist } from './sqlite-session-denylist.js';
 export { SqliteSettingsStore } from './sqlite-settings-store.js';
 export { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';

@@ -84,4 +84,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_events_time ON audit_events (time);
     `,
   },
+  {
+    version: 3,
+    name: 'session_denylist',
+    sql: `
+      -- Revoked session tokens (RFC 7009) by jti, until the token's exp plus the verifier's clock skew.
+      -- WITHOUT ROWID: isRevoked is one lookup in one b-tree, on every introspection and forward-auth call.
+      CREATE TABLE session_denylist (
+        jti TEXT NOT NULL PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      -- expires_at serves the purge.
+      CREATE INDEX session_denylist_expires_at ON session_denylist (expires_at);
+    `,
+  },
 ];

@@ -1,7 +1,8 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { JWK } from 'jose';
 import type { SigningKey } from '../../core/model/signing-key.js';
-import type { SigningKeyStore } from '../../core/ports/signing-key-store.js';
+import type { SigningKeyRotation, SigningKeyRotationResult, SigningKeyStore } from '../../core/ports/signing-key-store.js';
+import { planSigningKeyRotation } from '../signing-key-rotation-plan.js';
 
 interface SigningKeyRow {
   kid: string;
@@ -31,15 +32,20 @@ function toSigningKey(row: SigningKeyRow): SigningKey {
 /**
  * Signing keys in the `signing_keys` table.
  *
- * `list` compares `expires_at` with `Date.now()` because the port takes no
- * time argument; a key is listed while `expires_at` is null or later than now.
- * Oldest first means by `created_at`, ties in insertion (rowid) order.
+ * `list()` without a time compares `expires_at` with `Date.now()`; a key is
+ * listed while `expires_at` is null or later than now. Oldest first means by
+ * `created_at`, ties in insertion (rowid) order. `insertIfNone` and `rotate`
+ * are BEGIN IMMEDIATE transactions: the write lock is held from the read that
+ * decides to the last write, across every process on the file.
  */
 export class SqliteSigningKeyStore implements SigningKeyStore {
   private readonly selectListed: Statement<[number], SigningKeyRow>;
   private readonly selectUsableExists: Statement<[number], number>;
   private readonly insert: Statement<[string, string, string, string, number, number, number | null, number | null]>;
   private readonly insertIfNoneTransaction: Transaction<(key: SigningKey, now: number) => SigningKey[]>;
+  private readonly retire: Statement<[number, number, string]>;
+  private readonly purge: Statement<[number]>;
+  private readonly rotateTransaction: Transaction<(rotation: SigningKeyRotation) => SigningKeyRotationResult>;
 
   constructor(db: Database) {
     this.selectListed = db.prepare(
@@ -58,24 +64,45 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertIfNoneTransaction = db.transaction((key: SigningKey, now: number): SigningKey[] => {
-      if (this.selectUsableExists.get(now) !== 1) {
-        this.insert.run(
-          key.kid,
-          key.alg,
-          JSON.stringify(key.privateJwk),
-          JSON.stringify(key.publicJwk),
-          key.createdAt,
-          key.activatesAt,
-          key.retiredAt,
-          key.expiresAt,
-        );
-      }
+      if (this.selectUsableExists.get(now) !== 1) this.insertKey(key);
       return this.selectListed.all(now).map(toSigningKey);
+    });
+    this.retire = db.prepare('UPDATE signing_keys SET retired_at = ?, expires_at = ? WHERE kid = ?');
+    this.purge = db.prepare('DELETE FROM signing_keys WHERE expires_at IS NOT NULL AND expires_at <= ?');
+    this.rotateTransaction = db.transaction((rotation: SigningKeyRotation): SigningKeyRotationResult => {
+      const plan = planSigningKeyRotation(this.selectListed.all(rotation.now).map(toSigningKey), rotation);
+      if (plan.rotate) {
+        for (const { kid, retiredAt, expiresAt } of plan.retire) this.retire.run(retiredAt, expiresAt, kid);
+        this.insertKey(rotation.next);
+      }
+      return { rotated: plan.rotate, keys: this.selectListed.all(rotation.now).map(toSigningKey) };
     });
   }
 
-  async list(): Promise<SigningKey[]> {
-    return this.selectListed.all(Date.now()).map(toSigningKey);
+  private insertKey(key: SigningKey): void {
+    this.insert.run(
+      key.kid,
+      key.alg,
+      JSON.stringify(key.privateJwk),
+      JSON.stringify(key.publicJwk),
+      key.createdAt,
+      key.activatesAt,
+      key.retiredAt,
+      key.expiresAt,
+    );
+  }
+
+  async list(now: number = Date.now()): Promise<SigningKey[]> {
+    return this.selectListed.all(now).map(toSigningKey);
+  }
+
+  async rotate(rotation: SigningKeyRotation): Promise<SigningKeyRotationResult> {
+    // A failing insert (duplicate kid) rolls the retirements back with it.
+    return this.rotateTransaction.immediate(rotation);
+  }
+
+  async deleteExpired(now: number): Promise<number> {
+    return this.purge.run(now).changes;
   }
 
   async insertIfNone(key: SigningKey): Promise<SigningKey[]> {

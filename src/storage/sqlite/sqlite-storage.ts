@@ -5,6 +5,7 @@ import { SqliteAuditLog } from './sqlite-audit-log.js';
 import { SqliteNonceStore } from './sqlite-nonce-store.js';
 import { SqlitePolicyStore } from './sqlite-policy-store.js';
 import { SqliteRelyingPartyStore } from './sqlite-relying-party-store.js';
+import { SqliteSessionDenylist } from './sqlite-session-denylist.js';
 import { SqliteSettingsStore } from './sqlite-settings-store.js';
 import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
 
@@ -26,6 +27,7 @@ export class SqliteStorage implements Storage {
   readonly challenges: SqliteNonceStore;
   readonly settings: SqliteSettingsStore;
   readonly auditLog: SqliteAuditLog;
+  readonly sessionDenylist: SqliteSessionDenylist;
   private readonly selectOne: Statement<[], unknown>;
 
   constructor(private readonly db: Database) {
@@ -35,6 +37,7 @@ export class SqliteStorage implements Storage {
     this.challenges = new SqliteNonceStore(db);
     this.settings = new SqliteSettingsStore(db);
     this.auditLog = new SqliteAuditLog(db);
+    this.sessionDenylist = new SqliteSessionDenylist(db);
     this.selectOne = db.prepare('SELECT 1');
   }
 

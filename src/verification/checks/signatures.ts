@@ -1,9 +1,8 @@
 import type { CheckCode } from '../../core/errors.js';
 import type { CheckFailure } from '../../core/model/check.js';
 import type { ParsedJws } from '../../core/model/presentation.js';
-import { verifyCompactJws } from '../../crypto/jws-verifier.js';
 import type { DidDocument } from '../../did/did-document.js';
-import { selectVerificationKeys } from '../../did/verification-key.js';
+import { verifyDidSignature } from '../../did/verify-did-signature.js';
 import type { VerificationCheck } from '../verification-context.js';
 
 interface SignatureCodes {
@@ -14,11 +13,7 @@ interface SignatureCodes {
 const PRESENTATION_CODES: SignatureCodes = { invalid: 'presentation.signature_invalid', algForbidden: 'presentation.alg_forbidden' };
 const CREDENTIAL_CODES: SignatureCodes = { invalid: 'credential.signature_invalid', algForbidden: 'credential.alg_forbidden' };
 
-/**
- * Verifies one JWS with the signer's keys of the required verification
- * relationship. The key is chosen by `kid`, which must be a DID URL of the
- * signer's own DID; without `kid`, each key of the relationship is tried.
- */
+/** Verifies one JWS and maps the outcome to the SPEC code for a presentation or a credential. */
 async function verifySignature(
   jws: ParsedJws,
   did: string,
@@ -27,16 +22,10 @@ async function verifySignature(
   path: string,
   codes: SignatureCodes,
 ): Promise<CheckFailure | null> {
-  const selected = selectVerificationKeys(document, { did, relationship, ...(jws.kid !== undefined ? { kid: jws.kid } : {}) });
-  if (!selected.ok) return { code: selected.code, path, detail: selected.detail };
-  let algForbidden: string | undefined;
-  for (const key of selected.keys) {
-    const result = await verifyCompactJws(jws.compact, key);
-    if (result.ok) return null;
-    if (result.reason === 'alg_forbidden') algForbidden = result.detail;
-  }
-  if (algForbidden !== undefined) return { code: codes.algForbidden, path, detail: algForbidden };
-  return { code: codes.invalid, path, detail: `the signature does not verify with ${did.slice(0, 200)}'s ${relationship} key` };
+  const result = await verifyDidSignature(jws, did, document, relationship);
+  if (result.ok) return null;
+  const code = result.reason === 'key_not_found' ? 'did.key_not_found' : result.reason === 'alg_forbidden' ? codes.algForbidden : codes.invalid;
+  return { code, path, detail: result.detail };
 }
 
 /**

@@ -1,46 +1,155 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { CredentialQuery } from '../../core/model/policy.js';
-import type { VerificationCheck } from '../verification-context.js';
+import type { ParsedCredential } from '../../core/model/presentation.js';
+import { isTrustedIssuer } from '../../policy/evaluation/trusted-issuers.js';
+import type { StatusMessage, StatusOutcome } from '../../status/index.js';
+import { unblemishedCredentials, type VerificationCheck, type VerificationContext, type VerificationDependencies } from '../verification-context.js';
 
 const STRICTNESS = { required: 2, optional: 1, ignore: 0 } as const;
+type StatusSetting = keyof typeof STRICTNESS;
 
-/** The strictest `status` setting among the policy's queries for this format (default `required`). */
-function statusSetting(queries: CredentialQuery[], format: string): keyof typeof STRICTNESS {
-  let setting: keyof typeof STRICTNESS = 'ignore';
+/** Most status entries one credential may carry; each may cost a fetch. */
+export const MAX_STATUS_ENTRIES = 8;
+
+/**
+ * The `status` setting that applies to a credential: the strictest among the
+ * policy's queries for its format (a query's default is `required`). Status
+ * runs before the policy assigns credentials to queries, so a credential is
+ * held to the strictest query it could satisfy. A format no query asks for
+ * gives `ignore`: such a credential cannot satisfy the policy anyway.
+ */
+function statusSetting(queries: readonly CredentialQuery[], credential: ParsedCredential): StatusSetting {
+  let setting: StatusSetting = 'ignore';
   for (const query of queries) {
     const own = query.status ?? 'required';
-    if (query.format === format && STRICTNESS[own] > STRICTNESS[setting]) setting = own;
+    if (query.format === credential.format && STRICTNESS[own] > STRICTNESS[setting]) setting = own;
   }
   return setting;
 }
 
+/** Whether some query for the credential's format could accept its issuer; if none can, its lists are not fetched. */
+function issuerMayBeTrusted(queries: readonly CredentialQuery[], credential: ParsedCredential): boolean {
+  return queries.some((q) => q.format === credential.format && isTrustedIssuer(credential.issuer, q.trustedIssuers));
+}
+
 /**
- * Credential status (revocation/suspension lists). Status-list fetching is not
- * in this build yet, so a credential that carries a status entry cannot be
- * shown to be unrevoked: under `status: required` (the default) it fails
- * closed with `credential.status_unavailable`; under `optional` or `ignore` it
- * passes and is reported as `unchecked`.
+ * Who may sign a credential's status list besides its issuer: an issuer the
+ * policy names explicitly (exact DID or did:web pattern) for that format.
+ * The `"*"` wildcard is left out: "any issuer's credentials" must not become
+ * "anyone may revoke — or un-revoke — anyone's credentials".
+ */
+function statusListAuthorities(queries: readonly CredentialQuery[], credential: ParsedCredential): (did: string) => boolean {
+  const named = queries.filter((q) => q.format === credential.format).flatMap((q) => q.trustedIssuers.filter((entry) => entry !== '*'));
+  return (did) => isTrustedIssuer(did, named);
+}
+
+/** Where an entry is, for failure paths: `credentials[0].credentialStatus[1]`, or the SD-JWT VC `status` claim. */
+function entryPath(credential: ParsedCredential, index: number): string {
+  return credential.format === 'dc+sd-jwt' ? `${credential.path}.status` : `${credential.path}.credentialStatus[${index}]`;
+}
+
+async function checkEntries(
+  credential: ParsedCredential,
+  setting: Exclude<StatusSetting, 'ignore'>,
+  context: VerificationContext,
+  deps: VerificationDependencies,
+): Promise<StatusOutcome[]> {
+  const mayIssueStatusList = statusListAuthorities(context.policy.policy.credentials, credential);
+  return Promise.all(
+    credential.status.map((entry) =>
+      deps.status.check({ credential, entry, allowStale: setting === 'optional', mayIssueStatusList, now: context.now }),
+    ),
+  );
+}
+
+/** Turns one credential's entry outcomes into failures, its reported status and its status messages. */
+function record(
+  credential: ParsedCredential,
+  setting: Exclude<StatusSetting, 'ignore'>,
+  outcomes: StatusOutcome[],
+  context: VerificationContext,
+): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const messages: StatusMessage[] = [];
+  let unavailable = false;
+  let stale = false;
+  outcomes.forEach((outcome, index) => {
+    const path = entryPath(credential, index);
+    switch (outcome.state) {
+      case 'valid':
+        stale ||= outcome.stale === true;
+        break;
+      case 'message':
+        stale ||= outcome.stale === true;
+        messages.push(outcome.message);
+        break;
+      case 'revoked':
+        failures.push({ code: 'credential.revoked', path, detail: outcome.detail });
+        break;
+      case 'suspended':
+        failures.push({ code: 'credential.suspended', path, detail: outcome.detail });
+        break;
+      case 'malformed':
+        failures.push({ code: 'credential.malformed', path, detail: outcome.detail });
+        break;
+      case 'invalid':
+        failures.push({ code: 'credential.status_unavailable', path, detail: outcome.detail });
+        break;
+      case 'unavailable':
+        if (setting === 'required') failures.push({ code: 'credential.status_unavailable', path, detail: outcome.detail });
+        else unavailable = true;
+        break;
+    }
+  });
+  context.statuses.set(credential, unavailable ? 'unavailable' : stale ? 'stale' : 'valid');
+  if (messages.length > 0) context.statusMessages.set(credential, messages);
+  return failures;
+}
+
+/**
+ * Credential status (SPEC §2 `status`): every status entry of every
+ * credential is checked through the status-checker registry
+ * (src/status/), under the policy's setting for the credential
+ * ({@link statusSetting}):
+ * - `required`: revoked → `credential.revoked`, suspended →
+ *   `credential.suspended`; a status that cannot be learned or a list that
+ *   cannot be relied on → `credential.status_unavailable` (fail closed);
+ * - `optional`: the same, except that a status that cannot be learned (list
+ *   host down, list secured in a way kparty cannot verify) passes, and the
+ *   credential is reported `unavailable`; a cached list may answer past its
+ *   freshness within KPARTY_STATUS_STALE_GRACE (reported `stale`). A list that
+ *   was obtained but is bad (forged, expired, wrong purpose, too short, index
+ *   out of range) still fails: that is an attack or an issuer error, not an outage.
+ * - `ignore`: not checked, reported `unchecked`.
+ *
+ * Only credentials that passed every earlier check, and whose issuer some
+ * query could trust, are checked: a forged or expired credential, or one from
+ * an issuer the policy would refuse anyway, never makes kparty fetch a URL it names.
  */
 export const statusCheck: VerificationCheck = {
   name: 'status',
-  run(context) {
+  async run(context, deps) {
     const presentation = context.presentation;
     if (!presentation) return [];
+    const queries = context.policy.policy.credentials;
+    const checkable = new Set(unblemishedCredentials(context));
     const failures: CheckFailure[] = [];
+    const jobs: Array<Promise<CheckFailure[]>> = [];
     for (const credential of presentation.credentials) {
       if (credential.status.length === 0) {
         context.statuses.set(credential, 'none');
         continue;
       }
       context.statuses.set(credential, 'unchecked');
-      if (statusSetting(context.policy.policy.credentials, credential.format) === 'required') {
-        failures.push({
-          code: 'credential.status_unavailable',
-          path: credential.path,
-          detail: 'the credential has a status entry, and status lists cannot be checked by this version of kparty',
-        });
+      const setting = statusSetting(queries, credential);
+      if (setting === 'ignore' || !checkable.has(credential) || !issuerMayBeTrusted(queries, credential)) continue;
+      if (credential.status.length > MAX_STATUS_ENTRIES) {
+        failures.push({ code: 'credential.malformed', path: credential.path, detail: `more than ${MAX_STATUS_ENTRIES} status entries` });
+        continue;
       }
+      jobs.push(checkEntries(credential, setting, context, deps).then((outcomes) => record(credential, setting, outcomes, context)));
     }
+    for (const found of await Promise.all(jobs)) failures.push(...found);
     return failures;
   },
 };

@@ -1,0 +1,280 @@
+/**
+ * docs/benchmarks.md, rendered from one run's results (bench/index.mjs).
+ * Everything in it is either measured in that run or describes how it was
+ * measured; nothing is carried over from earlier runs.
+ */
+import { mib, times, whole } from './stats.mjs';
+
+const GOALS = { inProcessRatio: 8, httpPerSecond: 4000, p99Ms: 20, connections: 32 };
+
+const yesNo = (met) => (met === undefined ? 'not measured' : met ? '**met**' : '**not met**');
+const pct = (share) => `${(share * 100).toFixed(1)} %`;
+const row = (...cells) => `| ${cells.join(' | ')} |`;
+const failed = (result) => !result || result.failed;
+
+function machineSection({ machine, loadAverageAfter, startedAt, elapsedS, quick }) {
+  // The load average after the run is mostly the benchmark's own; only the one before says whether others were busy.
+  const busy = machine.loadAverage[0] > machine.cores * 0.5;
+  return [
+    '## Machine and run',
+    '',
+    row('', ''),
+    row('---', '---'),
+    row('date', startedAt),
+    row('command', quick ? '`npm run bench -- --quick` (reduced sizes: not a recorded run)' : '`npm run bench`'),
+    row('CPU', `${machine.cpu}, ${machine.cores} cores (nproc)`),
+    row('memory', `${machine.memoryGiB.toFixed(1)} GiB`),
+    row('Node.js', `${machine.node} (${machine.platform})`),
+    row('load average (1, 5, 15 min) before / after', `${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')} / ${loadAverageAfter.map((l) => l.toFixed(2)).join(', ')}`),
+    row('revision', machine.revision),
+    row('libraries', Object.entries(machine.versions).map(([name, version]) => `${name} ${version}`).join(', ')),
+    row('duration', `${elapsedS.toFixed(0)} s`),
+    '',
+    busy
+      ? '> **The machine was busy when this run started** (1-minute load average above half the cores): other processes took CPU time, so rates are low and latencies high by an unknown amount. The per-CPU-second figures and CPU time per request are disturbed much less; rerun on a quiet machine for recorded figures.'
+      : '> The machine was quiet when the run started (1-minute load average below half the cores); the load average after it is mostly the benchmark\'s own.',
+    '',
+  ];
+}
+
+function goalsSection(results) {
+  const lines = ['## Goals', '', row('goal', 'measured', ''), row('---', '---', '---')];
+  const ip = results.inProcess;
+  if (!failed(ip)) {
+    const ratio = ip.medians.kpartyChecks.wall / ip.medians.peerFair.wall;
+    lines.push(
+      row(
+        `in-process ≥ ${GOALS.inProcessRatio}× did-jwt-vc (fair baseline, same run)`,
+        `${times(ratio)} (${whole(ip.medians.kpartyChecks.wall)}/s vs ${whole(ip.medians.peerFair.wall)}/s); per CPU-second ${times(ip.medians.kpartyChecks.cpu / ip.medians.peerFair.cpu)}`,
+        yesNo(ratio >= GOALS.inProcessRatio),
+      ),
+    );
+  } else {
+    lines.push(row(`in-process ≥ ${GOALS.inProcessRatio}× did-jwt-vc`, failed(ip) && ip ? `failed: ${ip.error}` : 'not run', yesNo(undefined)));
+  }
+  for (const http of results.http ?? []) {
+    const name = http.topology === 'sqlite-1' ? '1 process, SQLite' : '2 processes, PostgreSQL + Redis';
+    if (failed(http) || !http.measured) {
+      const why = http.failed ? `failed: ${http.error}` : http.reason;
+      lines.push(row(`HTTP ≥ ${whole(GOALS.httpPerSecond)} verify-and-issue/s, p99 ≤ ${GOALS.p99Ms} ms at ${GOALS.connections} connections (${name})`, why, yesNo(undefined)));
+      continue;
+    }
+    lines.push(
+      row(
+        `HTTP ≥ ${whole(GOALS.httpPerSecond)} verify-and-issue/s at ${GOALS.connections} connections (${name})`,
+        `${whole(http.okPerSecond)}/s`,
+        yesNo(http.okPerSecond >= GOALS.httpPerSecond && http.non2xx === 0 && http.errors === 0),
+      ),
+      row(`HTTP p99 ≤ ${GOALS.p99Ms} ms (${name})`, `${http.latencyMs.p99} ms`, yesNo(http.latencyMs.p99 <= GOALS.p99Ms)),
+    );
+  }
+  const memory = results.memory;
+  if (!failed(memory)) {
+    lines.push(row('memory bounded after 100,000 verifications from 10,000 issuers', memoryVerdict(memory).text, yesNo(memoryVerdict(memory).bounded)));
+  }
+  lines.push('');
+  return lines;
+}
+
+function inProcessSection(ip) {
+  const lines = [
+    '## 1. In-process verifications per second',
+    '',
+    'One verification at a time, in one Node process, on the same VP-JWTs for every line: a did-jwt-vc VC-DM 1.1 VP carrying one did-jwt-vc VC-JWT, EdDSA (Ed25519), did:key holder and issuer. Each line had a warm-up, then the lines took turns within each round; the table gives the median round. "per CPU-second" divides by the CPU time this process used (all its threads): it is what other load on the machine disturbs least, and it counts the thread-pool time of kparty\'s signature checks too.',
+    '',
+  ];
+  if (failed(ip)) return [...lines, `Not measured: ${ip?.error ?? 'not run'}.`, ''];
+  const { medians: m } = ip;
+  const fair = m.peerFair;
+  lines.push(
+    row('what', 'verifications / s', 'per CPU-second', '× peer (fair)', '× peer per CPU-s'),
+    row('---', '---:', '---:', '---:', '---:'),
+  );
+  const line = (label, r) => row(label, whole(r.wall), whole(r.cpu), times(r.wall / fair.wall), times(r.cpu / fair.cpu));
+  lines.push(
+    line('**peer, fair**: did-jwt-vc `verifyPresentation` + `verifyCredential` of the embedded VC', fair),
+    line('peer, VP only: did-jwt-vc `verifyPresentation` (does not check the VC\'s signature)', m.peerVpOnly),
+    line('**kparty checks**: `verifyPresentation` (dist/verification) — every check of the service, challenge consumed from the memory NonceStore', m.kpartyChecks),
+    line('kparty verify-and-issue: `VerificationService.verify` — policy read, checks, challenge consumed and audit event written in SQLite, ES256 session token', m.kpartyService),
+    row('raw bound: node:crypto Ed25519 verifications / s ÷ 2 (two signatures per presentation)', whole(ip.rawBound.wall), whole(ip.rawBound.cpu), times(ip.rawBound.wall / fair.wall), times(ip.rawBound.cpu / fair.cpu)),
+    '',
+    `${ip.rounds} rounds of ${ip.perRound} verifications per line after ${ip.warmup} warm-up verifications; raw Ed25519: ${whole(ip.rawEd25519.wall)} verifications/s. The peer resolves DIDs with did-resolver + key-did-resolver (with did-resolver's cache on, which only helps it) and checks audience and challenge (\`nonce\`) like kparty does. kparty's checks: parse (format registry), challenge, audience, DID resolution (did:key, no I/O, cached), both signatures, validity period, status, holder binding, DCQL policy evaluation.`,
+    '',
+    `Round by round (verifications/s): ${Object.entries(ip.all).map(([name, list]) => `${name} ${list.map((r) => whole(r.wall)).join(' / ')}`).join('; ')}.`,
+    '',
+    `Signature operations in kparty's lines: ${whole(ip.signatureOperations.inline)} inline, ${whole(ip.signatureOperations.offloaded)} on the thread pool (one verification at a time leaves the loop nothing else to do, so the offload policy keeps them inline after its probes).`,
+    '',
+  );
+  return lines;
+}
+
+function httpSection(list) {
+  const lines = [
+    '## 2. HTTP: POST /v1/presentations/verify',
+    '',
+    `Every request carries its own presentation answering its own fresh challenge (fetched with POST /v1/challenges and signed before the timed part), so every 200 is a complete verify-and-issue: policy read, all checks, challenge consumed, audit event written, session token signed. autocannon 9 sends each prepared body once over ${GOALS.connections} keep-alive connections on loopback; the run is sized from a warm-up to last about ten seconds. The service runs as \`node dist/main.js\` with LOG_LEVEL=warn and KPARTY_RATE_LIMIT=0 (all requests come from one address). autocannon runs on the same machine and shares its cores.`,
+    '',
+    row('topology', 'requests', 'verify-and-issue / s', 'p50', 'p99', 'max', 'non-2xx', 'errors / timeouts', 'kparty CPU per request', 'kparty cores busy', 'PostgreSQL + Redis CPU per request', 'autocannon CPU'),
+    row('---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'),
+  ];
+  const notes = [];
+  for (const http of list ?? []) {
+    const name = http.topology === 'sqlite-1' ? '1 process, SQLite' : '2 processes, PostgreSQL + Redis';
+    if (failed(http) || !http.measured) {
+      lines.push(row(name, '–', `not measured: ${http.failed ? `failed (${http.error})` : http.reason}`, '', '', '', '', '', '', '', '', ''));
+      continue;
+    }
+    lines.push(
+      row(
+        `${name}`,
+        whole(http.sent),
+        `**${whole(http.okPerSecond)}**`,
+        `${http.latencyMs.p50.toFixed(0)} ms`,
+        `${http.latencyMs.p99} ms`,
+        `${http.latencyMs.max} ms`,
+        whole(http.non2xx),
+        `${http.errors} / ${http.timeouts}`,
+        `${whole(http.serverCpuUsPerRequest)} µs`,
+        http.serverCoresBusy.toFixed(2),
+        http.backingCpuS > 0 ? `${whole((http.backingCpuS * 1e6) / http.sent)} µs` : '–',
+        `${whole((http.clientCpuS * 1e6) / http.sent)} µs per request`,
+      ),
+    );
+    if (http.failures.length > 0) notes.push(`${name}: first failures: ${http.failures.map((f) => `\`${f.replaceAll('|', '\\|')}\``).join('; ')}`);
+    if (http.targets > 1) notes.push(`${name}: one autocannon per process, ${http.connections / http.targets} connections each; p50 is their request-weighted mean, p99 and max the largest of theirs.`);
+    notes.push(`${name}: ${http.description}; ${whole(http.prepared)} requests prepared in ${http.prepareS.toFixed(1)} s; warm-up ${whole(http.warmup.sent)} requests at ${whole(http.warmup.okPerSecond)}/s.`);
+  }
+  return [...lines, '', ...notes.map((n) => `- ${n}`), ''];
+}
+
+function memoryVerdict(memory) {
+  const { before, after, series } = memory;
+  const didKey = after.didDocuments.key ?? 0;
+  const cachesBounded = didKey <= 10_000 && after.importedKeys <= after.importedKeysCapacity;
+  const half = series[Math.floor(series.length / 2) - 1] ?? series[0];
+  const growth = after.rss - half.rss;
+  const levelled = growth <= 0.1 * half.rss;
+  return {
+    bounded: cachesBounded && levelled,
+    text: `RSS ${mib(before.rss)} → ${mib(after.rss)}, ${growth >= 0 ? '+' : ''}${mib(growth)} over the second half; heap ${mib(before.heapUsed)} → ${mib(after.heapUsed)}; did:key documents ${whole(didKey)} (cap 10,000), imported keys ${whole(after.importedKeys)} (cap ${whole(after.importedKeysCapacity)})`,
+  };
+}
+
+function memorySection(memory) {
+  const lines = ['## 3. Memory', ''];
+  if (failed(memory)) return [...lines, `Not measured: ${memory?.error ?? 'not run'}.`, ''];
+  lines.push(
+    `${whole(memory.verifications)} verify-and-issue calls (\`VerificationService.verify\`, SQLite storage, ${memory.concurrency} in flight) in one process, cycling through credentials of ${whole(memory.issuers)} distinct issuer did:keys (one holder), each presentation answering a fresh challenge; ${whole(memory.perSecond)} verifications/s. RSS and heap are read after a full garbage collection. The ${whole(memory.issuers)} credentials (a few MB) are held throughout; presentations are signed in batches of 1,000 just before use.`,
+    '',
+    row('after … verifications', 'RSS', 'heap used', 'external + array buffers', 'did:key documents cached', 'imported keys cached'),
+    row('---:', '---:', '---:', '---:', '---:', '---:'),
+    row(`warm-up (${whole(memory.before.verifications)})`, mib(memory.before.rss), mib(memory.before.heapUsed), mib(memory.before.external), whole(memory.before.didDocuments.key ?? 0), whole(memory.before.importedKeys)),
+    ...memory.series.map((p) =>
+      row(whole(p.verifications - memory.before.verifications), mib(p.rss), mib(p.heapUsed), mib(p.external), whole(p.didDocuments.key ?? 0), whole(p.importedKeys)),
+    ),
+    '',
+    `${memoryVerdict(memory).text}. With ${whole(memory.issuers + 1)} DIDs in rotation against a 10,000-entry did:key LRU and a ${whole(memory.after.importedKeysCapacity)}-entry key LRU, every cache is full and evicting: this is the worst case for both, and the figures show what it costs in memory (bounded) and speed (every issuer's document and key rebuilt on each use).`,
+    '',
+  );
+  return lines;
+}
+
+function profileTable(title, profile, description) {
+  return [
+    `### ${title}`,
+    '',
+    description,
+    '',
+    `**What it shows:** ${breakdown(profile)}`,
+    '',
+    row('area (who asked for the time)', 'share'),
+    row('---', '---:'),
+    ...profile.areas.slice(0, 10).map((a) => row(a.area, pct(a.share))),
+    '',
+    row('function (self time; native code named with its caller)', 'area', 'share'),
+    row('---', '---', '---:'),
+    ...profile.functions.slice(0, 12).map((f) => row(`\`${f.name.replaceAll('|', '\\|')}\``, f.area, pct(f.share))),
+    '',
+  ];
+}
+
+const STORAGE_PACKAGES = new Set(['better-sqlite3', 'pg', 'pg-protocol', 'pg-pool', 'ioredis']);
+const HTTP_PACKAGES = new Set(['fastify', 'find-my-way', 'secure-json-parse', 'avvio', '@fastify/middie', 'toad-cache', 'pino', 'light-my-request', 'fast-json-stringify']);
+
+/** The profile's time in four parts a reader can act on. */
+function breakdown(profile) {
+  const parts = { signatures: 0, storage: 0, http: 0, verification: 0, other: 0 };
+  for (const { area, share } of profile.allAreas ?? profile.areas) {
+    if (area === 'kparty crypto/') parts.signatures += share;
+    else if (area === 'kparty storage/' || STORAGE_PACKAGES.has(area)) parts.storage += share;
+    else if (area.startsWith('node (') || area.startsWith('@nestjs/') || HTTP_PACKAGES.has(area) || area === 'kparty api/') parts.http += share;
+    else if (area.startsWith('kparty ')) parts.verification += share;
+    else parts.other += share;
+  }
+  const named = [
+    ['signatures (node:crypto verifying and signing, and kparty\'s JWS code around it)', parts.signatures],
+    ['storage (SQLite statements)', parts.storage],
+    ['HTTP (Node\'s server, Fastify, NestJS)', parts.http],
+    ['parsing, DID resolution, checks, policy evaluation, audit and session code', parts.verification],
+    ['the rest (garbage collection, the profiler)', parts.other],
+  ];
+  return `${named.filter(([, share]) => share >= 0.0005).map(([what, share]) => `${what} ${pct(share)}`).join('; ')}.`;
+}
+
+function profileSection(profile) {
+  const lines = ['## 4. Where the time goes (CPU profiles)', ''];
+  if (failed(profile)) return [...lines, `Not measured: ${profile?.error ?? 'not run'}.`, ''];
+  lines.push(
+    `Profiles written to \`${profile.dir}\` (kept until the next run; open them in Chrome DevTools → Performance, or speedscope). Time spent in node:crypto, SQLite or a socket is charged to the kparty or package code that called it. On a busy machine a thread that loses its core mid-call is charged for the wait too, so shares there lean towards whatever runs most often.`,
+    '',
+    ...profileTable('In process: verify-and-issue', profile.inProcess, `${whole(profile.inProcess.count)} \`VerificationService.verify\` calls on SQLite after a warm-up, the V8 sampling profiler over those calls only; ${profile.inProcess.totalMs.toFixed(0)} ms of samples on the main thread.`),
+    ...profileTable(
+      'Server under load: `node --cpu-prof dist/main.js`',
+      profile.server,
+      `${whole(profile.server.count)} verify requests at ${GOALS.connections} connections (${whole(profile.server.okPerSecond)}/s while profiled, non-2xx ${profile.server.non2xx}); challenges written straight into the SQLite file so the profile holds verifications only; samples from the first verification on (start-up left out); ${profile.server.totalMs.toFixed(0)} ms of samples.`,
+    ),
+  );
+  return lines;
+}
+
+const DESIGN = [
+  '## What the hot path is built on',
+  '',
+  'Not measured here, but what the figures rest on (docs/architecture.md has the reasons):',
+  '',
+  '- **Signatures with node:crypto, placed by load.** `KeyObject`s imported once per key (a 2,000-entry LRU, `src/crypto/imported-key-cache.ts`); each signature operation runs on libuv\'s thread pool while other requests\' operations are in flight — another core verifies while the event loop serves them — and inline when the loop would only wait (`src/crypto/offload-policy.ts`). The session token is signed the same way (`src/crypto/jwt-signer.ts`). jose remains the reference the tests verify against.',
+  '- **did:key resolved without I/O** and its documents kept (10,000-entry LRU, frozen).',
+  '- **One decoding of the presentation**: the format registry\'s recognise-then-parse shares one base64url + JSON decoding (`src/formats/jwt-parts.ts`).',
+  '- **SQLite `synchronous = NORMAL`** in WAL mode: no fsync per commit (two commits per verification: challenge consumed, audit event); the file stays consistent, a power loss can roll back the last commits.',
+  '- **No per-request log lines at LOG_LEVEL info**: Fastify\'s "incoming request"/"request completed" lines only at debug or trace; failures are still logged with their request id.',
+  '',
+];
+
+export function renderReport(results) {
+  return [
+    '# Benchmarks',
+    '',
+    '<!-- Written by `npm run bench` (bench/index.mjs); rerun it rather than editing this file. -->',
+    '',
+    `Measured by \`npm run bench\` on ${results.startedAt.slice(0, 10)}. Every figure below comes from this one run, the peer baseline included.`,
+    '',
+    ...machineSection(results),
+    ...goalsSection(results),
+    ...inProcessSection(results.inProcess),
+    ...httpSection(results.http),
+    ...memorySection(results.memory),
+    ...profileSection(results.profile),
+    ...DESIGN,
+    '## Reproduce',
+    '',
+    '```sh',
+    'npm ci',
+    'npm run bench                 # everything, ≈ 3–5 minutes on 2 cores; rewrites docs/benchmarks.md',
+    'npm run bench -- --quick      # smaller runs, to try a change (the report says it was quick)',
+    'npm run bench -- --only=in-process,memory --no-write',
+    '```',
+    '',
+    'The benchmark builds dist/ when it is stale and drives the built service; it needs nothing but loopback. The 2-process figures need PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379), as the test suite does. Close other work first: every figure is sensitive to other load on the machine, the rates most.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,66 @@
+import { Body, Controller, Header, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../../admin/principal.js';
+import type { Kparty } from '../../kparty.js';
+import { introspectSession, type IntrospectionResponse } from '../../session/introspect-session.js';
+import { revokeSession } from '../../session/revoke-session.js';
+import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth.guard.js';
+import { IntrospectionDto, OAuthErrorDto } from '../dto.js';
+import { requireValid } from '../request-validation.js';
+import { KPARTY } from '../tokens.js';
+
+interface SessionTokenRequest {
+  token: string;
+  token_type_hint?: string;
+}
+
+/**
+ * RFC 7662 introspection and RFC 7009 revocation of session tokens, for the
+ * relying party a token belongs to (`client_id`) or the operator. Errors are
+ * RFC 6749 §5.2 objects (with kparty's problem members beside them).
+ */
+@ApiTags('session tokens')
+@ApiBearerAuth()
+@ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+@ApiUnauthorizedResponse({ type: OAuthErrorDto, description: '`invalid_client` (`auth.unauthorized`): no or an unknown API key' })
+@ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request` (`request.invalid`): no `token`, or a parameter sent twice' })
+@Controller('v1/sessions')
+@UseGuards(AdminAuthGuard)
+export class SessionsController {
+  constructor(@Inject(KPARTY) private readonly kparty: Kparty) {}
+
+  /**
+   * RFC 7662: `{ "active": false }` for anything that is not a valid, unrevoked
+   * session token of the caller (bad signature, expired, revoked, another
+   * relying party's token, another `typ`); the token's claims when it is.
+   */
+  @Post('introspect')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiBody({ schema: { $ref: '#/components/schemas/SessionTokenRequest' } })
+  @ApiOkResponse({ type: IntrospectionDto })
+  async introspect(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<IntrospectionResponse> {
+    const { token } = requireValid<SessionTokenRequest>('session-token-request', body ?? {});
+    return introspectSession(this.kparty.sessionVerifier, principal, token);
+  }
+
+  /**
+   * RFC 7009: denies the token (its `jti`) on every replica until it expires.
+   * 200 with an empty body also for an invalid, expired or unknown token and
+   * for another relying party's token, which is left alone (RFC 7009 §2.2:
+   * an invalid token is not an error; the answer reveals nothing about it).
+   */
+  @Post('revoke')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiBody({ schema: { $ref: '#/components/schemas/SessionTokenRequest' } })
+  @ApiOkResponse({ description: 'Revoked, or nothing to revoke (empty body)' })
+  async revoke(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Req() request: FastifyRequest): Promise<void> {
+    const { token } = requireValid<SessionTokenRequest>('session-token-request', body ?? {});
+    const { sessionVerifier: verifier, storage, clock, config } = this.kparty;
+    const outcome = await revokeSession({ verifier, denylist: storage.sessionDenylist, clock, clockSkew: config.clockSkew }, principal, token);
+    request.log.info({ outcome, principal: principal.role === 'operator' ? '@operator' : principal.relyingPartyId }, 'session revocation');
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The framework-neutral core of the middleware and the NestJS guard: reads
+ * the bearer token from a request's Authorization header, verifies it, and
+ * says how to answer when it does not pass.
+ */
+import { IssuerUnavailableError, SessionTokenError } from './errors.js';
+import { bearerToken } from './bearer.js';
+import { requireScopeTokens } from './scopes.js';
+import {
+  resolveVerifyOptions,
+  verifyResolved,
+  type ResolvedVerifyOptions,
+  type SessionClaims,
+  type VerifySessionTokenOptions,
+} from './verify-session-token.js';
+
+export interface SessionGuardOptions extends VerifySessionTokenOptions {
+  /** `realm` of the `WWW-Authenticate` challenge (RFC 6750 §3). Default none. */
+  realm?: string;
+  /** Seconds in `Retry-After` of a 503 answered while kparty cannot be asked. Default 5. */
+  retryAfterSeconds?: number;
+}
+
+/** The HTTP answer to a refused request: RFC 6750 status and challenge, and a small JSON body. */
+export interface GuardRefusal {
+  status: 400 | 401 | 403 | 503;
+  headers: Record<string, string>;
+  body: { error: string; error_description: string };
+}
+
+export interface SessionGuard {
+  readonly options: ResolvedVerifyOptions;
+  /**
+   * Verifies the token of a request given its Authorization header value;
+   * `routeScopes` are required on top of the guard's `scopes`.
+   * @throws SessionTokenError | IssuerUnavailableError
+   */
+  authenticate(authorization: string | readonly string[] | undefined, routeScopes?: readonly string[]): Promise<SessionClaims>;
+  /** How to answer a failure of `authenticate`; `undefined` for an error that is neither (a bug: let the framework handle it). */
+  refusal(error: unknown): GuardRefusal | undefined;
+}
+
+/** Builds a guard; wrong options throw a TypeError here, at start-up, not on the first request. */
+export function createSessionGuard(options: SessionGuardOptions): SessionGuard {
+  const resolved = resolveVerifyOptions(options);
+  const retryAfter = options.retryAfterSeconds ?? 5;
+  if (!Number.isInteger(retryAfter) || retryAfter < 0) throw new TypeError('kparty guard: retryAfterSeconds must be a non-negative integer');
+  return {
+    options: resolved,
+    async authenticate(authorization, routeScopes = []): Promise<SessionClaims> {
+      requireScopeTokens(routeScopes, 'kparty guard: route scopes');
+      return verifyResolved(bearerToken(authorization), resolved, routeScopes);
+    },
+    refusal(error): GuardRefusal | undefined {
+      if (error instanceof SessionTokenError) {
+        const refused = error.withRealm(options.realm);
+        return {
+          status: refused.status,
+          headers: { 'WWW-Authenticate': refused.wwwAuthenticate, 'Cache-Control': 'no-store' },
+          body: { error: refused.code, error_description: refused.description },
+        };
+      }
+      if (error instanceof IssuerUnavailableError) {
+        // The reason (URLs, statuses) is for the application's logs, not for the caller.
+        return {
+          status: 503,
+          headers: { 'Retry-After': String(retryAfter), 'Cache-Control': 'no-store' },
+          body: { error: 'temporarily_unavailable', error_description: 'the session token cannot be verified right now' },
+        };
+      }
+      return undefined;
+    },
+  };
+}

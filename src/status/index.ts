@@ -1,0 +1,38 @@
+/**
+ * Credential status (SPEC §2 `status`): the status-checker registry and the
+ * mechanisms kparty checks — W3C Bitstring Status List
+ * (`BitstringStatusListEntry`), W3C StatusList2021 (`StatusList2021Entry`)
+ * and the IETF Token Status List (`status.status_list`) — over one cached,
+ * single-flight {@link StatusListSource} that fetches through the guarded
+ * Fetcher.
+ */
+import type { Fetcher } from '../core/ports/fetcher.js';
+import type { SharedCache } from '../core/ports/shared-cache.js';
+import type { DidResolver } from '../did/did-resolver.js';
+import { BitstringStatusChecker } from './bitstring-status-list/bitstring-status-checker.js';
+import { StatusCheckerRegistry } from './status-checker-registry.js';
+import { StatusListSource, type StatusListCacheSettings } from './status-list-source.js';
+import { TokenStatusListChecker } from './token-status-list/token-status-checker.js';
+
+export { StatusCheckerRegistry } from './status-checker-registry.js';
+export type { StatusChecker, StatusCheckRequest } from './status-checker.js';
+export type { StatusMessage, StatusOutcome } from './status-outcome.js';
+export { StatusListSource, type StatusListCacheSettings } from './status-list-source.js';
+
+export interface StatusCheckingOptions extends StatusListCacheSettings {
+  /** KPARTY_STATUS_MAX_LIST_BYTES (default 16 MiB): most bytes a status list may inflate to. */
+  maxListBytes: number;
+}
+
+/** The registry of every status mechanism kparty checks, sharing one list source. */
+export function createStatusCheckers(
+  deps: { fetcher: Fetcher; dids: DidResolver; sharedCache?: SharedCache },
+  options: StatusCheckingOptions,
+): StatusCheckerRegistry {
+  const source = new StatusListSource(deps.fetcher, options, deps.sharedCache);
+  return new StatusCheckerRegistry([
+    BitstringStatusChecker.bitstringStatusList(source, deps.dids, options.maxListBytes),
+    BitstringStatusChecker.statusList2021(source, deps.dids, options.maxListBytes),
+    new TokenStatusListChecker(source, deps.dids, options.maxListBytes),
+  ]);
+}

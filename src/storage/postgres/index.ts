@@ -1,0 +1,11 @@
+export { openPostgresStorage, PostgresStorage } from './postgres-storage.js';
+export { createPostgresPool, redactedUrl, type PostgresConnectionOptions } from './connection.js';
+export { applyPostgresMigrations } from './migrate.js';
+export { POSTGRES_MIGRATIONS, type PostgresMigration } from './migrations.js';
+export { PostgresAuditLog } from './postgres-audit-log.js';
+export { PostgresNonceStore } from './postgres-nonce-store.js';
+export { PostgresPolicyStore } from './postgres-policy-store.js';
+export { PostgresRelyingPartyStore } from './postgres-relying-party-store.js';
+export { PostgresSettingsStore } from './postgres-settings-store.js';
+export { PostgresSigningKeyStore } from './postgres-signing-key-store.js';
+export { PostgresSessionDenylist } from './postgres-session-denylist.js';

@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Pool } from 'pg';
+import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from '../../../test/support/servers.js';
+import { createPostgresPool } from './connection.js';
+import { applyPostgresMigrations } from './migrate.js';
+import { POSTGRES_MIGRATIONS, type PostgresMigration } from './migrations.js';
+import { MIGRATIONS as SQLITE_MIGRATIONS } from '../sqlite/migrations.js';
+
+async function tables(pool: Pool, schema: string): Promise<string[]> {
+  const { rows } = await pool.query<{ table_name: string }>(
+    'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name COLLATE "C"',
+    [schema],
+  );
+  return rows.map((row) => row.table_name);
+}
+
+async function recorded(pool: Pool): Promise<Array<{ version: number; name: string }>> {
+  return (await pool.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version')).rows;
+}
+
+describe('applyPostgresMigrations', () => {
+  let schema: TestSchema;
+  /** A schema name that does not exist yet (the migration creates it); dropped with `schema`. */
+  let fresh: string;
+  const pools: Pool[] = [];
+  const pool = (name: string): Pool => {
+    const opened = createPostgresPool({ url: TEST_DATABASE_URL, schema: name });
+    pools.push(opened);
+    return opened;
+  };
+
+  beforeEach(async () => {
+    schema = await createTestSchema();
+    fresh = `${schema.name}_fresh`;
+  });
+  afterEach(async () => {
+    await Promise.all(pools.splice(0).map((p) => p.end()));
+    const cleanup = pool(schema.name);
+    await cleanup.query(`DROP SCHEMA IF EXISTS ${fresh} CASCADE`);
+    await cleanup.end();
+    pools.length = 0;
+    await schema.drop();
+  });
+
+  it('POSTGRES_MIGRATIONS are numbered 1, 2, 3, … with unique names, one per SQLite migration', () => {
+    expect(POSTGRES_MIGRATIONS.map((m) => m.version)).toStrictEqual(POSTGRES_MIGRATIONS.map((_, i) => i + 1));
+    expect(new Set(POSTGRES_MIGRATIONS.map((m) => m.name)).size).toBe(POSTGRES_MIGRATIONS.length);
+    // Both databases hold the same tables: a migration added to one belongs in the other.
+    expect(POSTGRES_MIGRATIONS.map((m) => m.name)).toStrictEqual(SQLITE_MIGRATIONS.map((m) => m.name));
+  });
+
+  it('creates a missing schema and exactly the tables the ports need, recording every migration', async () => {
+    const p = pool(fresh);
+    await expect(applyPostgresMigrations(p, fresh)).resolves.toStrictEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
+    expect(await tables(p, fresh)).toStrictEqual([
+      'audit_events',
+      'challenges',
+      'policies',
+      'relying_parties',
+      'schema_migrations',
+      'session_denylist',
+      'settings',
+      'signing_keys',
+    ]);
+    expect(await recorded(p)).toStrictEqual(POSTGRES_MIGRATIONS.map(({ version, name }) => ({ version, name })));
+  });
+
+  it('is idempotent: a second run applies nothing', async () => {
+    const p = pool(schema.name);
+    await applyPostgresMigrations(p, schema.name);
+    await expect(applyPostgresMigrations(p, schema.name)).resolves.toStrictEqual([]);
+    expect(await recorded(p)).toHaveLength(POSTGRES_MIGRATIONS.length);
+  });
+
+  it('applies only the migrations newer than the highest recorded version', async () => {
+    const p = pool(schema.name);
+    const first: PostgresMigration = { version: 1, name: 'one', sql: 'CREATE TABLE one (x integer)' };
+    const second: PostgresMigration = { version: 2, name: 'two', sql: 'CREATE TABLE two (x integer)' };
+    await expect(applyPostgresMigrations(p, schema.name, [first])).resolves.toStrictEqual([1]);
+    await expect(applyPostgresMigrations(p, schema.name, [first, second])).resolves.toStrictEqual([2]);
+    expect(await tables(p, schema.name)).toStrictEqual(['one', 'schema_migrations', 'two']);
+  });
+
+  it('rolls back the whole run when one migration fails', async () => {
+    const p = pool(schema.name);
+    const good: PostgresMigration = { version: 1, name: 'good', sql: 'CREATE TABLE good (x integer)' };
+    const bad: PostgresMigration = { version: 2, name: 'bad', sql: 'CREATE TABLE broken (' };
+    await expect(applyPostgresMigrations(p, schema.name, [good, bad])).rejects.toMatchObject({ code: '42601' });
+    expect(await tables(p, schema.name)).toStrictEqual([]);
+  });
+
+  it('refuses migrations out of order before touching the database', async () => {
+    const p = pool(schema.name);
+    const one: PostgresMigration = { version: 1, name: 'one', sql: 'CREATE TABLE one (x integer)' };
+    await expect(applyPostgresMigrations(p, schema.name, [{ ...one, version: 2 }, one])).rejects.toThrow('versions must be integers increasing from 1');
+    expect(await tables(p, schema.name)).toStrictEqual([]);
+  });
+
+  // Replicas starting together onto a fresh database: the advisory lock lets one migrate;
+  // the others wait, then find nothing to do. Without it, both would run CREATE TABLE.
+  it('eight pools migrating one fresh schema at once all succeed, and it is migrated once', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const name = `${fresh}${round}`;
+      const racers = Array.from({ length: 8 }, () => pool(name));
+      try {
+        const applied = await Promise.all(racers.map((p) => applyPostgresMigrations(p, name)));
+        expect(applied.filter((versions) => versions.length > 0)).toStrictEqual([POSTGRES_MIGRATIONS.map((m) => m.version)]);
+        expect(await recorded(racers[0]!)).toHaveLength(POSTGRES_MIGRATIONS.length);
+      } finally {
+        await racers[0]!.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+      }
+    }
+  });
+});

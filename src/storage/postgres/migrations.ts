@@ -1,0 +1,104 @@
+/** One schema change. Append only: an applied migration is never edited. */
+export interface PostgresMigration {
+  /** Strictly increasing; the database records the versions it has applied in `schema_migrations`. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The PostgreSQL schema, in order; the same tables as the SQLite schema
+ * (src/storage/sqlite/migrations.ts). Times are milliseconds since the epoch
+ * in `bigint`. Identifiers that are listed or paged in order use the "C"
+ * collation, so PostgreSQL orders them by code point like SQLite and the
+ * memory adapter do, whatever the database's locale.
+ */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE relying_parties (
+        id text COLLATE "C" PRIMARY KEY,
+        name text NOT NULL,
+        api_key_hash text NOT NULL UNIQUE,
+        created_at bigint NOT NULL
+      );
+
+      CREATE TABLE policies (
+        id text COLLATE "C" PRIMARY KEY,
+        owner text COLLATE "C" NOT NULL,
+        body jsonb NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      -- (owner, id) serves list(owner) in id order without a sort.
+      CREATE INDEX policies_owner ON policies (owner, id);
+
+      CREATE TABLE signing_keys (
+        kid text PRIMARY KEY,
+        -- Insertion order: breaks ties between keys created in the same millisecond.
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        alg text NOT NULL,
+        private_jwk jsonb NOT NULL,
+        public_jwk jsonb NOT NULL,
+        created_at bigint NOT NULL,
+        activates_at bigint NOT NULL,
+        retired_at bigint,
+        expires_at bigint
+      );
+
+      -- Used only when REDIS_URL is unset; with Redis, challenges live there.
+      CREATE TABLE challenges (
+        nonce text PRIMARY KEY,
+        policy_id text NOT NULL,
+        domain text NOT NULL,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL
+      );
+      CREATE INDEX challenges_expires_at ON challenges (expires_at);
+
+      CREATE TABLE settings (
+        name text PRIMARY KEY,
+        value text NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'audit_events',
+    sql: `
+      -- Verification decisions (AuditLog): who, which policy, what outcome and why; no credentials or claims.
+      CREATE TABLE audit_events (
+        id text COLLATE "C" PRIMARY KEY,
+        time bigint NOT NULL,
+        owner text COLLATE "C" NOT NULL,
+        policy_id text NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+        holder text,
+        format text,
+        codes text[] NOT NULL,
+        credential_issuers text[],
+        request_id text
+      );
+      -- (owner, id) serves a relying party's newest-first pages by keyset without a sort.
+      CREATE INDEX audit_events_owner ON audit_events (owner, id);
+      -- time serves the retention purge.
+      CREATE INDEX audit_events_time ON audit_events (time);
+    `,
+  },
+  {
+    version: 3,
+    name: 'session_denylist',
+    sql: `
+      -- Revoked session tokens (RFC 7009) by jti, until the token's exp plus the verifier's clock skew.
+      -- Used only when REDIS_URL is unset; with Redis, the denylist lives there.
+      CREATE TABLE session_denylist (
+        jti text PRIMARY KEY,
+        expires_at bigint NOT NULL
+      );
+      -- expires_at serves the purge.
+      CREATE INDEX session_denylist_expires_at ON session_denylist (expires_at);
+    `,
+  },
+];

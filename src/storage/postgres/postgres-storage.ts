@@ -1,0 +1,68 @@
+import type { Pool } from 'pg';
+import type { Storage } from '../../core/ports/storage.js';
+import { createPostgresPool, redactedUrl, type PostgresConnectionOptions } from './connection.js';
+import { applyPostgresMigrations } from './migrate.js';
+import { PostgresAuditLog } from './postgres-audit-log.js';
+import { PostgresNonceStore } from './postgres-nonce-store.js';
+import { PostgresPolicyStore } from './postgres-policy-store.js';
+import { PostgresSessionDenylist } from './postgres-session-denylist.js';
+import { PostgresRelyingPartyStore } from './postgres-relying-party-store.js';
+import { PostgresSettingsStore } from './postgres-settings-store.js';
+import { PostgresSigningKeyStore } from './postgres-signing-key-store.js';
+
+/**
+ * Every port on one PostgreSQL connection pool: the storage of replicas on
+ * several machines. Every atomic operation is one statement or one
+ * transaction, so it holds across processes. pg's errors (connection refused,
+ * terminated, timeouts, constraint violations) propagate unchanged; the
+ * composition root turns them into 503 `service.unavailable`.
+ */
+export class PostgresStorage implements Storage {
+  readonly kind = 'postgres';
+  readonly relyingParties: PostgresRelyingPartyStore;
+  readonly policies: PostgresPolicyStore;
+  readonly signingKeys: PostgresSigningKeyStore;
+  readonly challenges: PostgresNonceStore;
+  readonly settings: PostgresSettingsStore;
+  readonly auditLog: PostgresAuditLog;
+  readonly sessionDenylist: PostgresSessionDenylist;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly pool: Pool) {
+    this.relyingParties = new PostgresRelyingPartyStore(pool);
+    this.policies = new PostgresPolicyStore(pool);
+    this.signingKeys = new PostgresSigningKeyStore(pool);
+    this.challenges = new PostgresNonceStore(pool);
+    this.settings = new PostgresSettingsStore(pool);
+    this.auditLog = new PostgresAuditLog(pool);
+    this.sessionDenylist = new PostgresSessionDenylist(pool);
+  }
+
+  async ping(): Promise<void> {
+    if (this.closing) throw new Error('PostgreSQL storage is closed');
+    await this.pool.query('SELECT 1');
+  }
+
+  /** Ends the pool once, after its checked-out connections are released; may be called again. */
+  async close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    await this.closing;
+  }
+}
+
+/**
+ * Connects to PostgreSQL, migrates the schema and returns the storage. When
+ * the server cannot be reached the error names DATABASE_URL (password
+ * hidden), for a one-line start-up failure.
+ */
+export async function openPostgresStorage(options: PostgresConnectionOptions): Promise<PostgresStorage> {
+  const pool = createPostgresPool(options);
+  try {
+    await applyPostgresMigrations(pool, options.schema);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot open PostgreSQL at DATABASE_URL ${redactedUrl(options.url)}: ${reason}`, { cause: error });
+  }
+  return new PostgresStorage(pool);
+}
