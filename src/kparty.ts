@@ -30,6 +30,7 @@ import { PresentationFormatRegistry } from './formats/format-registry.js';
 import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
 import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
 import { VerificationService } from './verification/verification-service.js';
+import { KpartyMetrics } from './observability/metrics.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -49,6 +50,8 @@ export interface Kparty {
   /** Signing-key rotation: on demand (admin API, CLI) and on the KPARTY_KEY_ROTATION_INTERVAL schedule. */
   readonly keyRotation: SigningKeyRotator;
   readonly verification: VerificationService;
+  /** Prometheus metrics served at GET /metrics. */
+  readonly metrics: KpartyMetrics;
   /** The guarded Fetcher every outbound request goes through (did:web, status lists): KPARTY_OUTBOUND_ALLOW, KPARTY_FETCH_*. */
   readonly fetcher: Fetcher;
   /** RFC 8693 token exchange (`POST /v1/token`) over the same verification. */
@@ -139,6 +142,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         maxListBytes: config.statusMaxListBytes,
       },
     );
+    const metrics = new KpartyMetrics();
     const verification = new VerificationService(
       {
         formats: new PresentationFormatRegistry([jwtVpFormat, vpJwtFormat]),
@@ -152,6 +156,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       sessions,
       storage.auditLog,
       { clock, logger: options.logger },
+      (outcome, codes) => metrics.observeDecision(outcome, codes),
     );
     const maintain = async (): Promise<void> => {
       // Expired challenges can no longer be consumed; delete them so the table stays small.
@@ -185,6 +190,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       sessionVerifier,
       keyRotation,
       verification,
+      metrics,
       fetcher,
       tokenExchange: new TokenExchange(policies, verification),
       rateLimits: new WalletRateLimits(

@@ -12,6 +12,7 @@ import { PresentationsController } from './controllers/presentations.controller.
 import { SessionsController } from './controllers/sessions.controller.js';
 import { TokenController } from './controllers/token.controller.js';
 import { HealthController } from './controllers/health.controller.js';
+import { MetricsController } from './controllers/metrics.controller.js';
 import { WellKnownController } from './controllers/well-known.controller.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { KPARTY } from './tokens.js';
@@ -24,6 +25,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         HealthController,
+        MetricsController,
         WellKnownController,
         ChallengesController,
         PresentationsController,

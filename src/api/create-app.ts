@@ -76,6 +76,10 @@ export async function createApp(kparty: Kparty, pino: Pino): Promise<NestFastify
     void reply.header('X-Request-Id', request.id);
     requireSupportedBody(request);
   });
+  adapter.getInstance().addHook('onResponse', async (request, reply) => {
+    // The route template (bounded), never the raw URL; 404s share one label.
+    kparty.metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
   registerWalletRateLimits(adapter.getInstance(), kparty.rateLimits);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(kparty), adapter, {
     logger: nestLogger(pino),

@@ -62,6 +62,9 @@ function view(credential: ParsedCredential, report: VerificationReport): Verifie
   };
 }
 
+/** Told of every decision (metrics); must not throw. */
+export type DecisionObserver = (outcome: 'accepted' | 'rejected', codes: readonly string[]) => void;
+
 /**
  * The wallet's use case: verify a presentation against a policy and, only when
  * every check holds, issue a session token for the holder (SPEC §1).
@@ -73,6 +76,7 @@ export class VerificationService {
     private readonly sessions: SessionIssuer,
     private readonly auditLog: AuditLog,
     private readonly audit: AuditDependencies,
+    private readonly observeDecision: DecisionObserver = () => {},
   ) {}
 
   async verify(policyId: string, presentation: unknown, requestId?: string): Promise<VerificationSuccess> {
@@ -89,7 +93,9 @@ export class VerificationService {
     const policy = await this.policies.find(policyId);
     if (!policy) throw new KpartyError('policy.not_found', `no policy "${policyId}"`);
     const report = await verifyPresentation(presentation, policy, this.deps);
-    const recording = await recordDecision(this.auditLog, decisionOf(policy, report, requestId), this.audit);
+    const decision = decisionOf(policy, report, requestId);
+    const recording = await recordDecision(this.auditLog, decision, this.audit);
+    this.observeDecision(decision.outcome, decision.codes ?? []);
     const holder = report.context.presentation?.holder;
     if (!report.verified || holder === undefined) {
       throw new KpartyError('presentation.rejected', `${report.failures.length} check(s) failed`, { errors: report.failures });

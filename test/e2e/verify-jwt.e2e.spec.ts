@@ -397,6 +397,25 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
     });
   });
 
+  describe('metrics', () => {
+    it('counts decisions and failed check codes at GET /metrics, with bounded labels only', async () => {
+      expect((await verify(await vpFor())).status).toBe(200);
+      expectRejected(await verify(await vpFor(undefined, { aud: 'https://evil.example' })), 'audience.mismatch');
+      await kparty.request('GET', '/v1/admin/policies/some-secret-policy-id', { key: rpKey });
+      const reply = await kparty.request('GET', '/metrics');
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('content-type')).toMatch(/^text\/plain/);
+      const value = (line: RegExp): number => Number(reply.text.split('\n').find((l) => line.test(l))?.split(' ').pop());
+      expect(value(/^kparty_verification_decisions_total\{outcome="accepted"\}/)).toBeGreaterThanOrEqual(1);
+      expect(value(/^kparty_verification_decisions_total\{outcome="rejected"\}/)).toBeGreaterThanOrEqual(1);
+      expect(value(/^kparty_verification_failed_checks_total\{code="audience.mismatch"\}/)).toBeGreaterThanOrEqual(1);
+      expect(reply.text).toMatch(/kparty_http_request_duration_seconds_count\{method="POST",route="\/v1\/presentations\/verify",status="200"\} \d+/);
+      expect(reply.text).toMatch(/route="\/v1\/admin\/policies\/:id"/);
+      expect(reply.text).not.toContain('some-secret-policy-id');
+      expect(reply.text).toMatch(/^kparty_process_cpu_seconds_total /m);
+    });
+  });
+
   describe('audit', () => {
     it('records every decision for the relying party, with codes and no credentials', async () => {
       const accepted = await vpFor();
