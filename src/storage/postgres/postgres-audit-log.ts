@@ -1,38 +1,9 @@
 import type { Pool } from 'pg';
-import type { AuditEvent, AuditOutcome } from '../../core/model/audit-event.js';
+import type { AuditEvent } from '../../core/model/audit-event.js';
+import { AUDIT_EVENT_COLUMNS, toAuditEvent, type AuditEventRow } from '../rows/audit-event-row.js';
 import { assertAuditLimit, type AuditLog, type AuditPage, type AuditPageRequest } from '../../core/ports/audit-log.js';
 
-interface AuditEventRow {
-  id: string;
-  time: number;
-  owner: string;
-  policy_id: string;
-  outcome: string;
-  holder: string | null;
-  format: string | null;
-  codes: string[];
-  credential_issuers: string[] | null;
-  request_id: string | null;
-}
-
-/** Absent optional members stay absent (not `undefined`), as they were recorded. */
-function toAuditEvent(row: AuditEventRow): AuditEvent {
-  return {
-    id: row.id,
-    time: row.time,
-    owner: row.owner,
-    policyId: row.policy_id,
-    // The CHECK constraint admits only the two outcomes.
-    outcome: row.outcome as AuditOutcome,
-    ...(row.holder === null ? {} : { holder: row.holder }),
-    ...(row.format === null ? {} : { format: row.format }),
-    codes: row.codes,
-    ...(row.credential_issuers === null ? {} : { credentialIssuers: row.credential_issuers }),
-    ...(row.request_id === null ? {} : { requestId: row.request_id }),
-  };
-}
-
-const COLUMNS = 'id, time, owner, policy_id, outcome, holder, format, codes, credential_issuers, request_id';
+const COLUMNS = AUDIT_EVENT_COLUMNS;
 
 /**
  * The audit log in the `audit_events` table. Pages are keyset queries on the

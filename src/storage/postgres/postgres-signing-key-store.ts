@@ -1,34 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
-import type { JWK } from 'jose';
 import type { SigningKey } from '../../core/model/signing-key.js';
+import { toSigningKey, type SigningKeyRow } from '../rows/signing-key-row.js';
 import type { SigningKeyRotation, SigningKeyRotationResult, SigningKeyStore } from '../../core/ports/signing-key-store.js';
 import { planSigningKeyRotation } from '../signing-key-rotation-plan.js';
 import { inTransaction } from './transaction.js';
-
-interface SigningKeyRow {
-  kid: string;
-  alg: string;
-  private_jwk: JWK;
-  public_jwk: JWK;
-  created_at: number;
-  activates_at: number;
-  retired_at: number | null;
-  expires_at: number | null;
-}
-
-function toSigningKey(row: SigningKeyRow): SigningKey {
-  return {
-    kid: row.kid,
-    // Only this adapter writes the column, from a SigningKey.
-    alg: row.alg as SigningKey['alg'],
-    privateJwk: row.private_jwk,
-    publicJwk: row.public_jwk,
-    createdAt: row.created_at,
-    activatesAt: row.activates_at,
-    retiredAt: row.retired_at,
-    expiresAt: row.expires_at,
-  };
-}
 
 const SELECT_LISTED = `SELECT kid, alg, private_jwk, public_jwk, created_at, activates_at, retired_at, expires_at
   FROM signing_keys WHERE expires_at IS NULL OR expires_at > $1 ORDER BY created_at, seq`;

@@ -1,40 +1,22 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
-import type { AuditEvent, AuditOutcome } from '../../core/model/audit-event.js';
+import type { AuditEvent } from '../../core/model/audit-event.js';
+import { AUDIT_EVENT_COLUMNS, toAuditEvent, type AuditEventRow } from '../rows/audit-event-row.js';
 import { assertAuditLimit, type AuditLog, type AuditPage, type AuditPageRequest } from '../../core/ports/audit-log.js';
 
-interface AuditEventRow {
-  id: string;
-  time: number;
-  owner: string;
-  policy_id: string;
-  outcome: string;
-  holder: string | null;
-  format: string | null;
-  codes: string;
-  credential_issuers: string | null;
-  request_id: string | null;
+/** An `audit_events` row as SQLite returns it: JSON columns as text. */
+type SqliteAuditEventRow = Omit<AuditEventRow, 'codes' | 'credential_issuers'> & { codes: string; credential_issuers: string | null };
+
+function fromSqlite(row: SqliteAuditEventRow): AuditEvent {
+  return toAuditEvent({
+    ...row,
+    codes: JSON.parse(row.codes) as string[],
+    credential_issuers: row.credential_issuers === null ? null : (JSON.parse(row.credential_issuers) as string[]),
+  });
 }
 
 type InsertParams = [string, number, string, string, string, string | null, string | null, string, string | null, string | null];
 
-/** Absent optional members stay absent (not `undefined`), as they were recorded. */
-function toAuditEvent(row: AuditEventRow): AuditEvent {
-  return {
-    id: row.id,
-    time: row.time,
-    owner: row.owner,
-    policyId: row.policy_id,
-    // The CHECK constraint admits only the two outcomes.
-    outcome: row.outcome as AuditOutcome,
-    ...(row.holder === null ? {} : { holder: row.holder }),
-    ...(row.format === null ? {} : { format: row.format }),
-    codes: JSON.parse(row.codes) as string[],
-    ...(row.credential_issuers === null ? {} : { credentialIssuers: JSON.parse(row.credential_issuers) as string[] }),
-    ...(row.request_id === null ? {} : { requestId: row.request_id }),
-  };
-}
-
-const COLUMNS = 'id, time, owner, policy_id, outcome, holder, format, codes, credential_issuers, request_id';
+const COLUMNS = AUDIT_EVENT_COLUMNS;
 
 /**
  * The audit log in the `audit_events` table. Pages are keyset queries on the
@@ -43,10 +25,10 @@ const COLUMNS = 'id, time, owner, policy_id, outcome, holder, format, codes, cre
  */
 export class SqliteAuditLog implements AuditLog {
   private readonly insert: Statement<InsertParams>;
-  private readonly selectAll: Statement<[number], AuditEventRow>;
-  private readonly selectAllBefore: Statement<[string, number], AuditEventRow>;
-  private readonly selectByOwner: Statement<[string, number], AuditEventRow>;
-  private readonly selectByOwnerBefore: Statement<[string, string, number], AuditEventRow>;
+  private readonly selectAll: Statement<[number], SqliteAuditEventRow>;
+  private readonly selectAllBefore: Statement<[string, number], SqliteAuditEventRow>;
+  private readonly selectByOwner: Statement<[string, number], SqliteAuditEventRow>;
+  private readonly selectByOwnerBefore: Statement<[string, string, number], SqliteAuditEventRow>;
   private readonly purge: Statement<[number]>;
   private readonly insertAll: Transaction<(rows: InsertParams[]) => void>;
   /** Events waiting for the end of this event-loop turn to be committed together. */
@@ -125,7 +107,7 @@ export class SqliteAuditLog implements AuditLog {
         : before === undefined
           ? this.selectByOwner.all(owner, fetch)
           : this.selectByOwnerBefore.all(owner, before, fetch);
-    const events = rows.slice(0, page.limit).map(toAuditEvent);
+    const events = rows.slice(0, page.limit).map(fromSqlite);
     const last = events.at(-1);
     return rows.length > page.limit && last ? { events, next: last.id } : { events };
   }

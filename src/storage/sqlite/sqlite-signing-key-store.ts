@@ -1,32 +1,15 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { JWK } from 'jose';
 import type { SigningKey } from '../../core/model/signing-key.js';
+import { toSigningKey, type SigningKeyRow } from '../rows/signing-key-row.js';
 import type { SigningKeyRotation, SigningKeyRotationResult, SigningKeyStore } from '../../core/ports/signing-key-store.js';
 import { planSigningKeyRotation } from '../signing-key-rotation-plan.js';
 
-interface SigningKeyRow {
-  kid: string;
-  alg: string;
-  private_jwk: string;
-  public_jwk: string;
-  created_at: number;
-  activates_at: number;
-  retired_at: number | null;
-  expires_at: number | null;
-}
+/** A `signing_keys` row as SQLite returns it: the JWKs as JSON text. */
+type SqliteSigningKeyRow = Omit<SigningKeyRow, 'private_jwk' | 'public_jwk'> & { private_jwk: string; public_jwk: string };
 
-function toSigningKey(row: SigningKeyRow): SigningKey {
-  return {
-    kid: row.kid,
-    // Only this adapter writes the column, from a SigningKey.
-    alg: row.alg as SigningKey['alg'],
-    privateJwk: JSON.parse(row.private_jwk) as JWK,
-    publicJwk: JSON.parse(row.public_jwk) as JWK,
-    createdAt: row.created_at,
-    activatesAt: row.activates_at,
-    retiredAt: row.retired_at,
-    expiresAt: row.expires_at,
-  };
+function fromSqlite(row: SqliteSigningKeyRow): SigningKey {
+  return toSigningKey({ ...row, private_jwk: JSON.parse(row.private_jwk) as JWK, public_jwk: JSON.parse(row.public_jwk) as JWK });
 }
 
 /**
@@ -39,7 +22,7 @@ function toSigningKey(row: SigningKeyRow): SigningKey {
  * decides to the last write, across every process on the file.
  */
 export class SqliteSigningKeyStore implements SigningKeyStore {
-  private readonly selectListed: Statement<[number], SigningKeyRow>;
+  private readonly selectListed: Statement<[number], SqliteSigningKeyRow>;
   private readonly selectUsableExists: Statement<[number], number>;
   private readonly insert: Statement<[string, string, string, string, number, number, number | null, number | null]>;
   private readonly insertIfNoneTransaction: Transaction<(key: SigningKey, now: number) => SigningKey[]>;
@@ -65,17 +48,17 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
     );
     this.insertIfNoneTransaction = db.transaction((key: SigningKey, now: number): SigningKey[] => {
       if (this.selectUsableExists.get(now) !== 1) this.insertKey(key);
-      return this.selectListed.all(now).map(toSigningKey);
+      return this.selectListed.all(now).map(fromSqlite);
     });
     this.retire = db.prepare('UPDATE signing_keys SET retired_at = ?, expires_at = ? WHERE kid = ?');
     this.purge = db.prepare('DELETE FROM signing_keys WHERE expires_at IS NOT NULL AND expires_at <= ?');
     this.rotateTransaction = db.transaction((rotation: SigningKeyRotation): SigningKeyRotationResult => {
-      const plan = planSigningKeyRotation(this.selectListed.all(rotation.now).map(toSigningKey), rotation);
+      const plan = planSigningKeyRotation(this.selectListed.all(rotation.now).map(fromSqlite), rotation);
       if (plan.rotate) {
         for (const { kid, retiredAt, expiresAt } of plan.retire) this.retire.run(retiredAt, expiresAt, kid);
         this.insertKey(rotation.next);
       }
-      return { rotated: plan.rotate, keys: this.selectListed.all(rotation.now).map(toSigningKey) };
+      return { rotated: plan.rotate, keys: this.selectListed.all(rotation.now).map(fromSqlite) };
     });
   }
 
@@ -93,7 +76,7 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
   }
 
   async list(now: number = Date.now()): Promise<SigningKey[]> {
-    return this.selectListed.all(now).map(toSigningKey);
+    return this.selectListed.all(now).map(fromSqlite);
   }
 
   async rotate(rotation: SigningKeyRotation): Promise<SigningKeyRotationResult> {
