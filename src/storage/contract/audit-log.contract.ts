@@ -105,7 +105,10 @@ export function describeAuditLogContract(current: () => Storage): void {
 
     it('records concurrent events all, and refuses only a duplicate among them', async () => {
       const outcomes = await Promise.allSettled([1, 2, 3, 2, 4].map((n) => current().auditLog.record(auditEvent(n))));
-      expect(outcomes.map((outcome) => outcome.status)).toStrictEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      const statuses = outcomes.map((outcome) => outcome.status);
+      // Events 1, 3 and 4 are recorded; of the two writes of event 2 (racing on a pool, in no fixed order) exactly one is refused.
+      expect([statuses[0], statuses[2], statuses[4]]).toStrictEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      expect([statuses[1], statuses[3]].sort()).toStrictEqual(['fulfilled', 'rejected']);
       await expect(current().auditLog.list(undefined, { limit: 10 })).resolves.toStrictEqual({ events: [4, 3, 2, 1].map((n) => auditEvent(n)) });
     });
 
