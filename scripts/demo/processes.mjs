@@ -1,19 +1,8 @@
 // Child processes of the demo: kparty (node dist/main.js) and the example
 // orders API, each on a loopback port, their output kept for a failure report.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-
-/** A free loopback port. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../lib/free-port.mjs';
+export { freePort };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
