@@ -22,7 +22,12 @@ export async function openStorage(config: KpartyConfig, logger?: Logger): Promis
   const { database } = config;
   const base =
     database.kind === 'postgres'
-      ? await openPostgresStorage({ url: database.url, schema: database.schema, ...(logger ? { logger } : {}) })
+      ? await openPostgresStorage({
+          url: database.url,
+          schema: database.schema,
+          policyCacheMaxAgeMs: config.policyCacheMaxAge * 1000,
+          ...(logger ? { logger } : {}),
+        })
       : openSqliteStorage(database.path);
   if (config.redisUrl === undefined) return base;
   return withRedis(base, openRedisPorts({ url: config.redisUrl, prefix: config.redisPrefix, ...(logger ? { logger } : {}) }));
