@@ -28,7 +28,7 @@ export async function openStorage(config: KpartyConfig, logger?: Logger): Promis
           policyCacheMaxAgeMs: config.policyCacheMaxAge * 1000,
           ...(logger ? { logger } : {}),
         })
-      : openSqliteStorage(database.path);
+      : openSqliteStorage(database.path, { checkpointInWorker: true, ...(logger ? { logger } : {}) });
   if (config.redisUrl === undefined) return base;
   return withRedis(base, openRedisPorts({ url: config.redisUrl, prefix: config.redisPrefix, ...(logger ? { logger } : {}) }));
 }
