@@ -197,8 +197,8 @@ function openLoopSection(open) {
   ];
   if (!measured(open)) return [...lines, `Not measured: ${open?.failed ? open.error : (open?.reason ?? 'not run')}.`, ''];
   lines.push(
-    row('offered', 'share of max', 'answered', 'p50', 'p90', 'p99', 'max', 'non-2xx / errors', 'kparty CPU per request'),
-    row('---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'),
+    row('offered', 'share of max', 'answered', 'p50', 'p90', 'p99', 'max', 'non-2xx / errors', 'kparty CPU per request', 'GC ms per s (pauses; major ms)', 'event-loop delay p99 / max'),
+    row('---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'),
     ...open.runs.map((r) =>
       row(
         `${whole(r.offeredPerSecond)}/s`,
@@ -210,8 +210,12 @@ function openLoopSection(open) {
         `${r.latencyMs.max.toFixed(1)} ms`,
         `${r.non2xx} / ${r.errors}`,
         `${whole(r.serverCpuUsPerRequest)} µs`,
+        r.server ? `${r.server.gcMsPerSecond.toFixed(1)} (${whole(r.server.gcPauses)}; ${r.server.majorGcMs.toFixed(0)})` : '–',
+        r.server ? `${r.server.loopDelayMs.p99.toFixed(1)} / ${r.server.loopDelayMs.max.toFixed(1)} ms` : '–',
       ),
     ),
+    '',
+    'The last two columns are the server\'s own account of the run (its `GET /metrics`: prom-client\'s GC histogram and event-loop delay, sampled every 10 ms): when the event loop\'s delay p99 is near the requests\' p99, the tail is made on the event loop (synchronous work: signatures run inline, SQLite statements, JSON, GC pauses); when it is far below, requests wait elsewhere (thread pool, sockets, the client).',
     '',
   );
   return lines;
