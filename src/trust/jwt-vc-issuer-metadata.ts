@@ -104,12 +104,13 @@ export class JwtVcIssuerMetadataResolver {
   async #get(url: string, accept: string[], what: string): Promise<FetchResponse> {
     let response: FetchResponse;
     try {
-      response = await this.#fetcher.fetch({ url, accept });
+      response = await this.#fetcher.fetch({ url, accept, sameOriginRedirectsOnly: true });
     } catch (cause) {
-      throw new DidResolutionError(describeFetchFailure(cause, what), { cause });
+      const detail = describeFetchFailure(cause, what);
+      throw new DidResolutionError(detail === 'redirect refused' ? `the ${what} redirected to another host: refused` : detail, { cause });
     }
-    // The Fetcher re-checks every redirect's address; the issuer's keys must moreover come from the issuer's own host.
-    if (new URL(response.url).host !== new URL(url).host) throw new DidResolutionError(`the ${what} redirected to another host`);
+    // The Fetcher refuses a redirect off the origin before connecting; this holds for any Fetcher.
+    if (new URL(response.url).origin !== new URL(url).origin) throw new DidResolutionError(`the ${what} redirected to another host`);
     return response;
   }
 }
