@@ -45,6 +45,8 @@ export interface ParsedCredential {
   /** `credentialStatus` entries (W3C) or the `status` claim (SD-JWT VC), as found. */
   status: unknown[];
   jws: ParsedJws;
+  /** X.509-signed credentials: base64url key identifiers of the validated chain, anchor included (DCQL `trusted_authorities` `aki`). */
+  x509KeyIds?: string[];
 }
 
 export type PresentationFormat = 'jwt_vp_json' | 'vp+jwt' | 'dc+sd-jwt' | 'ldp_vp';

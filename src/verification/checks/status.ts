@@ -1,7 +1,7 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { CredentialQuery } from '../../core/model/policy.js';
 import type { ParsedCredential } from '../../core/model/presentation.js';
-import { isTrustedIssuer } from '../../policy/evaluation/trusted-issuers.js';
+import { isTrustedIssuer, trustFailure } from '../../policy/evaluation/trusted-issuers.js';
 import type { StatusMessage, StatusOutcome } from '../../status/index.js';
 import { unblemishedCredentials, type VerificationCheck, type VerificationContext, type VerificationDependencies } from '../verification-context.js';
 
@@ -29,7 +29,7 @@ function statusSetting(queries: readonly CredentialQuery[], credential: ParsedCr
 
 /** Whether some query for the credential's format could accept its issuer; if none can, its lists are not fetched. */
 function issuerMayBeTrusted(queries: readonly CredentialQuery[], credential: ParsedCredential): boolean {
-  return queries.some((q) => q.format === credential.format && isTrustedIssuer(credential.issuer, q.trustedIssuers));
+  return queries.some((q) => q.format === credential.format && trustFailure(q, credential) === undefined);
 }
 
 /**
@@ -39,7 +39,7 @@ function issuerMayBeTrusted(queries: readonly CredentialQuery[], credential: Par
  * "anyone may revoke — or un-revoke — anyone's credentials".
  */
 function statusListAuthorities(queries: readonly CredentialQuery[], credential: ParsedCredential): (did: string) => boolean {
-  const named = queries.filter((q) => q.format === credential.format).flatMap((q) => q.trustedIssuers.filter((entry) => entry !== '*'));
+  const named = queries.filter((q) => q.format === credential.format).flatMap((q) => (q.trustedIssuers ?? []).filter((entry) => entry !== '*'));
   return (did) => isTrustedIssuer(did, named);
 }
 
