@@ -1,7 +1,7 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { CredentialQuery } from '../../core/model/policy.js';
 import type { ParsedCredential } from '../../core/model/presentation.js';
-import { isTrustedIssuer, trustFailure } from '../../policy/evaluation/trusted-issuers.js';
+import { isTrustedIssuer, pinnedIssuers, trustFailure } from '../../policy/evaluation/trusted-issuers.js';
 import type { StatusMessage, StatusOutcome } from '../../status/index.js';
 import { unblemishedCredentials, type VerificationCheck, type VerificationContext, type VerificationDependencies } from '../verification-context.js';
 
@@ -55,9 +55,10 @@ async function checkEntries(
   deps: VerificationDependencies,
 ): Promise<StatusOutcome[]> {
   const mayIssueStatusList = statusListAuthorities(context.policy.policy.credentials, credential);
+  const pinned = pinnedIssuers(context.policy.policy.credentials);
   return Promise.all(
     credential.status.map((entry) =>
-      deps.status.check({ credential, entry, allowStale: setting === 'optional', mayIssueStatusList, now: context.now }),
+      deps.status.check({ credential, entry, allowStale: setting === 'optional', mayIssueStatusList, now: context.now, pinned }),
     ),
   );
 }
