@@ -109,7 +109,7 @@ describe('isTrustedIssuer', () => {
 });
 
 describe('trustFailure (trustedIssuers and DCQL trusted_authorities)', () => {
-  const x509 = { issuer: 'x509_hash:abc', x509KeyIds: ['root-ski', 'ca-ski'] };
+  const x509 = { issuer: 'x509_hash:abc', issuerKeyIds: ['root-ski', 'ca-ski'] };
   const did = { issuer: 'did:web:hr.example.com' };
 
   it('accepts when every rule present holds', () => {
