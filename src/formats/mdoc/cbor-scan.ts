@@ -120,7 +120,7 @@ function scanItem(bytes: Uint8Array, start: number, end: number, baseDepth: numb
       case 5: {
         if (tag24) throw new ScanError('tag 24 must wrap a byte string');
         const count = major === 5 ? argument * 2 : argument;
-        if (count > end - offset) throw new ScanError(`a ${major === 5 ? 'map' : 'array'} declares ${argument} entries, more than the input can hold`);
+        if (count > end - offset) throw new ScanError(`${major === 5 ? 'a map' : 'an array'} declares ${argument} entries, more than the input can hold`);
         if (count > 0) opened = { remaining: count, depth: depth + 1 };
         break;
       }
