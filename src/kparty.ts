@@ -31,6 +31,7 @@ import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
 import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
 import { VerificationService } from './verification/verification-service.js';
 import { KpartyMetrics } from './observability/metrics.js';
+import { TrustAnchorStore } from './trust/trust-anchors.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -58,6 +59,8 @@ export interface Kparty {
   readonly tokenExchange: TokenExchange;
   /** KPARTY_RATE_LIMIT / KPARTY_RATE_LIMIT_PER_POLICY on the wallet-facing endpoints; counters shared through Redis when configured. */
   readonly rateLimits: WalletRateLimits;
+  /** KPARTY_TRUST_ANCHORS: the X.509 anchors of `x5c` issuers, status-list signers and mdoc IACAs (empty when unset). */
+  readonly trustAnchors: TrustAnchorStore;
   close(): Promise<void>;
 }
 
@@ -86,6 +89,8 @@ async function maintainSigningKeys(storage: Storage, rotation: SigningKeyRotator
 export async function createKparty(config: KpartyConfig, options: KpartyOptions): Promise<Kparty> {
   const clock = options.clock ?? systemClock;
   const filePolicies = config.policiesDir ? await loadPolicyFiles(config.policiesDir, config) : [];
+  // A bad anchor folder stops start-up with a ConfigError naming KPARTY_TRUST_ANCHORS.
+  const trustAnchors = config.trustAnchorsDir ? await TrustAnchorStore.fromFolder(config.trustAnchorsDir) : TrustAnchorStore.empty();
   // Every storage failure after this line is a 503 service.unavailable (fail closed).
   const storage = failClosedStorage(options.storage ?? (await openStorage(config, options.logger)));
   try {
@@ -193,6 +198,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       metrics,
       fetcher,
       tokenExchange: new TokenExchange(policies, verification),
+      trustAnchors,
       rateLimits: new WalletRateLimits(
         storage.rateLimiter ?? new MemoryRateLimiter(),
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },

@@ -87,6 +87,12 @@ export interface KpartyConfig {
   keyRotationLead: number;
   /** `KPARTY_KEY_ROTATION_INTERVAL` seconds, default 2592000 (30 days): scheduled signing-key rotation; 0 turns it off. */
   keyRotationInterval: number;
+  /**
+   * `KPARTY_TRUST_ANCHORS`: folder of PEM CA certificates that `x5c` chains of credential issuers, status-list
+   * signers and mdoc document signers must end at (src/trust/, docs/operations.md "Trust anchors"). Unset: no
+   * X.509-signed credential is trusted. The folder is read at start; see src/trust/trust-anchors.ts.
+   */
+  trustAnchorsDir: string | undefined;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
@@ -250,6 +256,11 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
   }
 
+  const trustAnchorsDir = env.KPARTY_TRUST_ANCHORS || undefined;
+  if (trustAnchorsDir !== undefined && trustAnchorsDir.trim() !== trustAnchorsDir) {
+    throw new ConfigError('KPARTY_TRUST_ANCHORS must be a folder path without surrounding spaces');
+  }
+
   return {
     port,
     issuer,
@@ -276,6 +287,7 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     statusMaxListBytes: integer(env, 'KPARTY_STATUS_MAX_LIST_BYTES', 16 * 1_048_576, 16_384, 256 * 1_048_576),
     keyRotationLead,
     keyRotationInterval,
+    trustAnchorsDir,
     logLevel,
     production,
   };
