@@ -1,7 +1,9 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SessionTranscript, type MdocContext } from '@owf/mdoc';
-import { testChainValidator } from './__fixtures__/test-chain-validator.js';
+import { TrustAnchorStore } from '../../trust/index.js';
+import { pinnedDocumentSigner } from './__fixtures__/pinned-document-signer.js';
+import { anchoredChainValidator } from './chain-validator.js';
 import { openId4VpSessionTranscript } from './session-transcript.js';
 import { verifyDeviceResponse, type MdocVerificationInput } from './verify-device-response.js';
 
@@ -29,7 +31,7 @@ const digestContext = {
 /** The Paradym Wallet's answer and the request parameters of mdoc-ts tests/examples/animo-mdoc-05/verify.test.ts. */
 const paradym = {
   response: quoted(read('mdoc-ts/animo-mdoc-05/deviceResponse.ts.txt')),
-  root: pems(read('mdoc-ts/animo-mdoc-05/issuerCertificate.ts.txt'))[1] as Uint8Array,
+  rootPem: (read('mdoc-ts/animo-mdoc-05/issuerCertificate.ts.txt').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) as string[])[1] as string,
   request: {
     clientId: 'x509_san_dns:playground.animo.id',
     nonce: 'LMGPB6k--THpBUSkEBvLxmdMIi3Ee1fjHXXUUzBVa04',
@@ -43,7 +45,7 @@ function paradymEnv(overrides: Partial<MdocVerificationInput> = {}): MdocVerific
   return {
     now: paradym.now,
     clockSkewSeconds: 60,
-    validateChain: testChainValidator([paradym.root]),
+    validateChain: anchoredChainValidator(TrustAnchorStore.fromPem([paradym.rootPem])),
     sessionTranscript: openId4VpSessionTranscript(paradym.request),
     expectedDocType: 'eu.europa.ec.eudi.pid.1',
     ...overrides,
@@ -78,7 +80,7 @@ describe('published mdoc vectors', () => {
     });
 
     it('refuses the IACA when it is not an anchor (credential.issuer_untrusted)', () => {
-      const result = verifyDeviceResponse(paradym.response, paradymEnv({ validateChain: testChainValidator([]) }));
+      const result = verifyDeviceResponse(paradym.response, paradymEnv({ validateChain: anchoredChainValidator(TrustAnchorStore.empty()) }));
       expect(result.failures.map((f) => f.code)).toEqual(['credential.issuer_untrusted']);
     });
 
@@ -111,9 +113,9 @@ describe('published mdoc vectors', () => {
       const env: MdocVerificationInput = {
         now: Date.parse(`${date}T00:00:00Z`),
         clockSkewSeconds: 60,
-        // mdoc-ts pins the document signer certificate itself as the trusted certificate; Ubique's test
-        // certificate carries no ISO/IEC 18013-5 document-signer EKU, so only its path is checked.
-        validateChain: (chain, options) => testChainValidator(issuerCertificate)(chain, { ...options, purpose: folder === 'ubique' ? 'credential-issuer' : options.purpose }),
+        // Their IACAs are not published: mdoc-ts pins the document signer certificate itself, and so does this
+        // test (a trust anchor must be a CA). Ubique's test certificate carries no document-signer EKU.
+        validateChain: pinnedDocumentSigner(issuerCertificate[0] as Uint8Array, { requireEku: folder !== 'ubique' }),
         sessionTranscript: transcript.encode(),
       };
       const result = verifyDeviceResponse(response, env);
@@ -133,7 +135,7 @@ describe('published mdoc vectors', () => {
       const result = verifyDeviceResponse(annexD as Uint8Array, {
         now: Date.parse('2021-09-25T00:00:00Z'),
         clockSkewSeconds: 60,
-        validateChain: testChainValidator(dsCertificate),
+        validateChain: pinnedDocumentSigner(dsCertificate[0] as Uint8Array),
         // SessionTranscriptBytes (tag 24) of Annex D; the SessionTranscript is its content.
         sessionTranscript: (annexDTranscriptBytes as Uint8Array).subarray(5),
       });
@@ -149,7 +151,7 @@ describe('published mdoc vectors', () => {
       const result = verifyDeviceResponse(new Uint8Array(tampered), {
         now: Date.parse('2021-09-25T00:00:00Z'),
         clockSkewSeconds: 60,
-        validateChain: testChainValidator(dsCertificate),
+        validateChain: pinnedDocumentSigner(dsCertificate[0] as Uint8Array),
         sessionTranscript: (annexDTranscriptBytes as Uint8Array).subarray(5),
       });
       expect(result.failures).toEqual([{ code: 'credential.signature_invalid', path: 'credentials[0]["org.iso.18013.5.1","family_name"]', detail: expect.stringContaining('tampered') }]);
@@ -159,7 +161,7 @@ describe('published mdoc vectors', () => {
       const result = verifyDeviceResponse(annexD as Uint8Array, {
         now: Date.parse('2022-01-01T00:00:00Z'),
         clockSkewSeconds: 60,
-        validateChain: testChainValidator(dsCertificate),
+        validateChain: pinnedDocumentSigner(dsCertificate[0] as Uint8Array),
         sessionTranscript: (annexDTranscriptBytes as Uint8Array).subarray(5),
       });
       expect(result.failures.map((f) => f.code)).toEqual(['credential.expired']);

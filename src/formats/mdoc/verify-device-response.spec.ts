@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { DeviceKeyInfo, DeviceResponse, type Document, IssuerNamespaces, IssuerSigned, ValidityInfo, ValueDigests, cborEncode } from '@owf/mdoc';
 import { jwkThumbprint } from '../../crypto/jwk-thumbprint.js';
 import type { PublicJwk } from '../../crypto/public-jwk.js';
@@ -17,7 +17,8 @@ import {
   type TestCertificate,
   type WalletRequest,
 } from './__fixtures__/mdoc-test-bed.js';
-import { testChainValidator } from './__fixtures__/test-chain-validator.js';
+import { TrustAnchorStore } from '../../trust/index.js';
+import { anchoredChainValidator } from './chain-validator.js';
 import { openId4VpSessionTranscript } from './session-transcript.js';
 import { verifyDeviceResponse, type MdocVerificationInput } from './verify-device-response.js';
 
@@ -48,12 +49,14 @@ function env(overrides: Partial<MdocVerificationInput> = {}, wallet: WalletReque
   return {
     now: Date.now(),
     clockSkewSeconds: 60,
-    validateChain: testChainValidator([iaca.der]),
+    validateChain: anchoredChainValidator(anchors(iaca)),
     sessionTranscript: openId4VpSessionTranscript(wallet),
     expectedDocType: MDL_DOCTYPE,
     ...overrides,
   };
 }
+
+const anchors = (...cas: TestCertificate[]): TrustAnchorStore => TrustAnchorStore.fromPem(cas.map((ca) => new X509Certificate(ca.der).toString()));
 
 const codes = (result: { failures: { code: string }[] }): string[] => result.failures.map((f) => f.code);
 
@@ -126,7 +129,7 @@ describe('verifyDeviceResponse with @owf/mdoc as issuer and wallet', () => {
     it('a document signer under an IACA that is not a trust anchor (credential.issuer_untrusted)', async () => {
       const otherIaca = await makeIaca({ name: 'another IACA' });
       const response = await present(await issue({ signer, device }), device, request);
-      expect(codes(verifyDeviceResponse(response, env({ validateChain: testChainValidator([otherIaca.der]) })))).toEqual(['credential.issuer_untrusted']);
+      expect(codes(verifyDeviceResponse(response, env({ validateChain: anchoredChainValidator(anchors(otherIaca)) })))).toEqual(['credential.issuer_untrusted']);
     });
 
     it('an expired document signer certificate (credential.expired)', async () => {
