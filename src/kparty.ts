@@ -32,6 +32,7 @@ import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
 import { VerificationService } from './verification/verification-service.js';
 import { KpartyMetrics } from './observability/metrics.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
+import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -138,7 +139,8 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     });
     const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
     const status = createStatusCheckers(
-      { fetcher, dids, sharedCache },
+      // Status List Tokens in CWT form (mdoc MSO `status`) are trusted through their x5chain to the anchors.
+      { fetcher, dids, sharedCache, statusListCwt: { validateChain: anchoredChainValidator(trustAnchors), clock, clockSkewSeconds: config.clockSkew } },
       {
         minTtlSeconds: config.statusCacheMinTtl,
         maxTtlSeconds: config.statusCacheMaxTtl,

@@ -13,6 +13,7 @@ import { BitstringStatusChecker } from './bitstring-status-list/bitstring-status
 import { StatusCheckerRegistry } from './status-checker-registry.js';
 import { StatusListSource, type StatusListCacheSettings } from './status-list-source.js';
 import { TokenStatusListChecker } from './token-status-list/token-status-checker.js';
+import type { StatusListCwtTrust } from './token-status-list/status-list-cwt.js';
 
 export { StatusCheckerRegistry } from './status-checker-registry.js';
 export type { StatusChecker, StatusCheckRequest } from './status-checker.js';
@@ -26,13 +27,13 @@ export interface StatusCheckingOptions extends StatusListCacheSettings {
 
 /** The registry of every status mechanism kparty checks, sharing one list source. */
 export function createStatusCheckers(
-  deps: { fetcher: Fetcher; dids: DidResolver; sharedCache?: SharedCache },
+  deps: { fetcher: Fetcher; dids: DidResolver; sharedCache?: SharedCache; statusListCwt?: StatusListCwtTrust },
   options: StatusCheckingOptions,
 ): StatusCheckerRegistry {
   const source = new StatusListSource(deps.fetcher, options, deps.sharedCache);
   return new StatusCheckerRegistry([
     BitstringStatusChecker.bitstringStatusList(source, deps.dids, options.maxListBytes),
     BitstringStatusChecker.statusList2021(source, deps.dids, options.maxListBytes),
-    new TokenStatusListChecker(source, deps.dids, options.maxListBytes),
+    new TokenStatusListChecker(source, deps.dids, options.maxListBytes, deps.statusListCwt),
   ]);
 }

@@ -6,10 +6,11 @@ import { verifyStatusListSignature } from '../list-signature.js';
 import type { ReadStatusList, StatusListFormat } from '../status-list-source.js';
 import { invalidList, shown, unavailableList, type StatusListProblem, type StatusProblemReason } from '../status-outcome.js';
 import { isStatusBits, type StatusBits } from './status-list-bits.js';
+import { CWT_BODY_PREFIX, readStatusListCwt, STATUS_LIST_CWT_MEDIA_TYPE, statusListBodyText, type StatusListCwtTrust } from './status-list-cwt.js';
 
 /** A Status List Token whose signature verified, its list inflated. */
 export interface TokenStatusList {
-  /** The DID that signed the token. */
+  /** The DID that signed the token (JWT), or the `x509_hash` identifier of its x5chain leaf (CWT). */
   issuer: string;
   bits: StatusBits;
   list: Uint8Array;
@@ -46,11 +47,14 @@ function optionalNumber(payload: Record<string, unknown>, name: string): number 
  *   The signature is checked with that DID's assertionMethod keys, with
  *   `typ` enforced; a MAC (`HS*`) or `none` never verifies.
  */
-export function statusListTokenFormat(dids: DidResolver, maxListBytes: number): StatusListFormat<TokenStatusList> {
+export function statusListTokenFormat(dids: DidResolver, maxListBytes: number, cwt?: StatusListCwtTrust): StatusListFormat<TokenStatusList> {
   return {
     name: 'StatusListToken',
-    accept: [STATUS_LIST_JWT_MEDIA_TYPE],
+    // With trust anchors, the CWT form too (status-list-cwt.ts): mdoc MSO `status` references point at CWTs.
+    accept: cwt ? [STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_CWT_MEDIA_TYPE] : [STATUS_LIST_JWT_MEDIA_TYPE],
+    decodeBody: statusListBodyText,
     async read(body, uri): Promise<ReadStatusList<TokenStatusList> | StatusListProblem> {
+      if (body.startsWith(CWT_BODY_PREFIX)) return readStatusListCwt(new Uint8Array(Buffer.from(body.slice(CWT_BODY_PREFIX.length), 'base64url')), uri, cwt, maxListBytes);
       const decoded = decodeJwt(body.trim());
       if (!decoded.ok) return invalid(`the Status List Token is not a valid JWT: ${decoded.detail}`);
       const { payload, jws } = decoded;

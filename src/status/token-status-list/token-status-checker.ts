@@ -6,6 +6,7 @@ import type { StatusListFormat, StatusListSource } from '../status-list-source.j
 import { hexStatus, shown, type StatusOutcome } from '../status-outcome.js';
 import { readTokenStatus } from './status-list-bits.js';
 import { statusListTokenFormat, type TokenStatusList } from './status-list-token.js';
+import type { StatusListCwtTrust } from './status-list-cwt.js';
 
 /** Status Type values (draft-ietf-oauth-status-list § "Status Types Values"). */
 export const TOKEN_STATUS_VALID = 0x00;
@@ -32,8 +33,10 @@ export class TokenStatusListChecker implements StatusChecker {
     private readonly source: StatusListSource,
     dids: DidResolver,
     maxListBytes: number,
+    /** Trust for Status List Tokens in CWT format (x5chain to KPARTY_TRUST_ANCHORS); without it they are `unavailable`. */
+    cwt?: StatusListCwtTrust,
   ) {
-    this.#format = statusListTokenFormat(dids, maxListBytes);
+    this.#format = statusListTokenFormat(dids, maxListBytes, cwt);
   }
 
   supports(entry: unknown): boolean {
