@@ -2,9 +2,17 @@ import type { CheckFailure } from '../core/model/check.js';
 import type { PresentationFormat } from '../core/model/presentation.js';
 import type { ParseOutcome, PresentationFormatHandler } from './presentation-format.js';
 import { presentationMalformed } from './presentation-format.js';
+import { looksLikeDeviceResponse } from './mdoc/mdoc-format.js';
 
 /** Inputs kparty recognises but cannot verify yet, so the answer names the format rather than "malformed". */
 function unsupportedFormat(input: unknown): CheckFailure | null {
+  if (looksLikeDeviceResponse(input)) {
+    return {
+      code: 'presentation.format_unsupported',
+      path: 'presentation',
+      detail: 'mdoc DeviceResponses (mso_mdoc) are verified only through OpenID4VP (POST /v1/oid4vp/requests): their device signature covers the OpenID4VP session transcript',
+    };
+  }
   if (typeof input === 'string' && input.includes('~')) {
     return { code: 'presentation.format_unsupported', path: 'presentation', detail: 'SD-JWT VC presentations (dc+sd-jwt) are not supported yet' };
   }

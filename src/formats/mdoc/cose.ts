@@ -18,7 +18,15 @@ const ALGORITHMS = new Map<number, { name: string; hash: string | null; curve: s
   [-35, { name: 'ES384', hash: 'sha384', curve: 'P-384' }],
   [-36, { name: 'ES512', hash: 'sha512', curve: 'P-521' }],
   [-8, { name: 'EdDSA', hash: null, curve: 'Ed25519' }],
+  // Fully specified (draft-ietf-jose-fully-specified-algorithms): ESP256, ESP384, ESP512, Ed25519.
+  [-9, { name: 'ESP256', hash: 'sha256', curve: 'P-256' }],
+  [-51, { name: 'ESP384', hash: 'sha384', curve: 'P-384' }],
+  [-52, { name: 'ESP512', hash: 'sha512', curve: 'P-521' }],
+  [-19, { name: 'Ed25519', hash: null, curve: 'Ed25519' }],
 ]);
+
+/** COSE algorithm identifiers kparty verifies (OpenID4VP 1.0 Appendix B.2.2 `issuerauth_alg_values` / `deviceauth_alg_values`). */
+export const COSE_SIGNATURE_ALGORITHMS: readonly number[] = [-7, -35, -36, -8, -9, -51, -52, -19];
 
 export interface CoseSign1 {
   /** The protected header bucket as presented (a bstr, maybe empty). */
@@ -80,7 +88,7 @@ export type SignatureCheck = { ok: true } | { ok: false; reason: 'alg_unsupporte
 /** Verifies a COSE_Sign1 with `key` over its own or a detached payload. */
 export function verifyCoseSign1(sign1: CoseSign1, key: KeyObject, detachedPayload?: Uint8Array): SignatureCheck {
   const algorithm = ALGORITHMS.get(sign1.alg);
-  if (!algorithm) return { ok: false, reason: 'alg_unsupported', detail: `COSE algorithm ${sign1.alg} is not accepted (ES256, ES384, ES512, EdDSA)` };
+  if (!algorithm) return { ok: false, reason: 'alg_unsupported', detail: `COSE algorithm ${sign1.alg} is not accepted (ES256/384/512, ESP256/384/512, EdDSA, Ed25519)` };
   if (keyCurve(key) !== algorithm.curve) return { ok: false, reason: 'key_mismatch', detail: `the key does not fit ${algorithm.name}` };
   const payload = sign1.payload ?? detachedPayload;
   if (!payload) return { ok: false, reason: 'invalid', detail: 'the COSE_Sign1 has neither a payload nor a detached one' };
