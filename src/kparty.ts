@@ -16,7 +16,7 @@ import { SessionIssuer } from './session/session-issuer.js';
 import { SessionVerifier } from './session/session-verifier.js';
 import { SigningKeyRotator } from './session/signing-key-rotation.js';
 import { KEY_RING_REFRESH_MS, SigningKeyRing } from './session/signing-key-ring.js';
-import { TokenExchange } from './session/token-exchange.js';
+import { TokenExchange } from './signin/token-exchange.js';
 import { openStorage } from './storage/open-storage.js';
 import { failClosedStorage } from './storage/fail-closed-storage.js';
 import { MemoryRateLimiter } from './storage/memory/memory-rate-limiter.js';
@@ -26,10 +26,10 @@ import { DidJwkResolver } from './did/methods/jwk.js';
 import { DidKeyResolver } from './did/methods/key.js';
 import { DidWebResolver } from './did/methods/web.js';
 import { DidDocumentCache } from './did/did-document-cache.js';
-import { PresentationFormatRegistry } from './formats/format-registry.js';
-import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
-import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
-import { VerificationService } from './verification/verification-service.js';
+import { createFormatRegistry } from './formats/registered-formats.js';
+import { SignIn } from './signin/sign-in.js';
+import { verificationsInFlight } from './crypto/offload-policy.js';
+import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
@@ -51,7 +51,10 @@ export interface Kparty {
   readonly sessionVerifier: SessionVerifier;
   /** Signing-key rotation: on demand (admin API, CLI) and on the KPARTY_KEY_ROTATION_INTERVAL schedule. */
   readonly keyRotation: SigningKeyRotator;
-  readonly verification: VerificationService;
+  /** What `verifySubmission` needs (formats, DID resolver, nonces, clock, status): for verification-only doors (W3C VC API). */
+  readonly verification: VerificationDependencies;
+  /** The sign-in use case (verify → audit → session) behind POST /v1/presentations/verify, POST /v1/token and OpenID4VP. */
+  readonly signIn: SignIn;
   /** Prometheus metrics served at GET /metrics. */
   readonly metrics: KpartyMetrics;
   /** The guarded Fetcher every outbound request goes through (did:web, status lists): KPARTY_OUTBOUND_ALLOW, KPARTY_FETCH_*. */
@@ -150,21 +153,25 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       },
     );
     const metrics = new KpartyMetrics();
-    const verification = new VerificationService(
-      {
-        formats: new PresentationFormatRegistry([jwtVpFormat, vpJwtFormat]),
-        dids,
-        nonces: storage.challenges,
-        clock,
-        clockSkewSeconds: config.clockSkew,
-        status,
-      },
+    const verification: VerificationDependencies = {
+      formats: createFormatRegistry({ dids, fetcher }),
+      dids,
+      nonces: storage.challenges,
+      clock,
+      clockSkewSeconds: config.clockSkew,
+      status,
+      maxErrors: config.maxErrors,
+    };
+    const signIn = new SignIn({
+      verification,
       policies,
       sessions,
-      storage.auditLog,
-      { clock, logger: options.logger },
-      (outcome, codes) => metrics.observeDecision(outcome, codes),
-    );
+      auditLog: storage.auditLog,
+      audit: { clock, logger: options.logger },
+      inFlight: verificationsInFlight,
+      maxResponseBytes: config.maxResponseBytes,
+      observeDecision: (outcome, codes) => metrics.observeDecision(outcome, codes),
+    });
     const maintain = async (): Promise<void> => {
       // Expired challenges can no longer be consumed; delete them so the table stays small.
       await storage.challenges.purgeExpired(clock.now()).catch((error: unknown) => {
@@ -197,9 +204,10 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       sessionVerifier,
       keyRotation,
       verification,
+      signIn,
       metrics,
       fetcher,
-      tokenExchange: new TokenExchange(policies, verification),
+      tokenExchange: new TokenExchange(policies, signIn),
       trustAnchors,
       rateLimits: new WalletRateLimits(
         storage.rateLimiter ?? new MemoryRateLimiter(),

@@ -80,6 +80,10 @@ export interface KpartyConfig {
   statusStaleGrace: number;
   /** `KPARTY_STATUS_MAX_LIST_BYTES`, default 16 MiB: most bytes a status list may inflate to; a larger one (a decompression bomb) is refused. */
   statusMaxListBytes: number;
+  /** `KPARTY_MAX_ERRORS`, default 100: most failed checks a rejection lists (`errorsOmitted` counts the rest). */
+  maxErrors: number;
+  /** `KPARTY_MAX_RESPONSE_BYTES`, default 1 MiB: largest verification success body; a larger one is refused before it is audited as accepted. */
+  maxResponseBytes: number;
   /**
    * `KPARTY_KEY_ROTATION_LEAD` seconds, default 600: a new session-signing key is published in the JWKS this long
    * before it signs, so downstream JWKS caches (max-age {@link JWKS_MAX_AGE_SECONDS}) hold it first. Must exceed that max-age.
@@ -291,6 +295,8 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     statusCacheMaxTtl,
     statusStaleGrace: integer(env, 'KPARTY_STATUS_STALE_GRACE', 600, 0, 7 * 86_400),
     statusMaxListBytes: integer(env, 'KPARTY_STATUS_MAX_LIST_BYTES', 16 * 1_048_576, 16_384, 256 * 1_048_576),
+    maxErrors: integer(env, 'KPARTY_MAX_ERRORS', 100, 1, 10_000),
+    maxResponseBytes: integer(env, 'KPARTY_MAX_RESPONSE_BYTES', 1_048_576, 16_384, 64 * 1_048_576),
     keyRotationLead,
     keyRotationInterval,
     trustAnchorsDir,
