@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { PresentationFormatRegistry } from '../format-registry.js';
-import { jwtVpFormat } from '../jwt-vc/jwt-vp-format.js';
-import { vpJwtFormat } from '../vc-jose/vp-jwt-format.js';
+import { DidResolver } from '../../did/did-resolver.js';
+import type { Fetcher } from '../../core/ports/fetcher.js';
+import { createFormatRegistry } from '../registered-formats.js';
 import { looksLikeDeviceResponse, mdocMatchesMeta, mdocVpFormatsSupported } from './mdoc-format.js';
 
 const paradym = (/\(\s*'([A-Za-z0-9_-]+)'\s*\)/.exec(readFileSync(new URL('../../../test/vectors/mdoc/mdoc-ts/animo-mdoc-05/deviceResponse.ts.txt', import.meta.url), 'utf8')) as RegExpExecArray)[1] as string;
@@ -16,8 +16,10 @@ describe('mso_mdoc format facts', () => {
   });
 
   it('POST /v1/presentations/verify answers presentation.format_unsupported, pointing to OpenID4VP', () => {
-    const outcome = new PresentationFormatRegistry([jwtVpFormat, vpJwtFormat]).parse(paradym);
-    expect(outcome).toEqual({ ok: false, failures: [{ code: 'presentation.format_unsupported', path: 'presentation', detail: expect.stringContaining('OpenID4VP') }] });
+    const registry = createFormatRegistry({ dids: new DidResolver([]), fetcher: {} as Fetcher });
+    const outcome = registry.parse(paradym, { index: 0, path: 'presentation', credentialPath: (i) => `credentials[${i}]` }, 'challenge');
+    expect(outcome).toMatchObject({ ok: false, failures: [{ code: 'presentation.format_unsupported', path: 'presentation', detail: expect.stringContaining('OpenID4VP') }] });
+    expect(outcome.handler?.presentationFormat).toBe('mso_mdoc');
   });
 
   it('matches DCQL meta.doctype_value exactly, and only it', () => {

@@ -88,71 +88,101 @@ export function verifyDeviceResponse(input: string | Uint8Array, env: MdocVerifi
 
 type DocumentOutcome = { document: VerifiedMdoc } | { failure: CheckFailure };
 
-function verifyDocument(document: MdocDocument, env: MdocVerificationInput, limits: CborLimits): DocumentOutcome {
-  const { path } = document;
-  const fail = (code: CheckFailure['code'], detail: string, at = path): DocumentOutcome => ({ failure: { code, path: at, detail } });
+type Step<T = undefined> = { ok: true; value: T } | { ok: false; failure: CheckFailure };
+const failed = (path: string, code: CheckFailure['code'], detail: string): { ok: false; failure: CheckFailure } => ({ ok: false, failure: { code, path, detail } });
 
-  if (env.expectedDocType !== undefined && document.docType !== env.expectedDocType) {
-    return fail('credential.type_mismatch', `the document's docType "${document.docType.slice(0, 100)}" is not the requested "${env.expectedDocType}"`);
-  }
-
-  // IssuerAuth: the document signer's certificate path, then its signature over the MSO.
+/**
+ * IssuerAuth: the `x5chain` path to an anchor (document-signer purpose), then
+ * the COSE signature over the MSO bytes with the leaf's key.
+ */
+export function checkIssuerAuth(
+  document: MdocDocument,
+  validateChain: ChainValidator,
+  options: { now: number; clockSkewSeconds: number; authorityKeyIds?: readonly string[] },
+): Step<{ issuer: string; keyIds: string[] }> {
   const chain = x5chain(document.issuerAuth);
-  if (!chain.ok) return fail('credential.malformed', `issuerAuth: ${chain.detail}`);
-  const trust = env.validateChain(chain.value, {
-    now: env.now,
-    clockSkewSeconds: env.clockSkewSeconds,
+  if (!chain.ok) return failed(document.path, 'credential.malformed', `issuerAuth: ${chain.detail}`);
+  const trust = validateChain(chain.value, {
+    now: options.now,
+    clockSkewSeconds: options.clockSkewSeconds,
     purpose: 'mdoc-document-signer',
-    ...(env.authorityKeyIds !== undefined ? { authorityKeyIds: env.authorityKeyIds } : {}),
+    ...(options.authorityKeyIds !== undefined ? { authorityKeyIds: options.authorityKeyIds } : {}),
   });
-  if (!trust.ok) return fail(trust.code, `the document signer certificate: ${trust.detail}`);
-  const issuerSignature = verifyCoseSign1(document.issuerAuth, trust.publicKey);
-  if (!issuerSignature.ok) {
-    return fail(issuerSignature.reason === 'invalid' ? 'credential.signature_invalid' : 'credential.alg_forbidden', `issuerAuth: ${issuerSignature.detail}`);
+  if (!trust.ok) return failed(document.path, trust.code, `the document signer certificate: ${trust.detail}`);
+  const signature = verifyCoseSign1(document.issuerAuth, trust.publicKey);
+  if (!signature.ok) {
+    return failed(document.path, signature.reason === 'invalid' ? 'credential.signature_invalid' : 'credential.alg_forbidden', `issuerAuth: ${signature.detail}`);
   }
+  return { ok: true, value: { issuer: trust.issuerId, keyIds: trust.keyIds } };
+}
 
-  // The MSO the issuer signed.
-  const msoRead = parseMso(document.issuerAuth.payload as Uint8Array, limits);
-  if (!msoRead.ok) return fail('credential.malformed', `the MSO: ${msoRead.detail}`);
-  const mso = msoRead.value;
+/** What the signed MSO says about the document: its docType, and a digest for every presented element. */
+export function checkMsoCoversDocument(document: MdocDocument, mso: MobileSecurityObject): Step {
   if (mso.docType !== document.docType) {
-    return fail('credential.signature_invalid', `the issuer signed docType "${mso.docType.slice(0, 100)}", the document says "${document.docType.slice(0, 100)}"`);
+    return failed(document.path, 'credential.signature_invalid', `the issuer signed docType "${mso.docType.slice(0, 100)}", the document says "${document.docType.slice(0, 100)}"`);
   }
-  const skew = env.clockSkewSeconds * 1000;
-  if (env.now + skew < mso.validFrom) return fail('credential.not_yet_valid', `the MSO is valid from ${new Date(mso.validFrom).toISOString()}`);
-  if (env.now - skew > mso.validUntil) return fail('credential.expired', `the MSO expired at ${new Date(mso.validUntil).toISOString()}`);
-
   const digestFailure = checkDigests(document, mso);
-  if (digestFailure) return { failure: digestFailure };
+  return digestFailure ? { ok: false, failure: digestFailure } : { ok: true, value: undefined };
+}
 
-  // DeviceAuth over this session's transcript.
+/** `validityInfo` against the clock, with skew. */
+export function checkMsoValidity(document: MdocDocument, mso: MobileSecurityObject, now: number, clockSkewSeconds: number): Step {
+  const skew = clockSkewSeconds * 1000;
+  if (now + skew < mso.validFrom) return failed(document.path, 'credential.not_yet_valid', `the MSO is valid from ${new Date(mso.validFrom).toISOString()}`);
+  if (now - skew > mso.validUntil) return failed(document.path, 'credential.expired', `the MSO expired at ${new Date(mso.validUntil).toISOString()}`);
+  return { ok: true, value: undefined };
+}
+
+/** DeviceAuth: a deviceSignature over DeviceAuthentication with this SessionTranscript, by the MSO device key; deviceMac refused. */
+export function checkDeviceAuth(document: MdocDocument, mso: MobileSecurityObject, sessionTranscript: Uint8Array, path = document.path): Step {
   if (document.deviceAuth.kind === 'mac') {
-    return fail('presentation.signature_invalid', 'deviceMac (MAC device authentication) is not supported over OpenID4VP: the wallet must use deviceSignature');
+    return failed(path, 'presentation.signature_invalid', 'deviceMac (MAC device authentication) is not supported over OpenID4VP: the wallet must use deviceSignature');
   }
-  const deviceAuthentication = deviceAuthenticationBytes(env.sessionTranscript, document.docType, document.deviceNameSpacesBytes);
-  const deviceSignature = verifyCoseSign1(document.deviceAuth.sign1, mso.deviceKey.key, deviceAuthentication);
-  if (!deviceSignature.ok) {
-    return fail(
-      deviceSignature.reason === 'invalid' ? 'presentation.signature_invalid' : 'presentation.alg_forbidden',
-      deviceSignature.reason === 'invalid'
-        ? "deviceSignature does not verify over this request's SessionTranscript (client_id, nonce, response_uri) with the MSO device key"
-        : `deviceSignature: ${deviceSignature.detail}`,
-    );
-  }
+  const deviceAuthentication = deviceAuthenticationBytes(sessionTranscript, document.docType, document.deviceNameSpacesBytes);
+  const signature = verifyCoseSign1(document.deviceAuth.sign1, mso.deviceKey.key, deviceAuthentication);
+  if (signature.ok) return { ok: true, value: undefined };
+  return signature.reason === 'invalid'
+    ? failed(path, 'presentation.signature_invalid', "deviceSignature does not verify over this request's SessionTranscript (client_id, nonce, response_uri) with the MSO device key")
+    : failed(path, 'presentation.alg_forbidden', `deviceSignature: ${signature.detail}`);
+}
 
+/** The RFC 9278 thumbprint URI of the MSO device key: the holder. */
+export function deviceKeyHolder(mso: MobileSecurityObject): string {
+  return THUMBPRINT_URI + jwkThumbprint(mso.deviceKey.jwk);
+}
+
+/** The issuer-signed elements by namespace, rendered as JSON (DCQL paths `[namespace, element]`). */
+export function documentClaims(document: MdocDocument): Record<string, Record<string, unknown>> {
   const claims: Record<string, Record<string, unknown>> = {};
   for (const element of document.elements) {
     const namespace = (claims[element.namespace] ??= {});
     namespace[element.identifier] = renderElementValue(element.value);
   }
+  return claims;
+}
+
+function verifyDocument(document: MdocDocument, env: MdocVerificationInput, limits: CborLimits): DocumentOutcome {
+  const { path } = document;
+  if (env.expectedDocType !== undefined && document.docType !== env.expectedDocType) {
+    return { failure: { code: 'credential.type_mismatch', path, detail: `the document's docType "${document.docType.slice(0, 100)}" is not the requested "${env.expectedDocType}"` } };
+  }
+  const issuerAuth = checkIssuerAuth(document, env.validateChain, env);
+  if (!issuerAuth.ok) return issuerAuth;
+  const msoRead = parseMso(document.issuerAuth.payload as Uint8Array, limits);
+  if (!msoRead.ok) return { failure: { code: 'credential.malformed', path, detail: `the MSO: ${msoRead.detail}` } };
+  const mso = msoRead.value;
+  for (const step of [() => checkMsoCoversDocument(document, mso), () => checkMsoValidity(document, mso, env.now, env.clockSkewSeconds), () => checkDeviceAuth(document, mso, env.sessionTranscript)]) {
+    const outcome = step();
+    if (!outcome.ok) return outcome;
+  }
   return {
     document: {
       path,
       docType: document.docType,
-      issuer: trust.issuerId,
-      keyIds: trust.keyIds,
-      holder: THUMBPRINT_URI + jwkThumbprint(mso.deviceKey.jwk),
-      claims,
+      issuer: issuerAuth.value.issuer,
+      keyIds: issuerAuth.value.keyIds,
+      holder: deviceKeyHolder(mso),
+      claims: documentClaims(document),
       signedAt: Math.floor(mso.signed / 1000),
       validFrom: Math.floor(mso.validFrom / 1000),
       validUntil: Math.floor(mso.validUntil / 1000),
