@@ -5,8 +5,8 @@ export interface DcqlQuery {
   credentials: Array<{
     id: string;
     format: string;
-    meta: { type_values?: string[][]; vct_values?: string[] };
-    claims?: Array<{ id?: string; path: ClaimPath; values?: Array<string | number | boolean> }>;
+    meta: { type_values?: string[][]; vct_values?: string[]; doctype_value?: string };
+    claims?: Array<{ id?: string; path: ClaimPath; values?: Array<string | number | boolean>; intent_to_retain?: boolean }>;
   }>;
   credential_sets?: Array<{ options: string[][]; required?: boolean }>;
 }

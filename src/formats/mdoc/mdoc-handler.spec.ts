@@ -9,6 +9,8 @@ import { fromVpToken, singlePresentation, type SubmissionBinding } from '../../v
 import type { VerificationDependencies } from '../../verification/verification-context.js';
 import { verifySubmission } from '../../verification/verify-submission.js';
 import { FormatRegistry } from '../format-registry.js';
+import { toDcqlQuery } from '../../policy/dcql-query.js';
+import { validatePolicy } from '../../policy/validate-policy.js';
 import { DeviceKeyInfo, IssuerNamespaces, IssuerSigned, ValidityInfo, ValueDigests } from '@owf/mdoc';
 import { MDL_DOCTYPE, MDL_NAMESPACE, PID_DOCTYPE, issue, makeDeviceKey, makeDocumentSigner, makeIaca, present, signRawMso, type DeviceKeyPair, type TestCertificate, type WalletRequest } from './__fixtures__/mdoc-test-bed.js';
 import { createMdocHandler } from './mdoc-handler.js';
@@ -150,6 +152,17 @@ describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
     await deps.nonces.issue({ nonce: NONCE, policyId: 'mdl-login', domain: CLIENT_ID, createdAt: Date.now(), expiresAt: Date.now() + 60_000 });
     const result = await verifySubmission(policy(), singlePresentation(vp), { kind: 'challenge' }, deps);
     expect(result.failures).toEqual([expect.objectContaining({ code: 'presentation.format_unsupported', detail: expect.stringContaining('OpenID4VP') })]);
+  });
+
+  it('is valid as a policy and hands wallets meta.doctype_value and intent_to_retain in the DCQL', () => {
+    const mdl = policy({ credentials: [mdlQuery({ claims: [{ path: [MDL_NAMESPACE, 'family_name'], intent_to_retain: true }] })] });
+    expect(validatePolicy(mdl as unknown as Record<string, unknown>, { sessionMaxTtl: 3600 })).toMatchObject({ ok: true });
+    expect(toDcqlQuery(mdl).credentials[0]).toEqual({
+      id: 'mdl',
+      format: 'mso_mdoc',
+      meta: { doctype_value: MDL_DOCTYPE },
+      claims: [{ path: [MDL_NAMESPACE, 'family_name'], intent_to_retain: true }],
+    });
   });
 
   it('refuses a CBOR bomb in the vp_token as presentation.malformed', async () => {
