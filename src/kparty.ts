@@ -33,6 +33,7 @@ import type { VerificationDependencies } from './verification/verification-conte
 import { KpartyMetrics } from './observability/metrics.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 import { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
+import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -143,7 +144,16 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     const issuerMetadata = new JwtVcIssuerMetadataResolver({ fetcher, allow: config.outboundAllow, cache: documents });
     const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
     const status = createStatusCheckers(
-      { fetcher, dids, sharedCache, anchors: trustAnchors, metadata: issuerMetadata, clock },
+      {
+        fetcher,
+        dids,
+        sharedCache,
+        anchors: trustAnchors,
+        metadata: issuerMetadata,
+        clock,
+        // Status List Tokens in CWT form (mdoc MSO `status`) are trusted through their x5chain to the anchors.
+        statusListCwt: { validateChain: anchoredChainValidator(trustAnchors), clock, clockSkewSeconds: config.clockSkew },
+      },
       {
         minTtlSeconds: config.statusCacheMinTtl,
         maxTtlSeconds: config.statusCacheMaxTtl,
@@ -154,7 +164,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     );
     const metrics = new KpartyMetrics();
     const verification: VerificationDependencies = {
-      formats: createFormatRegistry({ dids, fetcher }),
+      formats: createFormatRegistry({ dids, fetcher, trustAnchors, mdocLimits: config.mdocLimits }),
       dids,
       nonces: storage.challenges,
       clock,

@@ -25,6 +25,8 @@ const GOALS = {
 };
 const topologyName = (topology) => TOPOLOGY_NAMES[topology] ?? topology;
 const measured = (r) => r && !r.failed && r.measured;
+/** Issue 14: kparty's mso_mdoc verification per CPU-second vs @owf/mdoc's own Verifier. */
+const MDOC_GOAL_RATIO = 2;
 
 const yesNo = (met) => (met === undefined ? 'not measured' : met ? '**met**' : '**not met**');
 const pct = (share) => `${(share * 100).toFixed(1)} %`;
@@ -324,6 +326,28 @@ const DESIGN = [
   '',
 ];
 
+function mdocSection(mdoc) {
+  const lines = [
+    '## 5. mso_mdoc DeviceResponses in process',
+    '',
+    'One mDL DeviceResponse (ES256, 7 elements, IACA → document signer, device signature over the OpenID4VP 1.0 session transcript), made by @owf/mdoc\'s own issuer and wallet functions, verified one at a time by both sides from the same base64url `vp_token` value. The peer is @owf/mdoc 0.6.0 `Verifier.verifyDeviceResponse` with its crypto context on node:crypto; kparty is `verifyDeviceResponse` of dist/formats/mdoc (CBOR pre-scan, RFC 5280 path validation through src/trust, IssuerAuth, digests, validity, DeviceAuth, claims).',
+    '',
+  ];
+  if (failed(mdoc)) return [...lines, `Not measured: ${mdoc?.error ?? 'not run'}.`, ''];
+  const { kparty, peer } = mdoc.medians;
+  const ratio = kparty.cpu / peer.cpu;
+  lines.push(
+    row('what', 'verifications / s', 'per CPU-second', '× peer per CPU-s'),
+    row('---', '---:', '---:', '---:'),
+    row('peer: @owf/mdoc `Verifier.verifyDeviceResponse`', whole(peer.wall), whole(peer.cpu), times(1)),
+    row('**kparty**: `verifyDeviceResponse` (dist/formats/mdoc)', whole(kparty.wall), whole(kparty.cpu), times(ratio)),
+    '',
+    `Goal: ≥ ${MDOC_GOAL_RATIO}× the peer per CPU-second — ${yesNo(ratio >= MDOC_GOAL_RATIO)}. ${mdoc.rounds} rounds of ${mdoc.perRound} verifications per side after ${mdoc.warmup} warm-up verifications each; the DeviceResponse is ${whole(mdoc.bytes)} bytes.`,
+    '',
+  );
+  return lines;
+}
+
 export function renderReport(results) {
   return [
     '# Benchmarks',
@@ -339,6 +363,7 @@ export function renderReport(results) {
     ...openLoopSection(results.openLoop),
     ...memorySection(results.memory),
     ...profileSection(results.profile),
+    ...mdocSection(results.mdoc),
     ...DESIGN,
     '## Reproduce',
     '',

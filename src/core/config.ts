@@ -99,6 +99,12 @@ export interface KpartyConfig {
    * X.509-signed credential is trusted. The folder is read at start; see src/trust/trust-anchors.ts.
    */
   trustAnchorsDir: string | undefined;
+  /**
+   * Caps on an mdoc DeviceResponse's CBOR, checked before it is decoded (src/formats/mdoc/cbor-scan.ts,
+   * docs/security.md "mdoc"): `KPARTY_MDOC_MAX_BYTES` (default 524288), `KPARTY_MDOC_MAX_DEPTH` (default 24),
+   * `KPARTY_MDOC_MAX_ITEMS` (default 20000).
+   */
+  mdocLimits: { maxBytes: number; maxDepth: number; maxItems: number };
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
@@ -297,6 +303,11 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     keyRotationLead,
     keyRotationInterval,
     trustAnchorsDir,
+    mdocLimits: {
+      maxBytes: integer(env, 'KPARTY_MDOC_MAX_BYTES', 512 * 1024, 4096, 16 * 1_048_576),
+      maxDepth: integer(env, 'KPARTY_MDOC_MAX_DEPTH', 24, 8, 64),
+      maxItems: integer(env, 'KPARTY_MDOC_MAX_ITEMS', 20_000, 100, 1_000_000),
+    },
     logLevel,
     production,
   };

@@ -15,6 +15,7 @@ import type { ParsedCredential, ParsedPresentation } from '../core/model/present
 import type { Fetcher } from '../core/ports/fetcher.js';
 import type { DidDocument } from '../did/did-document.js';
 import type { DidResolver } from '../did/did-resolver.js';
+import type { TrustAnchorStore } from '../trust/trust-anchors.js';
 
 /** The two ways a submission arrives (src/verification/submission.ts `SubmissionBinding['kind']`). */
 export type BindingKind = 'challenge' | 'oid4vp';
@@ -128,6 +129,10 @@ export interface FormatHandler {
 export interface FormatServices {
   readonly dids: DidResolver;
   readonly fetcher: Fetcher;
+  /** KPARTY_TRUST_ANCHORS (src/trust/): where X.509 issuer chains must end (mdoc document signers). Absent: none. */
+  readonly trustAnchors?: TrustAnchorStore;
+  /** KPARTY_MDOC_MAX_BYTES / _MAX_DEPTH / _MAX_ITEMS (src/formats/mdoc/cbor-scan.ts). */
+  readonly mdocLimits?: { readonly maxBytes: number; readonly maxDepth: number; readonly maxItems: number };
 }
 
 /** A format as registered: its credential formats (for policy validation) and how to build its handler. */

@@ -16,6 +16,7 @@ import { BitstringStatusChecker } from './bitstring-status-list/bitstring-status
 import { StatusCheckerRegistry } from './status-checker-registry.js';
 import { StatusListSource, type StatusListCacheSettings } from './status-list-source.js';
 import { TokenStatusListChecker } from './token-status-list/token-status-checker.js';
+import type { StatusListCwtTrust } from './token-status-list/status-list-cwt.js';
 
 export { StatusCheckerRegistry } from './status-checker-registry.js';
 export type { StatusChecker, StatusCheckRequest } from './status-checker.js';
@@ -37,6 +38,8 @@ export function createStatusCheckers(
     anchors?: TrustAnchorStore;
     metadata?: JwtVcIssuerMetadataResolver;
     clock?: Clock;
+    /** Status List Tokens in CWT form (mdoc MSO `status`): x5chain to KPARTY_TRUST_ANCHORS. */
+    statusListCwt?: StatusListCwtTrust;
   },
   options: StatusCheckingOptions,
 ): StatusCheckerRegistry {
@@ -48,7 +51,11 @@ export function createStatusCheckers(
       source,
       { dids: deps.dids, anchors: deps.anchors ?? TrustAnchorStore.empty(), ...(deps.metadata ? { metadata: deps.metadata } : {}) },
       options.maxListBytes,
-      { clockSkewSeconds: options.clockSkewSeconds, ...(deps.clock ? { clock: deps.clock } : {}) },
+      {
+        clockSkewSeconds: options.clockSkewSeconds,
+        ...(deps.clock ? { clock: deps.clock } : {}),
+        ...(deps.statusListCwt ? { cwt: deps.statusListCwt } : {}),
+      },
     ),
   ]);
 }
