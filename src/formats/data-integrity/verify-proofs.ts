@@ -29,8 +29,12 @@ export interface ProofExpectation {
   role: 'credential' | 'presentation';
   /** The `path` of failures: `credentials[0]`, `presentation`, `statusList`. */
   path: string;
-  /** The issuer (credential) or holder (presentation) DID: every proof's verificationMethod must be one of its methods. */
-  signer: string;
+  /**
+   * The issuer (credential) or holder (presentation) DID: every proof's
+   * verificationMethod must be one of its methods. A list admits proofs by any
+   * of several DIDs (proof sets by several parties; kparty's formats always pass one).
+   */
+  signer: string | readonly string[];
   /** Presentations: the challenge every proof must carry, when the caller knows it already (W3C VC API `options.challenge`). */
   challenge?: string;
   /** Presentations: the domain every proof must name, when the caller knows it already. */
@@ -189,15 +193,17 @@ async function verifyOneProof(
   const method = proof.verificationMethod;
   const parts = typeof method === 'string' ? splitDidUrl(method) : null;
   if (typeof method !== 'string' || !parts || parts.fragment === undefined) throw new ProofFailure(c.invalid, 'proof.verificationMethod must be a DID URL naming a verification method');
-  if (parts.did !== expectation.signer) {
-    throw new ProofFailure(c.invalid, `proof.verificationMethod is not a method of the ${presentation ? 'holder' : 'issuer'} ${expectation.signer.slice(0, 200)}`);
+  const signers = typeof expectation.signer === 'string' ? [expectation.signer] : expectation.signer;
+  const signer = signers.find((did) => did === parts.did);
+  if (signer === undefined) {
+    throw new ProofFailure(c.invalid, `proof.verificationMethod is not a method of the ${presentation ? 'holder' : 'issuer'} ${signers.join(', ').slice(0, 200)}`);
   }
-  const resolution = await env.dids.resolve(expectation.signer);
+  const resolution = await env.dids.resolve(signer);
   if (!resolution.ok) throw new ProofFailure(resolution.code, resolution.detail);
-  const selection = selectVerificationKeys(resolution.document, { did: expectation.signer, kid: method, relationship });
+  const selection = selectVerificationKeys(resolution.document, { did: signer, kid: method, relationship });
   if (!selection.ok) throw new ProofFailure('did.key_not_found', selection.detail);
   const key = selection.keys[0]!;
-  if (key.controller !== expectation.signer) throw new ProofFailure(c.invalid, `the verification method's controller is not ${expectation.signer.slice(0, 200)}`);
+  if (key.controller !== signer) throw new ProofFailure(c.invalid, `the verification method's controller is not ${signer.slice(0, 200)}`);
   const algorithm = suite.algorithmFor(key);
   if (!algorithm) throw new ProofFailure(c.invalid, `the verification method's key does not fit ${suite.name}`);
 
