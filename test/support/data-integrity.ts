@@ -51,10 +51,13 @@ export async function diKeyFor(did: string, fragment: string, curve: Curve): Pro
   return { did, verificationMethod, curve, keyPair, method: { ...publicOnly, id: verificationMethod, type: 'Multikey', controller: did } };
 }
 
-function suiteFor(name: SuiteName, key: DiKey, date?: string): InstanceType<typeof DataIntegrityProof> {
+function suiteFor(name: SuiteName, key: DiKey, date?: string, proofExtras?: Record<string, unknown>): InstanceType<typeof DataIntegrityProof> {
   const signer = key.keyPair.signer();
   const cryptosuite = name === 'eddsa-rdfc-2022' ? eddsaRdfc2022 : name === 'ecdsa-rdfc-2019' ? ecdsaRdfc2019 : name === 'eddsa-jcs-2022' ? eddsaJcsSign() : ecdsaJcsSign();
-  return new DataIntegrityProof({ signer, cryptosuite, ...(date !== undefined ? { date } : {}) });
+  const suite = new DataIntegrityProof({ signer, cryptosuite, ...(date !== undefined ? { date } : {}) });
+  // The library copies `suite.proof` into the new proof: how to sign an `expires`.
+  if (proofExtras) (suite as unknown as { proof: Record<string, unknown> }).proof = proofExtras;
+  return suite;
 }
 
 export function verifySuiteFor(name: SuiteName): InstanceType<typeof DataIntegrityProof> {
@@ -100,9 +103,15 @@ export function credentialDocument(issuer: string, subject: string, claims: Reco
 }
 
 /** Signs with @digitalbazaar/vc `issue`. */
-export async function issueCredential(credential: Record<string, unknown>, key: DiKey, suite: SuiteName, date = '2026-06-01T00:00:00Z'): Promise<Record<string, unknown>> {
+export async function issueCredential(
+  credential: Record<string, unknown>,
+  key: DiKey,
+  suite: SuiteName,
+  date = '2026-06-01T00:00:00Z',
+  proofExtras?: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   await remember(key);
-  return vc.issue({ credential: structuredClone(credential), suite: suiteFor(suite, key, date), documentLoader: testDocumentLoader }) as Promise<Record<string, unknown>>;
+  return vc.issue({ credential: structuredClone(credential), suite: suiteFor(suite, key, date, proofExtras), documentLoader: testDocumentLoader }) as Promise<Record<string, unknown>>;
 }
 
 /** Signs with @digitalbazaar/vc `signPresentation` (authentication purpose, challenge and domain). */

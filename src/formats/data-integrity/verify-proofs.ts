@@ -130,11 +130,21 @@ export async function verifyDataIntegrityProofs(
   if (!proofs.every(isObject)) return fail(c.malformed, 'every proof must be a JSON object');
 
   const { proof: _proofs, ...unsecured } = securedDocument;
-  try {
-    // Safe-mode expansion once for the document: undefined terms are refused whatever the suite (jcs suites included).
-    await expandSafely(securedDocument, env.contexts);
-  } catch (error) {
-    return fail(c.malformed, (error as Error).message);
+  // Cheap checks first: a proof type or cryptosuite kparty does not implement is named before any JSON-LD work.
+  const refused: CheckFailure[] = [];
+  for (const [index, proof] of (proofs as Array<Record<string, unknown>>).entries()) {
+    const problem = unsupportedProof(proof);
+    if (problem !== null) refused.push({ code: c.invalid, path: expectation.path, detail: `${problem}${proofs.length > 1 ? ` (proof ${index})` : ''}` });
+  }
+  if (refused.length > 0) return { ok: false, failures: refused };
+  if ((proofs as Array<Record<string, unknown>>).some((proof) => CRYPTOSUITES.get(proof.cryptosuite as string)?.transformation === 'jcs')) {
+    // jcs suites never expand the document; safe-mode expansion still refuses undefined terms and unpinned contexts.
+    // (rdfc suites get the same refusal from toRDF in safe mode, canonicalize.ts.)
+    try {
+      await expandSafely(securedDocument, env.contexts);
+    } catch (error) {
+      return fail(c.malformed, (error as Error).message);
+    }
   }
 
   const failures: CheckFailure[] = [];
@@ -163,6 +173,15 @@ export async function verifyDataIntegrityProofs(
   return { ok: true, ...(challenge !== undefined ? { challenge } : {}), domains, verificationMethods };
 }
 
+/** Why kparty cannot verify this proof at all (type or cryptosuite), or null. */
+function unsupportedProof(proof: Record<string, unknown>): string | null {
+  if (proof.type !== 'DataIntegrityProof') return `unsupported proof type ${JSON.stringify(String(proof.type).slice(0, 80))} (kparty verifies DataIntegrityProof)`;
+  if (typeof proof.cryptosuite !== 'string' || !CRYPTOSUITES.has(proof.cryptosuite)) {
+    return `unsupported cryptosuite ${JSON.stringify(String(proof.cryptosuite).slice(0, 80))} (kparty verifies ${[...CRYPTOSUITES.keys()].join(', ')})`;
+  }
+  return null;
+}
+
 interface VerifiedProof {
   verificationMethod: string;
   challenge?: string;
@@ -179,11 +198,7 @@ async function verifyOneProof(
 ): Promise<VerifiedProof> {
   const c = codes(expectation.role);
   const presentation = expectation.role === 'presentation';
-  if (proof.type !== 'DataIntegrityProof') {
-    throw new ProofFailure(c.invalid, `unsupported proof type ${JSON.stringify(String(proof.type).slice(0, 80))} (kparty verifies DataIntegrityProof)`);
-  }
-  const suite: Cryptosuite | undefined = typeof proof.cryptosuite === 'string' ? CRYPTOSUITES.get(proof.cryptosuite) : undefined;
-  if (!suite) throw new ProofFailure(c.invalid, `unsupported cryptosuite ${JSON.stringify(String(proof.cryptosuite).slice(0, 80))} (kparty verifies ${[...CRYPTOSUITES.keys()].join(', ')})`);
+  const suite = CRYPTOSUITES.get(proof.cryptosuite as string) as Cryptosuite;
   const relationship = presentation ? 'authentication' : 'assertionMethod';
   if (proof.proofPurpose !== relationship) {
     throw new ProofFailure(c.invalid, `proofPurpose must be ${relationship}, not ${JSON.stringify(String(proof.proofPurpose).slice(0, 80))}`);
