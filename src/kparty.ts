@@ -31,6 +31,7 @@ import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
 import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
 import { VerificationService } from './verification/verification-service.js';
 import { KpartyMetrics } from './observability/metrics.js';
+import { JsonLdContextSet } from './formats/data-integrity/json-ld-contexts.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -132,8 +133,11 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       documents: new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache }),
     });
     const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
+    // Data Integrity: the pinned JSON-LD contexts (bundled + KPARTY_JSONLD_CONTEXTS) and the caps; a bad folder stops start-up.
+    const jsonldContexts = config.jsonldContextsDir !== undefined ? await JsonLdContextSet.withFolder(config.jsonldContextsDir) : JsonLdContextSet.bundled();
+    const dataIntegrity = { contexts: jsonldContexts, limits: config.dataIntegrity, clock, clockSkewSeconds: config.clockSkew };
     const status = createStatusCheckers(
-      { fetcher, dids, sharedCache },
+      { fetcher, dids, sharedCache, dataIntegrity },
       {
         minTtlSeconds: config.statusCacheMinTtl,
         maxTtlSeconds: config.statusCacheMaxTtl,

@@ -9,6 +9,7 @@
 import type { Fetcher } from '../core/ports/fetcher.js';
 import type { SharedCache } from '../core/ports/shared-cache.js';
 import type { DidResolver } from '../did/did-resolver.js';
+import type { ListDataIntegrity } from './bitstring-status-list/list-credential.js';
 import { BitstringStatusChecker } from './bitstring-status-list/bitstring-status-checker.js';
 import { StatusCheckerRegistry } from './status-checker-registry.js';
 import { StatusListSource, type StatusListCacheSettings } from './status-list-source.js';
@@ -26,13 +27,13 @@ export interface StatusCheckingOptions extends StatusListCacheSettings {
 
 /** The registry of every status mechanism kparty checks, sharing one list source. */
 export function createStatusCheckers(
-  deps: { fetcher: Fetcher; dids: DidResolver; sharedCache?: SharedCache },
+  deps: { fetcher: Fetcher; dids: DidResolver; sharedCache?: SharedCache; dataIntegrity?: ListDataIntegrity },
   options: StatusCheckingOptions,
 ): StatusCheckerRegistry {
   const source = new StatusListSource(deps.fetcher, options, deps.sharedCache);
   return new StatusCheckerRegistry([
-    BitstringStatusChecker.bitstringStatusList(source, deps.dids, options.maxListBytes),
-    BitstringStatusChecker.statusList2021(source, deps.dids, options.maxListBytes),
+    BitstringStatusChecker.bitstringStatusList(source, deps.dids, options.maxListBytes, deps.dataIntegrity),
+    BitstringStatusChecker.statusList2021(source, deps.dids, options.maxListBytes, deps.dataIntegrity),
     new TokenStatusListChecker(source, deps.dids, options.maxListBytes),
   ]);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigError } from '../../core/errors.js';
 import { jcs } from './jcs.js';
 import * as credentialsContext from '@digitalbazaar/credentials-context';
 import dataIntegrityContext from '@digitalbazaar/data-integrity-context';
@@ -45,7 +46,8 @@ export const CONTEXT_MANIFEST = 'contexts.json';
 export const MAX_OPERATOR_CONTEXTS = 64;
 export const MAX_CONTEXT_BYTES = 256 * 1024;
 
-export class JsonLdContextError extends Error {}
+/** A start-up error (a bad KPARTY_JSONLD_CONTEXTS folder, a bundled context that changed): reported like any configuration error. */
+export class JsonLdContextError extends ConfigError {}
 
 export function contextHash(document: unknown): string {
   return createHash('sha256').update(jcs(document)).digest('hex');
