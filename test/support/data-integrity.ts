@@ -122,7 +122,9 @@ export async function signPresentation(
   options: { challenge: string; domain?: string; date?: string },
 ): Promise<Record<string, unknown>> {
   await remember(holder);
-  const presentation = vc.createPresentation({ verifiableCredential: credentials, holder: holder.did, version: 2.0 });
+  // Credentials are set after createPresentation, which refuses EnvelopedVerifiableCredential entries (VC-DM 2.0 §4.13 allows them).
+  const presentation = vc.createPresentation({ holder: holder.did, version: 2.0 });
+  if (credentials.length > 0) presentation.verifiableCredential = credentials;
   return vc.signPresentation({
     presentation,
     suite: suiteFor(suite, holder, options.date ?? '2026-06-01T00:00:00Z'),
