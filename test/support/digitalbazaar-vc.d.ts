@@ -19,6 +19,8 @@ declare module '@digitalbazaar/ed25519-multikey' {
 }
 declare module '@digitalbazaar/ecdsa-multikey' {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  export function toJwk(options: { keyPair: any; secretKey?: boolean }): Promise<Record<string, unknown>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   export function generate(options?: Record<string, unknown>): Promise<any>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   export function from(key: Record<string, unknown>): Promise<any>;
