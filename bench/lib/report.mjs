@@ -95,7 +95,7 @@ function inProcessSection(ip) {
     line('**peer, fair**: did-jwt-vc `verifyPresentation` + `verifyCredential` of the embedded VC', fair),
     line('peer, VP only: did-jwt-vc `verifyPresentation` (does not check the VC\'s signature)', m.peerVpOnly),
     line('**kparty checks**: `verifyPresentation` (dist/verification) — every check of the service, challenge consumed from the memory NonceStore', m.kpartyChecks),
-    line('kparty verify-and-issue: `VerificationService.verify` — policy read, checks, challenge consumed and audit event written in SQLite, ES256 session token', m.kpartyService),
+    line('kparty verify-and-issue: `SignIn.signIn` — policy read, checks, challenge consumed and audit event written in SQLite, ES256 session token', m.kpartyService),
     row('raw bound: node:crypto Ed25519 verifications / s ÷ 2 (two signatures per presentation)', whole(ip.rawBound.wall), whole(ip.rawBound.cpu), times(ip.rawBound.wall / fair.wall), times(ip.rawBound.cpu / fair.cpu)),
     '',
     `${ip.rounds} rounds of ${ip.perRound} verifications per line after ${ip.warmup} warm-up verifications; raw Ed25519: ${whole(ip.rawEd25519.wall)} verifications/s. The peer resolves DIDs with did-resolver + key-did-resolver (with did-resolver's cache on, which only helps it) and checks audience and challenge (\`nonce\`) like kparty does. kparty's checks: parse (format registry), challenge, audience, DID resolution (did:key, no I/O, cached), both signatures, validity period, status, holder binding, DCQL policy evaluation.`,
@@ -164,7 +164,7 @@ function memorySection(memory) {
   const lines = ['## 3. Memory', ''];
   if (failed(memory)) return [...lines, `Not measured: ${memory?.error ?? 'not run'}.`, ''];
   lines.push(
-    `${whole(memory.verifications)} verify-and-issue calls (\`VerificationService.verify\`, SQLite storage, ${memory.concurrency} in flight) in one process, cycling through credentials of ${whole(memory.issuers)} distinct issuer did:keys (one holder), each presentation answering a fresh challenge; ${whole(memory.perSecond)} verifications/s. RSS and heap are read after a full garbage collection. The ${whole(memory.issuers)} credentials (a few MB) are held throughout; presentations are signed in batches of 1,000 just before use.`,
+    `${whole(memory.verifications)} verify-and-issue calls (\`SignIn.signIn\`, SQLite storage, ${memory.concurrency} in flight) in one process, cycling through credentials of ${whole(memory.issuers)} distinct issuer did:keys (one holder), each presentation answering a fresh challenge; ${whole(memory.perSecond)} verifications/s. RSS and heap are read after a full garbage collection. The ${whole(memory.issuers)} credentials (a few MB) are held throughout; presentations are signed in batches of 1,000 just before use.`,
     '',
     row('after … verifications', 'RSS', 'heap used', 'external + array buffers', 'did:key documents cached', 'imported keys cached'),
     row('---:', '---:', '---:', '---:', '---:', '---:'),
@@ -227,7 +227,7 @@ function profileSection(profile) {
   lines.push(
     `Profiles written to \`${profile.dir}\` (kept until the next run; open them in Chrome DevTools → Performance, or speedscope). Time spent in node:crypto, SQLite or a socket is charged to the kparty or package code that called it. On a busy machine a thread that loses its core mid-call is charged for the wait too, so shares there lean towards whatever runs most often.`,
     '',
-    ...profileTable('In process: verify-and-issue', profile.inProcess, `${whole(profile.inProcess.count)} \`VerificationService.verify\` calls on SQLite after a warm-up, the V8 sampling profiler over those calls only; ${profile.inProcess.totalMs.toFixed(0)} ms of samples on the main thread.`),
+    ...profileTable('In process: verify-and-issue', profile.inProcess, `${whole(profile.inProcess.count)} \`SignIn.signIn\` calls on SQLite after a warm-up, the V8 sampling profiler over those calls only; ${profile.inProcess.totalMs.toFixed(0)} ms of samples on the main thread.`),
     ...profileTable(
       'Server under load: `node --cpu-prof dist/main.js`',
       profile.server,
@@ -264,7 +264,7 @@ function ldpVcSection(ldp) {
   const line = (label, r) => row(label, whole(r.cpu), whole(r.wall), times(r.cpu / m.peer.cpu));
   lines.push(
     line('**peer**: @digitalbazaar/vc `verify` (VP + credential proofs, challenge, domain)', m.peer),
-    line('**kparty**: parse + `verifyLdpPresentation` (caps, pinned contexts, kparty DID resolution, both proofs)', m.kpartyRdfc),
+    line('**kparty**: the ldp_vp format handler — parse, DID resolution, holder and issuer proofs (caps, pinned contexts)', m.kpartyRdfc),
     line('kparty, the same VP under eddsa-jcs-2022 (safe-mode JSON-LD expansion, no RDF)', m.kpartyJcs),
     line('where the time goes: RDFC-1.0 canonicalisation of the four documents one verification canonicalises', m.canonicalisation),
     line('… of which JSON-LD → RDF (jsonld.js `toRDF`, safe mode) alone', m.toRdf),

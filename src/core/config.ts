@@ -80,6 +80,10 @@ export interface KpartyConfig {
   statusStaleGrace: number;
   /** `KPARTY_STATUS_MAX_LIST_BYTES`, default 16 MiB: most bytes a status list may inflate to; a larger one (a decompression bomb) is refused. */
   statusMaxListBytes: number;
+  /** `KPARTY_MAX_ERRORS`, default 100: most failed checks a rejection lists (`errorsOmitted` counts the rest). */
+  maxErrors: number;
+  /** `KPARTY_MAX_RESPONSE_BYTES`, default 1 MiB: largest verification success body; a larger one is refused before it is audited as accepted. */
+  maxResponseBytes: number;
   /**
    * `KPARTY_KEY_ROTATION_LEAD` seconds, default 600: a new session-signing key is published in the JWKS this long
    * before it signs, so downstream JWKS caches (max-age {@link JWKS_MAX_AGE_SECONDS}) hold it first. Must exceed that max-age.
@@ -87,6 +91,12 @@ export interface KpartyConfig {
   keyRotationLead: number;
   /** `KPARTY_KEY_ROTATION_INTERVAL` seconds, default 2592000 (30 days): scheduled signing-key rotation; 0 turns it off. */
   keyRotationInterval: number;
+  /**
+   * `KPARTY_TRUST_ANCHORS`: folder of PEM CA certificates that `x5c` chains of credential issuers, status-list
+   * signers and mdoc document signers must end at (src/trust/, docs/operations.md "Trust anchors"). Unset: no
+   * X.509-signed credential is trusted. The folder is read at start; see src/trust/trust-anchors.ts.
+   */
+  trustAnchorsDir: string | undefined;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
@@ -264,6 +274,11 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
   }
 
+  const trustAnchorsDir = env.KPARTY_TRUST_ANCHORS || undefined;
+  if (trustAnchorsDir !== undefined && trustAnchorsDir.trim() !== trustAnchorsDir) {
+    throw new ConfigError('KPARTY_TRUST_ANCHORS must be a folder path without surrounding spaces');
+  }
+
   return {
     port,
     issuer,
@@ -288,8 +303,11 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     statusCacheMaxTtl,
     statusStaleGrace: integer(env, 'KPARTY_STATUS_STALE_GRACE', 600, 0, 7 * 86_400),
     statusMaxListBytes: integer(env, 'KPARTY_STATUS_MAX_LIST_BYTES', 16 * 1_048_576, 16_384, 256 * 1_048_576),
+    maxErrors: integer(env, 'KPARTY_MAX_ERRORS', 100, 1, 10_000),
+    maxResponseBytes: integer(env, 'KPARTY_MAX_RESPONSE_BYTES', 1_048_576, 16_384, 64 * 1_048_576),
     keyRotationLead,
     keyRotationInterval,
+    trustAnchorsDir,
     logLevel,
     production,
     jsonldContextsDir: env.KPARTY_JSONLD_CONTEXTS || undefined,

@@ -15,7 +15,8 @@ import type { JsonLdContextSet } from './json-ld-contexts.js';
 
 /** What verifying a Data Integrity proof needs from outside (no framework, no I/O but the DID resolver). */
 export interface DataIntegrityEnvironment {
-  dids: DidResolver;
+  /** kparty's DidResolver, or (inside the checks table) the documents the "resolve DIDs" check already fetched. */
+  dids: Pick<DidResolver, 'resolve'>;
   contexts: JsonLdContextSet;
   limits: DataIntegrityLimits;
   /** Milliseconds since the epoch. */
