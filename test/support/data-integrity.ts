@@ -67,10 +67,17 @@ export function verifySuiteFor(name: SuiteName): InstanceType<typeof DataIntegri
 
 const pinned = JsonLdContextSet.bundled();
 const keys = new Map<string, Record<string, unknown>>();
+const extraContexts = new Map<string, unknown>();
+
+/** A context the signing libraries may load in tests besides the bundled ones (kparty gets it through KPARTY_JSONLD_CONTEXTS). */
+export function registerTestContext(url: string, document: unknown): void {
+  extraContexts.set(url, document);
+}
 
 /** The loader Digital Bazaar's libraries get in tests: kparty's pinned contexts, and the keys made here. */
 export async function testDocumentLoader(url: string): Promise<{ contextUrl: null; documentUrl: string; document: unknown }> {
   if (pinned.has(url)) return pinned.loader(url);
+  if (extraContexts.has(url)) return { contextUrl: null, documentUrl: url, document: structuredClone(extraContexts.get(url)) };
   const [base] = url.split('#');
   const known = keys.get(url) ?? keys.get(base ?? '');
   if (known) return { contextUrl: null, documentUrl: url, document: known };
