@@ -4,7 +4,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { issueJwtVc, issueVcJwtV2, presentJwtVp, presentVpJwtV2 } from '../support/credentials.js';
 import { didJwkIdentity, ed25519Identity, p256Identity, type TestIdentity } from '../support/identities.js';
 import { startKparty, TEST_ADMIN_KEY, type Reply, type RunningKparty } from './harness.js';
-import { expectProblem } from './problem.js';
+import { expectProblem } from '../e2e/problem.js';
 
 const AUDIENCE = 'https://orders.example.com';
 const YEAR = 365 * 24 * 3600;

@@ -8,7 +8,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
 import { ed25519Identity } from '../support/identities.js';
 import { startKparty, TEST_ADMIN_KEY, type Reply, type RunningKparty } from './harness.js';
-import { ORDERS_AUDIENCE, sessionPolicy } from './session-tokens.js';
+import { ORDERS_AUDIENCE, sessionPolicy } from '../e2e/session-tokens.js';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
