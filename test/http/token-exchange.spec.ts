@@ -109,6 +109,19 @@ describe('POST /v1/token (RFC 8693)', () => {
     expect(garbage.body.errors.map((e: { code: string }) => e.code)).toEqual(['presentation.malformed']);
   });
 
+  it('takes an OpenID4VP vp_token object (JSON text) as one submission with kparty\'s vp_token type', async () => {
+    const VP_TOKEN_TYPE = 'urn:kparty:params:oauth:token-type:vp_token';
+    const vp = await presentation();
+    const reply = await exchange({ grant_type: GRANT, subject_token: JSON.stringify({ employee: [vp] }), subject_token_type: VP_TOKEN_TYPE, audience: ORDERS_AUDIENCE });
+    expect(reply.status).toBe(200);
+    const replay = await exchange({ grant_type: GRANT, subject_token: JSON.stringify({ employee: [vp] }), subject_token_type: VP_TOKEN_TYPE, audience: ORDERS_AUDIENCE });
+    expectOAuthError(replay, 'invalid_grant', 'presentation.rejected');
+    expect(replay.body.errors).toEqual([{ code: 'challenge.unknown', path: 'vpToken.employee[0]', detail: expect.any(String) }]);
+    for (const token of ['not json', '[]', '{}', JSON.stringify({ employee: [] }), JSON.stringify({ 'no such': [vp] }), JSON.stringify({ employee: vp })]) {
+      expectOAuthError(await exchange({ grant_type: GRANT, subject_token: token, subject_token_type: VP_TOKEN_TYPE, audience: ORDERS_AUDIENCE }), 'invalid_request', 'request.invalid');
+    }
+  });
+
   it('answers another grant type as unsupported_grant_type', async () => {
     expectOAuthError(await exchange({ grant_type: 'client_credentials' }), 'unsupported_grant_type', 'oauth.unsupported_grant_type');
   });
