@@ -154,7 +154,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     );
     const metrics = new KpartyMetrics();
     const verification: VerificationDependencies = {
-      formats: createFormatRegistry({ dids, fetcher }),
+      formats: createFormatRegistry({ dids, fetcher, trustAnchors, issuerMetadata, challengeTtlSeconds: config.challengeTtl }),
       dids,
       nonces: storage.challenges,
       clock,

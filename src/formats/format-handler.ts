@@ -15,6 +15,8 @@ import type { ParsedCredential, ParsedPresentation } from '../core/model/present
 import type { Fetcher } from '../core/ports/fetcher.js';
 import type { DidDocument } from '../did/did-document.js';
 import type { DidResolver } from '../did/did-resolver.js';
+import type { JwtVcIssuerMetadataResolver } from '../trust/jwt-vc-issuer-metadata.js';
+import type { TrustAnchorStore } from '../trust/trust-anchors.js';
 
 /** The two ways a submission arrives (src/verification/submission.ts `SubmissionBinding['kind']`). */
 export type BindingKind = 'challenge' | 'oid4vp';
@@ -128,6 +130,12 @@ export interface FormatHandler {
 export interface FormatServices {
   readonly dids: DidResolver;
   readonly fetcher: Fetcher;
+  /** KPARTY_TRUST_ANCHORS: X.509 anchors of x5c / x5chain issuers (src/trust/); empty when absent. */
+  readonly trustAnchors?: TrustAnchorStore;
+  /** Keys of https credential issuers from their jwt-vc-issuer metadata (src/trust/jwt-vc-issuer-metadata.ts). */
+  readonly issuerMetadata?: JwtVcIssuerMetadataResolver;
+  /** KPARTY_CHALLENGE_TTL, seconds: how old a holder proof made for a challenge may be. */
+  readonly challengeTtlSeconds?: number;
 }
 
 /** A format as registered: its credential formats (for policy validation) and how to build its handler. */

@@ -4,6 +4,7 @@ import { verifyCompactJws } from '../crypto/jws-verifier.js';
 import { parsePublicJwk } from '../crypto/public-jwk.js';
 import { signatureAlgorithms } from '../crypto/signature-algorithms.js';
 import type { VerificationKey } from '../crypto/verification-key.js';
+import type { DidDocument } from '../did/did-document.js';
 import type { DidResolver } from '../did/did-resolver.js';
 import { isDid, splitDidUrl } from '../did/did-syntax.js';
 import { verifyDidSignature } from '../did/verify-did-signature.js';
@@ -24,6 +25,8 @@ export interface IssuerKeyEnvironment {
   anchors: TrustAnchorStore;
   /** https issuers' `/.well-known/jwt-vc-issuer`; without it that route answers `credential.issuer_untrusted`. */
   metadata?: JwtVcIssuerMetadataResolver;
+  /** DID documents already resolved for this verification (the "resolve DIDs" check); `null`: it did not resolve. Else `dids` resolves. */
+  didDocument?: (did: string) => DidDocument | null | undefined;
 }
 
 export interface IssuerSignatureRequest {
@@ -97,9 +100,9 @@ export async function verifyIssuerSignature(request: IssuerSignatureRequest, env
     if (jws.kid !== undefined && splitDidUrl(jws.kid)?.did !== iss) {
       return { ok: false, code: 'did.key_not_found', detail: '"kid" is not a DID URL of the issuer' };
     }
-    const resolution = await env.dids.resolve(iss);
-    if (!resolution.ok) return { ok: false, code: resolution.code, detail: resolution.detail };
-    const verified = await verifyDidSignature(jws, iss, resolution.document, 'assertionMethod', { typ: request.typ });
+    const document = await didDocumentOf(iss, env);
+    if (!document.ok) return { ok: false, code: document.code, detail: document.detail };
+    const verified = await verifyDidSignature(jws, iss, document.document, 'assertionMethod', { typ: request.typ });
     if (verified.ok) return { ok: true, issuerId: iss, route: 'did', x509KeyIds: [] };
     return { ok: false, code: didFailureCode(verified.reason), detail: verified.detail };
   }
@@ -138,6 +141,18 @@ export async function verifyIssuerSignature(request: IssuerSignatureRequest, env
     code: 'credential.issuer_untrusted',
     detail: 'no key source: the issuer is neither a DID, an https URL with metadata, an x5c chain nor pinned in the policy',
   };
+}
+
+/** The DID document: the one resolved for this verification, else resolved now. */
+export async function didDocumentOf(
+  did: string,
+  env: Pick<IssuerKeyEnvironment, 'dids' | 'didDocument'>,
+): Promise<{ ok: true; document: DidDocument } | { ok: false; code: CheckCode; detail: string }> {
+  const known = env.didDocument?.(did);
+  if (known === null) return { ok: false, code: 'did.unresolvable', detail: `${did.slice(0, 200)} did not resolve` };
+  if (known !== undefined) return { ok: true, document: known };
+  const resolution = await env.dids.resolve(did);
+  return resolution.ok ? { ok: true, document: resolution.document } : { ok: false, code: resolution.code, detail: resolution.detail };
 }
 
 /** Verifies with the keys of a JWK set (pinned or fetched): the one named by `kid` when the header has one, else each usable key. */
