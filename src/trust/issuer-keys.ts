@@ -155,9 +155,13 @@ export async function didDocumentOf(
   return resolution.ok ? { ok: true, document: resolution.document } : { ok: false, code: resolution.code, detail: resolution.detail };
 }
 
-/** Verifies with the keys of a JWK set (pinned or fetched): the one named by `kid` when the header has one, else each usable key. */
+/**
+ * Verifies with the keys of a JWK set (pinned or fetched): when the header has
+ * a `kid`, the keys with that `kid` and the keys without one; else each usable key.
+ */
 async function verifyWithJwks(jws: ParsedJws, jwks: readonly unknown[], issuerId: string, route: IssuerKeyRoute, typ: string[]): Promise<IssuerSignatureResult> {
-  const candidates = jwks.filter((jwk) => jws.kid === undefined || (typeof jwk === 'object' && jwk !== null && (jwk as { kid?: unknown }).kid === jws.kid));
+  const kidOf = (jwk: unknown): unknown => (typeof jwk === 'object' && jwk !== null ? (jwk as { kid?: unknown }).kid : undefined);
+  const candidates = jwks.filter((jwk) => jws.kid === undefined || kidOf(jwk) === undefined || kidOf(jwk) === jws.kid);
   if (candidates.length === 0) return { ok: false, code: 'credential.signature_invalid', detail: `no ${route} key of the issuer has this "kid"` };
   let forbidden: string | undefined;
   for (const jwk of candidates) {
