@@ -169,7 +169,15 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     );
     const metrics = new KpartyMetrics();
     const verification: VerificationDependencies = {
-      formats: createFormatRegistry({ dids, fetcher, trustAnchors, mdocLimits: config.mdocLimits, dataIntegrity: { contexts: jsonldContexts, limits: config.dataIntegrity } }),
+      formats: createFormatRegistry({
+        dids,
+        fetcher,
+        trustAnchors,
+        issuerMetadata,
+        challengeTtlSeconds: config.challengeTtl,
+        mdocLimits: config.mdocLimits,
+        dataIntegrity: { contexts: jsonldContexts, limits: config.dataIntegrity },
+      }),
       dids,
       nonces: storage.challenges,
       clock,

@@ -432,8 +432,8 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
       expectRejected(await verify(presentation), 'presentation.malformed');
     });
 
-    it('answers presentation.format_unsupported for an SD-JWT; a JSON-LD object is read as ldp_vp (malformed here)', async () => {
-      expectRejected(await verify('eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsInYiXQ~'), 'presentation.format_unsupported');
+    it('answers credential.malformed for an SD-JWT without typ; a JSON-LD object is read as ldp_vp (malformed here)', async () => {
+      expectRejected(await verify('eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsInYiXQ~'), 'credential.malformed');
       expectRejected(await verify({ '@context': [], type: ['VerifiablePresentation'], proof: {} }), 'presentation.malformed');
     });
 
