@@ -32,6 +32,7 @@ import { verificationsInFlight } from './crypto/offload-policy.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
+import { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
 import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
@@ -65,6 +66,8 @@ export interface Kparty {
   readonly rateLimits: WalletRateLimits;
   /** KPARTY_TRUST_ANCHORS: the X.509 anchors of `x5c` issuers, status-list signers and mdoc IACAs (empty when unset). */
   readonly trustAnchors: TrustAnchorStore;
+  /** Keys of https credential issuers (jwt-vc-issuer metadata), through the guarded fetcher. */
+  readonly issuerMetadata: JwtVcIssuerMetadataResolver;
   close(): Promise<void>;
 }
 
@@ -135,15 +138,22 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     const fetcher = GuardedFetcher.fromConfig(config);
     // Shared by replicas through Redis when REDIS_URL is set; bounded in process otherwise.
     const sharedCache = storage.sharedCache ?? new MemorySharedCache({ clock });
-    const didWeb = new DidWebResolver({
-      fetcher,
-      allow: config.outboundAllow,
-      documents: new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache }),
-    });
+    const documents = new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache });
+    const didWeb = new DidWebResolver({ fetcher, allow: config.outboundAllow, documents });
+    // https SD-JWT VC issuers and status-list signers: /.well-known/jwt-vc-issuer, cached like DID documents.
+    const issuerMetadata = new JwtVcIssuerMetadataResolver({ fetcher, allow: config.outboundAllow, cache: documents });
     const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
     const status = createStatusCheckers(
-      // Status List Tokens in CWT form (mdoc MSO `status`) are trusted through their x5chain to the anchors.
-      { fetcher, dids, sharedCache, statusListCwt: { validateChain: anchoredChainValidator(trustAnchors), clock, clockSkewSeconds: config.clockSkew } },
+      {
+        fetcher,
+        dids,
+        sharedCache,
+        anchors: trustAnchors,
+        metadata: issuerMetadata,
+        clock,
+        // Status List Tokens in CWT form (mdoc MSO `status`) are trusted through their x5chain to the anchors.
+        statusListCwt: { validateChain: anchoredChainValidator(trustAnchors), clock, clockSkewSeconds: config.clockSkew },
+      },
       {
         minTtlSeconds: config.statusCacheMinTtl,
         maxTtlSeconds: config.statusCacheMaxTtl,
@@ -209,6 +219,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       fetcher,
       tokenExchange: new TokenExchange(policies, signIn),
       trustAnchors,
+      issuerMetadata,
       rateLimits: new WalletRateLimits(
         storage.rateLimiter ?? new MemoryRateLimiter(),
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },

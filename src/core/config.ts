@@ -70,6 +70,8 @@ export interface KpartyConfig {
    * own `ttl` is shorter, so a list publisher cannot make kparty fetch on every verification (IETF Token Status List,
    * "Expiration and Caching"). 0 honours any list `ttl`.
    */
+  /** KPARTY_POLICY_CACHE_MAX_AGE, seconds (PostgreSQL only): how long a policy read is reused in process; 0 disables. */
+  policyCacheMaxAge: number;
   statusCacheMinTtl: number;
   /** `KPARTY_STATUS_CACHE_MAX_TTL` seconds, default 3600: a status list is cached at most this long, even when its own `ttl` is longer. */
   statusCacheMaxTtl: number;
@@ -282,6 +284,7 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     sessionTtl,
     sessionMaxTtl,
     challengeTtl: integer(env, 'KPARTY_CHALLENGE_TTL', 300, 1, 86_400),
+    policyCacheMaxAge: integer(env, 'KPARTY_POLICY_CACHE_MAX_AGE', 60, 0, 3600),
     clockSkew: integer(env, 'KPARTY_CLOCK_SKEW', 60, 0, 3600),
     outboundAllow: parseOutboundAllow(env.KPARTY_OUTBOUND_ALLOW),
     fetchTimeoutMs: integer(env, 'KPARTY_FETCH_TIMEOUT_MS', 3000, 1, 60_000),

@@ -23,6 +23,20 @@ export interface ClaimQuery {
   intent_to_retain?: boolean;
 }
 
+/** A `trustedIssuers` entry that pins the issuer's public keys (no DID resolution, no metadata fetch). */
+export interface PinnedIssuerEntry {
+  id: string;
+  jwks: { keys: Array<Record<string, unknown>> };
+}
+
+export type TrustedIssuerEntry = string | PinnedIssuerEntry;
+
+/** DCQL `trusted_authorities` entry; kparty supports `aki` (base64url key identifiers of the X.509 chain). */
+export interface TrustedAuthority {
+  type: 'aki';
+  values: string[];
+}
+
 export interface CredentialQuery {
   /** DCQL credential query id; referenced by `session.claims`. */
   id: string;
@@ -34,8 +48,13 @@ export interface CredentialQuery {
     vct_values?: string[];
   };
   claims?: ClaimQuery[];
-  /** Issuer DIDs (exact) or `did:web:` domain patterns; `["*"]` means any issuer. */
-  trustedIssuers: string[];
+  /**
+   * Issuer DIDs (exact) or `did:web:` domain patterns, issuer URLs, `x509_hash:` identifiers, or pinned keys
+   * (`{ id, jwks }`); `["*"]` means any issuer. Optional only when `trusted_authorities` is given.
+   */
+  trustedIssuers?: TrustedIssuerEntry[];
+  /** DCQL trusted authorities (OpenID4VP 1.0 §6.1.1): type `aki` only; handed to wallets too. */
+  trusted_authorities?: TrustedAuthority[];
   /** Oldest accepted issuance (`iat`/`nbf`/`validFrom`), in seconds. */
   maxAgeSeconds?: number;
   /** Status-list handling: `required` fails closed (default), `optional`, `ignore`. */
