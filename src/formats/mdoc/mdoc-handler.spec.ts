@@ -162,6 +162,7 @@ describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
       format: 'mso_mdoc',
       meta: { doctype_value: MDL_DOCTYPE },
       claims: [{ path: [MDL_NAMESPACE, 'family_name'], intent_to_retain: true }],
+      require_cryptographic_holder_binding: true,
     });
   });
 
