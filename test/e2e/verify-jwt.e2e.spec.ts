@@ -374,9 +374,9 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
       expectRejected(await verify(presentation), 'presentation.malformed');
     });
 
-    it('answers presentation.format_unsupported for an SD-JWT and a JSON-LD object', async () => {
+    it('answers presentation.format_unsupported for an SD-JWT; a JSON-LD object is read as ldp_vp (malformed here)', async () => {
       expectRejected(await verify('eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsInYiXQ~'), 'presentation.format_unsupported');
-      expectRejected(await verify({ '@context': [], type: ['VerifiablePresentation'], proof: {} }), 'presentation.format_unsupported');
+      expectRejected(await verify({ '@context': [], type: ['VerifiablePresentation'], proof: {} }), 'presentation.malformed');
     });
 
     it('answers presentation.format_unsupported for an mdoc DeviceResponse, saying to use OpenID4VP', async () => {

@@ -190,6 +190,7 @@ describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
       format: 'mso_mdoc',
       meta: { doctype_value: MDL_DOCTYPE },
       claims: [{ path: [MDL_NAMESPACE, 'family_name'], intent_to_retain: true }],
+      // holderBinding "required" (the default): wallets are told the DeviceAuth proof is needed.
       require_cryptographic_holder_binding: true,
     });
   });

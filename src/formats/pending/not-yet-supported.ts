@@ -1,14 +1,11 @@
 /**
- * Formats kparty recognises but cannot verify yet (SD-JWT VC, Data
- * Integrity): registered like any format so that the answer names the format
+ * Formats kparty recognises but cannot verify yet (SD-JWT VC): registered like any format so that the answer names the format
  * (`presentation.format_unsupported`) rather than "malformed", and so that
  * policies asking for them are validated with the right DCQL `meta` rules.
  * Each is replaced by its real folder when it lands.
  */
 import type { CheckFailure } from '../../core/model/check.js';
 import type { BindingKind, CredentialFormat, FormatHandler, FormatModule } from '../format-handler.js';
-import { isObject } from '../jwt-parts.js';
-import { w3cCredentialFormat } from '../w3c-credential.js';
 
 function recognisedOnly(options: {
   presentationFormat: string;
@@ -51,11 +48,4 @@ export const sdJwtVcPending = recognisedOnly({
   credentialFormat: SD_JWT_VC,
   recognises: (input) => typeof input === 'string' && input.includes('~'),
   detail: 'SD-JWT VC presentations (dc+sd-jwt) are not supported yet',
-});
-
-export const dataIntegrityPending = recognisedOnly({
-  presentationFormat: 'ldp_vp',
-  credentialFormat: w3cCredentialFormat('ldp_vc'),
-  recognises: (input) => isObject(input),
-  detail: 'Data Integrity presentations (ldp_vp) are not supported yet',
 });
