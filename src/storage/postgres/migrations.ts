@@ -101,4 +101,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX session_denylist_expires_at ON session_denylist (expires_at);
     `,
   },
+  {
+    version: 4,
+    name: 'oid4vp_requests',
+    sql: `
+      -- OpenID4VP requests (src/oid4vp): the record as JSON, its version for compare-and-set, and when to purge it.
+      CREATE TABLE oid4vp_requests (
+        id text PRIMARY KEY,
+        version integer NOT NULL,
+        purge_at bigint NOT NULL,
+        body text NOT NULL
+      );
+      CREATE INDEX oid4vp_requests_purge_at ON oid4vp_requests (purge_at);
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import { createPostgresPool, redactedUrl, type PostgresConnectionOptions } from 
 import { applyPostgresMigrations } from './migrate.js';
 import { PostgresAuditLog } from './postgres-audit-log.js';
 import { PostgresNonceStore } from './postgres-nonce-store.js';
+import { PostgresOid4vpRequestStore } from './postgres-oid4vp-request-store.js';
 import { PostgresPolicyStore } from './postgres-policy-store.js';
 import { PostgresSessionDenylist } from './postgres-session-denylist.js';
 import { PostgresRelyingPartyStore } from './postgres-relying-party-store.js';
@@ -26,6 +27,7 @@ export class PostgresStorage implements Storage {
   readonly settings: PostgresSettingsStore;
   readonly auditLog: PostgresAuditLog;
   readonly sessionDenylist: PostgresSessionDenylist;
+  readonly oid4vpRequests: PostgresOid4vpRequestStore;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly pool: Pool) {
@@ -36,6 +38,7 @@ export class PostgresStorage implements Storage {
     this.settings = new PostgresSettingsStore(pool);
     this.auditLog = new PostgresAuditLog(pool);
     this.sessionDenylist = new PostgresSessionDenylist(pool);
+    this.oid4vpRequests = new PostgresOid4vpRequestStore(pool);
   }
 
   async ping(): Promise<void> {
