@@ -31,6 +31,12 @@ import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
 import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
 import { VerificationService } from './verification/verification-service.js';
 import { KpartyMetrics } from './observability/metrics.js';
+import { Oid4vpService } from './oid4vp/oid4vp-service.js';
+import { ChallengeSignIn } from './oid4vp/challenge-sign-in.js';
+import { createClientIdentity } from './oid4vp/create-client-identity.js';
+import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
+import { UNSEALED } from './oid4vp/secret-seal.js';
+import { CallbackDispatcher } from './oid4vp/callback-dispatcher.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -58,6 +64,10 @@ export interface Kparty {
   readonly tokenExchange: TokenExchange;
   /** KPARTY_RATE_LIMIT / KPARTY_RATE_LIMIT_PER_POLICY on the wallet-facing endpoints; counters shared through Redis when configured. */
   readonly rateLimits: WalletRateLimits;
+  /** The OpenID4VP 1.0 verifier (src/oid4vp, docs/oid4vp.md). */
+  readonly oid4vp: Oid4vpService;
+  /** kparty's own did:web request-signing keys (served at /.well-known/did.json; `decentralized_identifier`). */
+  readonly oid4vpDidKeys: DidWebRequestKeys;
   close(): Promise<void>;
 }
 
@@ -158,7 +168,26 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       { clock, logger: options.logger },
       (outcome, codes) => metrics.observeDecision(outcome, codes),
     );
+    // The secret seal is the seam for KPARTY_SECRET_KEY encryption at rest (src/oid4vp/secret-seal.ts).
+    const { identity, didKeys } = await createClientIdentity(config, storage.settings, UNSEALED, clock);
+    const callbacks = new CallbackDispatcher({ fetcher, keys: signingKeys, clock, logger: options.logger, issuer: config.issuer, attempts: config.oid4vp.callbackAttempts });
+    const oid4vp = new Oid4vpService(
+      {
+        store: storage.oid4vpRequests,
+        policies,
+        relyingParties: storage.relyingParties,
+        identity,
+        signIn: new ChallengeSignIn(verification, storage.challenges, clock),
+        clock,
+        seal: UNSEALED,
+        onDecision: (record) => callbacks.notify(record),
+      },
+      { issuer: config.issuer, requestTtl: config.oid4vp.requestTtl, resultTtl: config.oid4vp.resultTtl, production: config.production },
+    );
     const maintain = async (): Promise<void> => {
+      await oid4vp.purgeExpired().catch((error: unknown) => {
+        options.logger.warn({ err: error }, 'purging expired OpenID4VP requests failed');
+      });
       // Expired challenges can no longer be consumed; delete them so the table stays small.
       await storage.challenges.purgeExpired(clock.now()).catch((error: unknown) => {
         options.logger.warn({ err: error }, 'purging expired challenges failed');
@@ -198,7 +227,10 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },
         clock,
       ),
+      oid4vp,
+      oid4vpDidKeys: didKeys,
       close: async () => {
+        callbacks.close();
         clearInterval(purge);
         clearInterval(reloadKeys);
         await storage.close();

@@ -20,8 +20,8 @@ export type Oid4vpResponseMode = 'direct_post' | 'direct_post.jwt';
  * record as soon as the request is decided and deleted with the request.
  */
 export interface ResponseEncryptionKey {
-  /** Private JWK, sealed at rest by the store's secret seal (see src/oid4vp/secret-seal.ts). */
-  privateJwk: JWK;
+  /** The private JWK as JSON, sealed by the SecretSeal (src/oid4vp/secret-seal.ts) before it is stored. */
+  sealedPrivateJwk: string;
   /** Public JWK as sent in `client_metadata.jwks` (with `kid`, `use: enc`, `alg: ECDH-ES`). */
   publicJwk: JWK;
   /** RFC 7638 SHA-256 thumbprint of the public key, base64url: the mdoc SessionTranscript input (OpenID4VP 1.0 B.2.6.1). */
@@ -46,6 +46,8 @@ export interface Oid4vpRequestRecord {
   redirectUri?: string;
   callbackUrl?: string;
   dpopJkt?: string;
+  /** `post`: the wallet is told to POST to the request_uri (OpenID4VP 1.0 §5.10); GET is always answered too. */
+  requestUriMethod?: 'get' | 'post';
   responseEncryptionKey?: ResponseEncryptionKey;
   status: Oid4vpRequestStatus;
   /** Milliseconds since the epoch. */

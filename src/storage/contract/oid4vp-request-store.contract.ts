@@ -15,7 +15,7 @@ function request(id: string, overrides: Partial<Oid4vpRequestRecord> = {}): Oid4
     state: 's'.repeat(43),
     responseUri: `https://kparty.example/v1/oid4vp/responses/${id}`,
     responseEncryptionKey: {
-      privateJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd' },
+      sealedPrivateJwk: '{"kty":"EC","crv":"P-256","x":"x","y":"y","d":"d"}',
       publicJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k' },
       thumbprint: 't',
     },
