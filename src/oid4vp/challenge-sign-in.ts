@@ -41,6 +41,11 @@ export class ChallengeSignIn implements SignInPort {
     }
     const now = this.clock.now();
     await this.nonces.issue({ nonce: binding.nonce, policyId: request.policyId, domain: binding.clientId, createdAt: now, expiresAt: now + ONE_SHOT_CHALLENGE_MS });
-    return this.verification.verify(request.policyId, only.input, request.requestId);
+    try {
+      return await this.verification.verify(request.policyId, only.input, request.requestId);
+    } finally {
+      // A presentation naming another nonce left this one unconsumed: spend it, so it never serves another endpoint.
+      await this.nonces.consume(binding.nonce, this.clock.now()).catch(() => null);
+    }
   }
 }

@@ -2,19 +2,13 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
 import { ed25519Identity, p256Identity } from '../support/identities.js';
-import { employeePolicy } from '../e2e/policies.js';
-import { startInProcessKparty, type InProcessKparty } from '../support/oid4vp-kparty.js';
+import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../support/oid4vp-kparty.js';
 import { resolveRequest, submitVpToken } from '../support/oid4vp-wallet.js';
 import { makeRequestSigningChain } from '../support/x509-chain.js';
 
 const issuer = ed25519Identity();
 const holder = p256Identity();
 
-/** The employee policy trusting the test issuer. */
-export function trustingPolicy(id: string, issuerDid: string): Record<string, unknown> {
-  const base = employeePolicy(id);
-  return { ...base, credentials: [{ ...(base.credentials as Array<Record<string, unknown>>)[0], trustedIssuers: [issuerDid] }] };
-}
 
 interface Prefix {
   name: string;

@@ -14,6 +14,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { Storage } from '../../src/core/ports/storage.js';
 import { createKparty, type Kparty } from '../../src/kparty.js';
 import { createMemoryStorage } from '../../src/storage/memory/index.js';
+import { employeePolicy } from '../e2e/policies.js';
 import { freePort, request, TEST_ADMIN_KEY, type Reply, type RequestOptions } from '../e2e/harness.js';
 
 export interface InProcessKparty {
@@ -53,4 +54,10 @@ export async function startInProcessKparty(env: Record<string, string> = {}, opt
       await kparty.close();
     },
   };
+}
+
+/** The employee policy (test/e2e/policies.ts) trusting `issuerDid`. */
+export function trustingPolicy(id: string, issuerDid: string): Record<string, unknown> {
+  const base = employeePolicy(id);
+  return { ...base, credentials: [{ ...(base.credentials as Array<Record<string, unknown>>)[0], trustedIssuers: [issuerDid] }] };
 }
