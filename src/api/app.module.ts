@@ -14,6 +14,7 @@ import { TokenController } from './controllers/token.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { MetricsController } from './controllers/metrics.controller.js';
 import { WellKnownController } from './controllers/well-known.controller.js';
+import { Oid4vpAdminController } from './controllers/oid4vp-admin.controller.js';
 import { Oid4vpPageController } from './controllers/oid4vp-page.controller.js';
 import { Oid4vpRequestsController } from './controllers/oid4vp-requests.controller.js';
 import { Oid4vpWalletController } from './controllers/oid4vp-wallet.controller.js';
@@ -42,6 +43,7 @@ export class AppModule {
         Oid4vpRequestsController,
         Oid4vpWalletController,
         Oid4vpPageController,
+        Oid4vpAdminController,
       ],
       providers: [{ provide: KPARTY, useValue: kparty }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }, AdminAuthGuard],
     };

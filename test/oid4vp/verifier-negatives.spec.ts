@@ -434,3 +434,19 @@ describe('request lifecycle for the relying party', () => {
     expect(reply.body.code).toBe('oid4vp.callback_origin_not_registered');
   });
 });
+
+describe("kparty's did:web", () => {
+  it('/.well-known/did.json publishes the request-signing key; the operator rotates it and wallets still verify both', async () => {
+    const before = (await kp.request('GET', '/.well-known/did.json')).body as { id: string; verificationMethod: Array<{ id: string }> };
+    expect(before.id).toMatch(/^did:web:localhost%3A\d+$/);
+    expect((await kp.request('POST', '/v1/admin/oid4vp/keys/rotate', { key: rpKey })).status).toBe(403);
+    const rotated = await kp.request('POST', '/v1/admin/oid4vp/keys/rotate', { key: 'test-operator-key-0123456789abcdef0123456789' });
+    expect(rotated.status).toBe(200);
+    const after = (await kp.request('GET', '/.well-known/did.json')).body as { verificationMethod: Array<{ id: string }> };
+    expect(after.verificationMethod.map((m) => m.id)).toEqual([rotated.body.kid, before.verificationMethod[0]!.id]);
+    const { id, requestUri } = await create({ responseMode: 'direct_post' });
+    const request = await resolveRequest(requestUri);
+    expect(decodeProtectedHeader((await kp.request('GET', `/v1/oid4vp/request-objects/${id}`)).text).kid).toBe(rotated.body.kid);
+    expect(request.payload.client_id).toBe(`decentralized_identifier:${before.id}`);
+  });
+});
