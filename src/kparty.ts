@@ -16,7 +16,7 @@ import { SessionIssuer } from './session/session-issuer.js';
 import { SessionVerifier } from './session/session-verifier.js';
 import { SigningKeyRotator } from './session/signing-key-rotation.js';
 import { KEY_RING_REFRESH_MS, SigningKeyRing } from './session/signing-key-ring.js';
-import { TokenExchange } from './session/token-exchange.js';
+import { TokenExchange } from './signin/token-exchange.js';
 import { openStorage } from './storage/open-storage.js';
 import { failClosedStorage } from './storage/fail-closed-storage.js';
 import { MemoryRateLimiter } from './storage/memory/memory-rate-limiter.js';
@@ -26,17 +26,17 @@ import { DidJwkResolver } from './did/methods/jwk.js';
 import { DidKeyResolver } from './did/methods/key.js';
 import { DidWebResolver } from './did/methods/web.js';
 import { DidDocumentCache } from './did/did-document-cache.js';
-import { PresentationFormatRegistry } from './formats/format-registry.js';
-import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
-import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
-import { VerificationService } from './verification/verification-service.js';
+import { createFormatRegistry } from './formats/registered-formats.js';
+import { SignIn } from './signin/sign-in.js';
+import { verificationsInFlight } from './crypto/offload-policy.js';
+import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
 import { Oid4vpService } from './oid4vp/oid4vp-service.js';
-import { ChallengeSignIn } from './oid4vp/challenge-sign-in.js';
 import { createClientIdentity } from './oid4vp/create-client-identity.js';
 import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
 import { UNSEALED } from './oid4vp/secret-seal.js';
 import { CallbackDispatcher } from './oid4vp/callback-dispatcher.js';
+import { TrustAnchorStore } from './trust/trust-anchors.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -55,7 +55,10 @@ export interface Kparty {
   readonly sessionVerifier: SessionVerifier;
   /** Signing-key rotation: on demand (admin API, CLI) and on the KPARTY_KEY_ROTATION_INTERVAL schedule. */
   readonly keyRotation: SigningKeyRotator;
-  readonly verification: VerificationService;
+  /** What `verifySubmission` needs (formats, DID resolver, nonces, clock, status): for verification-only doors (W3C VC API). */
+  readonly verification: VerificationDependencies;
+  /** The sign-in use case (verify → audit → session) behind POST /v1/presentations/verify, POST /v1/token and OpenID4VP. */
+  readonly signIn: SignIn;
   /** Prometheus metrics served at GET /metrics. */
   readonly metrics: KpartyMetrics;
   /** The guarded Fetcher every outbound request goes through (did:web, status lists): KPARTY_OUTBOUND_ALLOW, KPARTY_FETCH_*. */
@@ -64,6 +67,8 @@ export interface Kparty {
   readonly tokenExchange: TokenExchange;
   /** KPARTY_RATE_LIMIT / KPARTY_RATE_LIMIT_PER_POLICY on the wallet-facing endpoints; counters shared through Redis when configured. */
   readonly rateLimits: WalletRateLimits;
+  /** KPARTY_TRUST_ANCHORS: the X.509 anchors of `x5c` issuers, status-list signers and mdoc IACAs (empty when unset). */
+  readonly trustAnchors: TrustAnchorStore;
   /** The OpenID4VP 1.0 verifier (src/oid4vp, docs/oid4vp.md). */
   readonly oid4vp: Oid4vpService;
   /** kparty's own did:web request-signing keys (served at /.well-known/did.json; `decentralized_identifier`). */
@@ -96,6 +101,8 @@ async function maintainSigningKeys(storage: Storage, rotation: SigningKeyRotator
 export async function createKparty(config: KpartyConfig, options: KpartyOptions): Promise<Kparty> {
   const clock = options.clock ?? systemClock;
   const filePolicies = config.policiesDir ? await loadPolicyFiles(config.policiesDir, config) : [];
+  // A bad anchor folder stops start-up with a ConfigError naming KPARTY_TRUST_ANCHORS.
+  const trustAnchors = config.trustAnchorsDir ? await TrustAnchorStore.fromFolder(config.trustAnchorsDir) : TrustAnchorStore.empty();
   // Every storage failure after this line is a 503 service.unavailable (fail closed).
   const storage = failClosedStorage(options.storage ?? (await openStorage(config, options.logger)));
   try {
@@ -153,31 +160,36 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       },
     );
     const metrics = new KpartyMetrics();
-    const verification = new VerificationService(
-      {
-        formats: new PresentationFormatRegistry([jwtVpFormat, vpJwtFormat]),
-        dids,
-        nonces: storage.challenges,
-        clock,
-        clockSkewSeconds: config.clockSkew,
-        status,
-      },
+    const verification: VerificationDependencies = {
+      formats: createFormatRegistry({ dids, fetcher }),
+      dids,
+      nonces: storage.challenges,
+      clock,
+      clockSkewSeconds: config.clockSkew,
+      status,
+      maxErrors: config.maxErrors,
+    };
+    const signIn = new SignIn({
+      verification,
       policies,
       sessions,
-      storage.auditLog,
-      { clock, logger: options.logger },
-      (outcome, codes) => metrics.observeDecision(outcome, codes),
-    );
+      auditLog: storage.auditLog,
+      audit: { clock, logger: options.logger },
+      inFlight: verificationsInFlight,
+      maxResponseBytes: config.maxResponseBytes,
+      observeDecision: (outcome, codes) => metrics.observeDecision(outcome, codes),
+    });
     // The secret seal is the seam for KPARTY_SECRET_KEY encryption at rest (src/oid4vp/secret-seal.ts).
     const { identity, didKeys } = await createClientIdentity(config, storage.settings, UNSEALED, clock);
     const callbacks = new CallbackDispatcher({ fetcher, keys: signingKeys, clock, logger: options.logger, issuer: config.issuer, attempts: config.oid4vp.callbackAttempts });
     const oid4vp = new Oid4vpService(
       {
         store: storage.oid4vpRequests,
+        formats: verification.formats,
         policies,
         relyingParties: storage.relyingParties,
         identity,
-        signIn: new ChallengeSignIn(verification, storage.challenges, clock),
+        signIn,
         clock,
         seal: UNSEALED,
         onDecision: (record) => callbacks.notify(record),
@@ -219,9 +231,11 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       sessionVerifier,
       keyRotation,
       verification,
+      signIn,
       metrics,
       fetcher,
-      tokenExchange: new TokenExchange(policies, verification),
+      tokenExchange: new TokenExchange(policies, signIn),
+      trustAnchors,
       rateLimits: new WalletRateLimits(
         storage.rateLimiter ?? new MemoryRateLimiter(),
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },

@@ -14,7 +14,7 @@ import type {
 import type { Oid4vpRequestStore } from '../core/ports/oid4vp-request-store.js';
 import type { RelyingPartyStore } from '../core/ports/relying-party-store.js';
 import { randomToken } from '../core/secrets.js';
-import { openid4vpFormatIdentifier, vpFormatsSupported } from '../formats/openid4vp-formats.js';
+import type { FormatRegistry } from '../formats/format-registry.js';
 import { toDcqlQuery } from '../policy/dcql-query.js';
 import type { PolicyCatalog } from '../policy/policy-catalog.js';
 import type { ClientIdentity } from './client-identity.js';
@@ -101,6 +101,8 @@ export interface Oid4vpDependencies {
   policies: PolicyCatalog;
   relyingParties: RelyingPartyStore;
   identity: ClientIdentity;
+  /** The format handlers: which policy formats have an OpenID4VP 1.0 identifier, and their vp_formats_supported. */
+  formats: Pick<FormatRegistry, 'credentialFormat'>;
   signIn: SignInPort;
   clock: Clock;
   seal: SecretSeal;
@@ -171,7 +173,7 @@ export class Oid4vpService {
 
   async create(principal: Principal, input: CreateOid4vpRequest): Promise<CreatedOid4vpRequest> {
     const stored = await this.deps.policies.getFor(principal, input.policy);
-    const unsupported = stored.policy.credentials.filter((c) => openid4vpFormatIdentifier(c.format) === undefined);
+    const unsupported = stored.policy.credentials.filter((c) => this.deps.formats.credentialFormat(c.format)?.openid4vp === undefined);
     if (unsupported.length > 0) {
       throw new KpartyError(
         'oid4vp.policy_unsupported',
@@ -366,6 +368,11 @@ export class Oid4vpService {
       if (error instanceof KpartyError && error.code === 'presentation.rejected') {
         return this.finish(claimedRecord, 'rejected', { errors: error.errors ?? [] });
       }
+      if (error instanceof KpartyError && error.status < 500) {
+        // Refused for a reason that is not the wallet's (e.g. a session binding the sign-in cannot give): the request
+        // ends rejected with that reason, and the wallet is answered as for any decision.
+        return this.finish(claimedRecord, 'rejected', { errors: [{ code: error.code, path: 'request', detail: error.detail }] });
+      }
       // Storage or another failure: the request ends rejected (its nonce may be spent), and the wallet learns it failed.
       const code = error instanceof KpartyError ? error.code : 'internal';
       await this.finish(claimedRecord, 'rejected', { errors: [{ code, path: 'vp_token', detail: 'the response could not be verified' }] }).catch(() => undefined);
@@ -400,7 +407,7 @@ export class Oid4vpService {
       state: record.state,
       dcql_query: toDcqlQuery(stored.policy),
       client_metadata: {
-        vp_formats_supported: vpFormatsSupported(stored.policy.credentials.map((c) => c.format)),
+        vp_formats_supported: this.vpFormatsSupported(stored.policy.credentials.map((c) => c.format)),
         ...(display.name !== undefined ? { client_name: display.name } : {}),
         ...(display.logoUri !== undefined ? { logo_uri: display.logoUri } : {}),
         ...(key ? { jwks: { keys: [key.publicJwk] }, encrypted_response_enc_values_supported: [...RESPONSE_ENC_VALUES] } : {}),
@@ -420,6 +427,16 @@ export class Oid4vpService {
       }
     }
     return `openid4vp://?${query.toString()}`;
+  }
+
+  /** `client_metadata.vp_formats_supported` (OpenID4VP 1.0 §11.1) for the formats the policy asks for, as their handlers describe them. */
+  private vpFormatsSupported(formats: readonly string[]): Record<string, unknown> {
+    const supported: Record<string, unknown> = {};
+    for (const id of formats) {
+      const entry = this.deps.formats.credentialFormat(id)?.openid4vp;
+      if (entry) supported[id] = entry.vpFormatsSupported;
+    }
+    return supported;
   }
 
   private async responseParameters(record: Oid4vpRequestRecord, form: Record<string, unknown>): Promise<Record<string, unknown>> {

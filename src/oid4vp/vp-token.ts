@@ -1,10 +1,10 @@
 import type { ErrorEntry } from '../core/errors.js';
 import type { DcqlQuery } from '../policy/dcql-query.js';
-import { MAX_CREDENTIALS_PER_PRESENTATION } from '../formats/presentation-format.js';
+import { MAX_PRESENTATIONS_PER_SUBMISSION } from '../verification/submission.js';
 import type { Submission } from './sign-in-port.js';
 
 /** Most presentations one vp_token may carry (each costs DID resolutions and signature checks). */
-export const MAX_PRESENTATIONS_PER_VP_TOKEN = MAX_CREDENTIALS_PER_PRESENTATION;
+export const MAX_PRESENTATIONS_PER_VP_TOKEN = MAX_PRESENTATIONS_PER_SUBMISSION;
 
 export type VpTokenParse = { ok: true; submission: Submission } | { ok: false; errors: ErrorEntry[] };
 
