@@ -36,6 +36,7 @@ import { createClientIdentity } from './oid4vp/create-client-identity.js';
 import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
 import { UNSEALED } from './oid4vp/secret-seal.js';
 import { CallbackDispatcher } from './oid4vp/callback-dispatcher.js';
+import { recordDecision } from './audit/record-decision.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
@@ -193,6 +194,9 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         clock,
         seal: UNSEALED,
         onDecision: (record) => callbacks.notify(record),
+        auditRejection: async (decision) => {
+          await recordDecision(storage.auditLog, { ...decision, outcome: 'rejected', credentialIssuers: [] }, { clock, logger: options.logger });
+        },
       },
       { issuer: config.issuer, requestTtl: config.oid4vp.requestTtl, resultTtl: config.oid4vp.resultTtl, production: config.production },
     );

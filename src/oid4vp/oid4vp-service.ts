@@ -85,6 +85,13 @@ export type WalletAnswer = { redirect_uri?: string };
 /** Something that wants to know of every decision (callbacks); must not throw. */
 export type DecisionListener = (record: Oid4vpRequestRecord) => void;
 
+/**
+ * Audits a rejection decided before the sign-in use case ran (a wallet error
+ * response, a malformed vp_token): the sign-in audits everything it sees; these
+ * never reach it. Must not throw.
+ */
+export type RejectionAuditor = (decision: { owner: string; policyId: string; codes: string[]; requestId?: string }) => Promise<void>;
+
 export interface Oid4vpServiceOptions {
   /** KPARTY_ISSUER, no trailing slash. */
   issuer: string;
@@ -107,6 +114,7 @@ export interface Oid4vpDependencies {
   clock: Clock;
   seal: SecretSeal;
   onDecision?: DecisionListener;
+  auditRejection?: RejectionAuditor;
 }
 
 const OPEN = new Set(['pending', 'fetched']);
@@ -342,10 +350,14 @@ export class Oid4vpService {
         error: parameters.error.slice(0, 256),
         ...(typeof parameters.error_description === 'string' ? { error_description: parameters.error_description.slice(0, 1024) } : {}),
       };
+      await this.auditRejection(claimedRecord, [`wallet.${walletError.error.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 64)}`], requestId);
       return this.finish(claimedRecord, 'rejected', { walletError });
     }
     const parsed = parseVpToken(parameters.vp_token, toDcqlQuery((await this.policyOf(claimedRecord)).policy));
-    if (!parsed.ok) return this.finish(claimedRecord, 'rejected', { errors: parsed.errors });
+    if (!parsed.ok) {
+      await this.auditRejection(claimedRecord, parsed.errors.map((e) => e.code), requestId);
+      return this.finish(claimedRecord, 'rejected', { errors: parsed.errors });
+    }
 
     const thumbprint = claimedRecord.responseEncryptionKey?.thumbprint;
     try {
@@ -386,6 +398,10 @@ export class Oid4vpService {
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  private async auditRejection(record: Oid4vpRequestRecord, codes: string[], requestId: string | undefined): Promise<void> {
+    await this.deps.auditRejection?.({ owner: record.owner, policyId: record.policyId, codes, ...(requestId !== undefined ? { requestId } : {}) });
+  }
 
   private async policyOf(record: Oid4vpRequestRecord) {
     const stored = await this.deps.policies.find(record.policyId);

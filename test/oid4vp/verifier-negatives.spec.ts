@@ -284,6 +284,20 @@ describe('authorization responses', () => {
     const outcome = await status(id);
     expect(outcome.status).toBe('rejected');
     expect(outcome.walletError).toEqual({ error: 'access_denied', error_description: 'the user declined' });
+    const audit = await kp.request('GET', '/v1/admin/audit', { key: rpKey });
+    // The clock is frozen: events of one millisecond have no order among themselves.
+    expect(audit.body.events).toEqual(expect.arrayContaining([expect.objectContaining({ policy: 'employee', outcome: 'rejected', codes: ['wallet.access_denied'] })]));
+  });
+
+  it('a rejection decided before verification (malformed vp_token) is audited too', async () => {
+    const { id } = await create({ responseMode: 'direct_post' });
+    const payload = await requestObject(id);
+    expect((await postResponse(id, { vp_token: '[]', state: payload.state as string })).status).toBe(200);
+    const before = ((await kp.request('GET', '/v1/admin/audit?limit=100', { key: rpKey })).body.events as unknown[]).length;
+    expect((await postResponse(id, { vp_token: '[]', state: payload.state as string })).status).toBe(410);
+    const audit = await kp.request('GET', '/v1/admin/audit?limit=100', { key: rpKey });
+    expect(audit.body.events).toHaveLength(before);
+    expect(audit.body.events).toEqual(expect.arrayContaining([expect.objectContaining({ policy: 'employee', outcome: 'rejected', codes: ['presentation.malformed'] })]));
   });
 });
 
