@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { ApiKeyAuthenticator } from './admin/authenticator.js';
 import { resolveOperatorKey } from './admin/operator-key.js';
 import { purgeExpiredAuditEvents } from './audit/retention.js';
@@ -66,6 +67,8 @@ export interface KpartyOptions {
   clock?: Clock;
   /** Defaults to the storage DATABASE_URL names. */
   storage?: Storage;
+  /** Called once with an operator key generated on this start (besides its JSON log line), e.g. to show it to a person. */
+  onGeneratedOperatorKey?: (key: string) => void;
 }
 
 /** Scheduled rotation (when due) and deletion of keys whose tokens have all expired; failures are logged, never thrown. */
@@ -96,6 +99,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         { operatorKey: operatorKey.generated },
         'KPARTY_ADMIN_KEY is not set: generated an operator key. Store it now; it will not be shown again.',
       );
+      options.onGeneratedOperatorKey?.(operatorKey.generated);
     }
     const policies = new PolicyCatalog(storage.policies, clock, config, filePolicies);
     const signingKeys = await SigningKeyRing.open(storage.signingKeys, clock);
@@ -120,7 +124,12 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       signingKeys,
     );
     options.logger.info(
-      { storage: storage.kind, policyFiles: filePolicies.length, signingKey: signingKeys.current().kid },
+      {
+        storage: storage.kind,
+        ...(config.database.kind === 'sqlite' && options.storage === undefined ? { sqlitePath: resolvePath(config.database.path) } : {}),
+        policyFiles: filePolicies.length,
+        signingKey: signingKeys.current().kid,
+      },
       'kparty core ready',
     );
     const fetcher = GuardedFetcher.fromConfig(config);
@@ -155,7 +164,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       policies,
       sessions,
       storage.auditLog,
-      { clock, logger: options.logger },
+      { clock, logger: options.logger, logHolder: config.logHolder },
       (outcome, codes) => metrics.observeDecision(outcome, codes),
     );
     const maintain = async (): Promise<void> => {

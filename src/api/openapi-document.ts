@@ -61,7 +61,8 @@ function collapseAnyMethodRoutes(document: OpenAPIObject): void {
   for (const [path, item] of Object.entries(paths)) {
     const stems = Object.entries(item).map(([method, op]) => (typeof op?.operationId === 'string' && op.operationId.endsWith(`_${method}`) ? op.operationId.slice(0, -method.length - 1) : undefined));
     const stem = stems[0];
-    if (stem === undefined || stems.length < 2 || !stems.every((s) => s === stem)) continue;
+    // Every method of the list (and Fastify's extra ones): a controller with GET/PUT/DELETE on one path is not such a route.
+    if (stem === undefined || stems.length < HTTP_METHODS.length - 1 || !stems.every((s) => s === stem)) continue;
     const wildcard = /\/\{[^}]+\}$/.test(path) && paths[path.replace(/\/\{[^}]+\}$/, '')] !== undefined;
     if (wildcard) {
       delete paths[path];

@@ -91,6 +91,14 @@ export interface KpartyConfig {
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
   production: boolean;
+  /** `HOST`, default `0.0.0.0` (every IPv4 interface): the address the HTTP server binds; `127.0.0.1` keeps it local, `::` every IPv6 and IPv4 one. */
+  host: string;
+  /**
+   * `KPARTY_LOG_HOLDER`, default `hash`: how the decision log line names the holder — `hash` (a pseudonym,
+   * `sha256:` + 16 hex digits of SHA-256 of the DID: the same holder gives the same value, matchable against a
+   * known DID, not readable), or `omit`. The audit log keeps the DID either way.
+   */
+  logHolder: 'hash' | 'omit';
 }
 
 type Env = Record<string, string | undefined>;
@@ -250,7 +258,18 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
   }
 
+  const host = (env.HOST ?? '').trim() || '0.0.0.0';
+  if (isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(host)) {
+    throw new ConfigError(`HOST must be an IP address or a host name to bind, e.g. 0.0.0.0, 127.0.0.1 or ::, got ${JSON.stringify(env.HOST)}`);
+  }
+  const logHolder = env.KPARTY_LOG_HOLDER || 'hash';
+  if (logHolder !== 'hash' && logHolder !== 'omit') {
+    throw new ConfigError(`KPARTY_LOG_HOLDER must be hash or omit, got ${JSON.stringify(env.KPARTY_LOG_HOLDER)}`);
+  }
+
   return {
+    host,
+    logHolder,
     port,
     issuer,
     database,

@@ -80,6 +80,13 @@ describe('GET /docs/openapi.json', () => {
     for (const ref of refs(document)) expect(() => resolveRef(ref)).not.toThrow();
   });
 
+  it('keeps every operation of a path with several methods', () => {
+    const names = operations().map((o) => o.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['GET /v1/admin/policies/{id}', 'PUT /v1/admin/policies/{id}', 'DELETE /v1/admin/policies/{id}', 'GET /v1/admin/policies', 'GET /v1/auth/check']),
+    );
+  });
+
   it('lists one Envoy ext_authz operation', () => {
     const envoy = operations().filter(({ path }) => path.startsWith('/v1/auth/check/envoy'));
     expect(envoy.map((e) => e.name)).toEqual(['GET /v1/auth/check/envoy']);
