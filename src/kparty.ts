@@ -27,6 +27,8 @@ import { DidJwkResolver } from './did/methods/jwk.js';
 import { DidKeyResolver } from './did/methods/key.js';
 import { DidWebResolver } from './did/methods/web.js';
 import { DidDocumentCache } from './did/did-document-cache.js';
+import { didWebHostProblem, offlineDidProblem } from './did/policy-did-checks.js';
+import { ConfigError } from './core/errors.js';
 import { PresentationFormatRegistry } from './formats/format-registry.js';
 import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
 import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
@@ -101,7 +103,6 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       );
       options.onGeneratedOperatorKey?.(operatorKey.generated);
     }
-    const policies = new PolicyCatalog(storage.policies, clock, config, filePolicies);
     const signingKeys = await SigningKeyRing.open(storage.signingKeys, clock);
     const sessions = new SessionIssuer(signingKeys, clock, {
       issuer: config.issuer,
@@ -141,6 +142,18 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       documents: new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache }),
     });
     const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
+    const formats = new PresentationFormatRegistry([jwtVpFormat, vpJwtFormat]);
+    const policies = new PolicyCatalog(storage.policies, clock, config, filePolicies, {
+      didMethods: dids.supportedMethods,
+      offlineDidProblem: offlineDidProblem(dids, config.outboundAllow),
+      didWebHostProblem: didWebHostProblem(config.outboundAllow),
+      ...(formats.credentialFormats ? { credentialFormats: formats.credentialFormats } : {}),
+    });
+    const filePolicyCheck = await policies.checkFilePolicies();
+    if (filePolicyCheck.problems.length > 0) {
+      throw new ConfigError(`KPARTY_POLICIES_DIR: policies that can never be satisfied:\n  ${filePolicyCheck.problems.join('\n  ')}`);
+    }
+    for (const warning of filePolicyCheck.warnings) options.logger.warn({ policyWarning: warning }, 'policy file warning');
     const status = createStatusCheckers(
       { fetcher, dids, sharedCache },
       {
@@ -154,7 +167,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     const metrics = new KpartyMetrics();
     const verification = new VerificationService(
       {
-        formats: new PresentationFormatRegistry([jwtVpFormat, vpJwtFormat]),
+        formats,
         dids,
         nonces: storage.challenges,
         clock,

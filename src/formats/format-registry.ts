@@ -26,6 +26,15 @@ export class PresentationFormatRegistry {
     return this.handlers.map((h) => h.format);
   }
 
+  /**
+   * Every credential format the handlers declare; undefined when some handler
+   * declares none (then nobody can say a format is missing).
+   */
+  get credentialFormats(): ReadonlySet<string> | undefined {
+    if (this.handlers.some((h) => h.credentialFormats === undefined)) return undefined;
+    return new Set(this.handlers.flatMap((h) => h.credentialFormats ?? []));
+  }
+
   handlerFor(format: PresentationFormat): PresentationFormatHandler | undefined {
     return this.handlers.find((h) => h.format === format);
   }

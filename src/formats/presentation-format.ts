@@ -36,6 +36,8 @@ export interface PresentationFormatHandler {
   parse(input: unknown): ParseOutcome;
   /** The JOSE `typ` values signatures must carry for this format. */
   readonly typ: TypExpectation;
+  /** The credential formats (policy `format`) this presentation format carries; policies asking for others are refused. */
+  readonly credentialFormats?: readonly string[];
 }
 
 /** Shorthand for a failure of one credential. */

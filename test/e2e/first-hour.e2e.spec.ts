@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, startExpectingFailure, startKparty, TEST_ADMIN_KEY, type RunningKparty } from './harness.js';
 import { expectProblem } from './problem.js';
+import { employeePolicy } from './policies.js';
 import { setUpSessions, type SessionSetup } from './session-tokens.js';
 import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
 
@@ -76,6 +77,20 @@ describe('the generated operator key at a terminal', () => {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
       await new Promise((ok) => child.once('close', ok));
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('policy files that can never be satisfied', () => {
+  it('stop start-up naming the policy and the path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kparty-never-'));
+    try {
+      writeFileSync(join(dir, 'never.json'), JSON.stringify(employeePolicy('never', { credentials: [{ ...(employeePolicy('x').credentials as object[])[0], trustedIssuers: ['did:key:z0OIl'] }] })));
+      const { code, output } = await startExpectingFailure({ KPARTY_POLICIES_DIR: dir });
+      expect(code).toBe(1);
+      expect(output).toContain('policy "never" /credentials/0/trustedIssuers/0: "did:key:z0OIl" cannot be resolved');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
@@ -149,6 +164,22 @@ describe('info log lines and answers to mistakes', () => {
     expectProblem(policy, 405, 'route.method_not_allowed');
     expect(policy.headers.get('allow')).toBe('DELETE, GET, HEAD, PUT');
     expectProblem(await kparty.request('GET', '/v1/no-such-thing'), 404, 'route.not_found');
+  });
+
+  it('refuses a policy that can never be satisfied, and warns about a suspicious one', async () => {
+    const base = employeePolicy('never', { credentials: [{ ...(employeePolicy('x').credentials as object[])[0], trustedIssuers: ['did:kye:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'] }] });
+    const refused = await kparty.request('PUT', '/v1/admin/policies/never', { key: setup.rpKey, body: base });
+    expectProblem(refused, 400, 'policy.invalid');
+    expect(refused.body.errors).toEqual([{ code: 'policy.invalid', path: '/credentials/0/trustedIssuers/0', detail: expect.stringContaining('DID method "kye" is not supported') }]);
+    expect((await kparty.request('GET', '/v1/admin/policies/never', { key: setup.rpKey })).status).toBe(404);
+
+    const suspicious = employeePolicy('suspicious', { credentials: [{ ...(employeePolicy('x').credentials as object[])[0], trustedIssuers: ['*'], status: 'ignore' }] });
+    const accepted = await kparty.request('PUT', '/v1/admin/policies/suspicious', { key: setup.rpKey, body: suspicious });
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.warnings).toEqual([
+      { path: '/credentials/0/status', detail: expect.stringContaining('revoked') },
+      { path: '/credentials/0/trustedIssuers/0', detail: expect.stringContaining('any issuer') },
+    ]);
   });
 
   it('says "query string" for a bad query string, not "request body"', async () => {

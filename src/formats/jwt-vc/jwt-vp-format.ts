@@ -10,6 +10,7 @@ import { parseVcJwt } from './vc-jwt.js';
  */
 export const jwtVpFormat: PresentationFormatHandler = {
   format: 'jwt_vp_json',
+  credentialFormats: ['jwt_vc_json'],
   // VC-DM 1.1 gives no media type for the JWS `typ`; "JWT" is common and optional.
   typ: {},
 

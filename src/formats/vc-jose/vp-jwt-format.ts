@@ -25,6 +25,7 @@ function envelopedJwt(entry: unknown, path: string): string | CheckFailure {
  */
 export const vpJwtFormat: PresentationFormatHandler = {
   format: 'vp+jwt',
+  credentialFormats: ['vc+jwt'],
   typ: { presentation: [VP_JWT_TYP], credential: [VC_JWT_TYP] },
 
   recognises(input) {
