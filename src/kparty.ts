@@ -17,7 +17,7 @@ import { SessionIssuer } from './session/session-issuer.js';
 import { SessionVerifier } from './session/session-verifier.js';
 import { SigningKeyRotator } from './session/signing-key-rotation.js';
 import { KEY_RING_REFRESH_MS, SigningKeyRing } from './session/signing-key-ring.js';
-import { TokenExchange } from './session/token-exchange.js';
+import { TokenExchange } from './signin/token-exchange.js';
 import { openStorage } from './storage/open-storage.js';
 import { failClosedStorage } from './storage/fail-closed-storage.js';
 import { MemoryRateLimiter } from './storage/memory/memory-rate-limiter.js';
@@ -27,13 +27,15 @@ import { DidJwkResolver } from './did/methods/jwk.js';
 import { DidKeyResolver } from './did/methods/key.js';
 import { DidWebResolver } from './did/methods/web.js';
 import { DidDocumentCache } from './did/did-document-cache.js';
+import { createFormatRegistry } from './formats/registered-formats.js';
+import { dataIntegrityPending, sdJwtVcPending } from './formats/pending/not-yet-supported.js';
 import { didWebHostProblem, offlineDidProblem } from './did/policy-did-checks.js';
 import { ConfigError } from './core/errors.js';
-import { PresentationFormatRegistry } from './formats/format-registry.js';
-import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
-import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
-import { VerificationService } from './verification/verification-service.js';
+import { SignIn } from './signin/sign-in.js';
+import { verificationsInFlight } from './crypto/offload-policy.js';
+import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
+import { TrustAnchorStore } from './trust/trust-anchors.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -52,7 +54,10 @@ export interface Kparty {
   readonly sessionVerifier: SessionVerifier;
   /** Signing-key rotation: on demand (admin API, CLI) and on the KPARTY_KEY_ROTATION_INTERVAL schedule. */
   readonly keyRotation: SigningKeyRotator;
-  readonly verification: VerificationService;
+  /** What `verifySubmission` needs (formats, DID resolver, nonces, clock, status): for verification-only doors (W3C VC API). */
+  readonly verification: VerificationDependencies;
+  /** The sign-in use case (verify → audit → session) behind POST /v1/presentations/verify, POST /v1/token and OpenID4VP. */
+  readonly signIn: SignIn;
   /** Prometheus metrics served at GET /metrics. */
   readonly metrics: KpartyMetrics;
   /** The guarded Fetcher every outbound request goes through (did:web, status lists): KPARTY_OUTBOUND_ALLOW, KPARTY_FETCH_*. */
@@ -61,6 +66,8 @@ export interface Kparty {
   readonly tokenExchange: TokenExchange;
   /** KPARTY_RATE_LIMIT / KPARTY_RATE_LIMIT_PER_POLICY on the wallet-facing endpoints; counters shared through Redis when configured. */
   readonly rateLimits: WalletRateLimits;
+  /** KPARTY_TRUST_ANCHORS: the X.509 anchors of `x5c` issuers, status-list signers and mdoc IACAs (empty when unset). */
+  readonly trustAnchors: TrustAnchorStore;
   close(): Promise<void>;
 }
 
@@ -91,6 +98,8 @@ async function maintainSigningKeys(storage: Storage, rotation: SigningKeyRotator
 export async function createKparty(config: KpartyConfig, options: KpartyOptions): Promise<Kparty> {
   const clock = options.clock ?? systemClock;
   const filePolicies = config.policiesDir ? await loadPolicyFiles(config.policiesDir, config) : [];
+  // A bad anchor folder stops start-up with a ConfigError naming KPARTY_TRUST_ANCHORS.
+  const trustAnchors = config.trustAnchorsDir ? await TrustAnchorStore.fromFolder(config.trustAnchorsDir) : TrustAnchorStore.empty();
   // Every storage failure after this line is a 503 service.unavailable (fail closed).
   const storage = failClosedStorage(options.storage ?? (await openStorage(config, options.logger)));
   try {
@@ -142,12 +151,14 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       documents: new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache }),
     });
     const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
-    const formats = new PresentationFormatRegistry([jwtVpFormat, vpJwtFormat]);
+    const formats = createFormatRegistry({ dids, fetcher });
+    // Recognised but not verifiable yet: a policy asking for these can never be satisfied (remove a module here when its format lands).
+    const pending = new Set([sdJwtVcPending, dataIntegrityPending].flatMap((m) => m.credentialFormats.map((f) => f.id)));
     const policies = new PolicyCatalog(storage.policies, clock, config, filePolicies, {
       didMethods: dids.supportedMethods,
       offlineDidProblem: offlineDidProblem(dids, config.outboundAllow),
       didWebHostProblem: didWebHostProblem(config.outboundAllow),
-      ...(formats.credentialFormats ? { credentialFormats: formats.credentialFormats } : {}),
+      credentialFormats: new Set(formats.credentialFormats.map((f) => f.id).filter((id) => !pending.has(id))),
     });
     const filePolicyCheck = await policies.checkFilePolicies();
     if (filePolicyCheck.problems.length > 0) {
@@ -165,21 +176,25 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       },
     );
     const metrics = new KpartyMetrics();
-    const verification = new VerificationService(
-      {
-        formats,
-        dids,
-        nonces: storage.challenges,
-        clock,
-        clockSkewSeconds: config.clockSkew,
-        status,
-      },
+    const verification: VerificationDependencies = {
+      formats,
+      dids,
+      nonces: storage.challenges,
+      clock,
+      clockSkewSeconds: config.clockSkew,
+      status,
+      maxErrors: config.maxErrors,
+    };
+    const signIn = new SignIn({
+      verification,
       policies,
       sessions,
-      storage.auditLog,
-      { clock, logger: options.logger, logHolder: config.logHolder },
-      (outcome, codes) => metrics.observeDecision(outcome, codes),
-    );
+      auditLog: storage.auditLog,
+      audit: { clock, logger: options.logger, logHolder: config.logHolder },
+      inFlight: verificationsInFlight,
+      maxResponseBytes: config.maxResponseBytes,
+      observeDecision: (outcome, codes) => metrics.observeDecision(outcome, codes),
+    });
     const maintain = async (): Promise<void> => {
       // Expired challenges can no longer be consumed; delete them so the table stays small.
       await storage.challenges.purgeExpired(clock.now()).catch((error: unknown) => {
@@ -212,9 +227,11 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       sessionVerifier,
       keyRotation,
       verification,
+      signIn,
       metrics,
       fetcher,
-      tokenExchange: new TokenExchange(policies, verification),
+      tokenExchange: new TokenExchange(policies, signIn),
+      trustAnchors,
       rateLimits: new WalletRateLimits(
         storage.rateLimiter ?? new MemoryRateLimiter(),
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },

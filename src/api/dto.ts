@@ -115,7 +115,7 @@ export class VerifiedCredentialDto {
 
 export class SessionDto {
   @ApiProperty({ description: 'RFC 9068 JWT access token (typ at+jwt), verifiable with /.well-known/jwks.json' }) token!: string;
-  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ enum: ['Bearer', 'DPoP'], example: 'Bearer' }) tokenType!: 'Bearer' | 'DPoP';
   @ApiProperty({ example: 300 }) expiresIn!: number;
   @ApiProperty({ example: 'orders:read' }) scope!: string;
 }

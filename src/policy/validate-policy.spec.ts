@@ -155,7 +155,7 @@ describe('validatePolicy', () => {
       policy.credentials[0].format = 'dc+sd-jwt';
       policy.session.claims.email = ['employee', 'email'];
       expect(lines(policy)).toEqual([
-        '/credentials/0/meta/type_values: applies only to the W3C formats (jwt_vc_json, vc+jwt, ldp_vc), not dc+sd-jwt; use vct_values',
+        '/credentials/0/meta/type_values: applies only to formats jwt_vc_json, vc+jwt, ldp_vc, not dc+sd-jwt; use vct_values',
       ]);
     });
 
@@ -194,7 +194,7 @@ describe('validatePolicy', () => {
         '/credentials/0/status: must be one of: required, optional, ignore',
         '/credentials/1/trustedIssuers: must have at least 1 item',
         '/credentials/1/id: duplicate credential query id "employee" (first defined at /credentials/0/id)',
-        '/credentials/1/meta/type_values: applies only to the W3C formats (jwt_vc_json, vc+jwt, ldp_vc), not dc+sd-jwt; use vct_values',
+        '/credentials/1/meta/type_values: applies only to formats jwt_vc_json, vc+jwt, ldp_vc, not dc+sd-jwt; use vct_values',
         '/credentials/1/meta/vct_values: is required for format dc+sd-jwt (OpenID4VP 1.0 Appendix B)',
         '/credentials/0/trustedIssuers/0: "*" (any issuer) must be the only entry of trustedIssuers',
         "/session/ttlSeconds: must not exceed 3600, this service's maximum session lifetime (KPARTY_SESSION_MAX_TTL)",

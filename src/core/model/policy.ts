@@ -1,12 +1,15 @@
 /**
- * A presentation policy (SPEC §2): a DCQL query (OpenID4VP 1.0 §6) plus trust
+ * A presentation policy (docs/api.md "Presentation policies"): a DCQL query (OpenID4VP 1.0 §6) plus trust
  * rules plus a session mapping. The JSON Schema in
  * schemas/presentation-policy.schema.json is the source of truth; these types
  * describe what passes it.
  */
 
-/** Credential formats a policy may ask for (DCQL `format`). */
-export type CredentialFormat = 'jwt_vc_json' | 'vc+jwt' | 'dc+sd-jwt' | 'ldp_vc';
+/**
+ * A credential format id a policy may ask for (DCQL `format`): the policy
+ * schema's enum lists them, and src/formats/ answers what each one means.
+ */
+export type CredentialFormatId = string;
 
 /** A DCQL claims path: strings select object keys, integers array elements, null every element. */
 export type ClaimPath = Array<string | number | null>;
@@ -21,7 +24,7 @@ export interface ClaimQuery {
 export interface CredentialQuery {
   /** DCQL credential query id; referenced by `session.claims`. */
   id: string;
-  format: CredentialFormat;
+  format: CredentialFormatId;
   meta?: {
     /** W3C formats: the credential's `type` must contain every type of at least one inner array. */
     type_values?: string[][];
@@ -44,6 +47,12 @@ export interface SessionMapping {
   scope?: string;
   /** Session-token claim name → [credential query id, ...claims path]. */
   claims?: Record<string, [string, ...ClaimPath]>;
+  /**
+   * The credential query whose presentation's holder is the session's
+   * subject, when the presentations are bound to different holders (an mdoc
+   * and an SD-JWT VC bound to different keys). Needed only then.
+   */
+  subjectFrom?: string;
 }
 
 export interface PresentationPolicy {

@@ -44,10 +44,13 @@ export interface PolicyEvaluation {
   disclosedClaims: Map<ParsedCredential, Record<string, unknown>>;
 }
 
+/** Whether `credential` may answer `query` at all: its format, and the query the wallet presented it for, if it said. */
+export function mayAnswer(query: CredentialQuery, credential: ParsedCredential): boolean {
+  return credential.format === query.format && (credential.queryId === undefined || credential.queryId === query.id);
+}
+
 function checkCandidates(query: CredentialQuery, credentials: readonly ParsedCredential[], clock: EvaluationClock): CandidateOutcome[] {
-  return credentials.flatMap((credential, index) =>
-    credential.format === query.format ? [{ credential: index, failures: checkCandidate(query, credential, clock) }] : [],
-  );
+  return credentials.flatMap((credential, index) => (mayAnswer(query, credential) ? [{ credential: index, failures: checkCandidate(query, credential, clock) }] : []));
 }
 
 /** Evaluates `policy` against `credentials` (see above). Never throws for any credential content. */
@@ -80,6 +83,6 @@ export function evaluatePolicy(policy: PresentationPolicy, credentials: ParsedCr
     failures: [],
     matches,
     sessionClaims: mapSessionClaims(policy.session?.claims, matches),
-    disclosedClaims: new Map(answered.map(([query, credential]) => [credential, discloseClaims(credential, query)])),
+    disclosedClaims: new Map(answered.map(([query, credential]) => [credential, discloseClaims(credential, query, options.credentialFormat)])),
   };
 }

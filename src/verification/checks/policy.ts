@@ -8,9 +8,14 @@ import { unblemishedCredentials, type VerificationCheck } from '../verification-
  */
 export const policyCheck: VerificationCheck = {
   name: 'policy',
-  run(context, { clockSkewSeconds }) {
-    if (!context.presentation) return [];
-    const evaluation = evaluatePolicy(context.policy.policy, unblemishedCredentials(context), { now: context.now, clockSkewSeconds });
+  run(context, { clockSkewSeconds, formats }) {
+    if (context.presentations.length === 0) return [];
+    const credentials = unblemishedCredentials(context).map((state) => state.credential);
+    const evaluation = evaluatePolicy(context.policy, credentials, {
+      now: context.now,
+      clockSkewSeconds,
+      credentialFormat: (id) => formats.credentialFormat(id),
+    });
     context.evaluation = evaluation;
     return evaluation.failures;
   },
