@@ -30,6 +30,7 @@ import { DidDocumentCache } from './did/did-document-cache.js';
 import { createFormatRegistry } from './formats/registered-formats.js';
 import { dataIntegrityPending, sdJwtVcPending } from './formats/pending/not-yet-supported.js';
 import { didWebHostProblem, offlineDidProblem } from './did/policy-did-checks.js';
+import { loadDidDrivers } from './did/drivers/did-drivers.js';
 import { ConfigError } from './core/errors.js';
 import { SignIn } from './signin/sign-in.js';
 import { verificationsInFlight } from './crypto/offload-policy.js';
@@ -150,7 +151,14 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       allow: config.outboundAllow,
       documents: new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache }),
     });
-    const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
+    const drivers = await loadDidDrivers(config.didDrivers, {
+      documents: new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache }),
+      fetcher,
+      timeoutMs: config.fetchTimeoutMs,
+      maxBytes: config.fetchMaxBytes,
+      logger: options.logger,
+    });
+    const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb, ...drivers]);
     const formats = createFormatRegistry({ dids, fetcher });
     // Recognised but not verifiable yet: a policy asking for these can never be satisfied (remove a module here when its format lands).
     const pending = new Set([sdJwtVcPending, dataIntegrityPending].flatMap((m) => m.credentialFormats.map((f) => f.id)));

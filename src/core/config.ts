@@ -111,6 +111,12 @@ export interface KpartyConfig {
    * known DID, not readable), or `omit`. The audit log keeps the DID either way.
    */
   logHolder: 'hash' | 'omit';
+  /**
+   * `KPARTY_DID_DRIVERS`: comma-separated installed packages implementing the did-resolver driver interface
+   * (`getResolver()`), e.g. `pkh-did-resolver`, for DID methods beyond did:key, did:jwk and did:web. Empty by default
+   * (src/did/drivers/did-drivers.ts, docs/security.md#did-drivers).
+   */
+  didDrivers: readonly string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -278,6 +284,12 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
   if (logHolder !== 'hash' && logHolder !== 'omit') {
     throw new ConfigError(`KPARTY_LOG_HOLDER must be hash or omit, got ${JSON.stringify(env.KPARTY_LOG_HOLDER)}`);
   }
+  const didDrivers = (env.KPARTY_DID_DRIVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of didDrivers) {
+    if (!/^(?:@[a-z0-9][a-z0-9._-]{0,100}\/)?[a-z0-9][a-z0-9._-]{0,100}$/.test(name)) {
+      throw new ConfigError(`KPARTY_DID_DRIVERS entries must be npm package names, got ${JSON.stringify(name)}`);
+    }
+  }
   const trustAnchorsDir = env.KPARTY_TRUST_ANCHORS || undefined;
   if (trustAnchorsDir !== undefined && trustAnchorsDir.trim() !== trustAnchorsDir) {
     throw new ConfigError('KPARTY_TRUST_ANCHORS must be a folder path without surrounding spaces');
@@ -286,6 +298,7 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
   return {
     host,
     logHolder,
+    didDrivers,
     port,
     issuer,
     database,
