@@ -36,6 +36,7 @@ import { SignIn } from './signin/sign-in.js';
 import { verificationsInFlight } from './crypto/offload-policy.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
+import { countingFetcher } from './observability/counting-fetcher.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
@@ -143,7 +144,8 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       },
       'kparty core ready',
     );
-    const fetcher = GuardedFetcher.fromConfig(config);
+    const metrics = new KpartyMetrics();
+    const fetcher = countingFetcher(GuardedFetcher.fromConfig(config), (reason) => metrics.observeFetchFailure(reason));
     // Shared by replicas through Redis when REDIS_URL is set; bounded in process otherwise.
     const sharedCache = storage.sharedCache ?? new MemorySharedCache({ clock });
     const didWeb = new DidWebResolver({
@@ -183,7 +185,6 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         maxListBytes: config.statusMaxListBytes,
       },
     );
-    const metrics = new KpartyMetrics();
     const verification: VerificationDependencies = {
       formats,
       dids,
