@@ -1,39 +1,29 @@
 import { ApiKeyAuthenticator } from './admin/authenticator.js';
 import { resolveOperatorKey } from './admin/operator-key.js';
-import { purgeExpiredAuditEvents } from './audit/retention.js';
 import { ChallengeService } from './challenge/challenge-service.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { KpartyConfig } from './core/config.js';
 import type { Logger } from './core/logger.js';
-import type { Storage } from './core/ports/storage.js';
 import type { Fetcher } from './core/ports/fetcher.js';
-import { MemorySharedCache } from './cache/memory-shared-cache.js';
+import type { Storage } from './core/ports/storage.js';
+import { verificationsInFlight } from './crypto/offload-policy.js';
+import { startMaintenance } from './maintenance.js';
 import { GuardedFetcher } from './net/guarded-fetcher.js';
-import { createStatusCheckers } from './status/index.js';
+import { KpartyMetrics } from './observability/metrics.js';
 import { PolicyCatalog } from './policy/policy-catalog.js';
 import { loadPolicyFiles } from './policy/policy-files.js';
-import { SessionIssuer } from './session/session-issuer.js';
-import { SessionVerifier } from './session/session-verifier.js';
-import { SigningKeyRotator } from './session/signing-key-rotation.js';
-import { KEY_RING_REFRESH_MS, SigningKeyRing } from './session/signing-key-ring.js';
+import { WalletRateLimits } from './ratelimit/wallet-rate-limits.js';
+import type { SessionIssuer } from './session/session-issuer.js';
+import type { SessionVerifier } from './session/session-verifier.js';
+import type { SigningKeyRing } from './session/signing-key-ring.js';
+import type { SigningKeyRotator } from './session/signing-key-rotation.js';
+import { SignIn } from './signin/sign-in.js';
 import { TokenExchange } from './signin/token-exchange.js';
-import { openStorage } from './storage/open-storage.js';
 import { failClosedStorage } from './storage/fail-closed-storage.js';
 import { MemoryRateLimiter } from './storage/memory/memory-rate-limiter.js';
-import { WalletRateLimits } from './ratelimit/wallet-rate-limits.js';
-import { DidResolver } from './did/did-resolver.js';
-import { DidJwkResolver } from './did/methods/jwk.js';
-import { DidKeyResolver } from './did/methods/key.js';
-import { DidWebResolver } from './did/methods/web.js';
-import { DidDocumentCache } from './did/did-document-cache.js';
-import { createFormatRegistry } from './formats/registered-formats.js';
-import { SignIn } from './signin/sign-in.js';
-import { verificationsInFlight } from './crypto/offload-policy.js';
+import { openStorage } from './storage/open-storage.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
-import { KpartyMetrics } from './observability/metrics.js';
-
-/** How often expired challenges and audit events past their retention are deleted. */
-const MAINTENANCE_INTERVAL_MS = 60_000;
+import { wireSessions, wireVerification } from './wiring.js';
 
 /** Everything the delivery layer (src/api) needs: the core wired to its adapters. */
 export interface Kparty {
@@ -71,120 +61,37 @@ export interface KpartyOptions {
   storage?: Storage;
 }
 
-/** Scheduled rotation (when due) and deletion of keys whose tokens have all expired; failures are logged, never thrown. */
-async function maintainSigningKeys(storage: Storage, rotation: SigningKeyRotator, clock: Clock, logger: Logger): Promise<void> {
-  try {
-    const rotated = await rotation.rotateIfDue();
-    if (rotated) {
-      logger.info({ kid: rotated.kid, activatesAt: new Date(rotated.activatesAt).toISOString() }, 'session signing key rotated on schedule');
-    }
-    const deleted = await storage.signingKeys.deleteExpired(clock.now());
-    if (deleted > 0) logger.info({ deleted }, 'deleted session signing keys whose tokens have all expired');
-  } catch (error) {
-    logger.warn({ err: error }, 'session signing key maintenance failed');
-  }
-}
-
-/** The composition root: opens storage (migrating it), loads policy files and keys. Framework-free. */
+/** The composition root: opens storage (migrating it), loads policy files and keys, wires the use cases. Framework-free. */
 export async function createKparty(config: KpartyConfig, options: KpartyOptions): Promise<Kparty> {
+  const { logger } = options;
   const clock = options.clock ?? systemClock;
   const filePolicies = config.policiesDir ? await loadPolicyFiles(config.policiesDir, config) : [];
   // Every storage failure after this line is a 503 service.unavailable (fail closed).
-  const storage = failClosedStorage(options.storage ?? (await openStorage(config, options.logger)));
+  const storage = failClosedStorage(options.storage ?? (await openStorage(config, logger)));
   try {
     const operatorKey = await resolveOperatorKey(config.adminKey, storage.settings);
     if (operatorKey.generated) {
       // Shown once, like an initial admin password; only its hash is stored.
-      options.logger.warn(
-        { operatorKey: operatorKey.generated },
-        'KPARTY_ADMIN_KEY is not set: generated an operator key. Store it now; it will not be shown again.',
-      );
+      logger.warn({ operatorKey: operatorKey.generated }, 'KPARTY_ADMIN_KEY is not set: generated an operator key. Store it now; it will not be shown again.');
     }
     const policies = new PolicyCatalog(storage.policies, clock, config, filePolicies);
-    const signingKeys = await SigningKeyRing.open(storage.signingKeys, clock);
-    const sessions = new SessionIssuer(signingKeys, clock, {
-      issuer: config.issuer,
-      defaultTtl: config.sessionTtl,
-      maxTtl: config.sessionMaxTtl,
-    });
-    const sessionVerifier = new SessionVerifier(signingKeys, storage.sessionDenylist, clock, {
-      issuer: config.issuer,
-      clockSkew: config.clockSkew,
-    });
-    const keyRotation = new SigningKeyRotator(
-      storage.signingKeys,
-      clock,
-      {
-        leadSeconds: config.keyRotationLead,
-        intervalSeconds: config.keyRotationInterval,
-        sessionMaxTtl: config.sessionMaxTtl,
-        clockSkew: config.clockSkew,
-      },
-      signingKeys,
-    );
-    options.logger.info(
-      { storage: storage.kind, policyFiles: filePolicies.length, signingKey: signingKeys.current().kid },
-      'kparty core ready',
-    );
+    const session = await wireSessions({ storage, clock, config });
+    logger.info({ storage: storage.kind, policyFiles: filePolicies.length, signingKey: session.signingKeys.current().kid }, 'kparty core ready');
     const fetcher = GuardedFetcher.fromConfig(config);
-    // Shared by replicas through Redis when REDIS_URL is set; bounded in process otherwise.
-    const sharedCache = storage.sharedCache ?? new MemorySharedCache({ clock });
-    const didWeb = new DidWebResolver({
-      fetcher,
-      allow: config.outboundAllow,
-      documents: new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache }),
-    });
-    const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
-    const status = createStatusCheckers(
-      { fetcher, dids, sharedCache },
-      {
-        minTtlSeconds: config.statusCacheMinTtl,
-        maxTtlSeconds: config.statusCacheMaxTtl,
-        staleGraceSeconds: config.statusStaleGrace,
-        clockSkewSeconds: config.clockSkew,
-        maxListBytes: config.statusMaxListBytes,
-      },
-    );
+    const verification = wireVerification({ storage, clock, config, fetcher });
     const metrics = new KpartyMetrics();
-    const verification: VerificationDependencies = {
-      formats: createFormatRegistry({ dids, fetcher }),
-      dids,
-      nonces: storage.challenges,
-      clock,
-      clockSkewSeconds: config.clockSkew,
-      status,
-      maxErrors: config.maxErrors,
-    };
     const signIn = new SignIn({
       verification,
       policies,
-      sessions,
+      sessions: session.sessions,
       auditLog: storage.auditLog,
-      audit: { clock, logger: options.logger },
+      logger,
       inFlight: verificationsInFlight,
-      maxResponseBytes: config.maxResponseBytes,
       observeDecision: (outcome, codes) => metrics.observeDecision(outcome, codes),
+      maxResponseBytes: config.maxResponseBytes,
     });
-    const maintain = async (): Promise<void> => {
-      // Expired challenges can no longer be consumed; delete them so the table stays small.
-      await storage.challenges.purgeExpired(clock.now()).catch((error: unknown) => {
-        options.logger.warn({ err: error }, 'purging expired challenges failed');
-      });
-      await purgeExpiredAuditEvents(storage.auditLog, clock.now(), config.auditRetentionDays, options.logger);
-      await storage.sessionDenylist.purgeExpired(clock.now()).catch((error: unknown) => {
-        options.logger.warn({ err: error }, 'purging expired session revocations failed');
-      });
-      await maintainSigningKeys(storage, keyRotation, clock, options.logger);
-    };
-    // Once at start too: a process restarted more often than the interval would otherwise never purge.
-    await maintain();
-    const purge = setInterval(() => void maintain(), MAINTENANCE_INTERVAL_MS);
-    purge.unref();
-    // Rotations by other processes or replicas: seen within this interval (and at once for an unknown kid).
-    const reloadKeys = setInterval(() => {
-      signingKeys.refresh().catch((error: unknown) => options.logger.warn({ err: error }, 'reloading session signing keys failed'));
-    }, KEY_RING_REFRESH_MS);
-    reloadKeys.unref();
+    const maintenance = await startMaintenance({ storage, clock, logger, ...session, auditRetentionDays: config.auditRetentionDays });
+    const limits = { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute };
     return {
       config,
       clock,
@@ -192,23 +99,15 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       policies,
       challenges: new ChallengeService(policies, storage.challenges, clock, config.challengeTtl),
       authenticator: new ApiKeyAuthenticator(operatorKey.hash, storage.relyingParties),
-      signingKeys,
-      sessions,
-      sessionVerifier,
-      keyRotation,
+      ...session,
       verification,
       signIn,
       metrics,
       fetcher,
       tokenExchange: new TokenExchange(policies, signIn),
-      rateLimits: new WalletRateLimits(
-        storage.rateLimiter ?? new MemoryRateLimiter(),
-        { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },
-        clock,
-      ),
+      rateLimits: new WalletRateLimits(storage.rateLimiter ?? new MemoryRateLimiter(), limits, clock),
       close: async () => {
-        clearInterval(purge);
-        clearInterval(reloadKeys);
+        maintenance.stop();
         await storage.close();
       },
     };
