@@ -19,5 +19,3 @@ export function fixedClock(ms: number): Clock & { set(ms: number): void; advance
     },
   };
 }
-
-export const epochSeconds = (clock: Clock): number => Math.floor(clock.now() / 1000);

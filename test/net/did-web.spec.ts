@@ -11,7 +11,7 @@ import { DidDocumentCache } from '../../src/did/did-document-cache.js';
 import { DidResolver } from '../../src/did/did-resolver.js';
 import { splitDidUrl } from '../../src/did/did-syntax.js';
 import { DidWebResolver } from '../../src/did/methods/web.js';
-import { selectVerificationKeys } from '../../src/did/verification-key.js';
+import { selectVerificationKeys } from '../../src/did/select-verification-keys.js';
 import { GuardedFetcher } from '../../src/net/guarded-fetcher.js';
 import type { HostResolver } from '../../src/net/pinned-address.js';
 import { didWebIdentity, serveDidWebHost, type DidWebHost } from '../support/did-web.js';
