@@ -1,4 +1,4 @@
-/** Time as a port, so tests can freeze it (ARCHITECTURE rule 8). */
+/** Time as a port, so tests can freeze it (docs/architecture.md "House rules" 8). */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;

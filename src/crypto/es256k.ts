@@ -4,7 +4,7 @@ import type { PublicJwk } from './public-jwk.js';
 
 /**
  * ES256K (ECDSA over secp256k1 with SHA-256, RFC 8812 §3.2), which jose 6
- * does not implement (STACK.md), verified with @noble/curves.
+ * does not implement (docs/architecture.md "Toolchain facts"), verified with @noble/curves.
  *
  * The signature is the JWS form: R || S, 32 bytes each (RFC 7518 §3.4).
  * High-S signatures are accepted (`lowS: false`): RFC 8812 does not require

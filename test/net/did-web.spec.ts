@@ -1,6 +1,6 @@
 /**
  * did:web resolution through the real guarded fetcher against loopback
- * servers: documents served by an allow-listed host, refusals with the SPEC
+ * servers: documents served by an allow-listed host, refusals with the check
  * code, canaries that are never contacted, and one fetch for 10,000 fragment
  * variants of one DID.
  */

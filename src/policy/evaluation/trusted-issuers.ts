@@ -1,6 +1,6 @@
 /**
  * Whether a credential's issuer is among a credential query's
- * `trustedIssuers` (SPEC §2): `"*"` (any issuer), an exact DID, or a did:web
+ * `trustedIssuers` (docs/api.md "Presentation policies"): `"*"` (any issuer), an exact DID, or a did:web
  * domain pattern `did:web:*.example.com`.
  *
  * Exact entries compare byte for byte: DIDs are case-sensitive strings, and
@@ -67,7 +67,7 @@ export function matchesDidWebPattern(pattern: string, issuer: string): boolean {
   return wantedPort !== null && actualPort !== null && wantedPort === actualPort;
 }
 
-/** Whether `issuer` is accepted by `trustedIssuers` (SPEC §2). */
+/** Whether `issuer` is accepted by `trustedIssuers` (docs/api.md "Presentation policies"). */
 export function isTrustedIssuer(issuer: string, trustedIssuers: readonly string[]): boolean {
   return trustedIssuers.some((entry) => {
     if (entry === ANY_ISSUER) return true;
