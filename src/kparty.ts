@@ -22,8 +22,12 @@ import { TokenExchange } from './signin/token-exchange.js';
 import { failClosedStorage } from './storage/fail-closed-storage.js';
 import { MemoryRateLimiter } from './storage/memory/memory-rate-limiter.js';
 import { openStorage } from './storage/open-storage.js';
+import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
+import type { Oid4vpService } from './oid4vp/oid4vp-service.js';
+import type { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
+import { TrustAnchorStore } from './trust/trust-anchors.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
-import { wireSessions, wireVerification } from './wiring.js';
+import { wireOid4vp, wireSessions, wireVerification } from './wiring.js';
 
 /** Everything the delivery layer (src/api) needs: the core wired to its adapters. */
 export interface Kparty {
@@ -51,6 +55,14 @@ export interface Kparty {
   readonly tokenExchange: TokenExchange;
   /** KPARTY_RATE_LIMIT / KPARTY_RATE_LIMIT_PER_POLICY on the wallet-facing endpoints; counters shared through Redis when configured. */
   readonly rateLimits: WalletRateLimits;
+  /** KPARTY_TRUST_ANCHORS: the X.509 anchors of `x5c` issuers, status-list signers and mdoc IACAs (empty when unset). */
+  readonly trustAnchors: TrustAnchorStore;
+  /** Keys of https credential issuers (jwt-vc-issuer metadata), through the guarded fetcher. */
+  readonly issuerMetadata: JwtVcIssuerMetadataResolver;
+  /** The OpenID4VP 1.0 verifier (src/oid4vp, docs/oid4vp.md). */
+  readonly oid4vp: Oid4vpService;
+  /** kparty's own did:web request-signing keys (served at /.well-known/did.json; `decentralized_identifier`). */
+  readonly oid4vpDidKeys: DidWebRequestKeys;
   close(): Promise<void>;
 }
 
@@ -66,6 +78,8 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const filePolicies = config.policiesDir ? await loadPolicyFiles(config.policiesDir, config) : [];
+  // A bad anchor folder stops start-up with a ConfigError naming KPARTY_TRUST_ANCHORS.
+  const trustAnchors = config.trustAnchorsDir ? await TrustAnchorStore.fromFolder(config.trustAnchorsDir) : TrustAnchorStore.empty();
   // Every storage failure after this line is a 503 service.unavailable (fail closed).
   const storage = failClosedStorage(options.storage ?? (await openStorage(config, logger)));
   try {
@@ -78,19 +92,14 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     const session = await wireSessions({ storage, clock, config });
     logger.info({ storage: storage.kind, policyFiles: filePolicies.length, signingKey: session.signingKeys.current().kid }, 'kparty core ready');
     const fetcher = GuardedFetcher.fromConfig(config);
-    const verification = wireVerification({ storage, clock, config, fetcher });
+    const { verification, issuerMetadata } = await wireVerification({ storage, clock, config, fetcher, trustAnchors });
     const metrics = new KpartyMetrics();
-    const signIn = new SignIn({
-      verification,
-      policies,
-      sessions: session.sessions,
-      auditLog: storage.auditLog,
-      logger,
-      inFlight: verificationsInFlight,
-      observeDecision: (outcome, codes) => metrics.observeDecision(outcome, codes),
-      maxResponseBytes: config.maxResponseBytes,
-    });
-    const maintenance = await startMaintenance({ storage, clock, logger, ...session, auditRetentionDays: config.auditRetentionDays });
+    const observeDecision = (outcome: 'accepted' | 'rejected', codes: readonly string[]): void => metrics.observeDecision(outcome, codes);
+    const { sessions } = session;
+    const signIn = new SignIn({ verification, policies, sessions, auditLog: storage.auditLog, logger, inFlight: verificationsInFlight, observeDecision, maxResponseBytes: config.maxResponseBytes });
+    const { oid4vp, didKeys, callbacks } = await wireOid4vp({ config, storage, clock, logger, fetcher, signingKeys: session.signingKeys, verification, policies, signIn });
+    const purges = { 'OpenID4VP requests': () => oid4vp.purgeExpired() };
+    const maintenance = await startMaintenance({ storage, clock, logger, ...session, auditRetentionDays: config.auditRetentionDays, purges });
     const limits = { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute };
     return {
       config,
@@ -106,7 +115,12 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       fetcher,
       tokenExchange: new TokenExchange(policies, signIn),
       rateLimits: new WalletRateLimits(storage.rateLimiter ?? new MemoryRateLimiter(), limits, clock),
+      trustAnchors,
+      issuerMetadata,
+      oid4vp,
+      oid4vpDidKeys: didKeys,
       close: async () => {
+        callbacks.close();
         maintenance.stop();
         await storage.close();
       },

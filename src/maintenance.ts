@@ -1,6 +1,6 @@
 /**
  * The background work of one kparty process, on a timer (docs/operations.md):
- * expired challenges and session revocations purged, audit events past
+ * expired challenges, session revocations and OpenID4VP requests purged, audit events past
  * KPARTY_AUDIT_RETENTION_DAYS deleted, the session-signing key rotated when
  * due and keys whose tokens have all expired deleted; and the key ring
  * reloaded so rotations by other replicas are seen. Failures are logged,
@@ -24,6 +24,8 @@ export interface MaintenanceDependencies {
   keyRotation: SigningKeyRotator;
   /** KPARTY_AUDIT_RETENTION_DAYS (0: keep forever). */
   auditRetentionDays: number;
+  /** Other expired state to purge each round (OpenID4VP requests), by name for the log. */
+  purges?: Record<string, () => Promise<unknown>>;
 }
 
 export interface Maintenance {
@@ -47,6 +49,9 @@ async function maintainSigningKeys({ storage, keyRotation, clock, logger }: Main
 /** One round of maintenance (see above). */
 export async function maintainOnce(deps: MaintenanceDependencies): Promise<void> {
   const { storage, clock, logger } = deps;
+  for (const [name, purge] of Object.entries(deps.purges ?? {})) {
+    await purge().catch((error: unknown) => logger.warn({ err: error }, `purging expired ${name} failed`));
+  }
   // Expired challenges can no longer be consumed; delete them so the table stays small.
   await storage.challenges.purgeExpired(clock.now()).catch((error: unknown) => {
     logger.warn({ err: error }, 'purging expired challenges failed');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -432,9 +433,18 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
       expectRejected(await verify(presentation), 'presentation.malformed');
     });
 
-    it('answers presentation.format_unsupported for an SD-JWT and a JSON-LD object', async () => {
-      expectRejected(await verify('eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsInYiXQ~'), 'presentation.format_unsupported');
-      expectRejected(await verify({ '@context': [], type: ['VerifiablePresentation'], proof: {} }), 'presentation.format_unsupported');
+    it('answers credential.malformed for an SD-JWT without typ; a JSON-LD object is read as ldp_vp (malformed here)', async () => {
+      expectRejected(await verify('eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsInYiXQ~'), 'credential.malformed');
+      expectRejected(await verify({ '@context': [], type: ['VerifiablePresentation'], proof: {} }), 'presentation.malformed');
+    });
+
+    it('answers presentation.format_unsupported for an mdoc DeviceResponse, saying to use OpenID4VP', async () => {
+      // The Paradym Wallet's OpenID4VP 1.0 DeviceResponse (test/vectors/mdoc/README.md).
+      const vector = readFileSync(new URL('../vectors/mdoc/mdoc-ts/animo-mdoc-05/deviceResponse.ts.txt', import.meta.url), 'utf8');
+      const deviceResponse = (/\(\s*'([A-Za-z0-9_-]+)'\s*\)/.exec(vector) as RegExpExecArray)[1];
+      const reply = await verify(deviceResponse);
+      expectRejected(reply, 'presentation.format_unsupported');
+      expect(JSON.stringify(reply.body)).toContain('OpenID4VP');
     });
 
     it('answers request.invalid for a missing or mistyped presentation and 404 for an unknown policy', async () => {
