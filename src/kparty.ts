@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { ApiKeyAuthenticator } from './admin/authenticator.js';
 import { resolveOperatorKey } from './admin/operator-key.js';
 import { ChallengeService } from './challenge/challenge-service.js';
@@ -9,8 +10,9 @@ import type { Storage } from './core/ports/storage.js';
 import { verificationsInFlight } from './crypto/offload-policy.js';
 import { startMaintenance } from './maintenance.js';
 import { GuardedFetcher } from './net/guarded-fetcher.js';
+import { countingFetcher } from './observability/counting-fetcher.js';
 import { KpartyMetrics } from './observability/metrics.js';
-import { PolicyCatalog } from './policy/policy-catalog.js';
+import type { PolicyCatalog } from './policy/policy-catalog.js';
 import { loadPolicyFiles } from './policy/policy-files.js';
 import { WalletRateLimits } from './ratelimit/wallet-rate-limits.js';
 import type { SessionIssuer } from './session/session-issuer.js';
@@ -27,7 +29,7 @@ import type { Oid4vpService } from './oid4vp/oid4vp-service.js';
 import type { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
-import { wireOid4vp, wireSessions, wireVerification } from './wiring.js';
+import { wireOid4vp, wirePolicies, wireSessions, wireVerification } from './wiring.js';
 
 /** Everything the delivery layer (src/api) needs: the core wired to its adapters. */
 export interface Kparty {
@@ -71,6 +73,8 @@ export interface KpartyOptions {
   clock?: Clock;
   /** Defaults to the storage DATABASE_URL names. */
   storage?: Storage;
+  /** Called once with an operator key generated on this start (besides its JSON log line), e.g. to show it to a person. */
+  onGeneratedOperatorKey?: (key: string) => void;
 }
 
 /** The composition root: opens storage (migrating it), loads policy files and keys, wires the use cases. Framework-free. */
@@ -87,16 +91,18 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     if (operatorKey.generated) {
       // Shown once, like an initial admin password; only its hash is stored.
       logger.warn({ operatorKey: operatorKey.generated }, 'KPARTY_ADMIN_KEY is not set: generated an operator key. Store it now; it will not be shown again.');
+      options.onGeneratedOperatorKey?.(operatorKey.generated);
     }
-    const policies = new PolicyCatalog(storage.policies, clock, config, filePolicies);
     const session = await wireSessions({ storage, clock, config });
-    logger.info({ storage: storage.kind, policyFiles: filePolicies.length, signingKey: session.signingKeys.current().kid }, 'kparty core ready');
-    const fetcher = GuardedFetcher.fromConfig(config);
-    const { verification, issuerMetadata } = await wireVerification({ storage, clock, config, fetcher, trustAnchors });
+    const sqlitePath = config.database.kind === 'sqlite' && options.storage === undefined ? { sqlitePath: resolvePath(config.database.path) } : {};
+    logger.info({ storage: storage.kind, ...sqlitePath, policyFiles: filePolicies.length, signingKey: session.signingKeys.current().kid }, 'kparty core ready');
     const metrics = new KpartyMetrics();
+    const fetcher = countingFetcher(GuardedFetcher.fromConfig(config), (reason) => metrics.observeFetchFailure(reason));
+    const { verification, issuerMetadata } = await wireVerification({ storage, clock, config, fetcher, trustAnchors, logger });
+    const policies = await wirePolicies({ storage, clock, config, filePolicies, verification, logger });
     const observeDecision = (outcome: 'accepted' | 'rejected', codes: readonly string[]): void => metrics.observeDecision(outcome, codes);
-    const { sessions } = session;
-    const signIn = new SignIn({ verification, policies, sessions, auditLog: storage.auditLog, logger, inFlight: verificationsInFlight, observeDecision, maxResponseBytes: config.maxResponseBytes });
+    const signInDeps = { verification, policies, sessions: session.sessions, auditLog: storage.auditLog, logger, logHolder: config.logHolder };
+    const signIn = new SignIn({ ...signInDeps, inFlight: verificationsInFlight, observeDecision, maxResponseBytes: config.maxResponseBytes });
     const { oid4vp, didKeys, callbacks } = await wireOid4vp({ config, storage, clock, logger, fetcher, signingKeys: session.signingKeys, verification, policies, signIn });
     const purges = { 'OpenID4VP requests': () => oid4vp.purgeExpired() };
     const maintenance = await startMaintenance({ storage, clock, logger, ...session, auditRetentionDays: config.auditRetentionDays, purges });

@@ -7,7 +7,9 @@ import { recordDecision } from './audit/record-decision.js';
 import { MemorySharedCache } from './cache/memory-shared-cache.js';
 import type { Clock } from './core/clock.js';
 import type { KpartyConfig } from './core/config.js';
+import { ConfigError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
+import type { StoredPolicy } from './core/model/policy.js';
 import type { Fetcher } from './core/ports/fetcher.js';
 import type { Storage } from './core/ports/storage.js';
 import { DidDocumentCache } from './did/did-document-cache.js';
@@ -15,6 +17,8 @@ import { DidResolver } from './did/did-resolver.js';
 import { DidJwkResolver } from './did/methods/jwk.js';
 import { DidKeyResolver } from './did/methods/key.js';
 import { DidWebResolver } from './did/methods/web.js';
+import { loadDidDrivers } from './did/drivers/did-drivers.js';
+import { didWebHostProblem, offlineDidProblem } from './did/policy-did-checks.js';
 import { JsonLdContextSet } from './formats/data-integrity/json-ld-contexts.js';
 import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
 import { createFormatRegistry } from './formats/registered-formats.js';
@@ -23,7 +27,7 @@ import { createClientIdentity } from './oid4vp/create-client-identity.js';
 import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
 import { Oid4vpService } from './oid4vp/oid4vp-service.js';
 import { UNSEALED } from './oid4vp/secret-seal.js';
-import type { PolicyCatalog } from './policy/policy-catalog.js';
+import { PolicyCatalog } from './policy/policy-catalog.js';
 import { SessionIssuer } from './session/session-issuer.js';
 import { SessionVerifier } from './session/session-verifier.js';
 import { SigningKeyRing } from './session/signing-key-ring.js';
@@ -67,7 +71,7 @@ export interface VerificationParts {
 /**
  * What the checks table needs: DID methods (did:web through the guarded
  * fetcher and the shared document cache — Redis when configured, bounded in
- * process otherwise), issuer trust (anchors, jwt-vc-issuer metadata), the
+ * process otherwise — and the KPARTY_DID_DRIVERS packages), issuer trust (anchors, jwt-vc-issuer metadata), the
  * pinned JSON-LD contexts (a bad KPARTY_JSONLD_CONTEXTS folder stops
  * start-up), the status mechanisms over one list source, the registered
  * formats, the challenge store.
@@ -78,11 +82,15 @@ export async function wireVerification(deps: {
   config: KpartyConfig;
   fetcher: Fetcher;
   trustAnchors: TrustAnchorStore;
+  logger: Logger;
 }): Promise<VerificationParts> {
   const { storage, clock, config, fetcher, trustAnchors } = deps;
   const sharedCache = storage.sharedCache ?? new MemorySharedCache({ clock });
   const documents = new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache });
-  const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), new DidWebResolver({ fetcher, allow: config.outboundAllow, documents })]);
+  const driverOptions = { documents, fetcher, timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, logger: deps.logger };
+  const drivers = await loadDidDrivers(config.didDrivers, driverOptions);
+  const didWeb = new DidWebResolver({ fetcher, allow: config.outboundAllow, documents });
+  const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb, ...drivers]);
   // https SD-JWT VC issuers and status-list signers: /.well-known/jwt-vc-issuer, cached like DID documents.
   const issuerMetadata = new JwtVcIssuerMetadataResolver({ fetcher, allow: config.outboundAllow, cache: documents });
   const contexts = config.jsonldContextsDir !== undefined ? await JsonLdContextSet.withFolder(config.jsonldContextsDir) : JsonLdContextSet.bundled();
@@ -117,6 +125,35 @@ export async function wireVerification(deps: {
   });
   const verification = { formats, dids, nonces: storage.challenges, clock, clockSkewSeconds: config.clockSkew, status, maxErrors: config.maxErrors };
   return { verification, issuerMetadata };
+}
+
+/**
+ * The policy catalog (stored policies over the operator's files), checking
+ * policies against what this deployment can verify (DID methods, formats,
+ * reachable did:web hosts). A policy file that can never be satisfied stops
+ * start-up (ConfigError); a merely suspicious one is logged.
+ */
+export async function wirePolicies(deps: {
+  storage: Storage;
+  clock: Clock;
+  config: KpartyConfig;
+  filePolicies: StoredPolicy['policy'][];
+  verification: VerificationDependencies;
+  logger: Logger;
+}): Promise<PolicyCatalog> {
+  const { config, verification } = deps;
+  const policies = new PolicyCatalog(deps.storage.policies, deps.clock, config, deps.filePolicies, {
+    didMethods: verification.dids.supportedMethods,
+    offlineDidProblem: offlineDidProblem(verification.dids, config.outboundAllow),
+    didWebHostProblem: didWebHostProblem(config.outboundAllow),
+    credentialFormats: new Set(verification.formats.credentialFormats.map((f) => f.id)),
+  });
+  const fileCheck = await policies.checkFilePolicies();
+  if (fileCheck.problems.length > 0) {
+    throw new ConfigError(`KPARTY_POLICIES_DIR: policies that can never be satisfied:\n  ${fileCheck.problems.join('\n  ')}`);
+  }
+  for (const warning of fileCheck.warnings) deps.logger.warn({ policyWarning: warning }, 'policy file warning');
+  return policies;
 }
 
 export interface Oid4vpParts {

@@ -131,6 +131,9 @@ export function problemKind(code: ProblemCode): ProblemKind {
   return PROBLEM_KINDS[code];
 }
 
+/** Every top-level problem code (the OpenAPI document lists them). */
+export const PROBLEM_CODES = Object.keys(PROBLEM_KINDS) as ProblemCode[];
+
 /** Thrown at start-up for invalid configuration; the message names the variable or file. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

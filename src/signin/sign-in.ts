@@ -59,8 +59,10 @@ export interface SignInDependencies {
   policies: PolicyCatalog;
   sessions: SessionIssuer;
   auditLog: AuditLog;
-  /** Where a decision the audit log did not take is written (at error level, whole). */
+  /** Where a decision the audit log did not take is written (at error level, whole), and each decision's log line. */
   logger: Logger;
+  /** KPARTY_LOG_HOLDER: the holder in decision log lines hashed (default) or omitted. */
+  logHolder?: 'hash' | 'omit';
   /** Counts verifications in flight (signature checks go to the thread pool while others run: crypto/offload-policy.ts). */
   inFlight?: WorkInFlight;
   observeDecision?: DecisionObserver;
@@ -191,7 +193,11 @@ export class SignIn {
   }
 
   private async record(decision: DecisionToAudit): ReturnType<typeof recordDecision> {
-    const recording = await recordDecision(this.deps.auditLog, decision, { clock: this.deps.verification.clock, logger: this.deps.logger });
+    const recording = await recordDecision(this.deps.auditLog, decision, {
+      clock: this.deps.verification.clock,
+      logger: this.deps.logger,
+      ...(this.deps.logHolder !== undefined ? { logHolder: this.deps.logHolder } : {}),
+    });
     this.deps.observeDecision?.(decision.outcome, decision.codes ?? []);
     return recording;
   }
