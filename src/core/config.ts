@@ -13,7 +13,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string | undefined };
 
 /**
- * kparty's configuration, read from the environment (SPEC §3). Every field is
+ * kparty's configuration, read from the environment (docs/operations.md). Every field is
  * validated at start; an invalid value stops start-up with a ConfigError naming
  * the variable.
  */
