@@ -32,6 +32,7 @@ import { verificationsInFlight } from './crypto/offload-policy.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
 import { JsonLdContextSet } from './formats/data-integrity/json-ld-contexts.js';
+import { VcApiVerifier } from './vc-api/vc-api-verifier.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
@@ -65,6 +66,8 @@ export interface Kparty {
   readonly rateLimits: WalletRateLimits;
   /** KPARTY_TRUST_ANCHORS: the X.509 anchors of `x5c` issuers, status-list signers and mdoc IACAs (empty when unset). */
   readonly trustAnchors: TrustAnchorStore;
+  /** The W3C VC API verifier endpoints (POST /v1/vc-api/…/verify): an adapter over the same verification. */
+  readonly vcApi: VcApiVerifier;
   close(): Promise<void>;
 }
 
@@ -211,6 +214,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       fetcher,
       tokenExchange: new TokenExchange(policies, signIn),
       trustAnchors,
+      vcApi: new VcApiVerifier(verification, storage.challenges),
       rateLimits: new WalletRateLimits(
         storage.rateLimiter ?? new MemoryRateLimiter(),
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },

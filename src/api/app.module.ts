@@ -14,6 +14,7 @@ import { TokenController } from './controllers/token.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { MetricsController } from './controllers/metrics.controller.js';
 import { WellKnownController } from './controllers/well-known.controller.js';
+import { VcApiController } from './controllers/vc-api.controller.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { KPARTY } from './tokens.js';
 
@@ -36,6 +37,7 @@ export class AppModule {
         TokenController,
         AuthCheckController,
         AdminKeysController,
+        VcApiController,
       ],
       providers: [{ provide: KPARTY, useValue: kparty }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }, AdminAuthGuard],
     };
