@@ -7,7 +7,14 @@ import type { WalletRateLimits } from '../ratelimit/wallet-rate-limits.js';
  * (not the raw URL), so `/v1/challenges/` or a query string cannot dodge it.
  * Append wallet-facing routes here as they are added.
  */
-export const WALLET_ROUTES: ReadonlySet<string> = new Set(['POST /v1/challenges', 'POST /v1/presentations/verify', 'POST /v1/token']);
+export const WALLET_ROUTES: ReadonlySet<string> = new Set([
+  'POST /v1/challenges',
+  'POST /v1/presentations/verify',
+  'POST /v1/token',
+  // The W3C VC API verifier endpoints may be public (KPARTY_VC_API_PUBLIC) and each call costs RDF canonicalisation.
+  'POST /v1/vc-api/credentials/verify',
+  'POST /v1/vc-api/presentations/verify',
+]);
 
 function isWalletRoute(request: FastifyRequest): boolean {
   return WALLET_ROUTES.has(`${request.method} ${request.routeOptions.url ?? ''}`);
