@@ -32,8 +32,16 @@ import { verificationsInFlight } from './crypto/offload-policy.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
 import { JsonLdContextSet } from './formats/data-integrity/json-ld-contexts.js';
+import { Oid4vpService } from './oid4vp/oid4vp-service.js';
+import { createClientIdentity } from './oid4vp/create-client-identity.js';
+import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
+import { UNSEALED } from './oid4vp/secret-seal.js';
+import { CallbackDispatcher } from './oid4vp/callback-dispatcher.js';
+import { recordDecision } from './audit/record-decision.js';
 import { VcApiVerifier } from './vc-api/vc-api-verifier.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
+import { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
+import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -66,6 +74,12 @@ export interface Kparty {
   readonly rateLimits: WalletRateLimits;
   /** KPARTY_TRUST_ANCHORS: the X.509 anchors of `x5c` issuers, status-list signers and mdoc IACAs (empty when unset). */
   readonly trustAnchors: TrustAnchorStore;
+  /** Keys of https credential issuers (jwt-vc-issuer metadata), through the guarded fetcher. */
+  readonly issuerMetadata: JwtVcIssuerMetadataResolver;
+  /** The OpenID4VP 1.0 verifier (src/oid4vp, docs/oid4vp.md). */
+  readonly oid4vp: Oid4vpService;
+  /** kparty's own did:web request-signing keys (served at /.well-known/did.json; `decentralized_identifier`). */
+  readonly oid4vpDidKeys: DidWebRequestKeys;
   /** The W3C VC API verifier endpoints (POST /v1/vc-api/…/verify): an adapter over the same verification. */
   readonly vcApi: VcApiVerifier;
   close(): Promise<void>;
@@ -138,17 +152,26 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     const fetcher = GuardedFetcher.fromConfig(config);
     // Shared by replicas through Redis when REDIS_URL is set; bounded in process otherwise.
     const sharedCache = storage.sharedCache ?? new MemorySharedCache({ clock });
-    const didWeb = new DidWebResolver({
-      fetcher,
-      allow: config.outboundAllow,
-      documents: new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache }),
-    });
+    const documents = new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache });
+    const didWeb = new DidWebResolver({ fetcher, allow: config.outboundAllow, documents });
+    // https SD-JWT VC issuers and status-list signers: /.well-known/jwt-vc-issuer, cached like DID documents.
+    const issuerMetadata = new JwtVcIssuerMetadataResolver({ fetcher, allow: config.outboundAllow, cache: documents });
     const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
     // Data Integrity: the pinned JSON-LD contexts (bundled + KPARTY_JSONLD_CONTEXTS) and the caps; a bad folder stops start-up.
     const jsonldContexts = config.jsonldContextsDir !== undefined ? await JsonLdContextSet.withFolder(config.jsonldContextsDir) : JsonLdContextSet.bundled();
     const dataIntegrity = { contexts: jsonldContexts, limits: config.dataIntegrity, clock, clockSkewSeconds: config.clockSkew };
     const status = createStatusCheckers(
-      { fetcher, dids, sharedCache, dataIntegrity },
+      {
+        fetcher,
+        dids,
+        sharedCache,
+        anchors: trustAnchors,
+        metadata: issuerMetadata,
+        clock,
+        // Status List Tokens in CWT form (mdoc MSO `status`) are trusted through their x5chain to the anchors.
+        dataIntegrity,
+        statusListCwt: { validateChain: anchoredChainValidator(trustAnchors), clock, clockSkewSeconds: config.clockSkew },
+      },
       {
         minTtlSeconds: config.statusCacheMinTtl,
         maxTtlSeconds: config.statusCacheMaxTtl,
@@ -159,7 +182,15 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     );
     const metrics = new KpartyMetrics();
     const verification: VerificationDependencies = {
-      formats: createFormatRegistry({ dids, fetcher, dataIntegrity: { contexts: jsonldContexts, limits: config.dataIntegrity } }),
+      formats: createFormatRegistry({
+        dids,
+        fetcher,
+        trustAnchors,
+        issuerMetadata,
+        challengeTtlSeconds: config.challengeTtl,
+        mdocLimits: config.mdocLimits,
+        dataIntegrity: { contexts: jsonldContexts, limits: config.dataIntegrity },
+      }),
       dids,
       nonces: storage.challenges,
       clock,
@@ -177,7 +208,30 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       maxResponseBytes: config.maxResponseBytes,
       observeDecision: (outcome, codes) => metrics.observeDecision(outcome, codes),
     });
+    // The secret seal is the seam for KPARTY_SECRET_KEY encryption at rest (src/oid4vp/secret-seal.ts).
+    const { identity, didKeys } = await createClientIdentity(config, storage.settings, UNSEALED, clock);
+    const callbacks = new CallbackDispatcher({ fetcher, keys: signingKeys, clock, logger: options.logger, issuer: config.issuer, attempts: config.oid4vp.callbackAttempts });
+    const oid4vp = new Oid4vpService(
+      {
+        store: storage.oid4vpRequests,
+        formats: verification.formats,
+        policies,
+        relyingParties: storage.relyingParties,
+        identity,
+        signIn,
+        clock,
+        seal: UNSEALED,
+        onDecision: (record) => callbacks.notify(record),
+        auditRejection: async (decision) => {
+          await recordDecision(storage.auditLog, { ...decision, outcome: 'rejected', credentialIssuers: [] }, { clock, logger: options.logger });
+        },
+      },
+      { issuer: config.issuer, requestTtl: config.oid4vp.requestTtl, resultTtl: config.oid4vp.resultTtl, production: config.production },
+    );
     const maintain = async (): Promise<void> => {
+      await oid4vp.purgeExpired().catch((error: unknown) => {
+        options.logger.warn({ err: error }, 'purging expired OpenID4VP requests failed');
+      });
       // Expired challenges can no longer be consumed; delete them so the table stays small.
       await storage.challenges.purgeExpired(clock.now()).catch((error: unknown) => {
         options.logger.warn({ err: error }, 'purging expired challenges failed');
@@ -214,13 +268,17 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       fetcher,
       tokenExchange: new TokenExchange(policies, signIn),
       trustAnchors,
+      issuerMetadata,
       vcApi: new VcApiVerifier(verification, storage.challenges),
       rateLimits: new WalletRateLimits(
         storage.rateLimiter ?? new MemoryRateLimiter(),
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },
         clock,
       ),
+      oid4vp,
+      oid4vpDidKeys: didKeys,
       close: async () => {
+        callbacks.close();
         clearInterval(purge);
         clearInterval(reloadKeys);
         await storage.close();

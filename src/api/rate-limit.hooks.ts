@@ -11,6 +11,13 @@ export const WALLET_ROUTES: ReadonlySet<string> = new Set([
   'POST /v1/challenges',
   'POST /v1/presentations/verify',
   'POST /v1/token',
+  // OpenID4VP 1.0 wallet side and hosted page (docs/oid4vp.md).
+  'GET /v1/oid4vp/request-objects/:id',
+  'POST /v1/oid4vp/request-objects/:id',
+  'POST /v1/oid4vp/responses/:id',
+  'GET /oid4vp/:id',
+  'GET /oid4vp/:id/qr.svg',
+  'GET /oid4vp/:id/status',
   // The W3C VC API verifier endpoints may be public (KPARTY_VC_API_PUBLIC) and each call costs RDF canonicalisation.
   'POST /v1/vc-api/credentials/verify',
   'POST /v1/vc-api/presentations/verify',

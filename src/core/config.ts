@@ -70,6 +70,8 @@ export interface KpartyConfig {
    * own `ttl` is shorter, so a list publisher cannot make kparty fetch on every verification (IETF Token Status List,
    * "Expiration and Caching"). 0 honours any list `ttl`.
    */
+  /** KPARTY_POLICY_CACHE_MAX_AGE, seconds (PostgreSQL only): how long a policy read is reused in process; 0 disables. */
+  policyCacheMaxAge: number;
   statusCacheMinTtl: number;
   /** `KPARTY_STATUS_CACHE_MAX_TTL` seconds, default 3600: a status list is cached at most this long, even when its own `ttl` is longer. */
   statusCacheMaxTtl: number;
@@ -97,6 +99,12 @@ export interface KpartyConfig {
    * X.509-signed credential is trusted. The folder is read at start; see src/trust/trust-anchors.ts.
    */
   trustAnchorsDir: string | undefined;
+  /**
+   * Caps on an mdoc DeviceResponse's CBOR, checked before it is decoded (src/formats/mdoc/cbor-scan.ts,
+   * docs/security.md "mdoc"): `KPARTY_MDOC_MAX_BYTES` (default 524288), `KPARTY_MDOC_MAX_DEPTH` (default 24),
+   * `KPARTY_MDOC_MAX_ITEMS` (default 20000).
+   */
+  mdocLimits: { maxBytes: number; maxDepth: number; maxItems: number };
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
@@ -105,6 +113,8 @@ export interface KpartyConfig {
   jsonldContextsDir: string | undefined;
   /** Caps on Data Integrity documents before any JSON-LD work (src/formats/data-integrity/document-caps.ts, docs/security.md). */
   dataIntegrity: DataIntegrityLimitsConfig;
+  /** OpenID4VP 1.0 verifier settings (docs/oid4vp.md). */
+  oid4vp: Oid4vpConfig;
   /** `KPARTY_VC_API_PUBLIC=true`: the W3C VC API verifier endpoints need no API key (docs/api.md). Default false. */
   vcApiPublic: boolean;
 }
@@ -117,6 +127,58 @@ export interface DataIntegrityLimitsConfig {
   maxBlankNodes: number;
   maxWorkFactor: number;
   maxProofs: number;
+}
+
+/** OpenID4VP 1.0 client identifier prefixes kparty can sign (or, for `redirect_uri`, send) requests under. */
+export const OID4VP_CLIENT_ID_PREFIXES = ['x509_hash', 'x509_san_dns', 'decentralized_identifier', 'redirect_uri'] as const;
+export type Oid4vpClientIdPrefix = (typeof OID4VP_CLIENT_ID_PREFIXES)[number];
+
+export interface Oid4vpConfig {
+  /**
+   * `KPARTY_OID4VP_CLIENT_ID_PREFIX`: default `decentralized_identifier` (kparty's own did:web), `x509_hash` when
+   * KPARTY_OID4VP_X509_CHAIN is set. `redirect_uri` (unsigned requests) refuses to start when NODE_ENV=production.
+   */
+  clientIdPrefix: Oid4vpClientIdPrefix;
+  /** `KPARTY_OID4VP_X509_CHAIN`: PEM file, the request-signing certificate chain, leaf first. */
+  x509ChainFile: string | undefined;
+  /** `KPARTY_OID4VP_X509_KEY`: PEM file, the leaf certificate's private key (PKCS#8). */
+  x509KeyFile: string | undefined;
+  /** `KPARTY_OID4VP_REQUEST_TTL` seconds, default 300: how long a request stays open for a wallet. */
+  requestTtl: number;
+  /** `KPARTY_OID4VP_RESULT_TTL` seconds, default 300: how long a decided request's result is kept (deleted once read). */
+  resultTtl: number;
+  /** `KPARTY_OID4VP_MAX_RESPONSE_BYTES`, default 262144: the largest authorization response (form body or JWE) accepted. */
+  maxResponseBytes: number;
+  /** `KPARTY_OID4VP_CALLBACK_ATTEMPTS`, default 5: how many times a callback is tried (back-off 1 s, 2 s, 4 s, ...). */
+  callbackAttempts: number;
+}
+
+function parseOid4vp(env: Env, production: boolean): Oid4vpConfig {
+  const x509ChainFile = env.KPARTY_OID4VP_X509_CHAIN || undefined;
+  const x509KeyFile = env.KPARTY_OID4VP_X509_KEY || undefined;
+  if ((x509ChainFile === undefined) !== (x509KeyFile === undefined)) {
+    throw new ConfigError('KPARTY_OID4VP_X509_CHAIN and KPARTY_OID4VP_X509_KEY must be set together');
+  }
+  const raw = env.KPARTY_OID4VP_CLIENT_ID_PREFIX || (x509ChainFile ? 'x509_hash' : 'decentralized_identifier');
+  if (!(OID4VP_CLIENT_ID_PREFIXES as readonly string[]).includes(raw)) {
+    throw new ConfigError(`KPARTY_OID4VP_CLIENT_ID_PREFIX must be one of ${OID4VP_CLIENT_ID_PREFIXES.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  const clientIdPrefix = raw as Oid4vpClientIdPrefix;
+  if ((clientIdPrefix === 'x509_hash' || clientIdPrefix === 'x509_san_dns') && !x509ChainFile) {
+    throw new ConfigError(`KPARTY_OID4VP_CLIENT_ID_PREFIX=${clientIdPrefix} needs KPARTY_OID4VP_X509_CHAIN and KPARTY_OID4VP_X509_KEY`);
+  }
+  if (clientIdPrefix === 'redirect_uri' && production) {
+    throw new ConfigError('KPARTY_OID4VP_CLIENT_ID_PREFIX=redirect_uri sends unsigned requests and is refused when NODE_ENV=production');
+  }
+  return {
+    clientIdPrefix,
+    x509ChainFile,
+    x509KeyFile,
+    requestTtl: integer(env, 'KPARTY_OID4VP_REQUEST_TTL', 300, 10, 86_400),
+    resultTtl: integer(env, 'KPARTY_OID4VP_RESULT_TTL', 300, 1, 86_400),
+    maxResponseBytes: integer(env, 'KPARTY_OID4VP_MAX_RESPONSE_BYTES', 262_144, 1024, 1_048_576),
+    callbackAttempts: integer(env, 'KPARTY_OID4VP_CALLBACK_ATTEMPTS', 5, 1, 10),
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -300,6 +362,7 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     sessionTtl,
     sessionMaxTtl,
     challengeTtl: integer(env, 'KPARTY_CHALLENGE_TTL', 300, 1, 86_400),
+    policyCacheMaxAge: integer(env, 'KPARTY_POLICY_CACHE_MAX_AGE', 60, 0, 3600),
     clockSkew: integer(env, 'KPARTY_CLOCK_SKEW', 60, 0, 3600),
     outboundAllow: parseOutboundAllow(env.KPARTY_OUTBOUND_ALLOW),
     fetchTimeoutMs: integer(env, 'KPARTY_FETCH_TIMEOUT_MS', 3000, 1, 60_000),
@@ -318,6 +381,11 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     keyRotationLead,
     keyRotationInterval,
     trustAnchorsDir,
+    mdocLimits: {
+      maxBytes: integer(env, 'KPARTY_MDOC_MAX_BYTES', 512 * 1024, 4096, 16 * 1_048_576),
+      maxDepth: integer(env, 'KPARTY_MDOC_MAX_DEPTH', 24, 8, 64),
+      maxItems: integer(env, 'KPARTY_MDOC_MAX_ITEMS', 20_000, 100, 1_000_000),
+    },
     logLevel,
     production,
     jsonldContextsDir: env.KPARTY_JSONLD_CONTEXTS || undefined,
@@ -329,6 +397,7 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
       maxWorkFactor: integer(env, 'KPARTY_RDFC_MAX_WORK_FACTOR', 1, 0, 3),
       maxProofs: integer(env, 'KPARTY_DI_MAX_PROOFS', 4, 1, 16),
     },
+    oid4vp: parseOid4vp(env, production),
     vcApiPublic: flag(env, 'KPARTY_VC_API_PUBLIC'),
   };
 }

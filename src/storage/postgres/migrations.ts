@@ -101,4 +101,40 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX session_denylist_expires_at ON session_denylist (expires_at);
     `,
   },
+  {
+    version: 4,
+    name: 'policy_change_notifications',
+    sql: `
+      -- Every committed change of a policy is announced on channel kparty_policy_changed as
+      -- "<schema> <policy id>", so each replica can drop its cached copy (src/storage/postgres/policy-change-listener.ts).
+      -- A trigger, not the adapter: it also covers writes by the CLI and by older replicas, and it fires in the
+      -- writing transaction, so the notice goes out exactly when the change commits.
+      CREATE FUNCTION kparty_notify_policy_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          PERFORM pg_notify('kparty_policy_changed', TG_TABLE_SCHEMA || ' ' || OLD.id);
+        ELSE
+          PERFORM pg_notify('kparty_policy_changed', TG_TABLE_SCHEMA || ' ' || NEW.id);
+        END IF;
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER policies_changed AFTER INSERT OR UPDATE OR DELETE ON policies
+        FOR EACH ROW EXECUTE FUNCTION kparty_notify_policy_changed();
+    `,
+  },
+  {
+    version: 5,
+    name: 'oid4vp_requests',
+    sql: `
+      -- OpenID4VP requests (src/oid4vp): the record as JSON, its version for compare-and-set, and when to purge it.
+      CREATE TABLE oid4vp_requests (
+        id text PRIMARY KEY,
+        version integer NOT NULL,
+        purge_at bigint NOT NULL,
+        body text NOT NULL
+      );
+      CREATE INDEX oid4vp_requests_purge_at ON oid4vp_requests (purge_at);
+    `,
+  },
 ];

@@ -3,11 +3,14 @@ import type { Storage } from '../../core/ports/storage.js';
 import { openSqliteDatabase } from './database.js';
 import { SqliteAuditLog } from './sqlite-audit-log.js';
 import { SqliteNonceStore } from './sqlite-nonce-store.js';
+import { SqliteOid4vpRequestStore } from './sqlite-oid4vp-request-store.js';
 import { SqlitePolicyStore } from './sqlite-policy-store.js';
 import { SqliteRelyingPartyStore } from './sqlite-relying-party-store.js';
 import { SqliteSessionDenylist } from './sqlite-session-denylist.js';
 import { SqliteSettingsStore } from './sqlite-settings-store.js';
 import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
+import type { Logger } from '../../core/logger.js';
 
 /**
  * Every port on one SQLite connection. Enough for one process, or several on
@@ -28,9 +31,13 @@ export class SqliteStorage implements Storage {
   readonly settings: SqliteSettingsStore;
   readonly auditLog: SqliteAuditLog;
   readonly sessionDenylist: SqliteSessionDenylist;
+  readonly oid4vpRequests: SqliteOid4vpRequestStore;
   private readonly selectOne: Statement<[], unknown>;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly checkpointer?: WalCheckpointer,
+  ) {
     this.relyingParties = new SqliteRelyingPartyStore(db);
     this.policies = new SqlitePolicyStore(db);
     this.signingKeys = new SqliteSigningKeyStore(db);
@@ -38,6 +45,7 @@ export class SqliteStorage implements Storage {
     this.settings = new SqliteSettingsStore(db);
     this.auditLog = new SqliteAuditLog(db);
     this.sessionDenylist = new SqliteSessionDenylist(db);
+    this.oid4vpRequests = new SqliteOid4vpRequestStore(db);
     this.selectOne = db.prepare('SELECT 1');
   }
 
@@ -46,11 +54,18 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
 
-/** Opens, creating and migrating if needed, the SQLite database at `path` (`':memory:'` allowed). */
-export function openSqliteStorage(path: string): Storage {
-  return new SqliteStorage(openSqliteDatabase(path));
+/**
+ * Opens, creating and migrating if needed, the SQLite database at `path`
+ * (`':memory:'` allowed). `checkpointInWorker` (the service: see
+ * wal-checkpointer.ts) moves WAL checkpoints to a worker thread.
+ */
+export function openSqliteStorage(path: string, options: { checkpointInWorker?: boolean; logger?: Logger } = {}): Storage {
+  const db = openSqliteDatabase(path);
+  const inWorker = options.checkpointInWorker === true && path !== ':memory:' && path !== '';
+  return new SqliteStorage(db, inWorker ? WalCheckpointer.start(db, path, options.logger) : undefined);
 }
