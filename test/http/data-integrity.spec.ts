@@ -1,6 +1,7 @@
 /**
- * Data Integrity presentations (ldp_vp) through the HTTP API of the built
- * service: presentations and credentials signed by @digitalbazaar/vc
+ * Data Integrity presentations (ldp_vp) and the W3C VC API verifier endpoints
+ * through the HTTP API of the real app (in process, test/http/harness.ts):
+ * presentations and credentials signed by @digitalbazaar/vc
  * (eddsa-rdfc-2022, ecdsa-rdfc-2019 P-256 and P-384, eddsa-jcs-2022; did:key),
  * the credential type and claims defined by an operator context pinned in
  * KPARTY_JSONLD_CONTEXTS, a loopback canary for remote contexts.
@@ -15,7 +16,7 @@ import { diKey, issueCredential, registerTestContext, signPresentation, type DiK
 import { issueVcJwtV2 } from '../support/credentials.js';
 import { ed25519Identity } from '../support/identities.js';
 import { startKparty, TEST_ADMIN_KEY, type Reply, type RunningKparty } from './harness.js';
-import { expectProblem } from './problem.js';
+import { expectProblem } from '../e2e/problem.js';
 
 const AUDIENCE = 'https://orders.example.com';
 const EMPLOYEE_CONTEXT_URL = 'https://contexts.example.com/employee/v1';
