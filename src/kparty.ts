@@ -27,6 +27,7 @@ import { openStorage } from './storage/open-storage.js';
 import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
 import type { Oid4vpService } from './oid4vp/oid4vp-service.js';
 import type { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
+import { VcApiVerifier } from './vc-api/vc-api-verifier.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
 import { wireOid4vp, wirePolicies, wireSessions, wireVerification } from './wiring.js';
@@ -65,6 +66,8 @@ export interface Kparty {
   readonly oid4vp: Oid4vpService;
   /** kparty's own did:web request-signing keys (served at /.well-known/did.json; `decentralized_identifier`). */
   readonly oid4vpDidKeys: DidWebRequestKeys;
+  /** The W3C VC API verifier endpoints (POST /v1/vc-api/…/verify): an adapter over the same verification. */
+  readonly vcApi: VcApiVerifier;
   close(): Promise<void>;
 }
 
@@ -123,6 +126,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       rateLimits: new WalletRateLimits(storage.rateLimiter ?? new MemoryRateLimiter(), limits, clock),
       trustAnchors,
       issuerMetadata,
+      vcApi: new VcApiVerifier(verification, storage.challenges),
       oid4vp,
       oid4vpDidKeys: didKeys,
       close: async () => {

@@ -18,6 +18,9 @@ export const WALLET_ROUTES: ReadonlySet<string> = new Set([
   'GET /oid4vp/:id',
   'GET /oid4vp/:id/qr.svg',
   'GET /oid4vp/:id/status',
+  // The W3C VC API verifier endpoints may be public (KPARTY_VC_API_PUBLIC) and each call costs RDF canonicalisation.
+  'POST /v1/vc-api/credentials/verify',
+  'POST /v1/vc-api/presentations/verify',
 ]);
 
 function isWalletRoute(request: FastifyRequest): boolean {

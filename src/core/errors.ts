@@ -62,6 +62,8 @@ const PROBLEM_KINDS = {
   'policy.conflict': { status: 409, title: 'The policy id is already taken' },
   'relying_party.conflict': { status: 409, title: 'The relying party id is already taken' },
   'presentation.rejected': { status: 422, title: 'The presentation was rejected' },
+  // W3C VC API POST /v1/vc-api/credentials/verify (docs/api.md).
+  'credential.rejected': { status: 422, title: 'The credential was rejected' },
   // Session lifecycle (forward-auth, token exchange): see docs/errors.md.
   'session.missing': { status: 401, title: 'A session token is required' },
   'session.invalid': { status: 401, title: 'The session token is not valid' },
