@@ -87,6 +87,21 @@ export interface KpartyConfig {
   keyRotationLead: number;
   /** `KPARTY_KEY_ROTATION_INTERVAL` seconds, default 2592000 (30 days): scheduled signing-key rotation; 0 turns it off. */
   keyRotationInterval: number;
+  /**
+   * `KPARTY_REFRESH_REUSE_GRACE` seconds, default 10: a rotated refresh token presented again this soon after its
+   * rotation (a retry, a second tab) gets `invalid_grant` and harms nothing; later it is reuse and ends the session
+   * family (RFC 9700 §4.14.2). See docs/sessions.md.
+   */
+  refreshReuseGrace: number;
+  /** `KPARTY_REFRESH_MAX_TTL` seconds, default 2592000 (30 days): the longest `session.refresh.absoluteTtlSeconds` a policy may ask for. */
+  refreshMaxTtl: number;
+  /**
+   * `KPARTY_DPOP_PROOF_WINDOW` seconds, default 60: a DPoP proof's `iat` may be this far in the past (and
+   * KPARTY_CLOCK_SKEW in the future); its `jti` is remembered this long (RFC 9449 §11.1).
+   */
+  dpopProofWindow: number;
+  /** `KPARTY_DPOP_NONCE`, default false: require server-provided `DPoP-Nonce` values in proofs (RFC 9449 §8). */
+  dpopNonce: boolean;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
@@ -105,6 +120,13 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw.trim());
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+function booleanFlag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(env[name])}`);
 }
 
 function parseIssuer(raw: string): string {
@@ -276,6 +298,10 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     statusMaxListBytes: integer(env, 'KPARTY_STATUS_MAX_LIST_BYTES', 16 * 1_048_576, 16_384, 256 * 1_048_576),
     keyRotationLead,
     keyRotationInterval,
+    refreshReuseGrace: integer(env, 'KPARTY_REFRESH_REUSE_GRACE', 10, 0, 300),
+    refreshMaxTtl: integer(env, 'KPARTY_REFRESH_MAX_TTL', 30 * 86_400, 60, 366 * 86_400),
+    dpopProofWindow: integer(env, 'KPARTY_DPOP_PROOF_WINDOW', 60, 5, 600),
+    dpopNonce: booleanFlag(env, 'KPARTY_DPOP_NONCE'),
     logLevel,
     production,
   };

@@ -6,6 +6,7 @@ import { PostgresAuditLog } from './postgres-audit-log.js';
 import { PostgresNonceStore } from './postgres-nonce-store.js';
 import { PostgresPolicyStore } from './postgres-policy-store.js';
 import { PostgresSessionDenylist } from './postgres-session-denylist.js';
+import { PostgresSessionFamilyStore } from './postgres-session-family-store.js';
 import { PostgresRelyingPartyStore } from './postgres-relying-party-store.js';
 import { PostgresSettingsStore } from './postgres-settings-store.js';
 import { PostgresSigningKeyStore } from './postgres-signing-key-store.js';
@@ -26,6 +27,7 @@ export class PostgresStorage implements Storage {
   readonly settings: PostgresSettingsStore;
   readonly auditLog: PostgresAuditLog;
   readonly sessionDenylist: PostgresSessionDenylist;
+  readonly sessionFamilies: PostgresSessionFamilyStore;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly pool: Pool) {
@@ -36,6 +38,7 @@ export class PostgresStorage implements Storage {
     this.settings = new PostgresSettingsStore(pool);
     this.auditLog = new PostgresAuditLog(pool);
     this.sessionDenylist = new PostgresSessionDenylist(pool);
+    this.sessionFamilies = new PostgresSessionFamilyStore(pool);
   }
 
   async ping(): Promise<void> {

@@ -5,6 +5,8 @@ import { RedisNonceStore } from './redis-nonce-store.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { RedisSessionDenylist } from './redis-session-denylist.js';
 import { RedisSharedCache } from './redis-shared-cache.js';
+import { RedisSessionFamilyStore } from './redis-session-family-store.js';
+import { RedisProofReplayCache } from './redis-proof-replay-cache.js';
 
 /** Default `KPARTY_REDIS_PREFIX`: every key kparty writes starts with it. */
 export const DEFAULT_REDIS_PREFIX = 'kparty:';
@@ -23,6 +25,8 @@ export class RedisPorts {
   readonly sessionDenylist: RedisSessionDenylist;
   readonly sharedCache: RedisSharedCache;
   readonly rateLimiter: RedisRateLimiter;
+  readonly sessionFamilies: RedisSessionFamilyStore;
+  readonly proofReplay: RedisProofReplayCache;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -33,6 +37,8 @@ export class RedisPorts {
     this.sessionDenylist = new RedisSessionDenylist(redis, prefix);
     this.sharedCache = new RedisSharedCache(redis, prefix);
     this.rateLimiter = new RedisRateLimiter(redis, prefix);
+    this.sessionFamilies = new RedisSessionFamilyStore(redis, prefix);
+    this.proofReplay = new RedisProofReplayCache(redis, prefix);
   }
 
   /** Resolves when Redis answers PING. */

@@ -6,6 +6,7 @@ import { SqliteNonceStore } from './sqlite-nonce-store.js';
 import { SqlitePolicyStore } from './sqlite-policy-store.js';
 import { SqliteRelyingPartyStore } from './sqlite-relying-party-store.js';
 import { SqliteSessionDenylist } from './sqlite-session-denylist.js';
+import { SqliteSessionFamilyStore } from './sqlite-session-family-store.js';
 import { SqliteSettingsStore } from './sqlite-settings-store.js';
 import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
 
@@ -28,6 +29,7 @@ export class SqliteStorage implements Storage {
   readonly settings: SqliteSettingsStore;
   readonly auditLog: SqliteAuditLog;
   readonly sessionDenylist: SqliteSessionDenylist;
+  readonly sessionFamilies: SqliteSessionFamilyStore;
   private readonly selectOne: Statement<[], unknown>;
 
   constructor(private readonly db: Database) {
@@ -38,6 +40,7 @@ export class SqliteStorage implements Storage {
     this.settings = new SqliteSettingsStore(db);
     this.auditLog = new SqliteAuditLog(db);
     this.sessionDenylist = new SqliteSessionDenylist(db);
+    this.sessionFamilies = new SqliteSessionFamilyStore(db);
     this.selectOne = db.prepare('SELECT 1');
   }
 
