@@ -31,6 +31,13 @@ import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
 import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
 import { VerificationService } from './verification/verification-service.js';
 import { KpartyMetrics } from './observability/metrics.js';
+import { SessionFamilies } from './session/refresh/session-families.js';
+import { DpopProofs } from './session/dpop/dpop-proofs.js';
+import { DpopNonces } from './guard/dpop.js';
+import { MemoryProofReplayCache } from './storage/memory/memory-proof-replay-cache.js';
+
+/** Settings name of the secret every replica shares for DPoP nonces (KPARTY_DPOP_NONCE). */
+const DPOP_NONCE_SECRET_SETTING = 'dpop_nonce_secret';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -58,6 +65,10 @@ export interface Kparty {
   readonly tokenExchange: TokenExchange;
   /** KPARTY_RATE_LIMIT / KPARTY_RATE_LIMIT_PER_POLICY on the wallet-facing endpoints; counters shared through Redis when configured. */
   readonly rateLimits: WalletRateLimits;
+  /** Refresh tokens: rotation, reuse detection, re-checks, ends of sessions (docs/sessions.md). */
+  readonly sessionFamilies: SessionFamilies;
+  /** RFC 9449 DPoP proofs at kparty's own endpoints, single use across replicas. */
+  readonly dpop: DpopProofs;
   close(): Promise<void>;
 }
 
@@ -143,6 +154,25 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       },
     );
     const metrics = new KpartyMetrics();
+    const sessionFamilies = new SessionFamilies({
+      store: storage.sessionFamilies,
+      denylist: storage.sessionDenylist,
+      sessions,
+      clock,
+      auditLog: storage.auditLog,
+      audit: { clock, logger: options.logger },
+      findPolicy: async (id) => (await policies.find(id))?.policy,
+      status,
+      options: { issuer: config.issuer, reuseGraceSeconds: config.refreshReuseGrace, clockSkewSeconds: config.clockSkew },
+    });
+    const nonceSecret = config.dpopNonce
+      ? await storage.settings.setIfAbsent(DPOP_NONCE_SECRET_SETTING, DpopNonces.randomSecret().toString('base64url'))
+      : undefined;
+    const dpop = new DpopProofs(storage.proofReplay ?? new MemoryProofReplayCache(), clock, {
+      windowSeconds: config.dpopProofWindow,
+      clockSkewSeconds: config.clockSkew,
+      ...(nonceSecret !== undefined ? { nonces: new DpopNonces(nonceSecret, config.dpopProofWindow) } : {}),
+    });
     const verification = new VerificationService(
       {
         formats: new PresentationFormatRegistry([jwtVpFormat, vpJwtFormat]),
@@ -157,6 +187,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       storage.auditLog,
       { clock, logger: options.logger },
       (outcome, codes) => metrics.observeDecision(outcome, codes),
+      sessionFamilies,
     );
     const maintain = async (): Promise<void> => {
       // Expired challenges can no longer be consumed; delete them so the table stays small.
@@ -166,6 +197,9 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       await purgeExpiredAuditEvents(storage.auditLog, clock.now(), config.auditRetentionDays, options.logger);
       await storage.sessionDenylist.purgeExpired(clock.now()).catch((error: unknown) => {
         options.logger.warn({ err: error }, 'purging expired session revocations failed');
+      });
+      await sessionFamilies.purge().catch((error: unknown) => {
+        options.logger.warn({ err: error }, 'purging ended session families failed');
       });
       await maintainSigningKeys(storage, keyRotation, clock, options.logger);
     };
@@ -193,6 +227,8 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       metrics,
       fetcher,
       tokenExchange: new TokenExchange(policies, verification),
+      sessionFamilies,
+      dpop,
       rateLimits: new WalletRateLimits(
         storage.rateLimiter ?? new MemoryRateLimiter(),
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },

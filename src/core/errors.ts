@@ -78,6 +78,7 @@ const PROBLEM_KINDS = {
   // Refresh tokens and DPoP (docs/sessions.md): RFC 6749 §5.2 invalid_grant, RFC 9449 §5/§7/§8.
   'oauth.invalid_grant': { status: 400, title: 'The refresh token is invalid, expired, revoked or not yours' },
   'oauth.invalid_dpop_proof': { status: 400, title: 'The DPoP proof is invalid' },
+  'oauth.invalid_scope': { status: 400, title: 'The requested scope exceeds what the session was granted' },
   'oauth.use_dpop_nonce': { status: 400, title: 'The DPoP proof must carry the server-provided nonce' },
   'session.dpop_invalid': { status: 401, title: 'The DPoP proof for the session token is missing or invalid' },
   'session.dpop_nonce': { status: 401, title: 'The DPoP proof must carry the server-provided nonce' },
