@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { KpartyError } from '../../core/errors.js';
 import type { ProofReplayCache } from '../../core/ports/proof-replay-cache.js';
-import { DpopNonces, DpopProofError, dpopReplayKey, verifyDpopProof, type DpopRequest, type VerifiedDpopProof } from '../../guard/dpop.js';
+import { DpopProofError, dpopReplayKey, verifyDpopProof, type DpopNonces, type DpopRequest, type VerifiedDpopProof } from '../../guard/dpop.js';
 
 export interface DpopProofsOptions {
   /** KPARTY_DPOP_PROOF_WINDOW seconds: how old a proof may be, and how long its jti is remembered. */
