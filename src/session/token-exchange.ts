@@ -1,7 +1,7 @@
 import { OPERATOR } from '../admin/principal.js';
 import { KpartyError, type ErrorEntry } from '../core/errors.js';
 import type { PolicyCatalog } from '../policy/policy-catalog.js';
-import type { VerificationService } from '../verification/verification-service.js';
+import type { SessionBinding, VerificationService } from '../verification/verification-service.js';
 
 /** RFC 8693 §2.1 `grant_type`. */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -34,9 +34,11 @@ export interface TokenExchangeRequest {
 export interface TokenExchangeResponse {
   access_token: string;
   issued_token_type: typeof ACCESS_TOKEN_TYPE;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope?: string;
+  /** When the policy sets `session.refresh` and the caller may refresh (docs/sessions.md). */
+  refresh_token?: string;
 }
 
 const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -63,7 +65,7 @@ export class TokenExchange {
     private readonly verification: VerificationService,
   ) {}
 
-  async exchange(request: TokenExchangeRequest, requestId?: string): Promise<TokenExchangeResponse> {
+  async exchange(request: TokenExchangeRequest, requestId?: string, binding: SessionBinding = {}): Promise<TokenExchangeResponse> {
     if (request.grant_type !== TOKEN_EXCHANGE_GRANT) {
       throw new KpartyError('oauth.unsupported_grant_type', `grant_type must be ${TOKEN_EXCHANGE_GRANT}`);
     }
@@ -80,13 +82,14 @@ export class TokenExchange {
       throw invalidRequest(`requested_token_type must be ${ACCESS_TOKEN_TYPE}`, '/requested_token_type');
     }
     const policyId = await this.selectPolicy(request);
-    const { session } = await this.verification.verify(policyId, request.subject_token, requestId);
+    const { session } = await this.verification.verify(policyId, request.subject_token, requestId, binding);
     return {
       access_token: session.token,
       issued_token_type: ACCESS_TOKEN_TYPE,
-      token_type: 'Bearer',
+      token_type: session.tokenType,
       expires_in: session.expiresIn,
       ...(session.scope ? { scope: session.scope } : {}),
+      ...(session.refreshToken !== undefined ? { refresh_token: session.refreshToken } : {}),
     };
   }
 

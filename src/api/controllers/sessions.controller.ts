@@ -5,6 +5,8 @@ import type { Principal } from '../../admin/principal.js';
 import type { Kparty } from '../../kparty.js';
 import { introspectSession, type IntrospectionResponse } from '../../session/introspect-session.js';
 import { revokeSession } from '../../session/revoke-session.js';
+import { isRefreshTokenShaped } from '../../session/refresh/refresh-token.js';
+import type { RefreshIntrospection } from '../../session/refresh/session-families.js';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth.guard.js';
 import { IntrospectionDto, OAuthErrorDto } from '../dto.js';
 import { requireValid } from '../request-validation.js';
@@ -41,8 +43,10 @@ export class SessionsController {
   @Header('Pragma', 'no-cache')
   @ApiBody({ schema: { $ref: '#/components/schemas/SessionTokenRequest' } })
   @ApiOkResponse({ type: IntrospectionDto })
-  async introspect(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<IntrospectionResponse> {
+  async introspect(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<IntrospectionResponse | RefreshIntrospection> {
     const { token } = requireValid<SessionTokenRequest>('session-token-request', body ?? {});
+    // A refresh token (opaque, 43 characters) can never be a JWT, nor the other way round.
+    if (isRefreshTokenShaped(token)) return this.kparty.sessionFamilies.introspect(principal, token);
     return introspectSession(this.kparty.sessionVerifier, principal, token);
   }
 
@@ -60,7 +64,9 @@ export class SessionsController {
   async revoke(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Req() request: FastifyRequest): Promise<void> {
     const { token } = requireValid<SessionTokenRequest>('session-token-request', body ?? {});
     const { sessionVerifier: verifier, storage, clock, config } = this.kparty;
-    const outcome = await revokeSession({ verifier, denylist: storage.sessionDenylist, clock, clockSkew: config.clockSkew }, principal, token);
+    const outcome = isRefreshTokenShaped(token)
+      ? await this.kparty.sessionFamilies.revokeRefreshToken(principal, token, String(request.id))
+      : await revokeSession({ verifier, denylist: storage.sessionDenylist, clock, clockSkew: config.clockSkew }, principal, token);
     request.log.info({ outcome, principal: principal.role === 'operator' ? '@operator' : principal.relyingPartyId }, 'session revocation');
   }
 }
