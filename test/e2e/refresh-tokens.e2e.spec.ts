@@ -85,7 +85,8 @@ describe('refresh tokens and DPoP (built service)', () => {
     const list = new BitstringStatusListBuilder();
     for (const index of set) list.set(index, true);
     const url = host.url(path);
-    const jwt = await issueW3cStatusListCredential({ url, list, purpose: 'revocation', signer: await signerOf(issuer), validFrom: new Date(Date.now() - 60_000) });
+    // ttl 1 s (with KPARTY_STATUS_CACHE_MIN_TTL=1): a flipped bit is seen by the next refresh a second later.
+    const jwt = await issueW3cStatusListCredential({ url, list, purpose: 'revocation', signer: await signerOf(issuer), validFrom: new Date(Date.now() - 60_000), ttlMs: 1000 });
     host.publish(path, jwt, 'application/vc+jwt');
     return url;
   };
@@ -323,8 +324,10 @@ describe('refresh tokens and DPoP (built service)', () => {
       const replayed = await key.proof('GET', 'https://api.example.com/orders/7', { ath: ath(accessToken) });
       expect((await check({ authorization: `DPoP ${accessToken}`, dpop: replayed, ...forwarded })).status).toBe(200);
       expect((await check({ authorization: `DPoP ${accessToken}`, dpop: replayed, ...forwarded })).status).toBe(401);
+      // fetch sends its own Host (the fetch spec forbids setting it): Envoy's would be the original authority.
+      const authority = new URL(kparty.baseUrl).host;
       const envoy = await kparty.request('POST', '/v1/auth/check/envoy/orders/7', {
-        headers: { authorization: `DPoP ${accessToken}`, 'x-forwarded-proto': 'https', host: 'api.example.com', dpop: await key.proof('POST', 'https://api.example.com/orders/7', { ath: ath(accessToken) }) },
+        headers: { authorization: `DPoP ${accessToken}`, 'x-forwarded-proto': 'https', dpop: await key.proof('POST', `https://${authority}/orders/7`, { ath: ath(accessToken) }) },
       });
       expect(envoy.status).toBe(200);
     });
@@ -378,8 +381,24 @@ describe('refresh tokens and DPoP (built service)', () => {
   });
 
   it('two kparty processes on one database: of concurrent refreshes of one token exactly one succeeds, every time', async () => {
-    const second = await startKparty({ dataDir: kparty.dataDir, env: { ...env(), KPARTY_ISSUER: issuerUrl } });
+    // The second process trusts no proxy: X-Forwarded-* from its callers are their word, not a gateway's.
+    const second = await startKparty({ dataDir: kparty.dataDir, env: { ...env(), KPARTY_ISSUER: issuerUrl, KPARTY_TRUST_PROXY: undefined } });
     try {
+      const key = await DpopKey.create();
+      const bound = await signIn('refresh-dpop', { dpop: await key.proof('POST', `${issuerUrl}/v1/presentations/verify`) });
+      const accessToken = bound.body.session.token as string;
+      const untrusted = await second.request('GET', '/v1/auth/check', {
+        headers: {
+          authorization: `DPoP ${accessToken}`,
+          dpop: await key.proof('GET', 'https://api.example.com/orders', { ath: ath(accessToken) }),
+          'x-forwarded-method': 'GET',
+          'x-forwarded-proto': 'https',
+          'x-forwarded-host': 'api.example.com',
+          'x-forwarded-uri': '/orders',
+        },
+      });
+      expect({ status: untrusted.status, code: untrusted.body.code }).toEqual({ status: 401, code: 'session.dpop_invalid' });
+
       let token = (await signIn('refresh-plain', { authorization: `Bearer ${ordersKey}` })).body.session.refreshToken as string;
       for (let round = 0; round < 6; round += 1) {
         const replies = await Promise.all([kparty, second, kparty, second].map((target) => refresh(token, { authorization: `Bearer ${ordersKey}` }, target)));
