@@ -40,11 +40,13 @@ describe('DPoP nonces and token exchange with refresh (built service)', () => {
     const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders' } });
     rpKey = rp.body.apiKey;
     const refresh = { ttlSeconds: 600, absoluteTtlSeconds: 3600, recheck: 'none' };
-    for (const policy of [
-      { ...sessionPolicy('dpop-portal', issuer.did, { scope: 'orders:read' }), session: { scope: 'orders:read', refresh, dpop: 'optional' } },
-      { ...sessionPolicy('rp-portal', issuer.did, { scope: 'orders:read' }), session: { scope: 'orders:read', refresh } },
-    ]) {
-      expect((await kparty.request('PUT', `/v1/admin/policies/${policy.id}`, { key: rpKey, body: policy })).status).toBe(201);
+    const policies: Array<[string, Record<string, unknown>]> = [
+      ['dpop-portal', { scope: 'orders:read', refresh, dpop: 'optional' }],
+      ['rp-portal', { scope: 'orders:read', refresh }],
+    ];
+    for (const [id, session] of policies) {
+      const body = { ...sessionPolicy(id, issuer.did, {}), session };
+      expect((await kparty.request('PUT', `/v1/admin/policies/${id}`, { key: rpKey, body })).status).toBe(201);
     }
   }, 30_000);
 
