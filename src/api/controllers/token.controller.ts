@@ -1,5 +1,5 @@
 import { Body, Controller, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags, ApiUnauthorizedResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateClient } from '../../admin/client-authentication.js';
 import { KpartyError } from '../../core/errors.js';
@@ -36,8 +36,11 @@ export class TokenController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ schema: { $ref: '#/components/schemas/TokenExchangeRequest' } })
   @ApiHeader({ name: 'DPoP', required: false, description: 'RFC 9449 proof (htm POST, htu <issuer>/v1/token): binds the session, and is required to refresh a bound one' })
-  @ApiOkResponse({ type: TokenExchangeResponseDto, description: 'Token exchange; a refresh answers RefreshTokenResponse' })
-  @ApiOkResponse({ type: RefreshTokenResponseDto })
+  @ApiExtraModels(TokenExchangeResponseDto, RefreshTokenResponseDto)
+  @ApiOkResponse({
+    description: 'Token exchange (RFC 8693 §2.2.1) or refresh (RFC 6749 §5.1, with a new refresh_token)',
+    schema: { oneOf: [{ $ref: getSchemaPath(TokenExchangeResponseDto) }, { $ref: getSchemaPath(RefreshTokenResponseDto) }] },
+  })
   @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: '`invalid_client` (`auth.unauthorized`): bad client credentials, or none for a confidential client\'s refresh token' })
   @ApiBadRequestResponse({
     type: OAuthErrorDto,
