@@ -299,6 +299,21 @@ describe('refresh tokens and DPoP (built service)', () => {
       expect({ status: without.status, code: without.body.code }).toEqual({ status: 400, code: 'oauth.invalid_dpop_proof' });
     });
 
+    it('a public client ends its own DPoP-bound session at RFC 7009 revocation with a proof by its key', async () => {
+      const key = await DpopKey.create();
+      const signedIn = await signIn('refresh-dpop', { dpop: await key.proof('POST', verifyUrl()) });
+      const { refreshToken, token } = signedIn.body.session as { refreshToken: string; token: string };
+      const revoke = async (dpopKey: DpopKey): Promise<Reply> =>
+        kparty.request('POST', '/v1/sessions/revoke', { raw: new URLSearchParams({ token: refreshToken }).toString(), headers: { ...FORM, dpop: await dpopKey.proof('POST', `${issuerUrl}/v1/sessions/revoke`) } });
+      expect((await revoke(await DpopKey.create())).status).toBe(200);
+      expect((await introspect(refreshToken)).body.active).toBe(true);
+      const noAuth = await kparty.request('POST', '/v1/sessions/revoke', { raw: new URLSearchParams({ token: refreshToken }).toString(), headers: FORM });
+      expect({ status: noAuth.status, error: noAuth.body.error }).toEqual({ status: 401, error: 'invalid_client' });
+      expect((await revoke(key)).status).toBe(200);
+      expect((await introspect(refreshToken)).body).toEqual({ active: false });
+      expect((await introspect(token)).body).toEqual({ active: false });
+    });
+
     it('forward-auth checks the proof against the request rebuilt from X-Forwarded-* (trusted proxy) and the Envoy route', async () => {
       const key = await DpopKey.create();
       const signedIn = await signIn('refresh-dpop', { dpop: await key.proof('POST', verifyUrl()) });

@@ -238,6 +238,21 @@ export class SessionFamilies {
     return 'revoked';
   }
 
+  /**
+   * RFC 7009 for a public client (RFC 7009 §2.1: no client authentication):
+   * a DPoP-bound session of a public client may be ended with a proof by its
+   * key. A confidential client's session is left alone (`not_owner`).
+   */
+  async revokeWithHolderKey(token: string, jkt: string, requestId?: string): Promise<'revoked' | 'invalid_token' | 'not_owner'> {
+    if (!isRefreshTokenShaped(token)) return 'invalid_token';
+    const found = await this.deps.store.findByTokenHash(refreshTokenHash(token));
+    if (!found) return 'invalid_token';
+    const { family } = found;
+    if (family.authenticatedClient !== undefined || family.dpopJkt !== jkt) return 'not_owner';
+    await this.endFamily(family, { reason: 'revoked', codes: ['session.family_ended'] }, requestId);
+    return 'revoked';
+  }
+
   /** Ends every active family of `subject` the principal may manage ("log this person out everywhere"); returns how many. */
   async revokeBySubject(principal: Principal, subject: string, requestId?: string): Promise<number> {
     const clientId = principal.role === 'operator' ? undefined : principal.relyingPartyId;
