@@ -13,6 +13,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { authenticateClient } from '../../admin/client-authentication.js';
 import type { Kparty } from '../../kparty.js';
+import { fromVpToken, singlePresentation } from '../../verification/submission.js';
 import { ProblemDto, VerificationSuccessDto } from '../dto.js';
 import { requireValid } from '../request-validation.js';
 import { KPARTY } from '../tokens.js';
@@ -23,12 +24,14 @@ export class PresentationsController {
   constructor(@Inject(KPARTY) private readonly kparty: Kparty) {}
 
   /**
-   * Verifies a presentation against a policy and, when every check holds,
-   * returns the verified credentials and a session token. The challenge named
-   * inside the presentation is consumed whatever the outcome. Optional
-   * `Authorization` (the relying party's key, Bearer or client_secret_basic)
-   * makes the session a confidential client's, and a `DPoP` proof binds it
-   * to a key (docs/sessions.md): both decide whether a refresh token comes back.
+   * Verifies a presentation — or an OpenID4VP 1.0 `vpToken` of several
+   * presentations answering one challenge — against a policy and, when every
+   * check holds, returns the verified credentials and a session token. The
+   * challenge named inside the presentations is consumed once, whatever the outcome.
+   * Optional `Authorization` (the relying party's key, Bearer or
+   * client_secret_basic) makes the session a confidential client's, and a
+   * `DPoP` proof binds it to a key (docs/sessions.md): both decide whether a
+   * refresh token comes back.
    */
   @Post('verify')
   @HttpCode(200)
@@ -42,14 +45,22 @@ export class PresentationsController {
   @ApiHeader({ name: 'Authorization', required: false, description: "Optional: the relying party's key (Bearer, or client_secret_basic): the session is then this client's" })
   @ApiHeader({ name: 'DPoP', required: false, description: 'Optional RFC 9449 proof (htm POST, htu <issuer>/v1/presentations/verify): binds the session to its key' })
   async verify(@Body() body: unknown, @Req() request: FastifyRequest): Promise<VerificationSuccessDto> {
-    const { policy, presentation } = requireValid<{ policy: string; presentation: unknown }>('verify-request', body);
-    const client = await authenticateClient(request.headers.authorization, this.kparty.authenticator);
+    const { policy, presentation, vpToken } = requireValid<{ policy: string; presentation?: unknown; vpToken?: Record<string, unknown[]> }>(
+      'verify-request',
+      body,
+    );
+    const submission = vpToken !== undefined ? fromVpToken(vpToken) : singlePresentation(presentation);
+    const clientId = await authenticateClient(request.headers.authorization, this.kparty.authenticator);
     const dpopJkt =
       request.headers.dpop === undefined
         ? undefined
         : (await this.kparty.dpop.verify(request.headers.dpop, { method: 'POST', url: `${this.kparty.config.issuer}/v1/presentations/verify` }, 'token_endpoint')).jkt;
-    return this.kparty.verification.verify(policy, presentation, String(request.id), {
-      ...(client !== undefined ? { clientId: client } : {}),
+    return this.kparty.signIn.signIn({
+      policyId: policy,
+      submission,
+      binding: { kind: 'challenge' },
+      requestId: String(request.id),
+      ...(clientId !== undefined ? { clientId } : {}),
       ...(dpopJkt !== undefined ? { dpopJkt } : {}),
     });
   }

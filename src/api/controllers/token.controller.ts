@@ -5,7 +5,7 @@ import { authenticateClient } from '../../admin/client-authentication.js';
 import { KpartyError } from '../../core/errors.js';
 import type { Kparty } from '../../kparty.js';
 import type { RefreshResponse } from '../../session/refresh/session-families.js';
-import type { TokenExchangeRequest, TokenExchangeResponse } from '../../session/token-exchange.js';
+import type { TokenExchangeRequest, TokenExchangeResponse } from '../../signin/token-exchange.js';
 import { OAuthErrorDto, RefreshTokenResponseDto, TokenExchangeResponseDto } from '../dto.js';
 import { requireValid } from '../request-validation.js';
 import { KPARTY } from '../tokens.js';

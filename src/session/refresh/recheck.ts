@@ -1,7 +1,7 @@
 import type { ErrorEntry } from '../../core/errors.js';
 import type { PresentationPolicy } from '../../core/model/policy.js';
 import type { RecheckReference } from '../../core/ports/session-family-store.js';
-import { isTrustedIssuer } from '../../policy/evaluation/trusted-issuers.js';
+import { isTrustedIssuer, pinnedIssuers } from '../../policy/evaluation/trusted-issuers.js';
 import type { StatusCheckerRegistry } from '../../status/index.js';
 
 /** Most status entries re-read per credential (as at sign-in, src/verification/checks/status.ts). */
@@ -36,8 +36,10 @@ export async function recheckCredentials(
 ): Promise<ErrorEntry[]> {
   const failures: ErrorEntry[] = [];
   const nowSeconds = Math.floor(deps.now / 1000);
-  const named = policy.credentials.flatMap((q) => q.trustedIssuers.filter((entry) => entry !== '*'));
+  const named = policy.credentials.flatMap((q) => (q.trustedIssuers ?? []).filter((entry) => entry !== '*'));
   const mayIssueStatusList = (did: string): boolean => isTrustedIssuer(did, named);
+  // Keys the policy pins verify status lists of those issuers too, as at sign-in.
+  const pinned = pinnedIssuers(policy.credentials);
   const jobs: Array<Promise<void>> = [];
   credentials.forEach((credential, index) => {
     const path = `session.credentials[${index}]`;
@@ -50,7 +52,7 @@ export async function recheckCredentials(
     entries.forEach((entry, entryIndex) => {
       jobs.push(
         deps.status
-          .check({ credential: { issuer: credential.issuer }, entry, allowStale: credential.statusSetting === 'optional', mayIssueStatusList, now: deps.now })
+          .check({ credential: { issuer: credential.issuer }, entry, allowStale: credential.statusSetting === 'optional', mayIssueStatusList, now: deps.now, pinned })
           .then((outcome) => {
             const at = `${path}.status[${entryIndex}]`;
             switch (outcome.state) {

@@ -43,6 +43,12 @@ export interface StartFamilyRequest {
   credentials: RecheckReference[];
 }
 
+/** A family not stored yet, and its first refresh token. */
+export interface PreparedFamily {
+  readonly refreshToken: string;
+  readonly family: SessionFamily;
+}
+
 export interface RefreshRequest {
   refreshToken: string;
   /** The relying party that authenticated this call (RP key or client_secret_basic), if any. */
@@ -125,6 +131,18 @@ export class SessionFamilies {
    * undefined (the sign-in still succeeds, without a refresh token).
    */
   async start(request: StartFamilyRequest): Promise<string | undefined> {
+    const prepared = this.prepare(request);
+    if (!prepared) return undefined;
+    await this.commit(prepared);
+    return prepared.refreshToken;
+  }
+
+  /**
+   * {@link start} in two steps, for a sign-in that must know the refresh
+   * token before it audits its decision (the answer is size-checked first)
+   * and store the family only once the decision is audited.
+   */
+  prepare(request: StartFamilyRequest): PreparedFamily | undefined {
     if (request.authenticatedClient === undefined && request.dpopJkt === undefined) return undefined;
     const now = this.deps.clock.now();
     const token = newRefreshToken();
@@ -150,8 +168,12 @@ export class SessionFamilies {
       absoluteExpiresAt: now + request.refresh.absoluteTtlSeconds * 1000,
       accessTokens: [{ jti: request.accessToken.jti, expiresAt: request.accessToken.expiresAt * 1000 }],
     };
-    await this.deps.store.create(family);
-    return token;
+    return { refreshToken: token, family };
+  }
+
+  /** Stores a prepared family: from now on its refresh token works. */
+  async commit(prepared: PreparedFamily): Promise<void> {
+    await this.deps.store.create(prepared.family);
   }
 
   /** RFC 6749 §6 refresh: a new access token and a new refresh token; the presented one is dead from now on. */
