@@ -10,6 +10,7 @@ const REQUEST_SCHEMAS = {
   VerifyPresentationRequest: 'verify-request',
   TokenExchangeRequest: 'token-request',
   SessionTokenRequest: 'session-token-request',
+  Oid4vpRequest: 'oid4vp-request',
   SubjectRevocationRequest: 'subject-revocation-request',
 } as const;
 

@@ -125,6 +125,20 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   },
   {
     version: 5,
+    name: 'oid4vp_requests',
+    sql: `
+      -- OpenID4VP requests (src/oid4vp): the record as JSON, its version for compare-and-set, and when to purge it.
+      CREATE TABLE oid4vp_requests (
+        id text PRIMARY KEY,
+        version integer NOT NULL,
+        purge_at bigint NOT NULL,
+        body text NOT NULL
+      );
+      CREATE INDEX oid4vp_requests_purge_at ON oid4vp_requests (purge_at);
+    `,
+  },
+  {
+    version: 6,
     name: 'session_families',
     sql: `
       -- Refresh-token families (docs/sessions.md): no credential and no claim in clear. sealed_claims is encrypted

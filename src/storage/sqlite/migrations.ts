@@ -100,6 +100,20 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'oid4vp_requests',
+    sql: `
+      -- OpenID4VP requests (src/oid4vp): the record as JSON, its version for compare-and-set, and when to purge it.
+      CREATE TABLE oid4vp_requests (
+        id TEXT NOT NULL PRIMARY KEY,
+        version INTEGER NOT NULL,
+        purge_at INTEGER NOT NULL,
+        body TEXT NOT NULL CHECK (json_valid(body))
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX oid4vp_requests_purge_at ON oid4vp_requests (purge_at);
+    `,
+  },
+  {
+    version: 5,
     name: 'session_families',
     sql: `
       -- Refresh-token families (docs/sessions.md): no credential and no claim in clear. sealed_claims is encrypted
