@@ -206,6 +206,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     const dpop = new DpopProofs(storage.proofReplay ?? new MemoryProofReplayCache(), clock, {
       windowSeconds: config.dpopProofWindow,
       clockSkewSeconds: config.clockSkew,
+      maxProofBytes: config.dpopMaxProofBytes,
       ...(nonceSecret !== undefined ? { nonces: new DpopNonces(nonceSecret, config.dpopProofWindow) } : {}),
     });
     const verification: VerificationDependencies = {

@@ -120,6 +120,8 @@ export interface KpartyConfig {
   dpopProofWindow: number;
   /** `KPARTY_DPOP_NONCE`, default false: require server-provided `DPoP-Nonce` values in proofs (RFC 9449 §8). */
   dpopNonce: boolean;
+  /** `KPARTY_DPOP_MAX_PROOF_BYTES`, default 8192: longer `DPoP` headers are refused before they are parsed. */
+  dpopMaxProofBytes: number;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
@@ -402,6 +404,7 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     refreshMaxTtl: integer(env, 'KPARTY_REFRESH_MAX_TTL', 30 * 86_400, 60, 366 * 86_400),
     dpopProofWindow: integer(env, 'KPARTY_DPOP_PROOF_WINDOW', 60, 5, 600),
     dpopNonce: booleanFlag(env, 'KPARTY_DPOP_NONCE'),
+    dpopMaxProofBytes: integer(env, 'KPARTY_DPOP_MAX_PROOF_BYTES', 8192, 512, 65_536),
     logLevel,
     production,
     jsonldContextsDir: env.KPARTY_JSONLD_CONTEXTS || undefined,

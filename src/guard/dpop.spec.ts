@@ -101,6 +101,8 @@ describe('verifyDpopProof (RFC 9449 §4.3)', () => {
     expect(await refusal('')).toBe('missing');
     expect(await refusal([good, good])).toBe('multiple');
     expect(await refusal('a'.repeat(9000))).toBe('too_large');
+    // A smaller configured cap (KPARTY_DPOP_MAX_PROOF_BYTES) refuses a real proof above it, before parsing.
+    expect(await refusal(good, { maxProofLength: good.length - 1 })).toBe('too_large');
     expect(await refusal('a.b')).toBe('malformed');
     expect(await refusal(`${good} ${good}`)).toBe('malformed');
     expect(await refusal('bm90IGpzb24.e30.c2ln')).toBe('malformed');

@@ -12,7 +12,7 @@ import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, EmbeddedJ
 export const DPOP_ALGORITHMS = ['ES256', 'ES384', 'EdDSA'] as const;
 export type DpopAlgorithm = (typeof DPOP_ALGORITHMS)[number];
 
-/** Longest DPoP header value read; a proof is a few hundred bytes. */
+/** Longest DPoP header value read by default (kparty: KPARTY_DPOP_MAX_PROOF_BYTES); a proof is a few hundred bytes. */
 export const MAX_DPOP_PROOF_LENGTH = 8192;
 /** Longest `jti` accepted (RFC 9449 §4.2 asks for ≥ 96 bits of randomness; nothing needs more than this). */
 export const MAX_DPOP_JTI_LENGTH = 256;
@@ -66,6 +66,8 @@ export interface DpopVerifyOptions {
   expectedJkt?: string;
   /** When set, the proof's `nonce` must satisfy it (server-provided nonces, RFC 9449 §8/§9). */
   nonce?: (value: string | undefined) => boolean;
+  /** Longest header value read, characters; default {@link MAX_DPOP_PROOF_LENGTH}. */
+  maxProofLength?: number;
 }
 
 export interface VerifiedDpopProof {
@@ -80,14 +82,14 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
 /** The one DPoP header of a request: several (or a list) are refused (RFC 9449 §4.3 item 1). */
-export function singleDpopHeader(value: string | readonly string[] | undefined): string {
+export function singleDpopHeader(value: string | readonly string[] | undefined, maxLength: number = MAX_DPOP_PROOF_LENGTH): string {
   if (value === undefined || value === '') throw new DpopProofError('missing', 'a DPoP proof is required (DPoP header)');
   if (Array.isArray(value)) {
     if (value.length !== 1) throw new DpopProofError('multiple', 'send exactly one DPoP header');
-    return singleDpopHeader(value[0]);
+    return singleDpopHeader(value[0], maxLength);
   }
   const proof = (value as string).trim();
-  if (proof.length > MAX_DPOP_PROOF_LENGTH) throw new DpopProofError('too_large', 'the DPoP proof is too large');
+  if (proof.length > maxLength) throw new DpopProofError('too_large', 'the DPoP proof is too large');
   if (!COMPACT_JWS.test(proof)) throw new DpopProofError('malformed', 'the DPoP header must be one compact JWS');
   return proof;
 }
@@ -127,7 +129,7 @@ const isString = (value: unknown): value is string => typeof value === 'string';
  * @throws DpopProofError
  */
 export async function verifyDpopProof(header: string | readonly string[] | undefined, request: DpopRequest, options: DpopVerifyOptions): Promise<VerifiedDpopProof> {
-  const proof = singleDpopHeader(header);
+  const proof = singleDpopHeader(header, options.maxProofLength);
   let protectedHeader: ReturnType<typeof decodeProtectedHeader>;
   try {
     protectedHeader = decodeProtectedHeader(proof);

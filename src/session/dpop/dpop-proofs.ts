@@ -10,6 +10,8 @@ export interface DpopProofsOptions {
   clockSkewSeconds: number;
   /** KPARTY_DPOP_NONCE: when set, proofs must carry a nonce these issued (RFC 9449 §8). */
   nonces?: DpopNonces;
+  /** KPARTY_DPOP_MAX_PROOF_BYTES: longer DPoP headers are refused before parsing. */
+  maxProofBytes?: number;
 }
 
 /** Where a proof is checked: the token endpoint answers RFC 9449 §5 errors, a protected resource §7.1 ones. */
@@ -51,6 +53,7 @@ export class DpopProofs {
         now,
         maxAgeSeconds: this.options.windowSeconds,
         clockSkewSeconds: this.options.clockSkewSeconds,
+        ...(this.options.maxProofBytes !== undefined ? { maxProofLength: this.options.maxProofBytes } : {}),
         ...expectations,
         ...(nonces ? { nonce: (value: string | undefined) => nonces.accepts(value, now) } : {}),
       });
