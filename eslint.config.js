@@ -35,8 +35,20 @@ export default tseslint.config(
           patterns: [
             { group: ['@nestjs/*'], message: 'The plain guard is framework-free: NestJS belongs in src/guard/nestjs/.' },
             { group: ['**/nestjs/*', './nestjs/*'], message: 'The plain guard must not import its NestJS module.' },
+            // kparty/guard ships on its own: nothing from the rest of src/ (the DPoP verifier lives here and kparty imports it).
+            { group: ['../*', '!../guard/*'], message: 'kparty/guard imports nothing from the rest of src/.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The guard's NestJS module, likewise, imports only the guard.
+    files: ['src/guard/nestjs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../../*'], message: 'kparty/guard imports nothing from the rest of src/.' }] },
       ],
     },
   },

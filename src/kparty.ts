@@ -30,7 +30,9 @@ import type { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata
 import { VcApiVerifier } from './vc-api/vc-api-verifier.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
-import { wireOid4vp, wirePolicies, wireSessions, wireVerification } from './wiring.js';
+import { wireOid4vp, wirePolicies, wireRefresh, wireSessions, wireVerification } from './wiring.js';
+import type { SessionFamilies } from './session/refresh/session-families.js';
+import type { DpopProofs } from './session/dpop/dpop-proofs.js';
 
 /** Everything the delivery layer (src/api) needs: the core wired to its adapters. */
 export interface Kparty {
@@ -68,6 +70,10 @@ export interface Kparty {
   readonly oid4vpDidKeys: DidWebRequestKeys;
   /** The W3C VC API verifier endpoints (POST /v1/vc-api/…/verify): an adapter over the same verification. */
   readonly vcApi: VcApiVerifier;
+  /** Refresh tokens: rotation, reuse detection, re-checks, ends of sessions (docs/sessions.md). */
+  readonly sessionFamilies: SessionFamilies;
+  /** RFC 9449 DPoP proofs at kparty's own endpoints, single use across replicas. */
+  readonly dpop: DpopProofs;
   close(): Promise<void>;
 }
 
@@ -105,9 +111,10 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     const policies = await wirePolicies({ storage, clock, config, filePolicies, verification, logger });
     const observeDecision = (outcome: 'accepted' | 'rejected', codes: readonly string[]): void => metrics.observeDecision(outcome, codes);
     const signInDeps = { verification, policies, sessions: session.sessions, auditLog: storage.auditLog, logger, logHolder: config.logHolder };
-    const signIn = new SignIn({ ...signInDeps, inFlight: verificationsInFlight, observeDecision, maxResponseBytes: config.maxResponseBytes });
+    const { sessionFamilies, dpop } = await wireRefresh({ storage, clock, config, logger, sessions: session.sessions, policies, status: verification.status });
+    const signIn = new SignIn({ ...signInDeps, inFlight: verificationsInFlight, observeDecision, maxResponseBytes: config.maxResponseBytes, families: sessionFamilies });
     const { oid4vp, didKeys, callbacks } = await wireOid4vp({ config, storage, clock, logger, fetcher, signingKeys: session.signingKeys, verification, policies, signIn });
-    const purges = { 'OpenID4VP requests': () => oid4vp.purgeExpired() };
+    const purges = { 'OpenID4VP requests': () => oid4vp.purgeExpired(), 'ended session families': () => sessionFamilies.purge() };
     const maintenance = await startMaintenance({ storage, clock, logger, ...session, auditRetentionDays: config.auditRetentionDays, purges });
     const limits = { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute };
     return {
@@ -127,6 +134,8 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       trustAnchors,
       issuerMetadata,
       vcApi: new VcApiVerifier(verification, storage.challenges),
+      sessionFamilies,
+      dpop,
       oid4vp,
       oid4vpDidKeys: didKeys,
       close: async () => {

@@ -29,6 +29,11 @@ import { Oid4vpService } from './oid4vp/oid4vp-service.js';
 import { UNSEALED } from './oid4vp/secret-seal.js';
 import { PolicyCatalog } from './policy/policy-catalog.js';
 import { SessionIssuer } from './session/session-issuer.js';
+import { SessionFamilies } from './session/refresh/session-families.js';
+import { DpopProofs } from './session/dpop/dpop-proofs.js';
+import { DpopNonces } from './guard/dpop.js';
+import { MemoryProofReplayCache } from './storage/memory/memory-proof-replay-cache.js';
+import type { StatusCheckerRegistry } from './status/index.js';
 import { SessionVerifier } from './session/session-verifier.js';
 import { SigningKeyRing } from './session/signing-key-ring.js';
 import { SigningKeyRotator } from './session/signing-key-rotation.js';
@@ -198,4 +203,44 @@ export async function wireOid4vp(deps: {
     { issuer: config.issuer, requestTtl: config.oid4vp.requestTtl, resultTtl: config.oid4vp.resultTtl, production: config.production },
   );
   return { oid4vp, didKeys, callbacks };
+}
+
+/** Settings name of the secret every replica shares for DPoP nonces (KPARTY_DPOP_NONCE). */
+const DPOP_NONCE_SECRET_SETTING = 'dpop_nonce_secret';
+
+/**
+ * Refresh-token families (rotation, reuse detection, status re-checks: docs/sessions.md) and RFC 9449 DPoP proofs
+ * at kparty's own endpoints, single use across replicas (Redis when configured, process memory otherwise).
+ */
+export async function wireRefresh(deps: {
+  storage: Storage;
+  clock: Clock;
+  config: KpartyConfig;
+  logger: Logger;
+  sessions: SessionIssuer;
+  policies: PolicyCatalog;
+  status: StatusCheckerRegistry;
+}): Promise<{ sessionFamilies: SessionFamilies; dpop: DpopProofs }> {
+  const { storage, clock, config, logger, policies } = deps;
+  const sessionFamilies = new SessionFamilies({
+    store: storage.sessionFamilies,
+    denylist: storage.sessionDenylist,
+    sessions: deps.sessions,
+    clock,
+    auditLog: storage.auditLog,
+    audit: { clock, logger },
+    findPolicy: async (id) => (await policies.find(id))?.policy,
+    status: deps.status,
+    options: { issuer: config.issuer, reuseGraceSeconds: config.refreshReuseGrace, clockSkewSeconds: config.clockSkew },
+  });
+  const nonceSecret = config.dpopNonce
+    ? await storage.settings.setIfAbsent(DPOP_NONCE_SECRET_SETTING, DpopNonces.randomSecret().toString('base64url'))
+    : undefined;
+  const dpop = new DpopProofs(storage.proofReplay ?? new MemoryProofReplayCache(), clock, {
+    windowSeconds: config.dpopProofWindow,
+    clockSkewSeconds: config.clockSkew,
+    maxProofBytes: config.dpopMaxProofBytes,
+    ...(nonceSecret !== undefined ? { nonces: new DpopNonces(nonceSecret, config.dpopProofWindow) } : {}),
+  });
+  return { sessionFamilies, dpop };
 }

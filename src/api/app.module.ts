@@ -4,6 +4,7 @@ import type { Kparty } from '../kparty.js';
 import { AdminAuthGuard } from './admin-auth.guard.js';
 import { AdminAuditController } from './controllers/admin-audit.controller.js';
 import { AdminKeysController } from './controllers/admin-keys.controller.js';
+import { AdminSessionsController } from './controllers/admin-sessions.controller.js';
 import { AuthCheckController } from './controllers/auth-check.controller.js';
 import { AdminPoliciesController } from './controllers/admin-policies.controller.js';
 import { AdminRelyingPartiesController } from './controllers/admin-relying-parties.controller.js';
@@ -46,6 +47,7 @@ export class AppModule {
         Oid4vpPageController,
         Oid4vpAdminController,
         VcApiController,
+        AdminSessionsController,
       ],
       providers: [{ provide: KPARTY, useValue: kparty }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }, AdminAuthGuard],
     };

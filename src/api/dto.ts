@@ -115,9 +115,14 @@ export class VerifiedCredentialDto {
 
 export class SessionDto {
   @ApiProperty({ description: 'RFC 9068 JWT access token (typ at+jwt), verifiable with /.well-known/jwks.json' }) token!: string;
-  @ApiProperty({ enum: ['Bearer', 'DPoP'], example: 'Bearer' }) tokenType!: 'Bearer' | 'DPoP';
+  @ApiProperty({ example: 'Bearer', enum: ['Bearer', 'DPoP'], description: '`DPoP` when the token is bound to a DPoP key (`cnf.jkt`, RFC 9449)' }) tokenType!: 'Bearer' | 'DPoP';
   @ApiProperty({ example: 300 }) expiresIn!: number;
   @ApiProperty({ example: 'orders:read' }) scope!: string;
+  @ApiPropertyOptional({
+    description:
+      'Opaque refresh token (256 bits) when the policy sets `session.refresh` and the caller may refresh (an authenticated relying party, or a DPoP-bound session); see docs/sessions.md',
+  })
+  refreshToken?: string;
 }
 
 export class VerificationSuccessDto {
@@ -147,8 +152,22 @@ export class IntrospectionDto {
   @ApiPropertyOptional({ description: 'Seconds since the epoch' }) exp?: number;
   @ApiPropertyOptional({ description: 'Seconds since the epoch' }) iat?: number;
   @ApiPropertyOptional() jti?: string;
-  @ApiPropertyOptional({ example: 'Bearer' }) token_type?: string;
+  @ApiPropertyOptional({ example: 'Bearer', description: '`Bearer`, `DPoP` (a DPoP-bound access token) or `refresh_token`' }) token_type?: string;
   @ApiPropertyOptional({ description: 'The policy the session was issued under', example: 'employee-portal' }) policy?: string;
+  @ApiPropertyOptional({ description: 'RFC 9449 §6.2: `{ "jkt": <thumbprint> }` of the key a DPoP-bound token is bound to', type: 'object', additionalProperties: true })
+  cnf?: { jkt: string };
+}
+
+export class RefreshTokenResponseDto {
+  @ApiProperty({ description: 'A new session token: an RFC 9068 JWT access token' }) access_token!: string;
+  @ApiProperty({ example: 'Bearer', enum: ['Bearer', 'DPoP'] }) token_type!: string;
+  @ApiProperty({ example: 300, description: 'Seconds' }) expires_in!: number;
+  @ApiProperty({ description: 'The NEW refresh token; the one presented is dead from now on (rotation, RFC 9700 §4.14.2)' }) refresh_token!: string;
+  @ApiPropertyOptional({ example: 'orders:read' }) scope?: string;
+}
+
+export class SubjectRevocationDto {
+  @ApiProperty({ description: 'How many active sessions (families) of the subject were ended', example: 2 }) revoked!: number;
 }
 
 export class TokenExchangeResponseDto {
@@ -157,6 +176,7 @@ export class TokenExchangeResponseDto {
   @ApiProperty({ example: 'Bearer' }) token_type!: string;
   @ApiProperty({ example: 300, description: 'Seconds' }) expires_in!: number;
   @ApiPropertyOptional({ example: 'orders:read', description: "The policy's scope (absent when it grants none)" }) scope?: string;
+  @ApiPropertyOptional({ description: 'When the policy sets `session.refresh` and the caller may refresh (docs/sessions.md)' }) refresh_token?: string;
 }
 
 export class KeyRotationDto {

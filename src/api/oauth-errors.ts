@@ -21,6 +21,10 @@ const OAUTH_ERRORS: Partial<Record<ProblemCode, string>> = {
   'oauth.invalid_target': 'invalid_target',
   'policy.not_found': 'invalid_target',
   'presentation.rejected': 'invalid_grant',
+  'oauth.invalid_grant': 'invalid_grant',
+  'oauth.invalid_scope': 'invalid_scope',
+  'oauth.invalid_dpop_proof': 'invalid_dpop_proof',
+  'oauth.use_dpop_nonce': 'use_dpop_nonce',
   rate_limited: 'temporarily_unavailable',
   'service.unavailable': 'temporarily_unavailable',
 };

@@ -14,6 +14,7 @@ const REQUEST_SCHEMAS = {
   Oid4vpRequest: 'oid4vp-request',
   VcApiVerifyCredentialRequest: 'vc-api-verify-credential-request',
   VcApiVerifyPresentationRequest: 'vc-api-verify-presentation-request',
+  SubjectRevocationRequest: 'subject-revocation-request',
 } as const;
 
 /** Builds the OpenAPI 3.1 document from the controllers plus the JSON Schemas in schemas/. */

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KpartyError, problemKind, type ErrorEntry, type ProblemCode } from '../core/errors.js';
 import { isOAuthEndpoint, oauthErrorMembers, oauthStatus } from './oauth-errors.js';
 import { allowedMethods } from './route-methods.js';
+import { DPOP_ALGORITHMS } from '../guard/dpop.js';
 
 /** RFC 9457 problem details, as every error response of kparty is shaped. */
 export interface ProblemDetails {
@@ -35,7 +36,15 @@ const BEARER_ERRORS: Partial<Record<ProblemCode, string>> = {
   'session.insufficient_scope': 'insufficient_scope',
 };
 
+/** RFC 9449 §7.1: DPoP-bound tokens are challenged with the DPoP scheme and the proof algorithms accepted. */
+const DPOP_ERRORS: Partial<Record<ProblemCode, string>> = {
+  'session.dpop_invalid': 'invalid_dpop_proof',
+  'session.dpop_nonce': 'use_dpop_nonce',
+};
+
 function bearerChallenge(problem: KpartyError): string | undefined {
+  const dpopError = DPOP_ERRORS[problem.code];
+  if (dpopError !== undefined) return `DPoP realm="kparty", error="${dpopError}", algs="${DPOP_ALGORITHMS.join(' ')}"`;
   const error = BEARER_ERRORS[problem.code];
   if (error !== undefined) return `Bearer realm="kparty", error="${error}"`;
   return problem.status === 401 ? 'Bearer realm="kparty"' : undefined;

@@ -105,6 +105,23 @@ export interface KpartyConfig {
    * `KPARTY_MDOC_MAX_ITEMS` (default 20000).
    */
   mdocLimits: { maxBytes: number; maxDepth: number; maxItems: number };
+  /**
+   * `KPARTY_REFRESH_REUSE_GRACE` seconds, default 10: a rotated refresh token presented again this soon after its
+   * rotation (a retry, a second tab) gets `invalid_grant` and harms nothing; later it is reuse and ends the session
+   * family (RFC 9700 §4.14.2). See docs/sessions.md.
+   */
+  refreshReuseGrace: number;
+  /** `KPARTY_REFRESH_MAX_TTL` seconds, default 2592000 (30 days): the longest `session.refresh.absoluteTtlSeconds` a policy may ask for. */
+  refreshMaxTtl: number;
+  /**
+   * `KPARTY_DPOP_PROOF_WINDOW` seconds, default 60: a DPoP proof's `iat` may be this far in the past (and
+   * KPARTY_CLOCK_SKEW in the future); its `jti` is remembered this long (RFC 9449 §11.1).
+   */
+  dpopProofWindow: number;
+  /** `KPARTY_DPOP_NONCE`, default false: require server-provided `DPoP-Nonce` values in proofs (RFC 9449 §8). */
+  dpopNonce: boolean;
+  /** `KPARTY_DPOP_MAX_PROOF_BYTES`, default 8192: longer `DPoP` headers are refused before they are parsed. */
+  dpopMaxProofBytes: number;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
@@ -417,6 +434,11 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
       maxDepth: integer(env, 'KPARTY_MDOC_MAX_DEPTH', 24, 8, 64),
       maxItems: integer(env, 'KPARTY_MDOC_MAX_ITEMS', 20_000, 100, 1_000_000),
     },
+    refreshReuseGrace: integer(env, 'KPARTY_REFRESH_REUSE_GRACE', 10, 0, 300),
+    refreshMaxTtl: integer(env, 'KPARTY_REFRESH_MAX_TTL', 30 * 86_400, 60, 366 * 86_400),
+    dpopProofWindow: integer(env, 'KPARTY_DPOP_PROOF_WINDOW', 60, 5, 600),
+    dpopNonce: flag(env, 'KPARTY_DPOP_NONCE'),
+    dpopMaxProofBytes: integer(env, 'KPARTY_DPOP_MAX_PROOF_BYTES', 8192, 512, 65_536),
     logLevel,
     production,
     jsonldContextsDir: env.KPARTY_JSONLD_CONTEXTS || undefined,

@@ -38,6 +38,13 @@ export const CHECK_CODES = [
   'policy.unsatisfied',
   'sdjwt.disclosure_invalid',
   'sdjwt.key_binding_invalid',
+  // Session families (refresh tokens, docs/sessions.md): codes of audited session events and of invalid_grant answers.
+  'session.refresh_reused',
+  'session.family_ended',
+  'session.refresh_expired',
+  'session.client_mismatch',
+  'session.dpop_mismatch',
+  'session.policy_gone',
 ] as const;
 export type CheckCode = (typeof CHECK_CODES)[number];
 
@@ -70,6 +77,13 @@ const PROBLEM_KINDS = {
   'session.insufficient_scope': { status: 403, title: 'The session token lacks a required scope' },
   'oauth.unsupported_grant_type': { status: 400, title: 'The grant type is not supported' },
   'oauth.invalid_target': { status: 400, title: 'No single policy matches the requested target' },
+  // Refresh tokens and DPoP (docs/sessions.md): RFC 6749 §5.2 invalid_grant, RFC 9449 §5/§7/§8.
+  'oauth.invalid_grant': { status: 400, title: 'The refresh token is invalid, expired, revoked or not yours' },
+  'oauth.invalid_dpop_proof': { status: 400, title: 'The DPoP proof is invalid' },
+  'oauth.invalid_scope': { status: 400, title: 'The requested scope exceeds what the session was granted' },
+  'oauth.use_dpop_nonce': { status: 400, title: 'The DPoP proof must carry the server-provided nonce' },
+  'session.dpop_invalid': { status: 401, title: 'The DPoP proof for the session token is missing or invalid' },
+  'session.dpop_nonce': { status: 401, title: 'The DPoP proof must carry the server-provided nonce' },
   rate_limited: { status: 429, title: 'Too many requests' },
   'service.unavailable': { status: 503, title: 'The service is temporarily unavailable' },
   // OpenID4VP 1.0 (docs/oid4vp.md, docs/errors.md):

@@ -27,3 +27,24 @@ export function bearerToken(authorization: string | readonly string[] | undefine
 function malformed(description: string): SessionTokenError {
   return new SessionTokenError('invalid_request', 'authorization_malformed', description);
 }
+
+/** The access token of a request and the scheme it came with: `Bearer` (RFC 6750) or `DPoP` (RFC 9449 §7.1). */
+export interface PresentedAccessToken {
+  scheme: 'Bearer' | 'DPoP';
+  token: string;
+}
+
+/** Like {@link bearerToken}, also accepting the `DPoP` scheme (case-insensitive). */
+export function presentedAccessToken(authorization: string | readonly string[] | undefined): PresentedAccessToken {
+  if (Array.isArray(authorization)) {
+    if (authorization.length > 1) throw malformed('send one Authorization header');
+    return presentedAccessToken(authorization[0]);
+  }
+  const header = typeof authorization === 'string' ? authorization.trim() : '';
+  const space = header.indexOf(' ');
+  const scheme = (space === -1 ? header : header.slice(0, space)).toLowerCase();
+  if (scheme !== 'dpop') return { scheme: 'Bearer', token: bearerToken(authorization) };
+  const token = header.slice(space + 1).replace(/^ +/, '');
+  if (space === -1 || !B64TOKEN.test(token)) throw malformed('send exactly one token as "Authorization: DPoP <token>"');
+  return { scheme: 'DPoP', token };
+}

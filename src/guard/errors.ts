@@ -5,10 +5,10 @@
  * because kparty cannot be reached or is misconfigured, it throws
  * {@link IssuerUnavailableError} instead, so a 503 is never mistaken for a bad token.
  */
-import { bearerChallenge } from './www-authenticate.js';
+import { bearerChallenge, dpopChallenge } from './www-authenticate.js';
 
-/** RFC 6750 §3.1 error codes a token check can end with. */
-export type SessionTokenErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+/** RFC 6750 §3.1 error codes a token check can end with, and RFC 9449 §7.1 `invalid_dpop_proof`. */
+export type SessionTokenErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof';
 
 /**
  * Why a token was refused: stable, for logs and tests (the `code` alone is what
@@ -33,12 +33,16 @@ export type SessionTokenErrorReason =
   | 'claim_missing'
   | 'claim_invalid'
   | 'inactive'
-  | 'scope_missing';
+  | 'scope_missing'
+  | 'dpop_required'
+  | 'dpop_invalid'
+  | 'dpop_replayed';
 
 const STATUS: Record<SessionTokenErrorCode, 400 | 401 | 403> = {
   invalid_request: 400,
   invalid_token: 401,
   insufficient_scope: 403,
+  invalid_dpop_proof: 401,
 };
 
 export interface SessionTokenErrorOptions {
@@ -70,7 +74,8 @@ export class SessionTokenError extends Error {
     this.status = STATUS[code];
     this.description = description;
     this.requiredScopes = options.requiredScopes;
-    this.wwwAuthenticate = bearerChallenge({
+    const challenge = code === 'invalid_dpop_proof' || reason === 'dpop_required' ? dpopChallenge : bearerChallenge;
+    this.wwwAuthenticate = challenge({
       realm: options.realm,
       // RFC 6750 §3.1: a request without any credentials gets a challenge without an error code.
       error: reason === 'token_missing' ? undefined : code,

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requireScopeTokens } from './scopes.js';
-import { createSessionGuard, type GuardRefusal, type SessionGuard, type SessionGuardOptions } from './session-guard.js';
+import { createSessionGuard, requestUrl, type GuardRefusal, type SessionGuard, type SessionGuardOptions } from './session-guard.js';
 import type { SessionClaims } from './verify-session-token.js';
 
 /** A request the middleware let through. */
@@ -37,8 +37,10 @@ export function kpartyMiddleware(options: KpartyMiddlewareOptions | SessionGuard
   requireScopeTokens(routeScopes, 'kpartyMiddleware: route scopes');
   const guard = 'authenticate' in options ? options : createSessionGuard(options);
   const onRefusal = 'authenticate' in options ? undefined : options.onRefusal;
+  const origin = guard.origin;
   return (req, res, next) => {
-    guard.authenticate(req.headers.authorization, routeScopes).then(
+    const request = { method: req.method ?? 'GET', url: requestUrl(req as Parameters<typeof requestUrl>[0], origin), ...(req.headers.dpop !== undefined ? { dpop: req.headers.dpop } : {}) };
+    guard.authenticate(req.headers.authorization, routeScopes, request).then(
       (claims) => {
         (req as KpartyRequest).kparty = claims;
         next();

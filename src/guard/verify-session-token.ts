@@ -12,6 +12,7 @@ import { sharedIssuerDirectory, type IssuerDirectory } from './issuer-directory.
 import { requireIssuerUrl } from './issuer-url.js';
 import { fromJoseFailure } from './jose-failure.js';
 import { missingScopes, requireScopeTokens } from './scopes.js';
+import { DpopProofError, dpopReplayKey, verifyDpopProof, type DpopRequest } from './dpop.js';
 
 /** Algorithms kparty may sign session tokens with (docs/api.md). */
 export type SessionTokenAlgorithm = 'ES256' | 'EdDSA';
@@ -54,6 +55,38 @@ export interface VerifySessionTokenOptions {
   allowHttp?: boolean;
   /** Cache of metadata and key sets; default one shared by the whole process. */
   directory?: IssuerDirectory;
+  /** DPoP-bound tokens (RFC 9449; docs/sessions.md). Bound tokens are always checked; these options tune how. */
+  dpop?: DpopGuardOptions;
+}
+
+/** Where the single use of DPoP proofs is recorded (RFC 9449 §11.1): share one across replicas of the API (e.g. Redis SET NX). */
+export interface DpopReplayStore {
+  /** True the first time `key` is seen (until `expiresAt`, ms); false afterwards. Must be atomic. */
+  firstUse(key: string, expiresAt: number, now: number): Promise<boolean> | boolean;
+}
+
+export interface DpopGuardOptions {
+  /**
+   * The jti replay check: `'memory'` (default) remembers proofs in this
+   * process (bounded); a {@link DpopReplayStore} shares them between
+   * replicas; `'skip'` leaves it to a gateway that already checked (kparty's
+   * forward-auth does, across its replicas) — only when every request reaches
+   * this API through that gateway.
+   */
+  replay?: 'memory' | 'skip' | DpopReplayStore;
+  /** How old a proof may be (its `iat`), seconds. Default 60. */
+  proofWindowSeconds?: number;
+  /** Refuse tokens that are not DPoP-bound (Bearer). Default false. */
+  required?: boolean;
+}
+
+/** The request a DPoP proof must be for: as the client addressed it. */
+export interface DpopRequestContext {
+  scheme: 'Bearer' | 'DPoP';
+  /** Absent when the caller cannot say what the request was: a bound token is then refused. */
+  request?: DpopRequest;
+  /** The request's `DPoP` header(s). */
+  proof?: string | readonly string[];
 }
 
 /** Options checked once, so a guard does not re-validate them on every request. */
@@ -67,6 +100,28 @@ export interface ResolvedVerifyOptions {
   readonly maxTokenAgeSeconds: number;
   readonly maxTokenLength: number;
   readonly directory: IssuerDirectory;
+  readonly dpop: { replay: DpopReplayStore | undefined; proofWindowSeconds: number; required: boolean };
+}
+
+/** Most proofs the default in-process replay store remembers; the oldest go first (they expire first). */
+const MEMORY_REPLAY_MAX = 50_000;
+
+function memoryReplayStore(): DpopReplayStore {
+  const seen = new Map<string, number>();
+  return {
+    firstUse(key, expiresAt, now) {
+      const until = seen.get(key);
+      if (until !== undefined && until > now) return false;
+      seen.delete(key);
+      while (seen.size >= MEMORY_REPLAY_MAX) {
+        const oldest = seen.keys().next().value;
+        if (oldest === undefined) break;
+        seen.delete(oldest);
+      }
+      seen.set(key, expiresAt);
+      return true;
+    },
+  };
 }
 
 /** RFC 9068 §2.2: claims every access token carries. */
@@ -104,7 +159,63 @@ export function resolveVerifyOptions(options: VerifySessionTokenOptions): Resolv
     maxTokenAgeSeconds: seconds(options.maxTokenAgeSeconds ?? 86_400, 'maxTokenAgeSeconds'),
     maxTokenLength,
     directory: options.directory ?? sharedIssuerDirectory,
+    dpop: resolveDpop(options.dpop),
   };
+}
+
+function resolveDpop(options: DpopGuardOptions | undefined): ResolvedVerifyOptions['dpop'] {
+  const replay = options?.replay ?? 'memory';
+  if (replay !== 'memory' && replay !== 'skip' && typeof (replay as DpopReplayStore).firstUse !== 'function') {
+    throw new TypeError("kparty guard: dpop.replay must be 'memory', 'skip' or a store with firstUse()");
+  }
+  const proofWindowSeconds = seconds(options?.proofWindowSeconds ?? 60, 'dpop.proofWindowSeconds');
+  return {
+    replay: replay === 'memory' ? memoryReplayStore() : replay === 'skip' ? undefined : replay,
+    proofWindowSeconds,
+    required: options?.required ?? false,
+  };
+}
+
+/** The key a token is bound to (`cnf.jkt`), if any. */
+function boundJkt(claims: SessionClaims): string | undefined {
+  const cnf = claims.cnf as unknown;
+  if (typeof cnf !== 'object' || cnf === null) return undefined;
+  const jkt = (cnf as { jkt?: unknown }).jkt;
+  return typeof jkt === 'string' && jkt.length > 0 ? jkt : undefined;
+}
+
+/**
+ * RFC 9449 §7.1: a bound token counts only with the DPoP scheme and a proof
+ * by its key for this request, with `ath`, unseen before; an unbound token
+ * sent as DPoP is refused (no downgrade either way).
+ */
+async function requireSenderConstraint(token: string, claims: SessionClaims, options: ResolvedVerifyOptions, context: DpopRequestContext): Promise<void> {
+  const jkt = boundJkt(claims);
+  if (jkt === undefined) {
+    if (context.scheme === 'DPoP') throw new SessionTokenError('invalid_token', 'dpop_invalid', 'the token is not DPoP-bound: send it as Bearer');
+    if (options.dpop.required) throw new SessionTokenError('invalid_token', 'dpop_required', 'this API accepts DPoP-bound tokens only');
+    return;
+  }
+  if (context.scheme !== 'DPoP' || context.request === undefined) {
+    throw new SessionTokenError('invalid_token', 'dpop_required', 'the token is DPoP-bound: send it as "Authorization: DPoP <token>" with a DPoP proof');
+  }
+  const now = Date.now();
+  try {
+    const proof = await verifyDpopProof(context.proof, context.request, {
+      now,
+      maxAgeSeconds: options.dpop.proofWindowSeconds,
+      clockSkewSeconds: options.clockToleranceSeconds,
+      accessToken: token,
+      expectedJkt: jkt,
+    });
+    const expiresAt = (proof.iat + options.dpop.proofWindowSeconds + options.clockToleranceSeconds) * 1000 + 1000;
+    if (options.dpop.replay && !(await options.dpop.replay.firstUse(dpopReplayKey(proof), expiresAt, now))) {
+      throw new SessionTokenError('invalid_dpop_proof', 'dpop_replayed', 'this DPoP proof was used before');
+    }
+  } catch (error) {
+    if (error instanceof DpopProofError) throw new SessionTokenError('invalid_dpop_proof', 'dpop_invalid', error.message, { cause: error });
+    throw error;
+  }
 }
 
 /** The claim checks jose leaves to the caller: types of the claims a downstream API relies on. */
@@ -127,7 +238,12 @@ function requireClaimTypes(payload: JWTPayload): SessionClaims {
  * Verifies with options already resolved; `extraScopes` are required on top
  * of `options.scopes` (a route's own requirements).
  */
-export async function verifyResolved(token: unknown, options: ResolvedVerifyOptions, extraScopes: readonly string[] = []): Promise<SessionClaims> {
+export async function verifyResolved(
+  token: unknown,
+  options: ResolvedVerifyOptions,
+  extraScopes: readonly string[] = [],
+  dpop: DpopRequestContext = { scheme: 'Bearer' },
+): Promise<SessionClaims> {
   if (typeof token !== 'string' || token.length === 0) {
     throw new SessionTokenError('invalid_token', 'token_malformed', 'the token is malformed');
   }
@@ -152,6 +268,8 @@ export async function verifyResolved(token: unknown, options: ResolvedVerifyOpti
   } catch (error) {
     throw fromJoseFailure(error);
   }
+
+  await requireSenderConstraint(token, claims, options, dpop);
 
   if (options.introspection) {
     if (!metadata.introspection_endpoint) {

@@ -4,6 +4,7 @@
  * no `\`, no control or non-ASCII characters), so anything else is replaced
  * rather than escaped: a header must never be built from raw input.
  */
+import { DPOP_ALGORITHMS } from './dpop.js';
 
 export interface BearerChallenge {
   realm?: string;
@@ -28,4 +29,11 @@ export function bearerChallenge(challenge: BearerChallenge): string {
   if (challenge.description !== undefined) attributes.push(`error_description="${quotedAttributeValue(challenge.description)}"`);
   if (challenge.scope !== undefined && challenge.scope.length > 0) attributes.push(`scope="${quotedAttributeValue(challenge.scope.join(' '))}"`);
   return attributes.length === 0 ? 'Bearer' : `Bearer ${attributes.join(', ')}`;
+}
+
+/** `DPoP algs="…", error="…", …`: the RFC 9449 §7.1 challenge for DPoP-bound tokens, naming the proof algorithms accepted. */
+export function dpopChallenge(challenge: BearerChallenge): string {
+  const algs = `algs="${DPOP_ALGORITHMS.join(' ')}"`;
+  const bearer = bearerChallenge(challenge);
+  return bearer === 'Bearer' ? `DPoP ${algs}` : `${bearer.replace(/^Bearer/, 'DPoP')}, ${algs}`;
 }

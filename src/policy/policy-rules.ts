@@ -15,7 +15,12 @@ import { credentialFormat, credentialFormats } from '../formats/registered-forma
 export interface PolicyLimits {
   /** `KPARTY_SESSION_MAX_TTL`: the longest `session.ttlSeconds` a policy may ask for. */
   sessionMaxTtl: number;
+  /** `KPARTY_REFRESH_MAX_TTL`: the longest `session.refresh.absoluteTtlSeconds`; default {@link DEFAULT_REFRESH_MAX_TTL}. */
+  refreshMaxTtl?: number;
 }
+
+/** KPARTY_REFRESH_MAX_TTL's default: 30 days. */
+export const DEFAULT_REFRESH_MAX_TTL = 30 * 86_400;
 
 /** A rule violation, before it is given its error code. */
 export interface RuleViolation {
@@ -223,6 +228,21 @@ const pinnedKeysUsable: PolicyRule = (policy) =>
       }),
     ),
   );
+/** A refresh token's idle lifetime fits in the session's; the session's in the operator's cap. */
+const refreshLifetimes: PolicyRule = (policy, limits) => {
+  const refresh = asObject(asObject(policy.session)?.refresh);
+  if (!refresh) return [];
+  const { ttlSeconds, absoluteTtlSeconds } = refresh;
+  const violations: RuleViolation[] = [];
+  const max = limits.refreshMaxTtl ?? DEFAULT_REFRESH_MAX_TTL;
+  if (typeof absoluteTtlSeconds === 'number' && absoluteTtlSeconds > max) {
+    violations.push(at(['session', 'refresh', 'absoluteTtlSeconds'], `must not exceed ${max}, this service's maximum session lifetime with refresh (KPARTY_REFRESH_MAX_TTL)`));
+  }
+  if (typeof ttlSeconds === 'number' && typeof absoluteTtlSeconds === 'number' && ttlSeconds > absoluteTtlSeconds) {
+    violations.push(at(['session', 'refresh', 'ttlSeconds'], 'must not exceed absoluteTtlSeconds'));
+  }
+  return violations;
+};
 
 /** Every rule, in the order their violations are listed. */
 const POLICY_RULES: readonly PolicyRule[] = [
@@ -238,6 +258,7 @@ const POLICY_RULES: readonly PolicyRule[] = [
   trustRuleRequired,
   pinnedKeysUsable,
   sessionSubjectFromReferencesQuery,
+  refreshLifetimes,
 ];
 
 /** Runs every rule against `policy` (any JSON value; non-objects have nothing to check). */

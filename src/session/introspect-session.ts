@@ -15,7 +15,10 @@ export type IntrospectionResponse =
       exp: number;
       iat: number;
       jti: string;
-      token_type: 'Bearer';
+      /** `DPoP` for a DPoP-bound token (RFC 9449 §6.2). */
+      token_type: 'Bearer' | 'DPoP';
+      /** RFC 9449 §6.2: the key a DPoP-bound token is bound to. */
+      cnf?: { jkt: string };
       /** kparty: the policy the session was issued under. */
       policy: string;
       /** The claims the policy mapped from the credentials. */
@@ -37,6 +40,8 @@ export async function introspectSession(verifier: SessionVerifier, principal: Pr
   const verification = await verifier.verify(token);
   if (!verification.valid || !mayInspect(principal, verification.claims)) return { active: false };
   const { scope, client_id, sub, aud, iss, exp, iat, jti, policy } = verification.claims;
+  const cnf = verification.claims.cnf as { jkt?: unknown } | undefined;
+  const jkt = typeof cnf === 'object' && cnf !== null && typeof cnf.jkt === 'string' ? cnf.jkt : undefined;
   const mapped = Object.fromEntries(Object.entries(verification.claims).filter(([name]) => !RESERVED_SESSION_CLAIMS.has(name)));
   return {
     active: true,
@@ -48,7 +53,8 @@ export async function introspectSession(verifier: SessionVerifier, principal: Pr
     exp,
     iat,
     jti,
-    token_type: 'Bearer',
+    token_type: jkt !== undefined ? 'DPoP' : 'Bearer',
+    ...(jkt !== undefined ? { cnf: { jkt } } : {}),
     policy,
     ...mapped,
   };

@@ -27,11 +27,13 @@ export interface SessionRequest {
   ttlSeconds?: number;
   /** Claims mapped from the credentials by the policy (`session.claims`). */
   claims?: Record<string, unknown>;
+  /** RFC 9449 §6.1: the JWK SHA-256 thumbprint the token is bound to (`cnf.jkt`); the token type is then `DPoP`. */
+  dpopJkt?: string;
 }
 
 export interface IssuedSession {
   token: string;
-  tokenType: 'Bearer';
+  tokenType: 'Bearer' | 'DPoP';
   expiresIn: number;
   scope: string;
   jti: string;
@@ -74,7 +76,8 @@ export class SessionIssuer {
       iat,
       exp: iat + ttl,
       jti,
+      ...(request.dpopJkt !== undefined ? { cnf: { jkt: request.dpopJkt } } : {}),
     }, key);
-    return { token, tokenType: 'Bearer', expiresIn: ttl, scope, jti, expiresAt: iat + ttl };
+    return { token, tokenType: request.dpopJkt !== undefined ? 'DPoP' : 'Bearer', expiresIn: ttl, scope, jti, expiresAt: iat + ttl };
   }
 }

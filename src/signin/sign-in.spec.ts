@@ -145,10 +145,10 @@ describe('SignIn (verify → audit → session)', () => {
     expect(error.detail).toContain('more not listed');
   });
 
-  it('refuses a DPoP-bound request rather than issuing a bearer token', async () => {
+  it('refuses a DPoP-bound request for a policy without session.dpop rather than issuing a bearer token', async () => {
     const signIn = await signInWith();
     const error = await rejection(signIn.signIn({ policyId: 'club', submission: await submission(), binding: { kind: 'challenge' }, dpopJkt: 'thumbprint' }));
-    expect(error.code).toBe('request.invalid');
+    expect(error.code).toBe('oauth.invalid_dpop_proof');
     expect(audit.events).toEqual([]);
   });
 

@@ -6,6 +6,8 @@ import type { AuditLog } from '../core/ports/audit-log.js';
 import type { WorkInFlight } from '../crypto/offload-policy.js';
 import type { PolicyCatalog } from '../policy/policy-catalog.js';
 import type { SessionIssuer } from '../session/session-issuer.js';
+import { recheckReferencesOf } from '../session/refresh/recheck-references.js';
+import type { PreparedFamily, SessionFamilies } from '../session/refresh/session-families.js';
 import type { StatusMessage } from '../status/index.js';
 import type { Submission, SubmissionBinding } from '../verification/submission.js';
 import type { CredentialStatusOutcome, VerificationDependencies } from '../verification/verification-context.js';
@@ -22,6 +24,9 @@ export interface SignInRequest {
   /** RFC 9449: thumbprint of the key the session is bound to (DPoP header proof, or OpenID4VP dpopJkt). */
   dpopJkt?: string;
 }
+
+/** Who obtains a session (docs/sessions.md): the relying party that authenticated the call, and the DPoP key to bind it to. */
+export type SessionClient = Pick<SignInRequest, 'clientId' | 'dpopJkt'>;
 
 export interface VerifiedCredentialView {
   format: string;
@@ -68,6 +73,8 @@ export interface SignInDependencies {
   observeDecision?: DecisionObserver;
   /** Largest success body, in bytes of JSON. */
   maxResponseBytes?: number;
+  /** Refresh-token families (docs/sessions.md); without them no policy gets refresh tokens. */
+  families?: SessionFamilies;
 }
 
 /** The audit record of a decision: who, which policy, the outcome and its codes; never the credentials. */
@@ -134,15 +141,22 @@ export class SignIn {
   }
 
   private async verifyAndIssue(request: SignInRequest): Promise<SignInSuccess> {
-    if (request.dpopJkt !== undefined) {
-      // Issuing a Bearer token where a key-bound one was asked for would silently drop the binding.
-      throw new KpartyError('request.invalid', 'DPoP-bound sessions are not supported yet', {
-        errors: [{ code: 'request.invalid', path: '/dpopJkt', detail: 'DPoP-bound sessions are not supported yet' }],
-      });
-    }
     const { deps } = this;
     const policy = await deps.policies.find(request.policyId);
     if (!policy) throw new KpartyError('policy.not_found', `no policy "${request.policyId}"`);
+    // Before the submission is verified (and its challenge consumed): a sign-in that cannot get the session the
+    // policy demands, or a client acting for another relying party, is refused untouched.
+    const dpop = policy.policy.session?.dpop;
+    if (dpop === 'required' && request.dpopJkt === undefined) {
+      throw new KpartyError('oauth.invalid_dpop_proof', `policy "${request.policyId}" requires a DPoP-bound session: send a DPoP proof (or dpopJkt)`);
+    }
+    if (request.dpopJkt !== undefined && dpop === undefined) {
+      // Issuing a Bearer token where a key-bound one was asked for would silently drop the binding.
+      throw new KpartyError('oauth.invalid_dpop_proof', `policy "${request.policyId}" does not bind sessions to DPoP keys (session.dpop)`);
+    }
+    if (request.clientId !== undefined && request.clientId !== policy.owner) {
+      throw new KpartyError('auth.forbidden', `the authenticated client does not own policy "${request.policyId}"`);
+    }
     const result = await verifySubmission(policy, request.submission, request.binding, deps.verification);
 
     if (!result.verified || result.subject === undefined) {
@@ -159,12 +173,20 @@ export class SignIn {
       ...(rules.session?.scope !== undefined ? { scope: rules.session.scope } : {}),
       ...(rules.session?.ttlSeconds !== undefined ? { ttlSeconds: rules.session.ttlSeconds } : {}),
       claims: structuredClone(result.sessionClaims) as Record<string, unknown>,
+      ...(request.dpopJkt !== undefined ? { dpopJkt: request.dpopJkt } : {}),
     });
+    const family = this.prepareFamily(request, policy, result, session);
     const success: SignInSuccess = {
       verified: true,
       holder: result.subject,
       credentials: views(result),
-      session: { token: session.token, tokenType: session.tokenType, expiresIn: session.expiresIn, scope: session.scope },
+      session: {
+        token: session.token,
+        tokenType: session.tokenType,
+        expiresIn: session.expiresIn,
+        scope: session.scope,
+        ...(family !== undefined ? { refreshToken: family.refreshToken } : {}),
+      },
     };
     const unanswerable = this.unanswerable(success);
     if (unanswerable) {
@@ -174,7 +196,41 @@ export class SignIn {
     const recording = await this.record(decisionOf(policy, result, 'accepted', [], request.requestId));
     // No session the audit log does not show.
     requireAuditedIfAccepted(recording);
+    // The refresh token works only from here on: an unaudited sign-in leaves no family behind.
+    if (family !== undefined) await deps.families?.commit(family);
     return success;
+  }
+
+  /**
+   * The session family of a sign-in the policy lets last (`session.refresh`),
+   * not stored yet; undefined when the policy sets no refresh or the caller
+   * may not refresh (a public client without DPoP, RFC 9700 §4.14.2).
+   */
+  private prepareFamily(
+    request: SignInRequest,
+    policy: StoredPolicy,
+    result: VerificationResult,
+    session: { jti: string; expiresAt: number; expiresIn: number; scope: string },
+  ): PreparedFamily | undefined {
+    const refresh = policy.policy.session?.refresh;
+    if (!refresh || !this.deps.families || result.subject === undefined) return undefined;
+    const answered = Object.fromEntries(
+      result.credentials
+        .filter((c) => c.answered !== undefined)
+        .map((c) => [c.answered, { issuer: c.issuer, status: c.statusEntries, ...(c.expiresAt !== undefined ? { expiresAt: c.expiresAt } : {}) }]),
+    );
+    return this.deps.families.prepare({
+      subject: result.subject,
+      clientId: policy.owner,
+      policy: policy.policy,
+      refresh,
+      accessToken: { jti: session.jti, expiresAt: session.expiresAt, expiresIn: session.expiresIn },
+      scope: session.scope,
+      claims: structuredClone(result.sessionClaims) as Record<string, unknown>,
+      ...(request.clientId !== undefined ? { authenticatedClient: request.clientId } : {}),
+      ...(request.dpopJkt !== undefined ? { dpopJkt: request.dpopJkt } : {}),
+      credentials: recheckReferencesOf(policy.policy.credentials, answered),
+    });
   }
 
   /** Why the success body cannot be answered (not serialisable, or larger than KPARTY_MAX_RESPONSE_BYTES), or undefined. */

@@ -2,7 +2,7 @@ import { OPERATOR } from '../admin/principal.js';
 import { KpartyError, type ErrorEntry } from '../core/errors.js';
 import type { PolicyCatalog } from '../policy/policy-catalog.js';
 import { fromVpToken, singlePresentation, type Submission } from '../verification/submission.js';
-import type { SignIn } from './sign-in.js';
+import type { SessionClient, SignIn } from './sign-in.js';
 
 /** RFC 8693 §2.1 `grant_type`. */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -67,9 +67,11 @@ export interface TokenExchangeRequest {
 export interface TokenExchangeResponse {
   access_token: string;
   issued_token_type: typeof ACCESS_TOKEN_TYPE;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope?: string;
+  /** When the policy sets `session.refresh` and the caller may refresh (docs/sessions.md). */
+  refresh_token?: string;
 }
 
 const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -96,7 +98,7 @@ export class TokenExchange {
     private readonly signIn: SignIn,
   ) {}
 
-  async exchange(request: TokenExchangeRequest, requestId?: string): Promise<TokenExchangeResponse> {
+  async exchange(request: TokenExchangeRequest, requestId?: string, client: SessionClient = {}): Promise<TokenExchangeResponse> {
     if (request.grant_type !== TOKEN_EXCHANGE_GRANT) {
       throw new KpartyError('oauth.unsupported_grant_type', `grant_type must be ${TOKEN_EXCHANGE_GRANT}`);
     }
@@ -115,13 +117,21 @@ export class TokenExchange {
     const submission =
       request.subject_token_type === VP_TOKEN_OBJECT_TYPE ? vpTokenSubmission(request.subject_token) : singlePresentation(request.subject_token);
     const policyId = await this.selectPolicy(request);
-    const { session } = await this.signIn.signIn({ policyId, submission, binding: { kind: 'challenge' }, ...(requestId !== undefined ? { requestId } : {}) });
+    const { session } = await this.signIn.signIn({
+      policyId,
+      submission,
+      binding: { kind: 'challenge' },
+      ...(requestId !== undefined ? { requestId } : {}),
+      ...(client.clientId !== undefined ? { clientId: client.clientId } : {}),
+      ...(client.dpopJkt !== undefined ? { dpopJkt: client.dpopJkt } : {}),
+    });
     return {
       access_token: session.token,
       issued_token_type: ACCESS_TOKEN_TYPE,
-      token_type: 'Bearer',
+      token_type: session.tokenType,
       expires_in: session.expiresIn,
       ...(session.scope ? { scope: session.scope } : {}),
+      ...(session.refreshToken !== undefined ? { refresh_token: session.refreshToken } : {}),
     };
   }
 

@@ -4,7 +4,8 @@ import type { StatusOutcome } from './status-outcome.js';
 
 /** What a status checker is told about the credential whose entry it checks. */
 export interface StatusCheckRequest {
-  credential: ParsedCredential;
+  /** Only its issuer is read: a session's re-check (src/session/refresh/) has no more than that. */
+  credential: Pick<ParsedCredential, 'issuer'>;
   /** The entry as found in the credential (`credentialStatus[i]`, or the SD-JWT VC `status` claim). */
   entry: unknown;
   /**

@@ -7,6 +7,7 @@ import { describePolicyStoreContract } from './contract/policy-store.contract.js
 import { describeRateLimiterContract } from './contract/rate-limiter.contract.js';
 import { describeRelyingPartyStoreContract } from './contract/relying-party-store.contract.js';
 import { describeSessionDenylistContract } from './contract/session-denylist.contract.js';
+import { describeProofReplayCacheContract, describeSessionFamilyStoreContract } from './contract/session-family-store.contract.js';
 import { describeSettingsStoreContract } from './contract/settings-store.contract.js';
 import { describeSigningKeyStoreContract } from './contract/signing-key-store.contract.js';
 import { describeStorageLifecycleContract } from './contract/storage-lifecycle.contract.js';
@@ -27,6 +28,8 @@ const CONTRACT_PARTS = {
   sessionDenylist: describeSessionDenylistContract,
   rateLimiter: describeRateLimiterContract,
   oid4vpRequests: describeOid4vpRequestStoreContract,
+  sessionFamilies: describeSessionFamilyStoreContract,
+  proofReplay: describeProofReplayCacheContract,
   lifecycle: describeStorageLifecycleContract,
 } satisfies Record<string, (current: () => Storage) => void>;
 

@@ -3,7 +3,7 @@ import type { RedisPorts } from './redis/redis-ports.js';
 
 /**
  * A storage whose short-lived shared state lives in Redis — challenges, the
- * session denylist, OpenID4VP requests, the DID/status-list cache and rate-limit counters — and
+ * session denylist, OpenID4VP requests, session families, used DPoP proofs, the DID/status-list cache and rate-limit counters — and
  * everything else (relying parties, policies, signing keys, settings, audit)
  * in `base` (PostgreSQL, or SQLite for processes on one machine). Ready only
  * when both answer.
@@ -21,6 +21,8 @@ export function withRedis(base: Storage, redis: RedisPorts): Storage {
     oid4vpRequests: redis.oid4vpRequests,
     sharedCache: redis.sharedCache,
     rateLimiter: redis.rateLimiter,
+    sessionFamilies: redis.sessionFamilies,
+    proofReplay: redis.proofReplay,
     ping: async () => {
       await Promise.all([base.ping(), redis.ping()]);
     },

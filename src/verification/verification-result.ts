@@ -31,6 +31,10 @@ export interface CredentialOutcome {
   readonly statusMessages?: readonly StatusMessage[];
   /** The claims the relying party may see (DCQL data minimisation); only for a credential that answered a query. */
   readonly claims?: Readonly<Record<string, unknown>>;
+  /** Its status entries as found, for a session's later re-check (src/session/refresh/, docs/sessions.md). */
+  readonly statusEntries: readonly unknown[];
+  /** Not valid after (seconds since the epoch), for a session's re-check. */
+  readonly expiresAt?: number;
 }
 
 /** The finished, immutable outcome of verifying a submission against a policy. */
@@ -89,6 +93,8 @@ export function resultOf(context: VerificationContext, maxErrors: number = DEFAU
       status: state.status,
       ...(state.statusMessages !== undefined ? { statusMessages: state.statusMessages.map((m) => ({ ...m })) } : {}),
       ...(claims !== undefined ? { claims } : {}),
+      statusEntries: credential.status.map((reference) => reference.entry),
+      ...(credential.expiresAt !== undefined ? { expiresAt: credential.expiresAt } : {}),
     };
   });
   const cap = Math.max(1, maxErrors);

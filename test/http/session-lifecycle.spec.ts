@@ -250,8 +250,9 @@ describe('RFC 8414 metadata', () => {
     const { body } = await kparty.request('GET', '/.well-known/oauth-authorization-server');
     expect(body).toMatchObject({
       token_endpoint: `${body.issuer}/v1/token`,
-      grant_types_supported: ['urn:ietf:params:oauth:grant-type:token-exchange'],
-      token_endpoint_auth_methods_supported: ['none'],
+      grant_types_supported: ['urn:ietf:params:oauth:grant-type:token-exchange', 'refresh_token'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic'],
+      dpop_signing_alg_values_supported: ['ES256', 'ES384', 'EdDSA'],
       introspection_endpoint: `${body.issuer}/v1/sessions/introspect`,
       introspection_endpoint_auth_methods_supported: ['Bearer'],
       revocation_endpoint: `${body.issuer}/v1/sessions/revoke`,

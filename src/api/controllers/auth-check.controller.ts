@@ -1,8 +1,11 @@
-import { All, Controller, Get, Header, Headers, HttpCode, Inject, Query, Res } from '@nestjs/common';
+import { All, Controller, Get, Header, Headers, HttpCode, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DpopRequest } from '../../guard/dpop.js';
 import type { Kparty } from '../../kparty.js';
 import { authorizeSession } from '../../session/authorize-session.js';
+import { envoyRequest, forwardedRequest, trustedProxyMatcher, type ForwardedHeaders } from '../../session/dpop/forwarded-request.js';
+import { presentedToken, requireSenderConstraint } from '../../session/dpop/sender-constraint.js';
 import { ProblemDto } from '../dto.js';
 import { requireValid } from '../request-validation.js';
 import { KPARTY } from '../tokens.js';
@@ -33,7 +36,11 @@ export function headerValue(value: string): string {
 @ApiTags('session tokens')
 @Controller('v1/auth')
 export class AuthCheckController {
-  constructor(@Inject(KPARTY) private readonly kparty: Kparty) {}
+  private readonly trustedProxy: (address: string | undefined) => boolean;
+
+  constructor(@Inject(KPARTY) private readonly kparty: Kparty) {
+    this.trustedProxy = trustedProxyMatcher(kparty.config.trustProxy);
+  }
 
   /**
    * Forward-auth for gateways (nginx `auth_request`, Traefik ForwardAuth):
@@ -61,13 +68,17 @@ export class AuthCheckController {
   @ApiUnauthorizedResponse({ type: ProblemDto, description: '`session.missing` (no token) or `session.invalid`' })
   @ApiForbiddenResponse({ type: ProblemDto, description: '`session.insufficient_scope`' })
   @ApiBadRequestResponse({ type: ProblemDto, description: '`request.invalid`: an unknown, repeated or malformed query parameter (nginx turns it into a 500)' })
+  @ApiHeader({ name: 'DPoP', required: false, description: 'RFC 9449 proof for a DPoP-bound token (`Authorization: DPoP <token>`), forwarded by the gateway' })
+  @ApiHeader({ name: 'X-Forwarded-Method', required: false, description: 'With X-Forwarded-Proto, -Host and -Uri: the original request, which a DPoP proof must name; trusted only from KPARTY_TRUST_PROXY addresses' })
   async check(
     @Headers('authorization') authorization: string | undefined,
     @Query() query: unknown,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const { scope, audience } = requireValid<{ scope?: string; audience?: string }>('auth-check-query', query ?? {});
-    await this.authorize(authorization, scope, audience, reply);
+    const original = forwardedRequest(request.headers as ForwardedHeaders, this.trustedProxy(request.raw.socket.remoteAddress));
+    await this.authorize(authorization, scope, audience, reply, request, original);
   }
 
   /**
@@ -93,6 +104,7 @@ export class AuthCheckController {
     @Headers('authorization') authorization: string | undefined,
     @Headers('x-kparty-required-scope') scopeHeader: string | undefined,
     @Headers('x-kparty-required-audience') audienceHeader: string | undefined,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const requirements = {
@@ -100,14 +112,27 @@ export class AuthCheckController {
       ...(audienceHeader !== undefined ? { audience: audienceHeader } : {}),
     };
     const { scope, audience } = requireValid<{ scope?: string; audience?: string }>('auth-check-query', requirements, 'the X-Kparty-Required-* headers');
-    await this.authorize(authorization, scope, audience, reply);
+    const original = envoyRequest(request.method, request.url, request.headers as ForwardedHeaders, this.trustedProxy(request.raw.socket.remoteAddress));
+    await this.authorize(authorization, scope, audience, reply, request, original);
   }
 
-  private async authorize(authorization: string | undefined, scope: string | undefined, audience: string | undefined, reply: FastifyReply): Promise<void> {
-    const claims = await authorizeSession(this.kparty.sessionVerifier, bearerToken(authorization), {
+  private async authorize(
+    authorization: string | undefined,
+    scope: string | undefined,
+    audience: string | undefined,
+    reply: FastifyReply,
+    request: FastifyRequest,
+    original: DpopRequest | undefined,
+  ): Promise<void> {
+    const nonce = this.kparty.dpop.currentNonce();
+    if (nonce !== undefined) void reply.header('DPoP-Nonce', nonce);
+    const presented = presentedToken(authorization);
+    const claims = await authorizeSession(this.kparty.sessionVerifier, presented?.token, {
       scopes: scope === undefined ? [] : scope.split(' '),
       ...(audience === undefined ? {} : { audience }),
     });
+    // RFC 9449 §7.1: a DPoP-bound token counts only with a proof by its key for the original request.
+    if (presented) await requireSenderConstraint(claims, presented, request.headers.dpop, original, this.kparty.dpop);
     void reply
       .header(IDENTITY_HEADERS.subject, headerValue(claims.sub))
       .header(IDENTITY_HEADERS.scope, headerValue(claims.scope ?? ''))

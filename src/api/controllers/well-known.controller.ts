@@ -3,6 +3,8 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JWKS_MAX_AGE_SECONDS } from '../../core/config.js';
 import type { Kparty } from '../../kparty.js';
 import { TOKEN_EXCHANGE_GRANT } from '../../signin/token-exchange.js';
+import { DPOP_ALGORITHMS } from '../../guard/dpop.js';
+import { REFRESH_TOKEN_GRANT } from './token.controller.js';
 import { JwksDto } from '../dto.js';
 import { KPARTY } from '../tokens.js';
 
@@ -34,10 +36,14 @@ export class WellKnownController {
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       // kparty has no authorization endpoint; RFC 8414 requires the member, so it is empty.
       response_types_supported: [],
-      // RFC 8693 token exchange; the presentation itself is the proof, so clients do not authenticate.
+      // RFC 8693 token exchange (the presentation itself is the proof) and RFC 6749 §6 refresh (docs/sessions.md).
+      // Public clients ("none") refresh only DPoP-bound sessions; a relying party authenticates with client_secret_basic
+      // (or its key as a Bearer token, kparty's extension).
       token_endpoint: `${issuer}/v1/token`,
-      grant_types_supported: [TOKEN_EXCHANGE_GRANT],
-      token_endpoint_auth_methods_supported: ['none'],
+      grant_types_supported: [TOKEN_EXCHANGE_GRANT, REFRESH_TOKEN_GRANT],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic'],
+      // RFC 9449 §5.1.
+      dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
       // An API key as a Bearer token ("Bearer" is in IANA's OAuth Access Token Types registry, which RFC 8414 §2 allows here).
       introspection_endpoint: `${issuer}/v1/sessions/introspect`,
       introspection_endpoint_auth_methods_supported: ['Bearer'],

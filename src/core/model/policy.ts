@@ -74,6 +74,15 @@ export interface SessionMapping {
    * and an SD-JWT VC bound to different keys). Needed only then.
    */
   subjectFrom?: string;
+  /**
+   * Refresh tokens (docs/sessions.md); absent: none. `ttlSeconds` is a refresh
+   * token's idle lifetime, `absoluteTtlSeconds` the whole session's (at most
+   * KPARTY_REFRESH_MAX_TTL), `recheck: "status"` re-reads the credentials'
+   * status lists on every refresh.
+   */
+  refresh?: { ttlSeconds: number; absoluteTtlSeconds: number; recheck: 'status' | 'none' };
+  /** RFC 9449 sender-constrained sessions: `required` refuses sign-ins without a DPoP key; `optional` binds when one is given. */
+  dpop?: 'required' | 'optional';
 }
 
 export interface PresentationPolicy {

@@ -5,6 +5,8 @@ import type { PolicyStore } from './policy-store.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RelyingPartyStore } from './relying-party-store.js';
 import type { SessionDenylist } from './session-denylist.js';
+import type { SessionFamilyStore } from './session-family-store.js';
+import type { ProofReplayCache } from './proof-replay-cache.js';
 import type { SettingsStore } from './settings-store.js';
 import type { SharedCache } from './shared-cache.js';
 import type { SigningKeyStore } from './signing-key-store.js';
@@ -27,6 +29,13 @@ export interface Storage {
   readonly sessionDenylist: SessionDenylist;
   /** OpenID4VP requests (src/oid4vp); in Redis when REDIS_URL is set. */
   readonly oid4vpRequests: Oid4vpRequestStore;
+  /** Refresh-token families (docs/sessions.md); with REDIS_URL they live in Redis. */
+  readonly sessionFamilies: SessionFamilyStore;
+  /**
+   * Used DPoP proof `jti`s, shared by every process using this storage (Redis).
+   * Absent: the composition root keeps them in process memory.
+   */
+  readonly proofReplay?: ProofReplayCache;
   /**
    * Rate-limit counters shared by every process using this storage (Redis).
    * Absent: the composition root counts in process memory (one process's view).

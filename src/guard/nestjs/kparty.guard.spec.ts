@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Post, UseGuards, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { createHash, randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { AUDIENCE, startLocalIssuer, type LocalIssuer } from '../__fixtures__/local-issuer.js';
 import { IssuerDirectory } from '../issuer-directory.js';
 import type { SessionClaims } from '../verify-session-token.js';
@@ -131,5 +133,32 @@ describe('KpartyGuardModule', () => {
   it('refuses wrong options when the module is declared', () => {
     expect(() => KpartyGuardModule.forRoot({ issuer: 'not a url', audience: AUDIENCE })).toThrow(TypeError);
     expect(() => Scopes('orders read')).toThrow(TypeError);
+  });
+});
+
+describe('KpartyGuard with DPoP-bound tokens (RFC 9449; proofs made with jose)', () => {
+  let app: INestApplication;
+  let base: string;
+  beforeAll(async () => {
+    ({ app, base } = await startApp([KpartyGuardModule.forRoot({ issuer: local.issuer, audience: AUDIENCE, directory: new IssuerDirectory() })]));
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('builds htu from the request (Host, path without query) and checks the proof by the bound key', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(publicKey);
+    const token = await local.mint({ claims: { cnf: { jkt: await calculateJwkThumbprint(jwk, 'sha256') } } });
+    const ath = createHash('sha256').update(token).digest('base64url');
+    const proof = (htm: string, htu: string) =>
+      new SignJWT({ htm, htu, ath, jti: randomUUID() }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).setIssuedAt().sign(privateKey);
+    const ok = await fetch(`${base}/orders?page=2`, { headers: { authorization: `DPoP ${token}`, dpop: await proof('GET', `${base}/orders`) } });
+    expect(ok.status).toBe(200);
+    const wrongMethod = await fetch(`${base}/orders`, { headers: { authorization: `DPoP ${token}`, dpop: await proof('POST', `${base}/orders`) } });
+    expect(wrongMethod.status).toBe(401);
+    expect(wrongMethod.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_dpop_proof"/);
+    const asBearer = await fetch(`${base}/orders`, { headers: { authorization: `Bearer ${token}` } });
+    expect(asBearer.status).toBe(401);
   });
 });

@@ -1,11 +1,16 @@
 import { HttpException, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { SessionGuard } from '../session-guard.js';
+import { requestUrl, type SessionGuard } from '../session-guard.js';
 import type { SessionClaims } from '../verify-session-token.js';
 import { KPARTY_SCOPES, KPARTY_SESSION_GUARD } from './tokens.js';
 
 interface GuardedRequest {
   headers: Record<string, string | string[] | undefined>;
+  method?: string;
+  url?: string;
+  /** Node's request (Fastify keeps it as `raw`; Express's request is one). */
+  raw?: { socket?: { encrypted?: boolean } };
+  socket?: { encrypted?: boolean };
   kparty?: SessionClaims;
 }
 
@@ -36,7 +41,13 @@ export class KpartyGuard implements CanActivate {
     const request = http.getRequest<GuardedRequest>();
     const scopes = this.reflector.getAllAndMerge<string[]>(KPARTY_SCOPES, [context.getClass(), context.getHandler()]) ?? [];
     try {
-      request.kparty = await this.guard.authenticate(request.headers.authorization, scopes);
+      const socket = request.raw?.socket ?? request.socket;
+      const info = {
+        method: request.method ?? 'GET',
+        url: requestUrl({ url: request.url, headers: request.headers, ...(socket ? { socket } : {}) }, this.guard.origin),
+        ...(request.headers.dpop !== undefined ? { dpop: request.headers.dpop } : {}),
+      };
+      request.kparty = await this.guard.authenticate(request.headers.authorization, scopes, info);
       return true;
     } catch (error) {
       const refusal = this.guard.refusal(error);

@@ -6,6 +6,8 @@ import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { MemoryPolicyStore } from './memory-policy-store.js';
 import { MemoryRelyingPartyStore } from './memory-relying-party-store.js';
 import { MemorySessionDenylist } from './memory-session-denylist.js';
+import { MemorySessionFamilyStore } from './memory-session-family-store.js';
+import { MemoryProofReplayCache } from './memory-proof-replay-cache.js';
 import { MemorySettingsStore } from './memory-settings-store.js';
 import { MemorySigningKeyStore } from './memory-signing-key-store.js';
 
@@ -28,6 +30,8 @@ export function createMemoryStorage(): Storage {
     sessionDenylist: new MemorySessionDenylist(),
     oid4vpRequests: new MemoryOid4vpRequestStore(),
     rateLimiter: new MemoryRateLimiter(),
+    sessionFamilies: new MemorySessionFamilyStore(),
+    proofReplay: new MemoryProofReplayCache(),
     // Fails after close like a closed database, so readiness reports a shut-down store.
     ping: async () => {
       if (closed) throw new Error('memory storage is closed');

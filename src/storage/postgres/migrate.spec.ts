@@ -62,6 +62,8 @@ describe('applyPostgresMigrations', () => {
       'relying_parties',
       'schema_migrations',
       'session_denylist',
+      'session_families',
+      'session_refresh_tokens',
       'settings',
       'signing_keys',
     ]);

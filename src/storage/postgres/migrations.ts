@@ -137,4 +137,39 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX oid4vp_requests_purge_at ON oid4vp_requests (purge_at);
     `,
   },
+  {
+    version: 6,
+    name: 'session_families',
+    sql: `
+      -- Refresh-token families (docs/sessions.md): no credential and no claim in clear. sealed_claims is encrypted
+      -- under a key derived from the live refresh token, which is stored only as its SHA-256 (current_token_hash).
+      CREATE TABLE session_families (
+        id text PRIMARY KEY,
+        client_id text NOT NULL,
+        subject text NOT NULL,
+        current_token_hash text NOT NULL,
+        generation integer NOT NULL,
+        sealed_claims text NOT NULL,
+        access_tokens jsonb NOT NULL,
+        idle_expires_at bigint NOT NULL,
+        absolute_expires_at bigint NOT NULL,
+        ended_at bigint,
+        end_reason text,
+        data jsonb NOT NULL
+      );
+      -- subject serves "log this person out everywhere"; the expiry columns serve the purge.
+      CREATE INDEX session_families_subject ON session_families (subject, client_id);
+      CREATE INDEX session_families_idle ON session_families (idle_expires_at);
+      CREATE INDEX session_families_absolute ON session_families (absolute_expires_at);
+      CREATE INDEX session_families_ended ON session_families (ended_at) WHERE ended_at IS NOT NULL;
+
+      -- Every refresh token of a family, live (rotated_at NULL) or rotated, by hash: reuse detection.
+      CREATE TABLE session_refresh_tokens (
+        hash text PRIMARY KEY,
+        family_id text NOT NULL REFERENCES session_families (id) ON DELETE CASCADE,
+        rotated_at bigint
+      );
+      CREATE INDEX session_refresh_tokens_family ON session_refresh_tokens (family_id);
+    `,
+  },
 ];

@@ -11,6 +11,7 @@ import type { PolicyStore } from '../../core/ports/policy-store.js';
 import { CachedPolicyStore } from '../cached-policy-store.js';
 import { PostgresPolicyChangeListener } from './policy-change-listener.js';
 import { PostgresSessionDenylist } from './postgres-session-denylist.js';
+import { PostgresSessionFamilyStore } from './postgres-session-family-store.js';
 import { PostgresRelyingPartyStore } from './postgres-relying-party-store.js';
 import { PostgresSettingsStore } from './postgres-settings-store.js';
 import { PostgresSigningKeyStore } from './postgres-signing-key-store.js';
@@ -36,6 +37,7 @@ export class PostgresStorage implements Storage {
   readonly auditLog: PostgresAuditLog;
   readonly sessionDenylist: PostgresSessionDenylist;
   readonly oid4vpRequests: PostgresOid4vpRequestStore;
+  readonly sessionFamilies: PostgresSessionFamilyStore;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -53,6 +55,7 @@ export class PostgresStorage implements Storage {
     this.auditLog = new PostgresAuditLog(pool);
     this.sessionDenylist = new PostgresSessionDenylist(pool);
     this.oid4vpRequests = new PostgresOid4vpRequestStore(pool);
+    this.sessionFamilies = new PostgresSessionFamilyStore(pool);
   }
 
   async ping(): Promise<void> {

@@ -6,6 +6,8 @@ import { RedisOid4vpRequestStore } from './redis-oid4vp-request-store.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { RedisSessionDenylist } from './redis-session-denylist.js';
 import { RedisSharedCache } from './redis-shared-cache.js';
+import { RedisSessionFamilyStore } from './redis-session-family-store.js';
+import { RedisProofReplayCache } from './redis-proof-replay-cache.js';
 
 /** Default `KPARTY_REDIS_PREFIX`: every key kparty writes starts with it. */
 export const DEFAULT_REDIS_PREFIX = 'kparty:';
@@ -25,6 +27,8 @@ export class RedisPorts {
   readonly sharedCache: RedisSharedCache;
   readonly rateLimiter: RedisRateLimiter;
   readonly oid4vpRequests: RedisOid4vpRequestStore;
+  readonly sessionFamilies: RedisSessionFamilyStore;
+  readonly proofReplay: RedisProofReplayCache;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -36,6 +40,8 @@ export class RedisPorts {
     this.sharedCache = new RedisSharedCache(redis, prefix);
     this.rateLimiter = new RedisRateLimiter(redis, prefix);
     this.oid4vpRequests = new RedisOid4vpRequestStore(redis, prefix);
+    this.sessionFamilies = new RedisSessionFamilyStore(redis, prefix);
+    this.proofReplay = new RedisProofReplayCache(redis, prefix);
   }
 
   /** Resolves when Redis answers PING. */

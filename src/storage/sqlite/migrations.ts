@@ -112,4 +112,39 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX oid4vp_requests_purge_at ON oid4vp_requests (purge_at);
     `,
   },
+  {
+    version: 5,
+    name: 'session_families',
+    sql: `
+      -- Refresh-token families (docs/sessions.md): no credential and no claim in clear. sealed_claims is encrypted
+      -- under a key derived from the live refresh token, which is stored only as its SHA-256 (current_token_hash).
+      CREATE TABLE session_families (
+        id TEXT NOT NULL PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        current_token_hash TEXT NOT NULL,
+        generation INTEGER NOT NULL,
+        sealed_claims TEXT NOT NULL,
+        access_tokens TEXT NOT NULL CHECK (json_valid(access_tokens)),
+        idle_expires_at INTEGER NOT NULL,
+        absolute_expires_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        end_reason TEXT,
+        data TEXT NOT NULL CHECK (json_valid(data))
+      ) STRICT;
+      -- subject serves "log this person out everywhere"; the expiry columns serve the purge.
+      CREATE INDEX session_families_subject ON session_families (subject, client_id);
+      CREATE INDEX session_families_idle ON session_families (idle_expires_at);
+      CREATE INDEX session_families_absolute ON session_families (absolute_expires_at);
+      CREATE INDEX session_families_ended ON session_families (ended_at) WHERE ended_at IS NOT NULL;
+
+      -- Every refresh token of a family, live (rotated_at NULL) or rotated, by hash: reuse detection.
+      CREATE TABLE session_refresh_tokens (
+        hash TEXT NOT NULL PRIMARY KEY,
+        family_id TEXT NOT NULL REFERENCES session_families (id) ON DELETE CASCADE,
+        rotated_at INTEGER
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX session_refresh_tokens_family ON session_refresh_tokens (family_id);
+    `,
+  },
 ];

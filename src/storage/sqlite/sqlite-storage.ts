@@ -7,6 +7,7 @@ import { SqliteOid4vpRequestStore } from './sqlite-oid4vp-request-store.js';
 import { SqlitePolicyStore } from './sqlite-policy-store.js';
 import { SqliteRelyingPartyStore } from './sqlite-relying-party-store.js';
 import { SqliteSessionDenylist } from './sqlite-session-denylist.js';
+import { SqliteSessionFamilyStore } from './sqlite-session-family-store.js';
 import { SqliteSettingsStore } from './sqlite-settings-store.js';
 import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -32,6 +33,7 @@ export class SqliteStorage implements Storage {
   readonly auditLog: SqliteAuditLog;
   readonly sessionDenylist: SqliteSessionDenylist;
   readonly oid4vpRequests: SqliteOid4vpRequestStore;
+  readonly sessionFamilies: SqliteSessionFamilyStore;
   private readonly selectOne: Statement<[], unknown>;
 
   constructor(
@@ -46,6 +48,7 @@ export class SqliteStorage implements Storage {
     this.auditLog = new SqliteAuditLog(db);
     this.sessionDenylist = new SqliteSessionDenylist(db);
     this.oid4vpRequests = new SqliteOid4vpRequestStore(db);
+    this.sessionFamilies = new SqliteSessionFamilyStore(db);
     this.selectOne = db.prepare('SELECT 1');
   }
 
