@@ -284,6 +284,100 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       },
     },
   },
+  'POST /v1/oid4vp/requests': {
+    summary: 'Start an OpenID4VP 1.0 request for a policy',
+    description:
+      'With a relying-party or operator key. Creates a signed OpenID4VP 1.0 request for the policy (its DCQL query) and returns ' +
+      'the `openid4vp://` URI for the wallet, the kparty-hosted page with its QR code and the request id to poll. See docs/oid4vp.md.',
+    examples: {
+      201: {
+        id: 'Yk3n8sQ2VbW0cX1dE4fG5hJ6',
+        requestUri: 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3Akparty.example.com&request_uri=https%3A%2F%2Fkparty.example.com%2Fv1%2Foid4vp%2Frequest-objects%2FYk3n8sQ2VbW0cX1dE4fG5hJ6',
+        pageUrl: `${ISSUER}/oid4vp/Yk3n8sQ2VbW0cX1dE4fG5hJ6`,
+        qrUrl: `${ISSUER}/oid4vp/Yk3n8sQ2VbW0cX1dE4fG5hJ6/qr.svg`,
+        expiresAt: '2026-12-02T20:04:26.690Z',
+      },
+    },
+  },
+  'GET /v1/oid4vp/requests/{id}': {
+    summary: 'Poll an OpenID4VP request',
+    description:
+      'The request\'s status (pending, fetched, verified, rejected, expired, cancelled). Once decided, the verification result — ' +
+      'the same body as `POST /v1/presentations/verify` — or every failed check is released once, then deleted.',
+    examples: {
+      200: {
+        id: 'Yk3n8sQ2VbW0cX1dE4fG5hJ6',
+        policy: 'employee-portal',
+        flow: 'cross_device',
+        status: 'verified',
+        expiresAt: '2026-12-02T20:04:26.690Z',
+        result: {
+          verified: true,
+          holder: ALICE,
+          credentials: [{ format: 'jwt_vc_json', issuer: HR, type: ['VerifiableCredential', 'EmployeeCredential'], subject: ALICE, claims: { credentialSubject: { email: 'alice@example.com' } }, status: 'none' }],
+          session: { token: SESSION_TOKEN, tokenType: 'Bearer', expiresIn: 300, scope: 'orders:read orders:write' },
+        },
+      },
+    },
+  },
+  'DELETE /v1/oid4vp/requests/{id}': {
+    summary: 'Cancel an OpenID4VP request',
+    description: 'Closes an open request: the wallet can no longer fetch or answer it. Cancelling twice is fine.',
+  },
+  'GET /v1/oid4vp/request-objects/{id}': {
+    summary: 'Fetch the request object (wallet)',
+    description: 'OpenID4VP 1.0 §5.10 `request_uri` (GET): the signed request object JWT (`application/oauth-authz-req+jwt`).',
+    examples: { 200: 'eyJhbGciOiJFUzI1NiIsInR5cCI6Im9hdXRoLWF1dGh6LXJlcStqd3QiLCJraWQiOiJkaWQ6d2ViOmtwYXJ0eS5leGFtcGxlLmNvbSNyZXEtMSJ9.eyJyZXNwb25zZV90eXBlIjoidnBfdG9rZW4ifQ.c2lnbmF0dXJl' },
+  },
+  'POST /v1/oid4vp/request-objects/{id}': {
+    summary: 'Fetch the request object with wallet metadata (wallet)',
+    description: 'OpenID4VP 1.0 §5.10 `request_uri_method=post`: the wallet sends `wallet_metadata` and `wallet_nonce`; the answer is the signed request object, with `wallet_nonce` when one was sent.',
+    examples: { 200: 'eyJhbGciOiJFUzI1NiIsInR5cCI6Im9hdXRoLWF1dGh6LXJlcStqd3QiLCJraWQiOiJkaWQ6d2ViOmtwYXJ0eS5leGFtcGxlLmNvbSNyZXEtMSJ9.eyJ3YWxsZXRfbm9uY2UiOiJxUE0ifQ.c2lnbmF0dXJl' },
+  },
+  'POST /v1/oid4vp/responses/{id}': {
+    summary: 'Post the authorization response (wallet)',
+    description:
+      'OpenID4VP 1.0 `direct_post` / `direct_post.jwt`: the wallet posts its `vp_token` (or an encrypted response, or an error). The ' +
+      'presentations are verified as one submission against the request\'s nonce and client_id; same-device flows get a `redirect_uri`.',
+    examples: { 200: { redirect_uri: 'https://orders.example.com/signed-in#response_code=Q2hlY2tNZQ' } },
+  },
+  'GET /oid4vp/{id}': {
+    summary: 'Hosted page for a request (QR code / wallet link)',
+    description: 'A kparty-hosted HTML page showing the QR code (cross-device) or the "Open in wallet" link (same-device) and the live status.',
+  },
+  'GET /oid4vp/{id}/qr.svg': {
+    summary: 'The request\'s QR code (SVG)',
+    description: 'The `openid4vp://` URI of the request as an SVG QR code, for pages of the relying party\'s own.',
+  },
+  'GET /oid4vp/{id}/status': {
+    summary: 'Status for the hosted page',
+    description: 'What the hosted page polls: the request\'s status and expiry, and the redirect for a same-device flow once decided. No result data.',
+    examples: { 200: { status: 'pending', expiresAt: '2026-12-02T20:04:26.690Z' } },
+  },
+  'GET /.well-known/did.json': {
+    summary: 'kparty\'s own did:web document',
+    description: 'The DID document of kparty\'s verifier identity (`decentralized_identifier` client identifier prefix): the keys that sign OpenID4VP request objects.',
+    examples: {
+      200: {
+        '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
+        id: 'did:web:kparty.example.com',
+        verificationMethod: [
+          {
+            id: 'did:web:kparty.example.com#req-1',
+            type: 'JsonWebKey2020',
+            controller: 'did:web:kparty.example.com',
+            publicKeyJwk: { kty: 'EC', crv: 'P-256', x: 'WUfiMSyX-3L9P5OFo178YO1xQU11FjZ3_jMj-A4IcRE', y: 'YhfW1IVy2H5jIFyyRZMFmME-Du50F0_MTxfTMSkUhXY' },
+          },
+        ],
+        assertionMethod: ['did:web:kparty.example.com#req-1'],
+      },
+    },
+  },
+  'POST /v1/admin/oid4vp/keys/rotate': {
+    summary: 'Rotate the OpenID4VP request-signing key',
+    description: 'Operator key only. A new key signs OpenID4VP request objects under kparty\'s did:web identity; the answer names its verification method.',
+    examples: { 200: { kid: 'did:web:kparty.example.com#req-2' } },
+  },
   'GET /healthz': {
     summary: 'Liveness',
     description: 'Answers 200 while the process serves HTTP; checks nothing else (use it for liveness probes and HEALTHCHECK).',

@@ -42,9 +42,16 @@ describe('checkPolicyCapabilities', () => {
     ['a did:web naming an IP address that is not allow-listed', 'did:web:10.0.0.1', /cannot be resolved: invalid did:web: the host is an IP address/],
     ['a did:web with an empty path segment', 'did:web:example.com::x', /cannot be resolved: invalid did:web/],
     ['something that is not a DID nor an issuer URL', 'hr.example.com', /is not a DID/],
+    ['a DID without a method-specific id', 'did:web', /is not a DID/],
   ])('refuses %s with policy.invalid at its path', async (_label, issuer, detail) => {
     const { violations } = await checkPolicyCapabilities(policy([GOOD_KEY, issuer]), capabilities);
     expect(violations).toEqual([{ code: 'policy.invalid', path: '/credentials/0/trustedIssuers/1', detail: expect.stringMatching(detail) }]);
+  });
+
+  it('leaves issuer URLs, x509_hash identifiers and pinned keys of an https issuer alone', async () => {
+    const pinned = { id: 'https://issuer.example.com', jwks: { keys: [] } };
+    const result = await checkPolicyCapabilities(policy([pinned as never, 'https://issuer.example.com', 'x509_hash:abc']), capabilities);
+    expect(result).toEqual({ violations: [], warnings: [] });
   });
 
   it('refuses a format no installed handler produces, naming the installed ones', async () => {

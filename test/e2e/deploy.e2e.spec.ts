@@ -214,7 +214,7 @@ describe('compose.yaml', () => {
 describe('the image layout, run here without a container', () => {
   it('starts from only what the final stage copies, with its ENV, and its HEALTHCHECK command passes', async () => {
     const { cpSync, symlinkSync, mkdirSync } = await import('node:fs');
-    const { freePort } = await import('../e2e/harness.js');
+    const { freePort } = await import('./harness.js');
     const app = mkdtempSync(join(tmpdir(), 'kparty-image-'));
     const final = dockerfile().split(/^FROM /m).at(-1) ?? '';
     // COPY lines of the final stage: dist (from the build stage), package.json, schemas; node_modules from prod-deps.
