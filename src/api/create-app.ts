@@ -59,7 +59,12 @@ function nestLogger(pino: Pino): LoggerService {
 }
 
 /** Creates the NestJS application on Fastify over a composed core; the caller listens. */
-export async function createApp(kparty: Kparty, pino: Pino): Promise<NestFastifyApplication> {
+export async function createApp(
+  kparty: Kparty,
+  pino: Pino,
+  /** `openApi: false` leaves out /docs (its static assets load through a dynamic import Jest's VM cannot run; in-process tests). */
+  options: { openApi?: boolean } = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: pino,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -85,6 +90,6 @@ export async function createApp(kparty: Kparty, pino: Pino): Promise<NestFastify
     logger: nestLogger(pino),
     abortOnError: false,
   });
-  mountOpenApi(app, kparty.config.issuer);
+  if (options.openApi !== false) mountOpenApi(app, kparty.config.issuer);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { ParsedCredential } from '../../core/model/presentation.js';
 import { dateTimeSeconds, decodeJwt, idOf, isObject, numericDate, statusList, typeList } from '../jwt-parts.js';
+import { disagreement } from '../date-range.js';
 import { credentialFailure } from '../presentation-format.js';
 
 function firstError(...values: Array<number | undefined | Error>): Error | undefined {
@@ -47,6 +48,10 @@ export function parseVcJwt(compact: unknown, path: string): ParsedCredential | C
   const expirationDate = dateTimeSeconds(vc.expirationDate, 'vc.expirationDate');
   const invalid = firstError(iat, nbf, exp, issuanceDate, expirationDate);
   if (invalid) return credentialFailure(path, invalid.message);
+  // VC-DM 1.1 §6.3.1: `exp`, `nbf` and `jti` represent expirationDate, issuanceDate and id; when both are given they must agree.
+  const contradiction = disagreement([exp, expirationDate, '"exp" differs from "vc.expirationDate"'], [nbf, issuanceDate, '"nbf" differs from "vc.issuanceDate"']);
+  if (contradiction) return credentialFailure(path, contradiction);
+  if (payload.jti !== undefined && vc.id !== undefined && payload.jti !== vc.id) return credentialFailure(path, '"jti" differs from "vc.id"');
 
   const document: Record<string, unknown> = {
     ...vc,

@@ -1,6 +1,7 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { ParsedCredential } from '../../core/model/presentation.js';
 import { dateTimeSeconds, decodeJwt, idOf, isObject, numericDate, statusList, typeList } from '../jwt-parts.js';
+import { disagreement } from '../date-range.js';
 import { credentialFailure } from '../presentation-format.js';
 
 export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
@@ -42,6 +43,10 @@ export function parseVcJwtV2(compact: unknown, path: string): ParsedCredential |
   for (const value of [validFrom, validUntil, iat, nbf, exp]) {
     if (value instanceof Error) return credentialFailure(path, value.message);
   }
+  // JWT claims that duplicate credential members must say the same thing (a credential must not say two things).
+  const contradiction = disagreement([nbf, validFrom, '"nbf" differs from "validFrom"'], [exp, validUntil, '"exp" differs from "validUntil"']);
+  if (contradiction) return credentialFailure(path, contradiction);
+  if (payload.jti !== undefined && payload.id !== undefined && payload.jti !== payload.id) return credentialFailure(path, '"jti" differs from "id"');
   const issuedAt = (validFrom ?? iat ?? nbf) as number | undefined;
   const notBefore = (validFrom ?? nbf) as number | undefined;
   // The earlier of two stated ends is the one that binds.

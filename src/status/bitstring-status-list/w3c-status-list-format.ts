@@ -1,4 +1,5 @@
 import type { DidResolver } from '../../did/did-resolver.js';
+import { saneDuration } from '../../formats/date-range.js';
 import { isObject } from '../../formats/jwt-parts.js';
 import type { ReadStatusList, StatusListFormat } from '../status-list-source.js';
 import { invalidList, type StatusListProblem } from '../status-outcome.js';
@@ -62,7 +63,7 @@ export function w3cStatusListFormat(kind: W3cListKind, dids: DidResolver, maxLis
       }
       if (typeof subject.encodedList !== 'string') return invalid('the status list credential has no "encodedList" string');
       const ttl = listsAllowed ? subject.ttl : undefined;
-      if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0)) {
+      if (ttl !== undefined && !saneDuration(ttl, 'milliseconds')) {
         return invalid('the status list credential\'s "ttl" must be a number of milliseconds');
       }
       const bitstring = await expandEncodedList(subject.encodedList, { multibase: listsAllowed, maxBytes: maxListBytes });

@@ -1,5 +1,6 @@
 import type { DidResolver } from '../../did/did-resolver.js';
 import { isDid, splitDidUrl } from '../../did/did-syntax.js';
+import { saneDuration, saneNumericDate } from '../../formats/date-range.js';
 import { decodeJwt, isObject } from '../../formats/jwt-parts.js';
 import { inflateCapped } from '../inflate-capped.js';
 import { verifyStatusListSignature } from '../list-signature.js';
@@ -26,10 +27,11 @@ function invalid(detail: string, reason: StatusProblemReason = 'list_malformed')
   return invalidList(reason, detail);
 }
 
-function optionalNumber(payload: Record<string, unknown>, name: string): number | undefined | Error {
-  const value = payload[name];
+/** `ttl`: seconds, within the date range (src/formats/date-range.ts) so `now + ttl` stays a date. */
+function optionalTtl(payload: Record<string, unknown>): number | undefined | Error {
+  const value = payload.ttl;
   if (value === undefined) return undefined;
-  return typeof value === 'number' && Number.isFinite(value) ? value : new Error(`"${name}" must be a number`);
+  return saneDuration(value, 'seconds') ? value : new Error('"ttl" must be a number of seconds');
 }
 
 /**
@@ -57,11 +59,12 @@ export function statusListTokenFormat(dids: DidResolver, maxListBytes: number): 
       const typ = jws.typ?.toLowerCase().replace(/^application\//, '');
       if (typ !== STATUS_LIST_JWT_TYP) return invalid(`the Status List Token's "typ" must be "${STATUS_LIST_JWT_TYP}"`);
       if (payload.sub !== uri) return invalid('the Status List Token\'s "sub" is not the status list URI the credential names', 'subject_mismatch');
-      if (typeof payload.iat !== 'number' || !Number.isFinite(payload.iat)) return invalid('the Status List Token has no "iat"');
-      const exp = optionalNumber(payload, 'exp');
-      const nbf = optionalNumber(payload, 'nbf');
-      const ttl = optionalNumber(payload, 'ttl');
-      for (const value of [exp, nbf, ttl]) if (value instanceof Error) return invalid(`the Status List Token's ${value.message}`);
+      const iat = saneNumericDate(payload, 'iat');
+      if (iat === undefined) return invalid('the Status List Token has no "iat"');
+      const exp = saneNumericDate(payload, 'exp');
+      const nbf = saneNumericDate(payload, 'nbf');
+      const ttl = optionalTtl(payload);
+      for (const value of [iat, exp, nbf, ttl]) if (value instanceof Error) return invalid(`the Status List Token's ${value.message}`);
       if (typeof ttl === 'number' && ttl <= 0) return invalid('the Status List Token\'s "ttl" must be positive');
       const statusList = payload.status_list;
       if (!isObject(statusList) || !isStatusBits(statusList.bits) || typeof statusList.lst !== 'string' || !BASE64URL.test(statusList.lst)) {

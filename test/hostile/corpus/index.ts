@@ -1,0 +1,7 @@
+/** Every table of the hostile corpus; a new format or endpoint appends its own file here. */
+import type { HostileEntry } from '../hostile-entry.js';
+import { dateEntries } from './dates.js';
+
+export const HOSTILE_CORPUS: ReadonlyArray<{ table: string; entries: readonly HostileEntry[] }> = [
+  { table: 'numeric dates (issue 11 finding 2)', entries: dateEntries },
+];
