@@ -4,6 +4,8 @@ import { purgeExpiredAuditEvents } from './audit/retention.js';
 import { ChallengeService } from './challenge/challenge-service.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { KpartyConfig } from './core/config.js';
+import { ConfigError } from './core/errors.js';
+import { RelyingPartyAdmin } from './admin/relying-parties.js';
 import type { Logger } from './core/logger.js';
 import type { Storage } from './core/ports/storage.js';
 import type { Fetcher } from './core/ports/fetcher.js';
@@ -43,6 +45,8 @@ export interface Kparty {
   readonly policies: PolicyCatalog;
   readonly challenges: ChallengeService;
   readonly authenticator: ApiKeyAuthenticator;
+  /** Operator use cases on relying parties: create, list, change (audiences, callback origins, logo, API key rotation). */
+  readonly relyingParties: RelyingPartyAdmin;
   readonly signingKeys: SigningKeyRing;
   readonly sessions: SessionIssuer;
   /** Verifies kparty's own session tokens (introspection, revocation, forward-auth), the denylist included. */
@@ -97,7 +101,9 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         'KPARTY_ADMIN_KEY is not set: generated an operator key. Store it now; it will not be shown again.',
       );
     }
-    const policies = new PolicyCatalog(storage.policies, clock, config, filePolicies);
+    const policies = new PolicyCatalog(storage.policies, clock, config, filePolicies, storage.relyingParties);
+    const fileClash = await policies.fileAudienceClash();
+    if (fileClash) throw new ConfigError(`KPARTY_POLICIES_DIR: ${fileClash}; an audience belongs to one relying party`);
     const signingKeys = await SigningKeyRing.open(storage.signingKeys, clock);
     const sessions = new SessionIssuer(signingKeys, clock, {
       issuer: config.issuer,
@@ -185,6 +191,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       policies,
       challenges: new ChallengeService(policies, storage.challenges, clock, config.challengeTtl),
       authenticator: new ApiKeyAuthenticator(operatorKey.hash, storage.relyingParties),
+      relyingParties: new RelyingPartyAdmin(storage.relyingParties, policies, clock, { production: config.production }),
       signingKeys,
       sessions,
       sessionVerifier,

@@ -71,6 +71,11 @@ const PROBLEM_KINDS = {
   rate_limited: { status: 429, title: 'Too many requests' },
   'service.unavailable': { status: 503, title: 'The service is temporarily unavailable' },
   internal: { status: 500, title: 'Internal error' },
+  // Issue 11: audiences belong to one relying party (docs/security.md).
+  'policy.audience_not_owned': { status: 403, title: 'The policy audience does not belong to its owner' },
+  'relying_party.audience_taken': { status: 409, title: 'The audience belongs to another relying party' },
+  'relying_party.audience_in_use': { status: 409, title: 'A policy of this relying party still uses the audience' },
+  'relying_party.not_found': { status: 404, title: 'No such relying party' },
 } as const satisfies Record<string, ProblemKind>;
 
 export type ProblemCode = keyof typeof PROBLEM_KINDS;
