@@ -81,6 +81,9 @@ export class PolicyCatalog {
     if (this.files.has(id)) {
       throw new KpartyError('policy.conflict', `policy "${id}" is defined by the operator's policy files`);
     }
+    // An id held by someone else is a 409 whatever the body says; only then is the audience judged.
+    const existing = await this.store.get(id);
+    if (existing && existing.owner !== ownerOf(principal)) throw new KpartyError('policy.conflict', `policy id "${id}" is taken`);
     await this.requireOwnedAudience(ownerOf(principal), result.policy.audience);
     const put = await this.store.put(result.policy, ownerOf(principal), this.clock.now());
     if (put.outcome === 'owned_by_other') throw new KpartyError('policy.conflict', `policy id "${id}" is taken`);

@@ -49,6 +49,7 @@ export class AuthCheckController {
   @ApiHeader({ name: 'Authorization', required: true, description: 'Bearer <session token>' })
   @ApiQuery({ name: 'scope', required: false, description: 'Space-separated scopes the token must all have', schema: { type: 'string' } })
   @ApiQuery({ name: 'audience', required: false, description: "The token's aud must name it", schema: { type: 'string' } })
+  @ApiQuery({ name: 'client_id', required: false, description: "The token's client_id (relying party) must equal it", schema: { type: 'string' } })
   @ApiOkResponse({
     description: 'Valid: empty body, identity headers set',
     headers: {
@@ -66,8 +67,8 @@ export class AuthCheckController {
     @Query() query: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const { scope, audience } = requireValid<{ scope?: string; audience?: string }>('auth-check-query', query ?? {});
-    await this.authorize(authorization, scope, audience, reply);
+    const { scope, audience, client_id: clientId } = requireValid<{ scope?: string; audience?: string; client_id?: string }>('auth-check-query', query ?? {});
+    await this.authorize(authorization, { scope, audience, clientId }, reply);
   }
 
   /**
@@ -85,6 +86,7 @@ export class AuthCheckController {
   @ApiHeader({ name: 'Authorization', required: true, description: 'Bearer <session token>' })
   @ApiHeader({ name: 'X-Kparty-Required-Scope', required: false, description: 'Space-separated scopes the token must all have' })
   @ApiHeader({ name: 'X-Kparty-Required-Audience', required: false, description: "The token's aud must name it" })
+  @ApiHeader({ name: 'X-Kparty-Required-Client', required: false, description: "The token's client_id (relying party) must equal it" })
   @ApiOkResponse({ description: 'Valid: empty body, identity headers set (as GET /v1/auth/check)' })
   @ApiUnauthorizedResponse({ type: ProblemDto, description: '`session.missing` or `session.invalid`' })
   @ApiForbiddenResponse({ type: ProblemDto, description: '`session.insufficient_scope`' })
@@ -93,20 +95,27 @@ export class AuthCheckController {
     @Headers('authorization') authorization: string | undefined,
     @Headers('x-kparty-required-scope') scopeHeader: string | undefined,
     @Headers('x-kparty-required-audience') audienceHeader: string | undefined,
+    @Headers('x-kparty-required-client') clientHeader: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const requirements = {
       ...(scopeHeader !== undefined ? { scope: scopeHeader } : {}),
       ...(audienceHeader !== undefined ? { audience: audienceHeader } : {}),
+      ...(clientHeader !== undefined ? { client_id: clientHeader } : {}),
     };
-    const { scope, audience } = requireValid<{ scope?: string; audience?: string }>('auth-check-query', requirements);
-    await this.authorize(authorization, scope, audience, reply);
+    const { scope, audience, client_id: clientId } = requireValid<{ scope?: string; audience?: string; client_id?: string }>('auth-check-query', requirements);
+    await this.authorize(authorization, { scope, audience, clientId }, reply);
   }
 
-  private async authorize(authorization: string | undefined, scope: string | undefined, audience: string | undefined, reply: FastifyReply): Promise<void> {
+  private async authorize(
+    authorization: string | undefined,
+    { scope, audience, clientId }: { scope?: string | undefined; audience?: string | undefined; clientId?: string | undefined },
+    reply: FastifyReply,
+  ): Promise<void> {
     const claims = await authorizeSession(this.kparty.sessionVerifier, bearerToken(authorization), {
       scopes: scope === undefined ? [] : scope.split(' '),
       ...(audience === undefined ? {} : { audience }),
+      ...(clientId === undefined ? {} : { clientId }),
     });
     void reply
       .header(IDENTITY_HEADERS.subject, headerValue(claims.sub))
