@@ -11,6 +11,7 @@ import type { Storage } from './core/ports/storage.js';
 import type { Fetcher } from './core/ports/fetcher.js';
 import { MemorySharedCache } from './cache/memory-shared-cache.js';
 import { GuardedFetcher } from './net/guarded-fetcher.js';
+import { InflationPool, requestBudgets } from './net/request-budget.js';
 import { createStatusCheckers } from './status/index.js';
 import { PolicyCatalog } from './policy/policy-catalog.js';
 import { loadPolicyFiles } from './policy/policy-files.js';
@@ -157,6 +158,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         clock,
         clockSkewSeconds: config.clockSkew,
         status,
+        budgets: requestBudgets(config.requestBudget, new InflationPool(config.requestBudget.inflateBudgetBytes)),
       },
       policies,
       sessions,

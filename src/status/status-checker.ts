@@ -1,3 +1,4 @@
+import type { RequestBudget } from '../net/request-budget.js';
 import type { ParsedCredential } from '../core/model/presentation.js';
 import type { StatusOutcome } from './status-outcome.js';
 
@@ -21,6 +22,8 @@ export interface StatusCheckRequest {
   mayIssueStatusList(did: string): boolean;
   /** Milliseconds since the epoch, fixed for the whole verification. */
   now: number;
+  /** The verification's budget (src/net/request-budget.ts): list fetches and inflation draw on it. */
+  budget?: RequestBudget | undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { PresentationFormatHandler } from '../formats/presentation-format.j
 import type { PresentationFormatRegistry } from '../formats/format-registry.js';
 import type { PolicyEvaluation } from '../policy/evaluation/evaluate-policy.js';
 import type { StatusCheckerRegistry, StatusMessage } from '../status/index.js';
+import type { RequestBudget } from '../net/request-budget.js';
 
 /** What the checks need from outside: ports and settings, no framework. */
 export interface VerificationDependencies {
@@ -21,6 +22,8 @@ export interface VerificationDependencies {
   clockSkewSeconds: number;
   /** Status mechanisms (W3C Bitstring Status List, StatusList2021, IETF Token Status List) over the cached list source. */
   status: StatusCheckerRegistry;
+  /** Makes the budget of one verification (src/net/request-budget.ts): fetches and inflation of the request as a whole. */
+  budgets?: () => RequestBudget;
 }
 
 /**
@@ -62,6 +65,8 @@ export interface VerificationContext {
   /** Informational statuses (W3C `statusPurpose: message`) found per credential, reported in the success response. */
   statusMessages: Map<ParsedCredential, StatusMessage[]>;
   evaluation?: PolicyEvaluation;
+  /** This verification's budget of outbound fetches and inflated bytes (src/net/request-budget.ts). */
+  budget?: RequestBudget;
 }
 
 /**

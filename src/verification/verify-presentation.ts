@@ -50,10 +50,16 @@ export async function verifyPresentation(
     signedCredentials: new Set(),
     statuses: new Map(),
     statusMessages: new Map(),
+    ...(deps.budgets ? { budget: deps.budgets() } : {}),
   };
-  for (const check of checks) {
-    context.failures.push(...(await check.run(context, deps)));
-    if (!context.presentation) break;
+  try {
+    for (const check of checks) {
+      context.failures.push(...(await check.run(context, deps)));
+      if (!context.presentation) break;
+    }
+  } finally {
+    // The request's share of the process inflation budget is given back once its lists are no longer needed.
+    context.budget?.release();
   }
   const verified =
     context.failures.length === 0 && context.holderSignatureValid && context.evaluation?.satisfied === true;

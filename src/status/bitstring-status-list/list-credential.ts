@@ -1,4 +1,5 @@
 import type { DidResolver } from '../../did/did-resolver.js';
+import type { RequestBudget } from '../../net/request-budget.js';
 import { decodeJwt, isObject } from '../../formats/jwt-parts.js';
 import { parseVcJwt } from '../../formats/jwt-vc/vc-jwt.js';
 import { parseVcJwtV2, VC_JWT_TYP } from '../../formats/vc-jose/vc-jwt-v2.js';
@@ -43,7 +44,7 @@ const ENVELOPED_JWT = 'data:application/vc+jwt,';
  * - A JSON credential without any proof: `invalid` — an unsigned list could
  *   have been written by anyone on the path.
  */
-export async function readListCredential(body: string, dids: DidResolver): Promise<VerifiedListCredential | StatusListProblem> {
+export async function readListCredential(body: string, dids: DidResolver, budget?: RequestBudget): Promise<VerifiedListCredential | StatusListProblem> {
   const text = body.trim();
   let compact = text;
   if (text.startsWith('{')) {
@@ -70,7 +71,7 @@ export async function readListCredential(body: string, dids: DidResolver): Promi
   const parsed = v2 ? parseVcJwtV2(compact, 'statusList') : parseVcJwt(compact, 'statusList');
   if ('code' in parsed) return invalidList('list_malformed', `the status list credential is malformed: ${parsed.detail}`);
 
-  const signature = await verifyStatusListSignature(parsed.jws, parsed.issuer, dids);
+  const signature = await verifyStatusListSignature(parsed.jws, parsed.issuer, dids, undefined, budget);
   if (signature) return signature;
   return {
     issuer: parsed.issuer,

@@ -46,8 +46,8 @@ export function w3cStatusListFormat(kind: W3cListKind, dids: DidResolver, maxLis
   return {
     name: kind.credentialType,
     accept: LIST_CREDENTIAL_MEDIA_TYPES,
-    async read(body): Promise<ReadStatusList<W3cStatusList> | StatusListProblem> {
-      const credential = await readListCredential(body, dids);
+    async read(body, _url, budget): Promise<ReadStatusList<W3cStatusList> | StatusListProblem> {
+      const credential = await readListCredential(body, dids, budget);
       if ('problem' in credential) return credential;
       if (!credential.types.includes(kind.credentialType)) {
         return invalid(`the status list credential's "type" does not include "${kind.credentialType}"`);
@@ -66,7 +66,7 @@ export function w3cStatusListFormat(kind: W3cListKind, dids: DidResolver, maxLis
       if (ttl !== undefined && !saneDuration(ttl, 'milliseconds')) {
         return invalid('the status list credential\'s "ttl" must be a number of milliseconds');
       }
-      const bitstring = await expandEncodedList(subject.encodedList, { multibase: listsAllowed, maxBytes: maxListBytes });
+      const bitstring = await expandEncodedList(subject.encodedList, { multibase: listsAllowed, maxBytes: maxListBytes, ...(budget ? { budget } : {}) });
       if ('problem' in bitstring) return bitstring;
       return {
         list: { issuer: credential.issuer, purposes: purposes as string[], bitstring },

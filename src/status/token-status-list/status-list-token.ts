@@ -2,6 +2,7 @@ import type { DidResolver } from '../../did/did-resolver.js';
 import { isDid, splitDidUrl } from '../../did/did-syntax.js';
 import { saneDuration, saneNumericDate } from '../../formats/date-range.js';
 import { decodeJwt, isObject } from '../../formats/jwt-parts.js';
+import { budgetRefusalDetail } from '../../net/request-budget.js';
 import { inflateCapped } from '../inflate-capped.js';
 import { verifyStatusListSignature } from '../list-signature.js';
 import type { ReadStatusList, StatusListFormat } from '../status-list-source.js';
@@ -52,7 +53,7 @@ export function statusListTokenFormat(dids: DidResolver, maxListBytes: number): 
   return {
     name: 'StatusListToken',
     accept: [STATUS_LIST_JWT_MEDIA_TYPE],
-    async read(body, uri): Promise<ReadStatusList<TokenStatusList> | StatusListProblem> {
+    async read(body, uri, budget): Promise<ReadStatusList<TokenStatusList> | StatusListProblem> {
       const decoded = decodeJwt(body.trim());
       if (!decoded.ok) return invalid(`the Status List Token is not a valid JWT: ${decoded.detail}`);
       const { payload, jws } = decoded;
@@ -73,10 +74,11 @@ export function statusListTokenFormat(dids: DidResolver, maxListBytes: number): 
 
       const signer = signerOf(payload.iss, jws.kid);
       if (typeof signer !== 'string') return signer;
-      const signature = await verifyStatusListSignature(jws, signer, dids, [STATUS_LIST_JWT_TYP]);
+      const signature = await verifyStatusListSignature(jws, signer, dids, [STATUS_LIST_JWT_TYP], budget);
       if (signature) return signature;
 
-      const inflated = await inflateCapped(Buffer.from(statusList.lst, 'base64url'), 'zlib', maxListBytes);
+      const inflated = await inflateCapped(Buffer.from(statusList.lst, 'base64url'), 'zlib', maxListBytes, budget);
+      if (!inflated.ok && inflated.reason === 'over_budget') return unavailableList('over_budget', budgetRefusalDetail(inflated.refusal!));
       if (!inflated.ok) {
         return inflated.reason === 'too_large'
           ? invalid(`the status list inflates to more than ${maxListBytes} bytes (KPARTY_STATUS_MAX_LIST_BYTES)`, 'list_too_large')

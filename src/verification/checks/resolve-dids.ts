@@ -22,7 +22,7 @@ export const resolveDidsCheck: VerificationCheck = {
     }
     for (const credential of presentation.credentials) add(credential.issuer, credential.path);
 
-    const results = await Promise.all([...places.keys()].map(async (did) => [did, await dids.resolve(did)] as const));
+    const results = await Promise.all([...places.keys()].map(async (did) => [did, await dids.resolve(did, context.budget ? { budget: context.budget } : {})] as const));
     for (const [did, result] of results) {
       if (result.ok) {
         context.documents.set(did, result.document);

@@ -57,7 +57,7 @@ async function checkEntries(
   const mayIssueStatusList = statusListAuthorities(context.policy.policy.credentials, credential);
   return Promise.all(
     credential.status.map((entry) =>
-      deps.status.check({ credential, entry, allowStale: setting === 'optional', mayIssueStatusList, now: context.now }),
+      deps.status.check({ credential, entry, allowStale: setting === 'optional', mayIssueStatusList, now: context.now, budget: context.budget }),
     ),
   );
 }
