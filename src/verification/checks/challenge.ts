@@ -21,6 +21,10 @@ export const challengeCheck: VerificationCheck = {
     if (challenge.policyId !== context.policy.policy.id) {
       return [{ code: 'challenge.policy_mismatch', path: 'presentation', detail: 'the challenge was issued for another policy' }];
     }
+    // Same id, other owner: the policy was deleted and re-created by someone else after the challenge was issued.
+    if (challenge.policyOwner !== undefined && challenge.policyOwner !== context.policy.owner) {
+      return [{ code: 'challenge.policy_mismatch', path: 'presentation', detail: 'the challenge was issued for a policy of another owner' }];
+    }
     return [];
   },
 };
