@@ -94,6 +94,9 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
   // Every storage failure after this line is a 503 service.unavailable (fail closed).
   const storage = failClosedStorage(options.storage ?? (await openStorage(config, options.logger)));
   try {
+    if (config.production && !config.secretKeys) {
+      options.logger.warn({}, 'KPARTY_SECRET_KEY is not set: private keys (the session-signing keys) are stored in the database in clear; set it to 32 random bytes (docs/security.md, "Secrets at rest")');
+    }
     const operatorKey = await resolveOperatorKey(config.adminKey, storage.settings);
     if (operatorKey.generated) {
       // Shown once, like an initial admin password; only its hash is stored.
