@@ -21,8 +21,10 @@ export interface HostileRequest {
 /** What a hostile request must be answered with. */
 export interface HostileExpectation {
   status: number;
-  /** The problem's top-level `code`. */
-  code: string;
+  /** The problem's top-level `code` (RFC 9457 answers). */
+  code?: string;
+  /** The RFC 6749 §5.2 `error` (the OAuth endpoints: token, introspection, revocation). */
+  oauthError?: string;
   /** Codes that must appear in `errors` (verification failures). */
   errors?: string[];
 }
