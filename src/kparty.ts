@@ -19,7 +19,7 @@ import { SessionIssuer } from './session/session-issuer.js';
 import { SessionVerifier } from './session/session-verifier.js';
 import { SigningKeyRotator } from './session/signing-key-rotation.js';
 import { KEY_RING_REFRESH_MS, SigningKeyRing } from './session/signing-key-ring.js';
-import { TokenExchange } from './session/token-exchange.js';
+import { TokenExchange } from './signin/token-exchange.js';
 import { openStorage } from './storage/open-storage.js';
 import { failClosedStorage } from './storage/fail-closed-storage.js';
 import { MemoryRateLimiter } from './storage/memory/memory-rate-limiter.js';
@@ -29,11 +29,14 @@ import { DidJwkResolver } from './did/methods/jwk.js';
 import { DidKeyResolver } from './did/methods/key.js';
 import { DidWebResolver } from './did/methods/web.js';
 import { DidDocumentCache } from './did/did-document-cache.js';
-import { PresentationFormatRegistry } from './formats/format-registry.js';
-import { jwtVpFormat } from './formats/jwt-vc/jwt-vp-format.js';
-import { vpJwtFormat } from './formats/vc-jose/vp-jwt-format.js';
-import { VerificationService } from './verification/verification-service.js';
+import { createFormatRegistry } from './formats/registered-formats.js';
+import { SignIn } from './signin/sign-in.js';
+import { verificationsInFlight } from './crypto/offload-policy.js';
+import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
+import { TrustAnchorStore } from './trust/trust-anchors.js';
+import { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
+import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -54,7 +57,10 @@ export interface Kparty {
   readonly sessionVerifier: SessionVerifier;
   /** Signing-key rotation: on demand (admin API, CLI) and on the KPARTY_KEY_ROTATION_INTERVAL schedule. */
   readonly keyRotation: SigningKeyRotator;
-  readonly verification: VerificationService;
+  /** What `verifySubmission` needs (formats, DID resolver, nonces, clock, status): for verification-only doors (W3C VC API). */
+  readonly verification: VerificationDependencies;
+  /** The sign-in use case (verify → audit → session) behind POST /v1/presentations/verify, POST /v1/token and OpenID4VP. */
+  readonly signIn: SignIn;
   /** Prometheus metrics served at GET /metrics. */
   readonly metrics: KpartyMetrics;
   /** The guarded Fetcher every outbound request goes through (did:web, status lists): KPARTY_OUTBOUND_ALLOW, KPARTY_FETCH_*. */
@@ -63,6 +69,10 @@ export interface Kparty {
   readonly tokenExchange: TokenExchange;
   /** KPARTY_RATE_LIMIT / KPARTY_RATE_LIMIT_PER_POLICY on the wallet-facing endpoints; counters shared through Redis when configured. */
   readonly rateLimits: WalletRateLimits;
+  /** KPARTY_TRUST_ANCHORS: the X.509 anchors of `x5c` issuers, status-list signers and mdoc IACAs (empty when unset). */
+  readonly trustAnchors: TrustAnchorStore;
+  /** Keys of https credential issuers (jwt-vc-issuer metadata), through the guarded fetcher. */
+  readonly issuerMetadata: JwtVcIssuerMetadataResolver;
   close(): Promise<void>;
 }
 
@@ -91,6 +101,8 @@ async function maintainSigningKeys(storage: Storage, rotation: SigningKeyRotator
 export async function createKparty(config: KpartyConfig, options: KpartyOptions): Promise<Kparty> {
   const clock = options.clock ?? systemClock;
   const filePolicies = config.policiesDir ? await loadPolicyFiles(config.policiesDir, config) : [];
+  // A bad anchor folder stops start-up with a ConfigError naming KPARTY_TRUST_ANCHORS.
+  const trustAnchors = config.trustAnchorsDir ? await TrustAnchorStore.fromFolder(config.trustAnchorsDir) : TrustAnchorStore.empty();
   // Every storage failure after this line is a 503 service.unavailable (fail closed).
   const storage = failClosedStorage(options.storage ?? (await openStorage(config, options.logger)));
   try {
@@ -136,14 +148,22 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     const fetcher = GuardedFetcher.fromConfig(config);
     // Shared by replicas through Redis when REDIS_URL is set; bounded in process otherwise.
     const sharedCache = storage.sharedCache ?? new MemorySharedCache({ clock });
-    const didWeb = new DidWebResolver({
-      fetcher,
-      allow: config.outboundAllow,
-      documents: new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache }),
-    });
+    const documents = new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache });
+    const didWeb = new DidWebResolver({ fetcher, allow: config.outboundAllow, documents });
+    // https SD-JWT VC issuers and status-list signers: /.well-known/jwt-vc-issuer, cached like DID documents.
+    const issuerMetadata = new JwtVcIssuerMetadataResolver({ fetcher, allow: config.outboundAllow, cache: documents });
     const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
     const status = createStatusCheckers(
-      { fetcher, dids, sharedCache },
+      {
+        fetcher,
+        dids,
+        sharedCache,
+        anchors: trustAnchors,
+        metadata: issuerMetadata,
+        clock,
+        // Status List Tokens in CWT form (mdoc MSO `status`) are trusted through their x5chain to the anchors.
+        statusListCwt: { validateChain: anchoredChainValidator(trustAnchors), clock, clockSkewSeconds: config.clockSkew },
+      },
       {
         minTtlSeconds: config.statusCacheMinTtl,
         maxTtlSeconds: config.statusCacheMaxTtl,
@@ -153,22 +173,26 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       },
     );
     const metrics = new KpartyMetrics();
-    const verification = new VerificationService(
-      {
-        formats: new PresentationFormatRegistry([jwtVpFormat, vpJwtFormat]),
-        dids,
-        nonces: storage.challenges,
-        clock,
-        clockSkewSeconds: config.clockSkew,
-        status,
-        budgets: requestBudgets(config.requestBudget, new InflationPool(config.requestBudget.inflateBudgetBytes)),
-      },
+    const verification: VerificationDependencies = {
+      formats: createFormatRegistry({ dids, fetcher, trustAnchors, mdocLimits: config.mdocLimits }),
+      dids,
+      nonces: storage.challenges,
+      clock,
+      clockSkewSeconds: config.clockSkew,
+      status,
+      maxErrors: config.maxErrors,
+      budgets: requestBudgets(config.requestBudget, new InflationPool(config.requestBudget.inflateBudgetBytes)),
+    };
+    const signIn = new SignIn({
+      verification,
       policies,
       sessions,
-      storage.auditLog,
-      { clock, logger: options.logger },
-      (outcome, codes) => metrics.observeDecision(outcome, codes),
-    );
+      auditLog: storage.auditLog,
+      audit: { clock, logger: options.logger },
+      inFlight: verificationsInFlight,
+      maxResponseBytes: config.maxResponseBytes,
+      observeDecision: (outcome, codes) => metrics.observeDecision(outcome, codes),
+    });
     const maintain = async (): Promise<void> => {
       // Expired challenges can no longer be consumed; delete them so the table stays small.
       await storage.challenges.purgeExpired(clock.now()).catch((error: unknown) => {
@@ -202,9 +226,12 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       sessionVerifier,
       keyRotation,
       verification,
+      signIn,
       metrics,
       fetcher,
-      tokenExchange: new TokenExchange(policies, verification),
+      tokenExchange: new TokenExchange(policies, signIn),
+      trustAnchors,
+      issuerMetadata,
       rateLimits: new WalletRateLimits(
         storage.rateLimiter ?? new MemoryRateLimiter(),
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },

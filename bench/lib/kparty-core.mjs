@@ -58,14 +58,17 @@ export async function composeKparty(storageKind) {
   const kparty = await createKparty(config, { logger: silentLogger, storage });
   await storage.policies.put(benchmarkPolicy(), 'orders', Date.now());
   const storedPolicy = await kparty.policies.find(POLICY_ID);
-  // The checks' dependencies as the composition root wired them (a TypeScript-private member, read here on purpose).
-  const deps = kparty.verification.deps;
+  // The checks' dependencies as the composition root wired them.
+  const deps = kparty.verification;
   if (!deps || !deps.formats || !deps.dids || !deps.nonces) {
-    throw new Error('bench: VerificationService no longer keeps its dependencies in `deps`; update bench/lib/kparty-core.mjs');
+    throw new Error('bench: Kparty no longer exposes the verification dependencies as `verification`; update bench/lib/kparty-core.mjs');
   }
   return {
     kparty,
     deps,
+    /** POST /v1/presentations/verify without HTTP: the sign-in use case for one presentation. */
+    signIn: (presentation, requestId) =>
+      kparty.signIn.signIn({ policyId: POLICY_ID, submission: { presentations: [{ input: presentation }] }, binding: { kind: 'challenge' }, requestId }),
     storedPolicy,
     /** A fresh challenge nonce for the benchmark policy. */
     challenge: async () => (await kparty.challenges.issue(POLICY_ID)).challenge,

@@ -13,7 +13,7 @@
  *   ordered checks table with its real format registry, DID resolver and
  *   policy evaluation — each VP answering a fresh challenge consumed from the
  *   memory NonceStore;
- * - kparty verify-and-issue: `VerificationService.verify`, what
+ * - kparty verify-and-issue: the sign-in use case (`SignIn.signIn`), what
  *   POST /v1/presentations/verify runs without HTTP: policy lookup, the
  *   checks, challenge consumed from SQLite, audit event written to SQLite,
  *   ES256 session token signed.
@@ -29,7 +29,7 @@ import { getResolver } from 'key-did-resolver';
 import { signatureOperationCounts } from '../../dist/crypto/node-signatures.js';
 import { verifyPresentation } from '../../dist/verification/verify-presentation.js';
 import { ed25519Identity, issueEmployeeCredential } from '../lib/identities.mjs';
-import { AUDIENCE, POLICY_ID, composeKparty } from '../lib/kparty-core.mjs';
+import { AUDIENCE, composeKparty } from '../lib/kparty-core.mjs';
 import { fastPresenter } from '../lib/presentations.mjs';
 import { runIfMain } from '../lib/section.mjs';
 import { median, perSecond } from '../lib/stats.mjs';
@@ -103,7 +103,7 @@ export async function run({ rounds = 5, perRound = 600, warmup = 300 } = {}) {
       if (!report.verified) throw new Error(`kparty rejected: ${JSON.stringify(report.failures)}`);
     },
     kpartyService: async ({ vp }, i) => {
-      const outcome = await service.kparty.verification.verify(POLICY_ID, vp, `bench-${i}`);
+      const outcome = await service.signIn(vp, `bench-${i}`);
       if (!outcome.session.token) throw new Error('kparty issued no session');
     },
   };

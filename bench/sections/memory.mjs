@@ -1,6 +1,6 @@
 /**
  * Section 3, memory: resident set size before and after 100,000
- * verify-and-issue calls (VerificationService.verify on SQLite, in process)
+ * verify-and-issue calls (SignIn.signIn on SQLite, in process)
  * cycling through credentials from 10,000 distinct issuer DIDs, with the
  * sizes of the caches the verification path keeps. The caches are bounded
  * LRUs (10,000 did:key documents, 2,000 imported keys): with 10,001 DIDs in
@@ -14,7 +14,7 @@
 import { performance } from 'node:perf_hooks';
 import { sharedImportedKeyCache } from '../../dist/crypto/jws-verifier.js';
 import { ed25519Identity, issueEmployeeCredential } from '../lib/identities.mjs';
-import { AUDIENCE, POLICY_ID, composeKparty } from '../lib/kparty-core.mjs';
+import { AUDIENCE, composeKparty } from '../lib/kparty-core.mjs';
 import { fastPresenter } from '../lib/presentations.mjs';
 import { runIfMain } from '../lib/section.mjs';
 import { inParallel } from '../lib/service.mjs';
@@ -53,7 +53,7 @@ export async function run({ issuers = 10_000, verifications = 100_000, batch = 1
       const first = done;
       await inParallel(count, concurrency, async (i) => {
         const vp = present([credentials[(first + i) % credentials.length]], nonces[i], AUDIENCE);
-        const outcome = await core.kparty.verification.verify(POLICY_ID, vp, `memory-${first + i}`);
+        const outcome = await core.signIn(vp, `memory-${first + i}`);
         if (!outcome.verified) throw new Error('memory: a verification failed');
       });
       done += count;

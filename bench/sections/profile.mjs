@@ -47,7 +47,7 @@ async function profileInProcess(dir, { warmup, count }) {
       return list;
     };
     const verifyAll = async (vps) => {
-      for (const [i, vp] of vps.entries()) await core.kparty.verification.verify(POLICY_ID, vp, `profile-${i}`);
+      for (const [i, vp] of vps.entries()) await core.signIn(vp, `profile-${i}`);
     };
     await verifyAll(await make(warmup));
     const vps = await make(count);

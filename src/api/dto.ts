@@ -104,7 +104,7 @@ export class StatusMessageDto {
 }
 
 export class VerifiedCredentialDto {
-  @ApiProperty({ enum: ['jwt_vc_json', 'vc+jwt', 'dc+sd-jwt', 'ldp_vc'] }) format!: string;
+  @ApiProperty({ enum: ['jwt_vc_json', 'vc+jwt', 'dc+sd-jwt', 'ldp_vc', 'mso_mdoc'] }) format!: string;
   @ApiProperty({ example: 'did:web:hr.example.com' }) issuer!: string;
   @ApiProperty({ type: [String], example: ['VerifiableCredential', 'EmployeeCredential'] }) type!: string[];
   @ApiPropertyOptional({ description: 'Subject DID' }) subject?: string;
@@ -122,7 +122,7 @@ export class VerifiedCredentialDto {
 
 export class SessionDto {
   @ApiProperty({ description: 'RFC 9068 JWT access token (typ at+jwt), verifiable with /.well-known/jwks.json' }) token!: string;
-  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
+  @ApiProperty({ enum: ['Bearer', 'DPoP'], example: 'Bearer' }) tokenType!: 'Bearer' | 'DPoP';
   @ApiProperty({ example: 300 }) expiresIn!: number;
   @ApiProperty({ example: 'orders:read' }) scope!: string;
 }

@@ -11,6 +11,8 @@ export interface ProblemDetails {
   detail: string;
   code: ProblemCode;
   errors?: ErrorEntry[];
+  /** How many failures `errors` leaves out (KPARTY_MAX_ERRORS). */
+  errorsOmitted?: number;
   requestId?: string;
 }
 
@@ -87,6 +89,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: problem.expose ? problem.detail : problemKind(problem.code).title,
       code: problem.code,
       ...(problem.expose && problem.errors ? { errors: problem.errors } : {}),
+      ...(problem.expose && problem.errorsOmitted !== undefined ? { errorsOmitted: problem.errorsOmitted } : {}),
       requestId: String(request.id),
     };
     if (problem.retryAfter !== undefined) void reply.header('Retry-After', String(problem.retryAfter));

@@ -70,6 +70,8 @@ export interface KpartyConfig {
    * own `ttl` is shorter, so a list publisher cannot make kparty fetch on every verification (IETF Token Status List,
    * "Expiration and Caching"). 0 honours any list `ttl`.
    */
+  /** KPARTY_POLICY_CACHE_MAX_AGE, seconds (PostgreSQL only): how long a policy read is reused in process; 0 disables. */
+  policyCacheMaxAge: number;
   statusCacheMinTtl: number;
   /** `KPARTY_STATUS_CACHE_MAX_TTL` seconds, default 3600: a status list is cached at most this long, even when its own `ttl` is longer. */
   statusCacheMaxTtl: number;
@@ -80,6 +82,10 @@ export interface KpartyConfig {
   statusStaleGrace: number;
   /** `KPARTY_STATUS_MAX_LIST_BYTES`, default 16 MiB: most bytes a status list may inflate to; a larger one (a decompression bomb) is refused. */
   statusMaxListBytes: number;
+  /** `KPARTY_MAX_ERRORS`, default 100: most failed checks a rejection lists (`errorsOmitted` counts the rest). */
+  maxErrors: number;
+  /** `KPARTY_MAX_RESPONSE_BYTES`, default 1 MiB: largest verification success body; a larger one is refused before it is audited as accepted. */
+  maxResponseBytes: number;
   /**
    * `KPARTY_KEY_ROTATION_LEAD` seconds, default 600: a new session-signing key is published in the JWKS this long
    * before it signs, so downstream JWKS caches (max-age {@link JWKS_MAX_AGE_SECONDS}) hold it first. Must exceed that max-age.
@@ -107,6 +113,18 @@ export interface KpartyConfig {
    * Unset: private keys are stored in clear, with a warning at start in production.
    */
   secretKeys: { current: Uint8Array; previous: Uint8Array[] } | undefined;
+  /**
+   * `KPARTY_TRUST_ANCHORS`: folder of PEM CA certificates that `x5c` chains of credential issuers, status-list
+   * signers and mdoc document signers must end at (src/trust/, docs/operations.md "Trust anchors"). Unset: no
+   * X.509-signed credential is trusted. The folder is read at start; see src/trust/trust-anchors.ts.
+   */
+  trustAnchorsDir: string | undefined;
+  /**
+   * Caps on an mdoc DeviceResponse's CBOR, checked before it is decoded (src/formats/mdoc/cbor-scan.ts,
+   * docs/security.md "mdoc"): `KPARTY_MDOC_MAX_BYTES` (default 524288), `KPARTY_MDOC_MAX_DEPTH` (default 24),
+   * `KPARTY_MDOC_MAX_ITEMS` (default 20000).
+   */
+  mdocLimits: { maxBytes: number; maxDepth: number; maxItems: number };
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
@@ -270,6 +288,11 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
   }
 
+  const trustAnchorsDir = env.KPARTY_TRUST_ANCHORS || undefined;
+  if (trustAnchorsDir !== undefined && trustAnchorsDir.trim() !== trustAnchorsDir) {
+    throw new ConfigError('KPARTY_TRUST_ANCHORS must be a folder path without surrounding spaces');
+  }
+
   return {
     port,
     issuer,
@@ -281,6 +304,7 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     sessionTtl,
     sessionMaxTtl,
     challengeTtl: integer(env, 'KPARTY_CHALLENGE_TTL', 300, 1, 86_400),
+    policyCacheMaxAge: integer(env, 'KPARTY_POLICY_CACHE_MAX_AGE', 60, 0, 3600),
     clockSkew: integer(env, 'KPARTY_CLOCK_SKEW', 60, 0, 3600),
     outboundAllow: parseOutboundAllow(env.KPARTY_OUTBOUND_ALLOW),
     fetchTimeoutMs: integer(env, 'KPARTY_FETCH_TIMEOUT_MS', 3000, 1, 60_000),
@@ -294,6 +318,8 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     statusCacheMaxTtl,
     statusStaleGrace: integer(env, 'KPARTY_STATUS_STALE_GRACE', 600, 0, 7 * 86_400),
     statusMaxListBytes: integer(env, 'KPARTY_STATUS_MAX_LIST_BYTES', 16 * 1_048_576, 16_384, 256 * 1_048_576),
+    maxErrors: integer(env, 'KPARTY_MAX_ERRORS', 100, 1, 10_000),
+    maxResponseBytes: integer(env, 'KPARTY_MAX_RESPONSE_BYTES', 1_048_576, 16_384, 64 * 1_048_576),
     keyRotationLead,
     keyRotationInterval,
     requestBudget: {
@@ -308,6 +334,12 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
       keepAliveMs: integer(env, 'KPARTY_HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
     },
     secretKeys: parseSecretKeys(env),
+    trustAnchorsDir,
+    mdocLimits: {
+      maxBytes: integer(env, 'KPARTY_MDOC_MAX_BYTES', 512 * 1024, 4096, 16 * 1_048_576),
+      maxDepth: integer(env, 'KPARTY_MDOC_MAX_DEPTH', 24, 8, 64),
+      maxItems: integer(env, 'KPARTY_MDOC_MAX_ITEMS', 20_000, 100, 1_000_000),
+    },
     logLevel,
     production,
   };

@@ -92,6 +92,8 @@ export interface ErrorEntry {
 export interface KpartyErrorOptions {
   /** Every individual failure behind this error (verification checks, schema violations). */
   errors?: ErrorEntry[];
+  /** How many more failures there were than `errors` lists (KPARTY_MAX_ERRORS). */
+  errorsOmitted?: number;
   /** Seconds, for 429 and 503 answers. */
   retryAfter?: number;
   cause?: unknown;
@@ -106,6 +108,7 @@ export class KpartyError extends Error {
   readonly expose: boolean;
   readonly detail: string;
   readonly errors: ErrorEntry[] | undefined;
+  readonly errorsOmitted: number | undefined;
   readonly retryAfter: number | undefined;
 
   constructor(code: ProblemCode, detail: string, options: KpartyErrorOptions = {}) {
@@ -117,6 +120,7 @@ export class KpartyError extends Error {
     this.expose = kind.status < 500;
     this.detail = detail;
     this.errors = options.errors;
+    this.errorsOmitted = options.errorsOmitted;
     this.retryAfter = options.retryAfter;
   }
 }

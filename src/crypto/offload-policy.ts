@@ -21,7 +21,7 @@ export class WorkInFlight {
   }
 }
 
-/** Verifications in flight in this process (VerificationService marks each one). */
+/** Verifications in flight in this process (the sign-in use case marks each one). */
 export const verificationsInFlight = new WorkInFlight();
 
 export interface OffloadPolicyOptions {

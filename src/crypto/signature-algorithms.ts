@@ -31,6 +31,8 @@ export function signatureAlgorithms(jwk: PublicJwk, usage: JwkUsage = {}): strin
 const EDDSA_NAMES = ['EdDSA', 'Ed25519'];
 const EC_ALGORITHMS: Record<EcCurve, string> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512', secp256k1: 'ES256K' };
 const RSA_ALGORITHMS = ['RS256', 'PS256', 'RS384', 'PS384', 'RS512', 'PS512'];
+/** Every JWS algorithm some acceptable key may verify (OpenID4VP `alg_values` in client_metadata). */
+export const SUPPORTED_SIGNATURE_ALGORITHMS: readonly string[] = [...EDDSA_NAMES, ...Object.values(EC_ALGORITHMS), ...RSA_ALGORITHMS];
 export const MIN_RSA_BITS = 2048;
 export const MAX_RSA_BITS = 8192;
 

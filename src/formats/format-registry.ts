@@ -1,43 +1,63 @@
-import type { CheckFailure } from '../core/model/check.js';
-import type { PresentationFormat } from '../core/model/presentation.js';
-import type { ParseOutcome, PresentationFormatHandler } from './presentation-format.js';
+import type { CredentialFormat, FormatHandler, ParseOutcome, ParseScope } from './format-handler.js';
+import type { BindingKind } from './format-handler.js';
 import { presentationMalformed } from './presentation-format.js';
 
-/** Inputs kparty recognises but cannot verify yet, so the answer names the format rather than "malformed". */
-function unsupportedFormat(input: unknown): CheckFailure | null {
-  if (typeof input === 'string' && input.includes('~')) {
-    return { code: 'presentation.format_unsupported', path: 'presentation', detail: 'SD-JWT VC presentations (dc+sd-jwt) are not supported yet' };
-  }
-  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
-    return { code: 'presentation.format_unsupported', path: 'presentation', detail: 'Data Integrity presentations (ldp_vp) are not supported yet' };
-  }
-  return null;
-}
+/** A parsed presentation and the handler that parsed it (to verify its proofs). */
+export type RecognisedPresentation = ParseOutcome & { handler?: FormatHandler };
 
-/** Presentation formats, keyed by what each handler declares it recognises (ARCHITECTURE rule 4). */
-export class PresentationFormatRegistry {
-  private readonly handlers: PresentationFormatHandler[];
+/**
+ * The presentation formats kparty knows, each answering for itself (see
+ * format-handler.ts): the registry only asks each in turn whether it
+ * recognises an input.
+ */
+export class FormatRegistry {
+  readonly #handlers: readonly FormatHandler[];
+  readonly #credentialFormats = new Map<string, CredentialFormat>();
 
-  constructor(handlers: PresentationFormatHandler[]) {
-    this.handlers = handlers;
+  /** @throws Error when two handlers declare the same presentation or credential format (a wiring mistake). */
+  constructor(handlers: readonly FormatHandler[]) {
+    const presentationFormats = new Set<string>();
+    for (const handler of handlers) {
+      if (presentationFormats.has(handler.presentationFormat)) throw new Error(`Two format handlers registered for ${handler.presentationFormat}`);
+      presentationFormats.add(handler.presentationFormat);
+      for (const format of handler.credentialFormats) {
+        if (this.#credentialFormats.has(format.id)) throw new Error(`Two format handlers registered for credential format ${format.id}`);
+        this.#credentialFormats.set(format.id, format);
+      }
+    }
+    this.#handlers = handlers;
   }
 
-  get formats(): PresentationFormat[] {
-    return this.handlers.map((h) => h.format);
+  /** Presentation format ids, in recognition order. */
+  get presentationFormats(): string[] {
+    return this.#handlers.map((h) => h.presentationFormat);
   }
 
-  handlerFor(format: PresentationFormat): PresentationFormatHandler | undefined {
-    return this.handlers.find((h) => h.format === format);
+  /** Every credential format a registered handler produces. */
+  get credentialFormats(): CredentialFormat[] {
+    return [...this.#credentialFormats.values()];
   }
 
-  parse(input: unknown): ParseOutcome & { handler?: PresentationFormatHandler } {
-    const handler = this.handlers.find((h) => h.recognises(input));
-    if (handler) return { ...handler.parse(input), handler };
-    const unsupported = unsupportedFormat(input);
-    if (unsupported) return { ok: false, failures: [unsupported] };
-    return {
-      ok: false,
-      failures: [presentationMalformed(`not a presentation kparty recognises (supported: ${this.formats.join(', ')})`)],
-    };
+  credentialFormat(id: string): CredentialFormat | undefined {
+    return this.#credentialFormats.get(id);
+  }
+
+  /** Recognises and parses one presentation of a submission arriving under `binding`. */
+  parse(input: unknown, scope: ParseScope, binding: BindingKind): RecognisedPresentation {
+    const handler = this.#handlers.find((h) => h.recognises(input));
+    if (!handler) {
+      return {
+        ok: false,
+        failures: [presentationMalformed(`not a presentation kparty recognises (supported: ${this.presentationFormats.join(', ')})`, scope.path)],
+      };
+    }
+    if (!handler.bindings.includes(binding)) {
+      const detail =
+        binding === 'oid4vp'
+          ? `${handler.presentationFormat} presentations have no OpenID4VP 1.0 format identifier; present them through POST /v1/presentations/verify`
+          : `${handler.presentationFormat} presentations are bound to an OpenID4VP session transcript; present them through OpenID4VP`;
+      return { ok: false, failures: [{ code: 'presentation.format_unsupported', path: scope.path, detail }], handler };
+    }
+    return { ...handler.parse(input, scope), handler };
   }
 }

@@ -134,12 +134,6 @@ export function typeList(value: unknown): string[] | undefined {
   return undefined;
 }
 
-/** `credentialStatus` as a list (a single object becomes one entry). */
-export function statusList(value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
 export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

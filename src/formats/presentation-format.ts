@@ -1,5 +1,4 @@
 import type { CheckFailure } from '../core/model/check.js';
-import type { ParsedCredential, ParsedPresentation, PresentationFormat } from '../core/model/presentation.js';
 
 /**
  * Most credentials one presentation may carry. Every credential costs a DID
@@ -9,40 +8,14 @@ import type { ParsedCredential, ParsedPresentation, PresentationFormat } from '.
  */
 export const MAX_CREDENTIALS_PER_PRESENTATION = 20;
 
-export type ParseOutcome =
-  | {
-      ok: true;
-      presentation: ParsedPresentation;
-      /** Credentials that could not be parsed; the others are in `presentation.credentials`. */
-      failures: CheckFailure[];
-    }
-  | { ok: false; failures: CheckFailure[] };
+export type { ParseOutcome } from './format-handler.js';
 
-/** What a format handler needs to know about what a JWS must say of its type. */
-export interface TypExpectation {
-  /** Accepted `typ` values of the presentation's JWS header; undefined: any or none. */
-  presentation?: string[];
-  credential?: string[];
-}
-
-/**
- * A presentation format (ARCHITECTURE rule 4): it recognises its inputs and
- * turns them into the format-neutral model. Parsing verifies nothing.
- */
-export interface PresentationFormatHandler {
-  readonly format: PresentationFormat;
-  /** Whether `input` looks like this format (cheap: header and top-level shape only). */
-  recognises(input: unknown): boolean;
-  parse(input: unknown): ParseOutcome;
-  /** The JOSE `typ` values signatures must carry for this format. */
-  readonly typ: TypExpectation;
-}
-
-/** Shorthand for a failure of one credential. */
-export function credentialFailure(credential: Pick<ParsedCredential, 'path'> | string, detail: string): CheckFailure {
+/** Shorthand for a credential that could not be parsed (`credential.malformed` at its path). */
+export function credentialFailure(credential: { path: string } | string, detail: string): CheckFailure {
   return { code: 'credential.malformed', path: typeof credential === 'string' ? credential : credential.path, detail };
 }
 
-export function presentationMalformed(detail: string): CheckFailure {
-  return { code: 'presentation.malformed', path: 'presentation', detail };
+/** Shorthand for a presentation that could not be parsed. */
+export function presentationMalformed(detail: string, path = 'presentation'): CheckFailure {
+  return { code: 'presentation.malformed', path, detail };
 }

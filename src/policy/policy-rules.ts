@@ -8,6 +8,9 @@
  */
 import { RESERVED_SESSION_CLAIMS } from '../core/model/reserved-claims.js';
 import { jsonPointer } from '../core/json-schema.js';
+import { parsePublicJwk } from '../crypto/public-jwk.js';
+import { signatureAlgorithms } from '../crypto/signature-algorithms.js';
+import { credentialFormat, credentialFormats } from '../formats/registered-formats.js';
 
 /** Configuration a policy is checked against. */
 export interface PolicyLimits {
@@ -24,8 +27,6 @@ export interface RuleViolation {
 
 type JsonObject = Record<string, unknown>;
 type PolicyRule = (policy: JsonObject, limits: PolicyLimits) => RuleViolation[];
-
-const W3C_FORMATS = ['jwt_vc_json', 'vc+jwt', 'ldp_vc'];
 
 /**
  * Session-token claims kparty sets itself (src/core/model/reserved-claims.ts, the
@@ -128,6 +129,13 @@ const sessionClaimsReferenceQueries: PolicyRule = (policy) => {
   });
 };
 
+/** `session.subjectFrom` names a credential query the policy defines. */
+const sessionSubjectFromReferencesQuery: PolicyRule = (policy) => {
+  const id = asObject(policy.session)?.subjectFrom;
+  const ids = definedIds(policy);
+  return typeof id === 'string' && !ids.has(id) ? [at(['session', 'subjectFrom'], unknownId(id, ids))] : [];
+};
+
 /** Session claims never replace the claims kparty sets, nor an object's prototype. */
 const sessionClaimsNotReserved: PolicyRule = (policy) => {
   const claims = asObject(asObject(policy.session)?.claims) ?? {};
@@ -154,40 +162,38 @@ const wildcardIssuerAlone: PolicyRule = (policy) =>
     );
   });
 
-/** `vct_values` constrains SD-JWT VCs and `type_values` W3C credentials; the wrong one would constrain nothing. */
+/**
+ * Each DCQL `meta` member applies to the formats that define it
+ * (format-handler.ts `metaKeys`): the wrong one for a format would constrain nothing.
+ */
 const metaMatchesFormat: PolicyRule = (policy) =>
   credentialQueries(policy).flatMap(({ query, index }) => {
     const meta = asObject(query.meta);
-    const format = query.format;
-    if (!meta || typeof format !== 'string') return [];
-    const violations: RuleViolation[] = [];
-    if (meta.vct_values !== undefined && W3C_FORMATS.includes(format)) {
-      violations.push(at(['credentials', index, 'meta', 'vct_values'], `applies only to format dc+sd-jwt, not ${format}; use type_values`));
-    }
-    if (meta.type_values !== undefined && format === 'dc+sd-jwt') {
-      const formats = W3C_FORMATS.join(', ');
-      violations.push(at(['credentials', index, 'meta', 'type_values'], `applies only to the W3C formats (${formats}), not dc+sd-jwt; use vct_values`));
-    }
-    return violations;
+    const format = typeof query.format === 'string' ? credentialFormat(query.format) : undefined;
+    if (!meta || !format) return [];
+    return Object.keys(meta).flatMap((key) => {
+      if (format.metaKeys.includes(key)) return [];
+      const owners = credentialFormats().filter((f) => f.metaKeys.includes(key)).map((f) => f.id);
+      if (owners.length === 0) return []; // the schema names members no format defines
+      const use = format.metaKeys.length > 0 ? `; use ${format.metaKeys.join(' or ')}` : '';
+      return [at(['credentials', index, 'meta', key], `applies only to format${owners.length > 1 ? 's' : ''} ${owners.join(', ')}, not ${format.id}${use}`)];
+    });
   });
 
 /**
- * OpenID4VP 1.0 Appendix B: a W3C credential query needs `meta.type_values`
- * and an SD-JWT VC query `meta.vct_values`. Without them a wallet using a
- * conforming DCQL library refuses the query kparty hands out with a challenge.
+ * OpenID4VP 1.0 Appendix B: each format names the `meta` members a query
+ * must give (`type_values` for the W3C formats, `vct_values` for SD-JWT VC).
+ * Without them a wallet using a conforming DCQL library refuses the query
+ * kparty hands out with a challenge.
  */
 const metaRequiredByFormat: PolicyRule = (policy) =>
   credentialQueries(policy).flatMap(({ query, index }) => {
-    const format = query.format;
+    const format = typeof query.format === 'string' ? credentialFormat(query.format) : undefined;
+    if (!format) return [];
     const meta = asObject(query.meta);
-    if (typeof format !== 'string') return [];
-    if (W3C_FORMATS.includes(format) && meta?.type_values === undefined) {
-      return [at(['credentials', index, 'meta', 'type_values'], `is required for format ${format} (OpenID4VP 1.0 Appendix B)`)];
-    }
-    if (format === 'dc+sd-jwt' && meta?.vct_values === undefined) {
-      return [at(['credentials', index, 'meta', 'vct_values'], 'is required for format dc+sd-jwt (OpenID4VP 1.0 Appendix B)')];
-    }
-    return [];
+    return format.requiredMetaKeys
+      .filter((key) => meta?.[key] === undefined)
+      .map((key) => at(['credentials', index, 'meta', key], `is required for format ${format.id} (OpenID4VP 1.0 Appendix B)`));
   });
 
 /** The operator caps session lifetimes; a policy cannot lengthen them beyond that. */
@@ -197,6 +203,27 @@ const sessionTtlWithinMax: PolicyRule = (policy, limits) => {
     ? [at(['session', 'ttlSeconds'], `must not exceed ${limits.sessionMaxTtl}, this service's maximum session lifetime (KPARTY_SESSION_MAX_TTL)`)]
     : [];
 };
+
+/** Accepting any issuer must be stated: a query needs `trustedIssuers` or DCQL `trusted_authorities` (or both, which must then both hold). */
+const trustRuleRequired: PolicyRule = (policy) =>
+  credentialQueries(policy).flatMap(({ query, index }) =>
+    query.trustedIssuers === undefined && query.trusted_authorities === undefined
+      ? [at(['credentials', index, 'trustedIssuers'], 'is required unless trusted_authorities is given (use ["*"] to accept any issuer)')]
+      : [],
+  );
+
+/** Pinned issuer keys must be public signing keys kparty can verify with (src/crypto/signature-algorithms.ts). */
+const pinnedKeysUsable: PolicyRule = (policy) =>
+  credentialQueries(policy).flatMap(({ query, index }) =>
+    asArray(query.trustedIssuers).flatMap((entry, entryIndex) =>
+      asArray(asObject(asObject(entry)?.jwks)?.keys).flatMap((key, keyIndex) => {
+        const parsed = parsePublicJwk(key);
+        const where = ['credentials', index, 'trustedIssuers', entryIndex, 'jwks', 'keys', keyIndex];
+        if (!parsed.ok) return [at(where, parsed.detail)];
+        return signatureAlgorithms(parsed.jwk, parsed.usage).length === 0 ? [at(where, 'is not a key kparty can verify signatures with')] : [];
+      }),
+    ),
+  );
 
 /** Every rule, in the order their violations are listed. */
 const POLICY_RULES: readonly PolicyRule[] = [
@@ -209,6 +236,9 @@ const POLICY_RULES: readonly PolicyRule[] = [
   sessionTtlWithinMax,
   sessionClaimsReferenceQueries,
   sessionClaimsNotReserved,
+  trustRuleRequired,
+  pinnedKeysUsable,
+  sessionSubjectFromReferencesQuery,
 ];
 
 /** Runs every rule against `policy` (any JSON value; non-objects have nothing to check). */

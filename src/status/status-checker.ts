@@ -1,5 +1,6 @@
 import type { RequestBudget } from '../net/request-budget.js';
 import type { ParsedCredential } from '../core/model/presentation.js';
+import type { PinnedIssuer } from '../trust/issuer-keys.js';
 import type { StatusOutcome } from './status-outcome.js';
 
 /** What a status checker is told about the credential whose entry it checks. */
@@ -24,6 +25,8 @@ export interface StatusCheckRequest {
   now: number;
   /** The verification's budget (src/net/request-budget.ts): list fetches and inflation draw on it. */
   budget?: RequestBudget | undefined;
+  /** Issuer keys the policy pins (`trustedIssuers` `{ id, jwks }`): they verify status lists of those issuers too. */
+  pinned?: readonly PinnedIssuer[];
 }
 
 /**

@@ -27,6 +27,8 @@ export interface StatusListFormat<T> {
   /** Verifies and decodes a fetched body. Never throws. */
   /** `budget`: the request's (src/net/request-budget.ts); inflation and the signer's DID draw on it. */
   read(body: string, url: string, budget?: RequestBudget): Promise<ReadStatusList<T> | StatusListProblem>;
+  /** How a fetched body becomes the text `read` and the shared cache see (default: UTF-8); null: unreadable. Binary formats (CWT) encode it. */
+  decodeBody?(bytes: Uint8Array): string | null;
 }
 
 export type ObtainedStatusList<T> =
@@ -182,7 +184,9 @@ export class StatusListSource {
     }
     let body: string;
     try {
-      body = utf8.decode(bytes);
+      const decoded = format.decodeBody ? format.decodeBody(bytes) : utf8.decode(bytes);
+      if (decoded === null) throw new TypeError('unreadable body');
+      body = decoded;
     } catch {
       return failed(false, invalidList('list_malformed', 'the status list is not UTF-8 text'));
     }

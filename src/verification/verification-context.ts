@@ -1,20 +1,21 @@
 import type { Clock } from '../core/clock.js';
 import type { Challenge } from '../core/model/challenge.js';
 import type { CheckFailure } from '../core/model/check.js';
-import type { StoredPolicy } from '../core/model/policy.js';
-import type { ParsedCredential, ParsedPresentation } from '../core/model/presentation.js';
+import type { CredentialQuery, PresentationPolicy } from '../core/model/policy.js';
+import type { CredentialRef, ParsedCredential, ParsedPresentation } from '../core/model/presentation.js';
 import type { NonceStore } from '../core/ports/nonce-store.js';
 import type { DidResolver } from '../did/did-resolver.js';
 import type { DidDocument } from '../did/did-document.js';
-import type { PresentationFormatHandler } from '../formats/presentation-format.js';
-import type { PresentationFormatRegistry } from '../formats/format-registry.js';
+import type { ExpectedBinding, FormatHandler, ProofEnvironment } from '../formats/format-handler.js';
+import type { FormatRegistry } from '../formats/format-registry.js';
 import type { PolicyEvaluation } from '../policy/evaluation/evaluate-policy.js';
 import type { StatusCheckerRegistry, StatusMessage } from '../status/index.js';
 import type { RequestBudget } from '../net/request-budget.js';
+import type { Submission, SubmissionBinding } from './submission.js';
 
 /** What the checks need from outside: ports and settings, no framework. */
 export interface VerificationDependencies {
-  formats: PresentationFormatRegistry;
+  formats: FormatRegistry;
   dids: DidResolver;
   nonces: NonceStore;
   clock: Clock;
@@ -24,6 +25,8 @@ export interface VerificationDependencies {
   status: StatusCheckerRegistry;
   /** Makes the budget of one verification (src/net/request-budget.ts): fetches and inflation of the request as a whole. */
   budgets?: () => RequestBudget;
+  /** KPARTY_MAX_ERRORS: most failures a result lists (the rest are counted in `errorsOmitted`); default 100. */
+  maxErrors?: number;
 }
 
 /**
@@ -40,53 +43,106 @@ export interface VerificationDependencies {
  */
 export type CredentialStatusOutcome = 'valid' | 'stale' | 'unavailable' | 'unchecked' | 'none';
 
+/** What the checks learn about one parsed presentation. */
+export interface PresentationState {
+  readonly parsed: ParsedPresentation;
+  /** The format that parsed it, which also verifies its proofs. */
+  readonly handler: FormatHandler;
+  /** Whether the holder's proof verified. */
+  holderProofValid: boolean;
+}
+
+/** What the checks learn about one parsed credential. */
+export interface CredentialState {
+  readonly credential: ParsedCredential;
+  /** Whether the issuer's proof verified. Only such credentials may satisfy the policy. */
+  issuerProofValid: boolean;
+  status: CredentialStatusOutcome;
+  /** Informational statuses (W3C `statusPurpose: message`), reported in the success response. */
+  statusMessages?: StatusMessage[];
+}
+
 /**
- * State the ordered checks build up for one presentation. Each check reads
- * what earlier ones established and adds to it; none of them throws.
+ * State the ordered checks build up for one submission. Each check reads
+ * what earlier ones established and adds to it; none of them throws. It
+ * never leaves the pipeline: callers get an immutable VerificationResult.
  */
 export interface VerificationContext {
-  readonly input: unknown;
-  readonly policy: StoredPolicy;
+  readonly submission: Submission;
+  readonly binding: SubmissionBinding;
+  readonly policy: PresentationPolicy;
+  /** Who owns the policy (relying-party id or `@operator`), when the caller knows: a challenge issued for another owner's policy of the same id is refused. */
+  readonly policyOwner?: string;
   /** Milliseconds since the epoch, fixed for the whole verification. */
   readonly now: number;
   /** Every failure reported so far by earlier checks (the runner appends). */
   readonly failures: CheckFailure[];
-  handler?: PresentationFormatHandler;
-  presentation?: ParsedPresentation;
-  /** The consumed challenge, null when the nonce was unknown, undefined when there was none. */
+  /** Every presentation that parsed, in submission order. */
+  readonly presentations: PresentationState[];
+  /** Every credential that parsed, presentation by presentation. */
+  readonly credentials: CredentialState[];
+  /** How many submitted presentations failed to parse. */
+  unparsed: number;
+  /** The consumed challenge (challenge binding): null when the nonce was unknown, undefined when there was none. */
   challenge?: Challenge | null;
+  /** What every presentation must be bound to (set by the challenge check). */
+  expected?: ExpectedBinding;
   /** Resolved DID documents by DID; a DID that failed to resolve maps to null. */
-  documents: Map<string, DidDocument | null>;
-  /** Whether the presentation's own signature verified against the holder's authentication key. */
-  holderSignatureValid: boolean;
-  /** Credentials whose issuer signature verified. Only these may satisfy the policy. */
-  signedCredentials: Set<ParsedCredential>;
-  statuses: Map<ParsedCredential, CredentialStatusOutcome>;
-  /** Informational statuses (W3C `statusPurpose: message`) found per credential, reported in the success response. */
-  statusMessages: Map<ParsedCredential, StatusMessage[]>;
+  readonly documents: Map<string, DidDocument | null>;
   evaluation?: PolicyEvaluation;
   /** This verification's budget of outbound fetches and inflated bytes (src/net/request-budget.ts). */
   budget?: RequestBudget;
+  /** The session subject (set by the session-subject check). */
+  subject?: string;
 }
 
 /**
- * One verification check (ARCHITECTURE rule 3: one per file, run from the
- * ordered table in verify-presentation.ts). Returns its failures; never throws
- * for anything the input can cause.
+ * One verification check (one per file, run from the ordered table in
+ * verify-submission.ts; docs/architecture.md "Verification"). Returns its
+ * failures; never throws for anything the input can cause.
  */
 export interface VerificationCheck {
   readonly name: string;
   run(context: VerificationContext, deps: VerificationDependencies): Promise<CheckFailure[]> | CheckFailure[];
 }
 
+const refKey = (ref: CredentialRef): string => `${ref.presentation}:${ref.credential}`;
+
+/** Credentials some failure names (by reference, never by path). */
+export function faultyCredentials(context: VerificationContext): Set<string> {
+  const faulty = new Set<string>();
+  for (const failure of context.failures) if (failure.credential) faulty.add(refKey(failure.credential));
+  return faulty;
+}
+
 /**
- * Credentials no earlier check has found fault with: the only ones that may
- * satisfy the policy. A failure at a path inside a credential
- * (`credentials[0].credentialStatus[1]`) is a fault of that credential.
+ * Credentials whose issuer proof verified and that no earlier check found
+ * fault with: the only ones that may satisfy the policy.
  */
-export function unblemishedCredentials(context: VerificationContext): ParsedCredential[] {
-  const faulty = new Set(context.failures.map((f) => /^credentials\[\d+\]/.exec(f.path)?.[0] ?? f.path));
-  return (context.presentation?.credentials ?? []).filter((c) => context.signedCredentials.has(c) && !faulty.has(c.path));
+export function unblemishedCredentials(context: VerificationContext): CredentialState[] {
+  const faulty = faultyCredentials(context);
+  return context.credentials.filter((state) => state.issuerProofValid && !faulty.has(refKey(state.credential.ref)));
+}
+
+/** Whether `credential` is the one `ref` names. */
+export function isCredential(credential: ParsedCredential, ref: CredentialRef): boolean {
+  return credential.ref.presentation === ref.presentation && credential.ref.credential === ref.credential;
+}
+
+/** The policy's queries a credential could answer: its format's, narrowed to the wallet's query when it named one. */
+export function queriesFor(policy: PresentationPolicy, credential: ParsedCredential): CredentialQuery[] {
+  return policy.credentials.filter((q) => q.format === credential.format && (credential.queryId === undefined || q.id === credential.queryId));
+}
+
+/** The proof environment of this verification (expected binding from the challenge check). */
+export function proofEnvironment(context: VerificationContext, deps: VerificationDependencies): ProofEnvironment {
+  return {
+    now: context.now,
+    clockSkewSeconds: deps.clockSkewSeconds,
+    binding: context.expected ?? { audience: context.policy.audience },
+    didDocument: (did) => context.documents.get(did),
+    queriesFor: (credential) => queriesFor(context.policy, credential),
+  };
 }
 
 export const nowSeconds = (context: VerificationContext): number => Math.floor(context.now / 1000);

@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Kparty } from '../../kparty.js';
+import { fromVpToken, singlePresentation } from '../../verification/submission.js';
 import { ProblemDto, VerificationSuccessDto } from '../dto.js';
 import { requireValid } from '../request-validation.js';
 import { KPARTY } from '../tokens.js';
@@ -21,9 +22,10 @@ export class PresentationsController {
   constructor(@Inject(KPARTY) private readonly kparty: Kparty) {}
 
   /**
-   * Verifies a presentation against a policy and, when every check holds,
-   * returns the verified credentials and a session token. The challenge named
-   * inside the presentation is consumed whatever the outcome.
+   * Verifies a presentation — or an OpenID4VP 1.0 `vpToken` of several
+   * presentations answering one challenge — against a policy and, when every
+   * check holds, returns the verified credentials and a session token. The
+   * challenge named inside the presentations is consumed once, whatever the outcome.
    */
   @Post('verify')
   @HttpCode(200)
@@ -35,7 +37,11 @@ export class PresentationsController {
   @ApiTooManyRequestsResponse({ type: ProblemDto, description: '`rate_limited` (KPARTY_RATE_LIMIT, KPARTY_RATE_LIMIT_PER_POLICY); see `Retry-After`' })
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: '`service.unavailable`: storage unreachable, or an accepted decision could not be audited; see `Retry-After`' })
   async verify(@Body() body: unknown, @Req() request: FastifyRequest): Promise<VerificationSuccessDto> {
-    const { policy, presentation } = requireValid<{ policy: string; presentation: unknown }>('verify-request', body);
-    return this.kparty.verification.verify(policy, presentation, String(request.id));
+    const { policy, presentation, vpToken } = requireValid<{ policy: string; presentation?: unknown; vpToken?: Record<string, unknown[]> }>(
+      'verify-request',
+      body,
+    );
+    const submission = vpToken !== undefined ? fromVpToken(vpToken) : singlePresentation(presentation);
+    return this.kparty.signIn.signIn({ policyId: policy, submission, binding: { kind: 'challenge' }, requestId: String(request.id) });
   }
 }

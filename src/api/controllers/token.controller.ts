@@ -2,7 +2,7 @@ import { Body, Controller, Header, HttpCode, Inject, Post, Req } from '@nestjs/c
 import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Kparty } from '../../kparty.js';
-import type { TokenExchangeRequest, TokenExchangeResponse } from '../../session/token-exchange.js';
+import type { TokenExchangeRequest, TokenExchangeResponse } from '../../signin/token-exchange.js';
 import { OAuthErrorDto, TokenExchangeResponseDto } from '../dto.js';
 import { requireValid } from '../request-validation.js';
 import { KPARTY } from '../tokens.js';

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JWKS_MAX_AGE_SECONDS } from '../../core/config.js';
 import type { Kparty } from '../../kparty.js';
-import { TOKEN_EXCHANGE_GRANT } from '../../session/token-exchange.js';
+import { TOKEN_EXCHANGE_GRANT } from '../../signin/token-exchange.js';
 import { JwksDto } from '../dto.js';
 import { KPARTY } from '../tokens.js';
 

@@ -1,12 +1,15 @@
 /**
- * A presentation policy (SPEC §2): a DCQL query (OpenID4VP 1.0 §6) plus trust
+ * A presentation policy (docs/api.md "Presentation policies"): a DCQL query (OpenID4VP 1.0 §6) plus trust
  * rules plus a session mapping. The JSON Schema in
  * schemas/presentation-policy.schema.json is the source of truth; these types
  * describe what passes it.
  */
 
-/** Credential formats a policy may ask for (DCQL `format`). */
-export type CredentialFormat = 'jwt_vc_json' | 'vc+jwt' | 'dc+sd-jwt' | 'ldp_vc';
+/**
+ * A credential format id a policy may ask for (DCQL `format`): the policy
+ * schema's enum lists them, and src/formats/ answers what each one means.
+ */
+export type CredentialFormatId = string;
 
 /** A DCQL claims path: strings select object keys, integers array elements, null every element. */
 export type ClaimPath = Array<string | number | null>;
@@ -16,12 +19,28 @@ export interface ClaimQuery {
   path: ClaimPath;
   /** When present, the claim's value must equal one of these. */
   values?: Array<string | number | boolean>;
+  /** mso_mdoc (OpenID4VP 1.0 Appendix B.2.4): the relying party keeps the value; passed to the wallet. */
+  intent_to_retain?: boolean;
+}
+
+/** A `trustedIssuers` entry that pins the issuer's public keys (no DID resolution, no metadata fetch). */
+export interface PinnedIssuerEntry {
+  id: string;
+  jwks: { keys: Array<Record<string, unknown>> };
+}
+
+export type TrustedIssuerEntry = string | PinnedIssuerEntry;
+
+/** DCQL `trusted_authorities` entry; kparty supports `aki` (base64url key identifiers of the X.509 chain). */
+export interface TrustedAuthority {
+  type: 'aki';
+  values: string[];
 }
 
 export interface CredentialQuery {
   /** DCQL credential query id; referenced by `session.claims`. */
   id: string;
-  format: CredentialFormat;
+  format: CredentialFormatId;
   meta?: {
     /** W3C formats: the credential's `type` must contain every type of at least one inner array. */
     type_values?: string[][];
@@ -29,8 +48,13 @@ export interface CredentialQuery {
     vct_values?: string[];
   };
   claims?: ClaimQuery[];
-  /** Issuer DIDs (exact) or `did:web:` domain patterns; `["*"]` means any issuer. */
-  trustedIssuers: string[];
+  /**
+   * Issuer DIDs (exact) or `did:web:` domain patterns, issuer URLs, `x509_hash:` identifiers, or pinned keys
+   * (`{ id, jwks }`); `["*"]` means any issuer. Optional only when `trusted_authorities` is given.
+   */
+  trustedIssuers?: TrustedIssuerEntry[];
+  /** DCQL trusted authorities (OpenID4VP 1.0 §6.1.1): type `aki` only; handed to wallets too. */
+  trusted_authorities?: TrustedAuthority[];
   /** Oldest accepted issuance (`iat`/`nbf`/`validFrom`), in seconds. */
   maxAgeSeconds?: number;
   /** Status-list handling: `required` fails closed (default), `optional`, `ignore`. */
@@ -44,6 +68,12 @@ export interface SessionMapping {
   scope?: string;
   /** Session-token claim name → [credential query id, ...claims path]. */
   claims?: Record<string, [string, ...ClaimPath]>;
+  /**
+   * The credential query whose presentation's holder is the session's
+   * subject, when the presentations are bound to different holders (an mdoc
+   * and an SD-JWT VC bound to different keys). Needed only then.
+   */
+  subjectFrom?: string;
 }
 
 export interface PresentationPolicy {

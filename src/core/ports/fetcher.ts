@@ -15,6 +15,8 @@ export interface FetchRequest {
   maxBytes?: number;
   /** Defaults to KPARTY_FETCH_TIMEOUT_MS; may only be lower. */
   timeoutMs?: number;
+  /** Refuse (`redirect_refused`, before connecting) a redirect to another scheme, host or port than `url`'s (issuer metadata). */
+  sameOriginRedirectsOnly?: boolean;
 }
 
 export interface FetchResponse {

@@ -1,8 +1,9 @@
 import type { CheckFailure } from '../../core/model/check.js';
-import type { ParsedCredential } from '../../core/model/presentation.js';
-import { dateTimeSeconds, decodeJwt, idOf, isObject, numericDate, statusList, typeList } from '../jwt-parts.js';
+import type { JoseCredential } from '../jose-credential.js';
+import { dateTimeSeconds, decodeJwt, idOf, isObject, numericDate, typeList } from '../jwt-parts.js';
 import { disagreement } from '../date-range.js';
 import { credentialFailure } from '../presentation-format.js';
+import { credentialStatusReferences, subjectBindings } from '../w3c-credential.js';
 
 function firstError(...values: Array<number | undefined | Error>): Error | undefined {
   return values.find((v): v is Error => v instanceof Error);
@@ -15,7 +16,7 @@ function firstError(...values: Array<number | undefined | Error>): Error | undef
  * claim and the `vc` member are present they must agree, or the credential is
  * malformed (a credential must not say two things).
  */
-export function parseVcJwt(compact: unknown, path: string): ParsedCredential | CheckFailure {
+export function parseVcJwt(compact: unknown, path: string): JoseCredential | CheckFailure {
   const decoded = decodeJwt(compact);
   if (!decoded.ok) return credentialFailure(path, decoded.detail);
   const { payload, jws } = decoded;
@@ -68,13 +69,15 @@ export function parseVcJwt(compact: unknown, path: string): ParsedCredential | C
     format: 'jwt_vc_json',
     path,
     issuer,
+    issuerKey: { kind: 'did', did: issuer },
     ...(subject !== undefined ? { subject } : {}),
+    holderBinding: subjectBindings(vc.credentialSubject, path, subject),
     types,
     document,
     ...(issuedAt !== undefined ? { issuedAt } : {}),
     ...(notBefore !== undefined ? { notBefore } : {}),
     ...(expiresAt !== undefined ? { expiresAt } : {}),
-    status: statusList(vc.credentialStatus),
+    status: credentialStatusReferences(vc.credentialStatus, path),
     jws,
   };
 }

@@ -1,8 +1,9 @@
 import type { CheckFailure } from '../../core/model/check.js';
-import type { ParsedCredential } from '../../core/model/presentation.js';
-import { dateTimeSeconds, decodeJwt, idOf, isObject, numericDate, statusList, typeList } from '../jwt-parts.js';
+import type { JoseCredential } from '../jose-credential.js';
+import { dateTimeSeconds, decodeJwt, idOf, isObject, numericDate, typeList } from '../jwt-parts.js';
 import { disagreement } from '../date-range.js';
 import { credentialFailure } from '../presentation-format.js';
+import { credentialStatusReferences, subjectBindings } from '../w3c-credential.js';
 
 export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
 
@@ -14,7 +15,7 @@ export const VC_JWT_TYP = 'vc+jwt';
  * payload IS the credential; `validFrom`/`validUntil` give its validity. JWT
  * claims that duplicate credential members (`iss`, `sub`, `nbf`, `exp`) must agree with them.
  */
-export function parseVcJwtV2(compact: unknown, path: string): ParsedCredential | CheckFailure {
+export function parseVcJwtV2(compact: unknown, path: string): JoseCredential | CheckFailure {
   const decoded = decodeJwt(compact);
   if (!decoded.ok) return credentialFailure(path, decoded.detail);
   const { payload, jws } = decoded;
@@ -57,13 +58,15 @@ export function parseVcJwtV2(compact: unknown, path: string): ParsedCredential |
     format: 'vc+jwt',
     path,
     issuer,
+    issuerKey: { kind: 'did', did: issuer },
     ...(typeof subjectId === 'string' ? { subject: subjectId } : {}),
+    holderBinding: subjectBindings(payload.credentialSubject, path),
     types,
     document: payload,
     ...(issuedAt !== undefined ? { issuedAt } : {}),
     ...(notBefore !== undefined ? { notBefore } : {}),
     ...(expiresAt !== undefined ? { expiresAt } : {}),
-    status: statusList(payload.credentialStatus),
+    status: credentialStatusReferences(payload.credentialStatus, path),
     jws,
   };
 }

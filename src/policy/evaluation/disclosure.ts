@@ -17,14 +17,17 @@
  * - A query without `claims` asks for all claims ("If claims is absent, the
  *   Verifier requests all claims" for formats without selective disclosure;
  *   an SD-JWT VC discloses only what the wallet chose to disclose anyway):
- *   W3C formats disclose the whole `credentialSubject` (as
+ *   the format says what that is (`CredentialFormat.allClaims`): the W3C
+ *   formats disclose the whole `credentialSubject` (as
  *   `{ "credentialSubject": … }`, the same shape as above), SD-JWT VC the
- *   whole document.
+ *   whole disclosed document.
  *
  * Everything returned is a copy: changing it cannot change the credential.
  */
 import type { ClaimQuery, CredentialQuery } from '../../core/model/policy.js';
 import type { ParsedCredential } from '../../core/model/presentation.js';
+import type { CredentialFormat } from '../../formats/format-handler.js';
+import { credentialFormat as registeredFormat } from '../../formats/registered-formats.js';
 import { type ClaimPointer, locateClaims } from './claims-path.js';
 import { cloneJson, type JsonObject, setOwn } from './json-data.js';
 import { isAcceptedValue } from './rules/claims.js';
@@ -70,13 +73,16 @@ function selectedForDisclosure(document: unknown, claim: ClaimQuery): Array<{ po
 }
 
 /** The claims of `credential` the relying party may see, having answered `query` (see above). */
-export function discloseClaims(credential: ParsedCredential, query: CredentialQuery): JsonObject {
+export function discloseClaims(
+  credential: ParsedCredential,
+  query: CredentialQuery,
+  lookup: (id: string) => CredentialFormat | undefined = registeredFormat,
+): JsonObject {
   const document = credential.document;
   if (!query.claims) {
-    if (credential.format === 'dc+sd-jwt') return cloneJson(document);
-    const disclosed: JsonObject = {};
-    if (Object.hasOwn(document, 'credentialSubject')) setOwn(disclosed, 'credentialSubject', cloneJson(document.credentialSubject));
-    return disclosed;
+    // "All claims" is the format's to say; a format kparty does not know discloses nothing.
+    const format = lookup(credential.format);
+    return format ? cloneJson(format.allClaims(credential)) : {};
   }
   const root = container(false);
   for (const claim of query.claims) {

@@ -25,7 +25,15 @@ import { mapSessionClaims, type QueryMatches } from './session-claims.js';
 import { type CandidateOutcome, unsatisfiedFailures } from './unsatisfied-failures.js';
 
 /** `now` in milliseconds; `clockSkewSeconds` is KPARTY_CLOCK_SKEW. */
-export type PolicyEvaluationOptions = EvaluationClock;
+export interface PolicyEvaluationOptions extends EvaluationClock {
+  /**
+   * Credentials that failed an earlier check: they never satisfy a query,
+   * but when a query they could answer goes unanswered, their rule failures
+   * are reported too (so an expired credential with a wrong claim value
+   * answers both reasons), and the query's detail says they were presented.
+   */
+  failedEarlier?: readonly ParsedCredential[];
+}
 
 export interface PolicyEvaluation {
   /** Whether the credentials satisfy the policy. Only then may a session be issued. */
@@ -44,10 +52,13 @@ export interface PolicyEvaluation {
   disclosedClaims: Map<ParsedCredential, Record<string, unknown>>;
 }
 
+/** Whether `credential` may answer `query` at all: its format, and the query the wallet presented it for, if it said. */
+export function mayAnswer(query: CredentialQuery, credential: ParsedCredential): boolean {
+  return credential.format === query.format && (credential.queryId === undefined || credential.queryId === query.id);
+}
+
 function checkCandidates(query: CredentialQuery, credentials: readonly ParsedCredential[], clock: EvaluationClock): CandidateOutcome[] {
-  return credentials.flatMap((credential, index) =>
-    credential.format === query.format ? [{ credential: index, failures: checkCandidate(query, credential, clock) }] : [],
-  );
+  return credentials.flatMap((credential, index) => (mayAnswer(query, credential) ? [{ credential: index, failures: checkCandidate(query, credential, clock) }] : []));
 }
 
 /** Evaluates `policy` against `credentials` (see above). Never throws for any credential content. */
@@ -67,9 +78,13 @@ export function evaluatePolicy(policy: PresentationPolicy, credentials: ParsedCr
   });
 
   if (plan.unsatisfied.length > 0) {
+    const failedEarlier = options.failedEarlier ?? [];
+    const reported = policy.credentials.map((query) =>
+      failedEarlier.flatMap((credential) => (mayAnswer(query, credential) ? [{ path: credential.path, failures: checkCandidate(query, credential, options) }] : [])),
+    );
     return {
       satisfied: false,
-      failures: unsatisfiedFailures(policy, credentials, outcomes, plan),
+      failures: unsatisfiedFailures(policy, credentials, outcomes, plan, reported),
       matches,
       sessionClaims: {},
       disclosedClaims: new Map(),
@@ -80,6 +95,6 @@ export function evaluatePolicy(policy: PresentationPolicy, credentials: ParsedCr
     failures: [],
     matches,
     sessionClaims: mapSessionClaims(policy.session?.claims, matches),
-    disclosedClaims: new Map(answered.map(([query, credential]) => [credential, discloseClaims(credential, query)])),
+    disclosedClaims: new Map(answered.map(([query, credential]) => [credential, discloseClaims(credential, query, options.credentialFormat)])),
   };
 }

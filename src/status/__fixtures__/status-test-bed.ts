@@ -42,12 +42,15 @@ export function statusUrl(name: string): string {
 export function credentialWithStatus(status: unknown[], issuerDid = issuer.did): ParsedCredential {
   return {
     format: 'jwt_vc_json',
+    ref: { presentation: 0, credential: 0 },
     path: 'credentials[0]',
     issuer: issuerDid,
+    issuerKey: { kind: 'did', did: issuerDid },
+    holderBinding: [{ path: 'credentials[0]' }],
     types: ['VerifiableCredential', 'EmployeeCredential'],
     document: { credentialSubject: { role: 'staff' } },
-    status,
-    jws: { compact: 'not.used.here', alg: 'EdDSA' },
+    status: status.map((entry, index) => ({ entry, path: `credentials[0].credentialStatus[${index}]` })),
+    proof: { compact: 'not.used.here', alg: 'EdDSA' },
   };
 }
 

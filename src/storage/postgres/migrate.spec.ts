@@ -45,8 +45,10 @@ describe('applyPostgresMigrations', () => {
   it('POSTGRES_MIGRATIONS are numbered 1, 2, 3, … with unique names, one per SQLite migration', () => {
     expect(POSTGRES_MIGRATIONS.map((m) => m.version)).toStrictEqual(POSTGRES_MIGRATIONS.map((_, i) => i + 1));
     expect(new Set(POSTGRES_MIGRATIONS.map((m) => m.name)).size).toBe(POSTGRES_MIGRATIONS.length);
-    // Both databases hold the same tables: a migration added to one belongs in the other.
-    expect(POSTGRES_MIGRATIONS.map((m) => m.name)).toStrictEqual(SQLITE_MIGRATIONS.map((m) => m.name));
+    // Both databases hold the same tables: a migration added to one belongs in the other — except
+    // PostgreSQL-only machinery that creates no table (the policy-change trigger for replicas' caches).
+    const postgresOnly = new Set(['policy_change_notifications']);
+    expect(POSTGRES_MIGRATIONS.map((m) => m.name).filter((name) => !postgresOnly.has(name))).toStrictEqual(SQLITE_MIGRATIONS.map((m) => m.name));
   });
 
   it('creates a missing schema and exactly the tables the ports need, recording every migration', async () => {
@@ -113,10 +115,10 @@ describe('applyPostgresMigrations', () => {
     }
   });
 
-  describe('version 4: audiences derived from policies (issue 11)', () => {
-    const upTo3 = POSTGRES_MIGRATIONS.filter((m) => m.version <= 3);
+  describe('version 5: audiences derived from policies (issue 11)', () => {
+    const before = POSTGRES_MIGRATIONS.filter((m) => m.version <= 4);
     const seed = async (p: Pool, rows: Array<[policy: string, owner: string, audience: string]>): Promise<void> => {
-      await applyPostgresMigrations(p, schema.name, upTo3);
+      await applyPostgresMigrations(p, schema.name, before);
       for (const owner of new Set(rows.map((r) => r[1]).filter((o) => o !== '@operator'))) {
         await p.query('INSERT INTO relying_parties (id, name, api_key_hash, created_at) VALUES ($1, $1, $2, 0)', [owner, owner.padEnd(64, '0')]);
       }
@@ -128,7 +130,7 @@ describe('applyPostgresMigrations', () => {
     it("gives each relying party the audiences of its policies; the operator's stay unowned", async () => {
       const p = pool(schema.name);
       await seed(p, [['a1', 'shop', 'https://shop.example.com'], ['a2', 'shop', 'https://shop.example.com'], ['b1', 'bank', 'https://bank.example.com'], ['o1', '@operator', 'https://ops.example.com']]);
-      await expect(applyPostgresMigrations(p, schema.name)).resolves.toContain(4);
+      await expect(applyPostgresMigrations(p, schema.name)).resolves.toContain(5);
       const { rows } = await p.query('SELECT audience, relying_party_id FROM relying_party_audiences ORDER BY audience');
       expect(rows).toStrictEqual([
         { audience: 'https://bank.example.com', relying_party_id: 'bank' },
@@ -142,7 +144,7 @@ describe('applyPostgresMigrations', () => {
       await expect(applyPostgresMigrations(p, schema.name)).rejects.toThrow(
         /^audience "https:\/\/api\.example\.com" is used by policies of relying party "bank" and of relying party "shop"; [^\n]+$/,
       );
-      expect((await recorded(p)).map((r) => r.version)).toStrictEqual([1, 2, 3]);
+      expect((await recorded(p)).map((r) => r.version)).toStrictEqual([1, 2, 3, 4]);
       expect(await tables(p, schema.name)).not.toContain('relying_party_audiences');
     });
   });

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { fixedClock } from '../../core/clock.js';
-import type { CredentialQuery, StoredPolicy } from '../../core/model/policy.js';
+import type { CredentialQuery, PresentationPolicy } from '../../core/model/policy.js';
 import type { ParsedCredential } from '../../core/model/presentation.js';
-import { PresentationFormatRegistry } from '../../formats/format-registry.js';
+import { FormatRegistry } from '../../formats/format-registry.js';
 import { MemoryNonceStore } from '../../storage/memory/memory-nonce-store.js';
 import { createStatusCheckers } from '../../status/index.js';
 import { bitstringStatusEntry, tokenStatusReference } from '../../status/issuing/index.js';
@@ -20,7 +20,7 @@ import {
   w3cList,
 } from '../../status/__fixtures__/status-test-bed.js';
 import { FakeFetcher } from '../../../test/support/status-lists.js';
-import { unblemishedCredentials, type VerificationContext, type VerificationDependencies } from '../verification-context.js';
+import { unblemishedCredentials, type CredentialState, type VerificationContext, type VerificationDependencies } from '../verification-context.js';
 import { MAX_STATUS_ENTRIES, statusCheck } from './status.js';
 
 const REVOCATIONS = statusUrl('revocations');
@@ -36,7 +36,7 @@ beforeEach(async () => {
     .publish(SUSPENSIONS, await w3cList(SUSPENSIONS, { purpose: 'suspension', set: [2] }))
     .fail(DOWN, 'network');
   deps = {
-    formats: new PresentationFormatRegistry([]),
+    formats: new FormatRegistry([]),
     dids,
     nonces: new MemoryNonceStore(),
     clock: fixedClock(NOW),
@@ -53,19 +53,24 @@ function query(overrides: Partial<CredentialQuery> = {}): CredentialQuery {
 }
 
 function contextFor(credentials: ParsedCredential[], queries: CredentialQuery[], options: { signed?: ParsedCredential[] } = {}): VerificationContext {
-  const policy: StoredPolicy = { policy: { id: 'p', audience: 'https://rp.example', credentials: queries }, owner: 'rp', createdAt: 0, updatedAt: 0 };
+  const policy: PresentationPolicy = { id: 'p', audience: 'https://rp.example', credentials: queries };
+  const signed = new Set(options.signed ?? credentials);
   return {
-    input: null,
+    submission: { presentations: [{ input: null }] },
+    binding: { kind: 'challenge' },
     policy,
     now: NOW,
     failures: [],
+    presentations: [],
+    credentials: credentials.map((credential): CredentialState => ({ credential, issuerProofValid: signed.has(credential), status: 'none' })),
+    unparsed: 0,
     documents: new Map(),
-    holderSignatureValid: true,
-    signedCredentials: new Set(options.signed ?? credentials),
-    statuses: new Map(),
-    statusMessages: new Map(),
-    presentation: { format: 'jwt_vp_json', audience: [], jws: { compact: 'x.y.z', alg: 'EdDSA' }, credentials },
   };
+}
+
+/** What the check learnt about `credential`. */
+function stateOf(context: VerificationContext, credential: ParsedCredential): CredentialState | undefined {
+  return context.credentials.find((state) => state.credential === credential);
 }
 
 async function run(context: VerificationContext): Promise<Array<{ code: string; path: string }>> {
@@ -79,7 +84,7 @@ describe('status check under status: required', () => {
     const credential = credentialWithStatus([revocation(0), suspension(0)]);
     const context = contextFor([credential], [query({ status: 'required' })]);
     await expect(run(context)).resolves.toEqual([]);
-    expect(context.statuses.get(credential)).toBe('valid');
+    expect(stateOf(context, credential)?.status).toBe('valid');
   });
 
   it('fails a revoked credential at the entry\'s path, and keeps it from satisfying the policy', async () => {
@@ -120,10 +125,14 @@ describe('status check under status: required', () => {
     expect(fetcher.requests).toEqual([]);
   });
 
-  it('uses the SD-JWT VC path for a status claim', async () => {
+  it('reports a failure at the path the format gave the status reference (an SD-JWT VC status claim)', async () => {
     const uri = statusUrl('token');
     fetcher.publish(uri, await tokenList(uri, { set: [[4, 1]] }));
-    const credential = { ...credentialWithStatus([tokenStatusReference(uri, 4)]), format: 'dc+sd-jwt' as const };
+    const credential: ParsedCredential = {
+      ...credentialWithStatus([]),
+      format: 'dc+sd-jwt',
+      status: [{ entry: tokenStatusReference(uri, 4), path: 'credentials[0].status' }],
+    };
     await expect(run(contextFor([credential], [query({ format: 'dc+sd-jwt' })]))).resolves.toEqual([{ code: 'credential.revoked', path: 'credentials[0].status' }]);
   });
 });
@@ -133,7 +142,7 @@ describe('status check under status: optional', () => {
     const credential = credentialWithStatus([revocation(0, DOWN)]);
     const context = contextFor([credential], [query({ status: 'optional' })]);
     await expect(run(context)).resolves.toEqual([]);
-    expect(context.statuses.get(credential)).toBe('unavailable');
+    expect(stateOf(context, credential)?.status).toBe('unavailable');
   });
 
   it('still fails a revoked credential', async () => {
@@ -160,7 +169,7 @@ describe('status check: what is not checked', () => {
     const credential = credentialWithStatus([revocation(1)]);
     const context = contextFor([credential], [query({ status: 'ignore' })]);
     await expect(run(context)).resolves.toEqual([]);
-    expect(context.statuses.get(credential)).toBe('unchecked');
+    expect(stateOf(context, credential)?.status).toBe('unchecked');
     expect(fetcher.requests).toEqual([]);
   });
 
@@ -168,7 +177,7 @@ describe('status check: what is not checked', () => {
     const credential = credentialWithStatus([]);
     const context = contextFor([credential], [query()]);
     await expect(run(context)).resolves.toEqual([]);
-    expect(context.statuses.get(credential)).toBe('none');
+    expect(stateOf(context, credential)?.status).toBe('none');
   });
 
   it('fetches nothing for a credential whose signature did not verify', async () => {
@@ -180,7 +189,7 @@ describe('status check: what is not checked', () => {
   it('fetches nothing for a credential an earlier check failed', async () => {
     const credential = credentialWithStatus([revocation(1)]);
     const context = contextFor([credential], [query()]);
-    context.failures.push({ code: 'credential.expired', path: 'credentials[0]', detail: 'expired' });
+    context.failures.push({ code: 'credential.expired', path: 'credentials[0]', detail: 'expired', credential: credential.ref });
     await expect(run(context)).resolves.toEqual([]);
     expect(fetcher.requests).toEqual([]);
   });
@@ -231,7 +240,7 @@ describe('status check: messages', () => {
     const credential = credentialWithStatus([bitstringStatusEntry({ url: messages, index: 6, purpose: 'message', statusMessage: [{ status: '0x0', message: 'pending' }, { status: '0x1', message: 'approved' }] })]);
     const context = contextFor([credential], [query()]);
     await expect(run(context)).resolves.toEqual([]);
-    expect(context.statuses.get(credential)).toBe('valid');
-    expect(context.statusMessages.get(credential)).toEqual([{ purpose: 'message', status: '0x1', message: 'approved' }]);
+    expect(stateOf(context, credential)?.status).toBe('valid');
+    expect(stateOf(context, credential)?.statusMessages).toEqual([{ purpose: 'message', status: '0x1', message: 'approved' }]);
   });
 });

@@ -1,9 +1,16 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { CredentialQuery } from '../../core/model/policy.js';
 import type { ParsedCredential } from '../../core/model/presentation.js';
-import { isTrustedIssuer } from '../../policy/evaluation/trusted-issuers.js';
+import { isTrustedIssuer, pinnedIssuers, trustFailure } from '../../policy/evaluation/trusted-issuers.js';
 import type { StatusMessage, StatusOutcome } from '../../status/index.js';
-import { unblemishedCredentials, type VerificationCheck, type VerificationContext, type VerificationDependencies } from '../verification-context.js';
+import {
+  queriesFor,
+  unblemishedCredentials,
+  type CredentialState,
+  type VerificationCheck,
+  type VerificationContext,
+  type VerificationDependencies,
+} from '../verification-context.js';
 
 const STRICTNESS = { required: 2, optional: 1, ignore: 0 } as const;
 type StatusSetting = keyof typeof STRICTNESS;
@@ -13,23 +20,23 @@ export const MAX_STATUS_ENTRIES = 8;
 
 /**
  * The `status` setting that applies to a credential: the strictest among the
- * policy's queries for its format (a query's default is `required`). Status
+ * policy's queries it could answer (a query's default is `required`). Status
  * runs before the policy assigns credentials to queries, so a credential is
  * held to the strictest query it could satisfy. A format no query asks for
  * gives `ignore`: such a credential cannot satisfy the policy anyway.
  */
-function statusSetting(queries: readonly CredentialQuery[], credential: ParsedCredential): StatusSetting {
+function statusSetting(queries: readonly CredentialQuery[]): StatusSetting {
   let setting: StatusSetting = 'ignore';
   for (const query of queries) {
     const own = query.status ?? 'required';
-    if (query.format === credential.format && STRICTNESS[own] > STRICTNESS[setting]) setting = own;
+    if (STRICTNESS[own] > STRICTNESS[setting]) setting = own;
   }
   return setting;
 }
 
-/** Whether some query for the credential's format could accept its issuer; if none can, its lists are not fetched. */
+/** Whether some query the credential could answer could accept its issuer; if none can, its lists are not fetched. */
 function issuerMayBeTrusted(queries: readonly CredentialQuery[], credential: ParsedCredential): boolean {
-  return queries.some((q) => q.format === credential.format && isTrustedIssuer(credential.issuer, q.trustedIssuers));
+  return queries.some((q) => trustFailure(q, credential) === undefined);
 }
 
 /**
@@ -38,43 +45,39 @@ function issuerMayBeTrusted(queries: readonly CredentialQuery[], credential: Par
  * The `"*"` wildcard is left out: "any issuer's credentials" must not become
  * "anyone may revoke — or un-revoke — anyone's credentials".
  */
-function statusListAuthorities(queries: readonly CredentialQuery[], credential: ParsedCredential): (did: string) => boolean {
-  const named = queries.filter((q) => q.format === credential.format).flatMap((q) => q.trustedIssuers.filter((entry) => entry !== '*'));
+function statusListAuthorities(queries: readonly CredentialQuery[]): (did: string) => boolean {
+  const named = queries.flatMap((q) => (q.trustedIssuers ?? []).filter((entry) => entry !== '*'));
   return (did) => isTrustedIssuer(did, named);
-}
-
-/** Where an entry is, for failure paths: `credentials[0].credentialStatus[1]`, or the SD-JWT VC `status` claim. */
-function entryPath(credential: ParsedCredential, index: number): string {
-  return credential.format === 'dc+sd-jwt' ? `${credential.path}.status` : `${credential.path}.credentialStatus[${index}]`;
 }
 
 async function checkEntries(
   credential: ParsedCredential,
   setting: Exclude<StatusSetting, 'ignore'>,
+  queries: readonly CredentialQuery[],
   context: VerificationContext,
   deps: VerificationDependencies,
 ): Promise<StatusOutcome[]> {
-  const mayIssueStatusList = statusListAuthorities(context.policy.policy.credentials, credential);
+  const mayIssueStatusList = statusListAuthorities(queries);
+  const pinned = pinnedIssuers(context.policy.credentials);
   return Promise.all(
-    credential.status.map((entry) =>
-      deps.status.check({ credential, entry, allowStale: setting === 'optional', mayIssueStatusList, now: context.now, budget: context.budget }),
+    credential.status.map(({ entry }) =>
+      deps.status.check({ credential, entry, allowStale: setting === 'optional', mayIssueStatusList, now: context.now, pinned, budget: context.budget }),
     ),
   );
 }
 
 /** Turns one credential's entry outcomes into failures, its reported status and its status messages. */
-function record(
-  credential: ParsedCredential,
-  setting: Exclude<StatusSetting, 'ignore'>,
-  outcomes: StatusOutcome[],
-  context: VerificationContext,
-): CheckFailure[] {
+function record(state: CredentialState, setting: Exclude<StatusSetting, 'ignore'>, outcomes: StatusOutcome[]): CheckFailure[] {
+  const { credential } = state;
   const failures: CheckFailure[] = [];
   const messages: StatusMessage[] = [];
   let unavailable = false;
   let stale = false;
+  const fail = (code: CheckFailure['code'], path: string, detail: string): void => {
+    failures.push({ code, path, detail, credential: credential.ref });
+  };
   outcomes.forEach((outcome, index) => {
-    const path = entryPath(credential, index);
+    const path = credential.status[index]?.path ?? credential.path;
     switch (outcome.state) {
       case 'valid':
         stale ||= outcome.stale === true;
@@ -84,30 +87,30 @@ function record(
         messages.push(outcome.message);
         break;
       case 'revoked':
-        failures.push({ code: 'credential.revoked', path, detail: outcome.detail });
+        fail('credential.revoked', path, outcome.detail);
         break;
       case 'suspended':
-        failures.push({ code: 'credential.suspended', path, detail: outcome.detail });
+        fail('credential.suspended', path, outcome.detail);
         break;
       case 'malformed':
-        failures.push({ code: 'credential.malformed', path, detail: outcome.detail });
+        fail('credential.malformed', path, outcome.detail);
         break;
       case 'invalid':
-        failures.push({ code: 'credential.status_unavailable', path, detail: outcome.detail });
+        fail('credential.status_unavailable', path, outcome.detail);
         break;
       case 'unavailable':
-        if (setting === 'required') failures.push({ code: 'credential.status_unavailable', path, detail: outcome.detail });
+        if (setting === 'required') fail('credential.status_unavailable', path, outcome.detail);
         else unavailable = true;
         break;
     }
   });
-  context.statuses.set(credential, unavailable ? 'unavailable' : stale ? 'stale' : 'valid');
-  if (messages.length > 0) context.statusMessages.set(credential, messages);
+  state.status = unavailable ? 'unavailable' : stale ? 'stale' : 'valid';
+  if (messages.length > 0) state.statusMessages = messages;
   return failures;
 }
 
 /**
- * Credential status (SPEC §2 `status`): every status entry of every
+ * Credential status (docs/api.md "Presentation policies", `status`): every status entry of every
  * credential is checked through the status-checker registry
  * (src/status/), under the policy's setting for the credential
  * ({@link statusSetting}):
@@ -129,25 +132,24 @@ function record(
 export const statusCheck: VerificationCheck = {
   name: 'status',
   async run(context, deps) {
-    const presentation = context.presentation;
-    if (!presentation) return [];
-    const queries = context.policy.policy.credentials;
     const checkable = new Set(unblemishedCredentials(context));
     const failures: CheckFailure[] = [];
     const jobs: Array<Promise<CheckFailure[]>> = [];
-    for (const credential of presentation.credentials) {
+    for (const state of context.credentials) {
+      const { credential } = state;
       if (credential.status.length === 0) {
-        context.statuses.set(credential, 'none');
+        state.status = 'none';
         continue;
       }
-      context.statuses.set(credential, 'unchecked');
-      const setting = statusSetting(queries, credential);
-      if (setting === 'ignore' || !checkable.has(credential) || !issuerMayBeTrusted(queries, credential)) continue;
+      state.status = 'unchecked';
+      const queries = queriesFor(context.policy, credential);
+      const setting = statusSetting(queries);
+      if (setting === 'ignore' || !checkable.has(state) || !issuerMayBeTrusted(queries, credential)) continue;
       if (credential.status.length > MAX_STATUS_ENTRIES) {
-        failures.push({ code: 'credential.malformed', path: credential.path, detail: `more than ${MAX_STATUS_ENTRIES} status entries` });
+        failures.push({ code: 'credential.malformed', path: credential.path, detail: `more than ${MAX_STATUS_ENTRIES} status entries`, credential: credential.ref });
         continue;
       }
-      jobs.push(checkEntries(credential, setting, context, deps).then((outcomes) => record(credential, setting, outcomes, context)));
+      jobs.push(checkEntries(credential, setting, queries, context, deps).then((outcomes) => record(state, setting, outcomes)));
     }
     for (const found of await Promise.all(jobs)) failures.push(...found);
     return failures;

@@ -5,14 +5,18 @@
  */
 import type { ParsedCredential } from '../../../core/model/presentation.js';
 import { ALICE } from './employee-credential.js';
+import { refAt } from './placement.js';
 
 export function emailCredential(path = 'credentials[1]'): ParsedCredential {
   const types = ['VerifiableCredential', 'EmailCredential'];
   return {
     format: 'vc+jwt',
+    ref: refAt(path),
     path,
     issuer: 'did:web:mail.example.org',
+    issuerKey: { kind: 'did', did: 'did:web:mail.example.org' },
     subject: ALICE,
+    holderBinding: [{ id: ALICE, path }],
     types,
     document: {
       '@context': ['https://www.w3.org/ns/credentials/v2'],
@@ -21,6 +25,6 @@ export function emailCredential(path = 'credentials[1]'): ParsedCredential {
       credentialSubject: { id: ALICE, email: 'alice@example.com' },
     },
     status: [],
-    jws: { compact: 'eyJhbGciOiJFZERTQSJ9.email.signature', alg: 'EdDSA', typ: 'vc+jwt' },
+    proof: { compact: 'eyJhbGciOiJFZERTQSJ9.email.signature', alg: 'EdDSA', typ: 'vc+jwt' },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { ParsedCredential } from '../../../core/model/presentation.js';
 import { secondsAgo } from './frozen-clock.js';
+import { refAt } from './placement.js';
 
 export const ALICE = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
 
@@ -23,11 +24,15 @@ export function employeeCredential(options: EmployeeCredentialOptions = {}): Par
   const types = options.types ?? ['VerifiableCredential', 'EmployeeCredential'];
   const issuedAt = 'issuedAt' in options ? options.issuedAt : secondsAgo(30 * 86400);
   const credentialSubject = { id: ALICE, ...(options.subject ?? { role: 'staff', email: 'alice@example.com' }) };
+  const path = options.path ?? 'credentials[0]';
   return {
     format: 'jwt_vc_json',
-    path: options.path ?? 'credentials[0]',
+    ref: refAt(path),
+    path,
     issuer,
+    issuerKey: { kind: 'did', did: issuer },
     subject: ALICE,
+    holderBinding: [{ id: ALICE, path }],
     types,
     document: {
       '@context': ['https://www.w3.org/2018/credentials/v1'],
@@ -39,6 +44,6 @@ export function employeeCredential(options: EmployeeCredentialOptions = {}): Par
     ...(issuedAt === undefined ? {} : { issuedAt }),
     ...(options.notBefore === undefined ? {} : { notBefore: options.notBefore }),
     status: [],
-    jws: { compact: 'eyJhbGciOiJFUzI1NiJ9.employee.signature', alg: 'ES256', kid: `${issuer}#key-1` },
+    proof: { compact: 'eyJhbGciOiJFUzI1NiJ9.employee.signature', alg: 'ES256', kid: `${issuer}#key-1` },
   };
 }

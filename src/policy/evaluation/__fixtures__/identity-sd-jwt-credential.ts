@@ -6,6 +6,7 @@
  */
 import type { ParsedCredential } from '../../../core/model/presentation.js';
 import { secondsAgo } from './frozen-clock.js';
+import { refAt } from './placement.js';
 
 export const IDENTITY_VCT = 'https://credentials.example.com/identity_credential';
 
@@ -13,8 +14,11 @@ export function identitySdJwtCredential(path = 'credentials[0]', claims: Record<
   const issuedAt = secondsAgo(86400);
   return {
     format: 'dc+sd-jwt',
+    ref: refAt(path),
     path,
     issuer: 'did:web:pid.example.eu',
+    issuerKey: { kind: 'did', did: 'did:web:pid.example.eu' },
+    holderBinding: [{ id: 'urn:ietf:params:oauth:jwk-thumbprint:sha-256:identity-holder', path: `${path}.cnf` }],
     types: [IDENTITY_VCT],
     document: {
       iss: 'did:web:pid.example.eu',
@@ -32,6 +36,6 @@ export function identitySdJwtCredential(path = 'credentials[0]', claims: Record<
     },
     issuedAt,
     status: [],
-    jws: { compact: 'eyJhbGciOiJFUzI1NiJ9.identity.signature', alg: 'ES256', typ: 'dc+sd-jwt' },
+    proof: { compact: 'eyJhbGciOiJFUzI1NiJ9.identity.signature', alg: 'ES256', typ: 'dc+sd-jwt' },
   };
 }

@@ -1,6 +1,7 @@
 import type { CheckCode } from '../../../core/errors.js';
 import type { CredentialQuery } from '../../../core/model/policy.js';
 import type { ParsedCredential } from '../../../core/model/presentation.js';
+import type { CredentialFormat } from '../../../formats/format-handler.js';
 
 /** When the evaluation runs, and how much clock difference it tolerates. */
 export interface EvaluationClock {
@@ -8,6 +9,8 @@ export interface EvaluationClock {
   now: number;
   /** KPARTY_CLOCK_SKEW: seconds tolerated on time comparisons. */
   clockSkewSeconds: number;
+  /** The credential format with a policy `format` id (the verifier's format registry); default: the registered formats. */
+  credentialFormat?: (id: string) => CredentialFormat | undefined;
 }
 
 /** One unmet requirement of a credential query, before it is placed at the credential's path. */

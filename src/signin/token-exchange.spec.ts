@@ -4,7 +4,7 @@ import { KpartyError } from '../core/errors.js';
 import { PolicyCatalog } from '../policy/policy-catalog.js';
 import { createMemoryStorage } from '../storage/memory/index.js';
 import { policy } from '../storage/contract/fixtures.js';
-import type { VerificationService, VerificationSuccess } from '../verification/verification-service.js';
+import type { SignIn, SignInRequest, SignInSuccess } from './sign-in.js';
 import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, TokenExchange, VP_TOKEN_TYPE, type TokenExchangeRequest } from './token-exchange.js';
 
 const ORDERS = 'https://orders.example.com';
@@ -16,20 +16,21 @@ const SHARED = 'https://shared.example.com';
  * The verification double records which policy it was asked for and what
  * presentation; the real verification runs in test/e2e/token-exchange.e2e.spec.ts.
  */
-async function setup(session: Partial<VerificationSuccess['session']> = {}) {
+async function setup(session: Partial<SignInSuccess['session']> = {}) {
   const storage = createMemoryStorage();
   const clock = fixedClock(Date.UTC(2030, 0, 1));
   await storage.policies.put(policy('shared-1', SHARED), 'rp-a', clock.now());
   await storage.policies.put(policy('shared-2', SHARED), 'rp-b', clock.now());
   const catalog = new PolicyCatalog(storage.policies, clock, { sessionMaxTtl: 3600 }, [policy('orders', ORDERS)], storage.relyingParties);
   const calls: Array<{ policyId: string; presentation: unknown; requestId?: string }> = [];
-  const verification = {
-    verify: async (policyId: string, presentation: unknown, requestId?: string): Promise<VerificationSuccess> => {
+  const signIn = {
+    signIn: async ({ policyId, submission, requestId }: SignInRequest): Promise<SignInSuccess> => {
+      const presentation = submission.presentations.length === 1 && submission.presentations[0]?.queryId === undefined ? submission.presentations[0]?.input : submission.presentations;
       calls.push({ policyId, presentation, ...(requestId === undefined ? {} : { requestId }) });
       return { verified: true, holder: 'did:example:holder', credentials: [], session: { token: 'session.jwt.token', tokenType: 'Bearer', expiresIn: 300, scope: 'orders:read', ...session } };
     },
-  } as unknown as VerificationService;
-  return { exchange: new TokenExchange(catalog, verification), calls };
+  } as unknown as SignIn;
+  return { exchange: new TokenExchange(catalog, signIn), calls };
 }
 
 const request = (overrides: Partial<TokenExchangeRequest> = {}): TokenExchangeRequest => ({

@@ -1,7 +1,8 @@
 import { OPERATOR } from '../admin/principal.js';
 import { KpartyError, type ErrorEntry } from '../core/errors.js';
 import type { PolicyCatalog } from '../policy/policy-catalog.js';
-import type { VerificationService } from '../verification/verification-service.js';
+import { fromVpToken, singlePresentation, type Submission } from '../verification/submission.js';
+import type { SignIn } from './sign-in.js';
 
 /** RFC 8693 §2.1 `grant_type`. */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -11,8 +12,40 @@ export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 /** kparty's token type URI for a Verifiable Presentation in any format kparty verifies (VP-JWT, SD-JWT VC with KB-JWT). */
 export const VP_TOKEN_TYPE = 'urn:kparty:params:oauth:token-type:vp';
+/**
+ * kparty's token type URI for an OpenID4VP 1.0 `vp_token` object (§8.1), as
+ * JSON text: `{ "<credential query id>": [presentation, …] }` — several
+ * presentations answering one challenge, verified as one submission.
+ */
+export const VP_TOKEN_OBJECT_TYPE = 'urn:kparty:params:oauth:token-type:vp_token';
 /** The `subject_token_type` values accepted; the presentation's format is recognised from the token itself either way. */
-export const SUBJECT_TOKEN_TYPES: readonly string[] = [JWT_TOKEN_TYPE, VP_TOKEN_TYPE];
+export const SUBJECT_TOKEN_TYPES: readonly string[] = [JWT_TOKEN_TYPE, VP_TOKEN_TYPE, VP_TOKEN_OBJECT_TYPE];
+
+/** Most presentations one `vp_token` may hold (as the verify endpoint's schema allows). */
+const MAX_VP_TOKEN_PRESENTATIONS = 20;
+
+/** The submission a `vp_token` subject token (JSON text) holds, or a request.invalid error. */
+function vpTokenSubmission(text: string): Submission {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidRequest('a vp_token subject_token must be a JSON object', '/subject_token');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('a vp_token subject_token must be a JSON object', '/subject_token');
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) throw invalidRequest('the vp_token names no credential query', '/subject_token');
+  let count = 0;
+  for (const [queryId, presentations] of entries) {
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(queryId)) throw invalidRequest('vp_token keys must be credential query ids', '/subject_token');
+    if (!Array.isArray(presentations) || presentations.length === 0) {
+      throw invalidRequest('each vp_token value must be a non-empty array of presentations', '/subject_token');
+    }
+    count += presentations.length;
+  }
+  if (count > MAX_VP_TOKEN_PRESENTATIONS) throw invalidRequest(`the vp_token holds more than ${MAX_VP_TOKEN_PRESENTATIONS} presentations`, '/subject_token');
+  return fromVpToken(value as Record<string, unknown[]>);
+}
 
 /** The parameters of a token-exchange request, as the request schema admits them (form or JSON). */
 export interface TokenExchangeRequest {
@@ -60,7 +93,7 @@ function invalidRequest(detail: string, path: string): KpartyError {
 export class TokenExchange {
   constructor(
     private readonly policies: PolicyCatalog,
-    private readonly verification: VerificationService,
+    private readonly signIn: SignIn,
   ) {}
 
   async exchange(request: TokenExchangeRequest, requestId?: string): Promise<TokenExchangeResponse> {
@@ -79,8 +112,10 @@ export class TokenExchange {
     if (request.requested_token_type !== undefined && request.requested_token_type !== ACCESS_TOKEN_TYPE) {
       throw invalidRequest(`requested_token_type must be ${ACCESS_TOKEN_TYPE}`, '/requested_token_type');
     }
+    const submission =
+      request.subject_token_type === VP_TOKEN_OBJECT_TYPE ? vpTokenSubmission(request.subject_token) : singlePresentation(request.subject_token);
     const policyId = await this.selectPolicy(request);
-    const { session } = await this.verification.verify(policyId, request.subject_token, requestId);
+    const { session } = await this.signIn.signIn({ policyId, submission, binding: { kind: 'challenge' }, ...(requestId !== undefined ? { requestId } : {}) });
     return {
       access_token: session.token,
       issued_token_type: ACCESS_TOKEN_TYPE,
