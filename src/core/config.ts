@@ -129,6 +129,20 @@ export interface KpartyConfig {
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
   production: boolean;
+  /** `KPARTY_JSONLD_CONTEXTS`: folder of operator JSON-LD contexts, pinned by `contexts.json` (docs/operations.md). */
+  jsonldContextsDir: string | undefined;
+  /** Caps on Data Integrity documents before any JSON-LD work (src/formats/data-integrity/document-caps.ts, docs/security.md). */
+  dataIntegrity: DataIntegrityLimitsConfig;
+}
+
+/** `KPARTY_JSONLD_MAX_DEPTH`, `…_MAX_NODES`, `…_MAX_QUADS`, `…_MAX_BLANK_NODES`, `KPARTY_RDFC_MAX_WORK_FACTOR`, `KPARTY_DI_MAX_PROOFS`. */
+export interface DataIntegrityLimitsConfig {
+  maxDepth: number;
+  maxNodes: number;
+  maxQuads: number;
+  maxBlankNodes: number;
+  maxWorkFactor: number;
+  maxProofs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -342,6 +356,15 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     },
     logLevel,
     production,
+    jsonldContextsDir: env.KPARTY_JSONLD_CONTEXTS || undefined,
+    dataIntegrity: {
+      maxDepth: integer(env, 'KPARTY_JSONLD_MAX_DEPTH', 32, 4, 256),
+      maxNodes: integer(env, 'KPARTY_JSONLD_MAX_NODES', 2000, 16, 100_000),
+      maxQuads: integer(env, 'KPARTY_JSONLD_MAX_QUADS', 1500, 16, 100_000),
+      maxBlankNodes: integer(env, 'KPARTY_JSONLD_MAX_BLANK_NODES', 100, 0, 10_000),
+      maxWorkFactor: integer(env, 'KPARTY_RDFC_MAX_WORK_FACTOR', 1, 0, 3),
+      maxProofs: integer(env, 'KPARTY_DI_MAX_PROOFS', 4, 1, 16),
+    },
   };
 }
 

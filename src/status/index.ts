@@ -12,6 +12,7 @@ import type { Clock } from '../core/clock.js';
 import type { DidResolver } from '../did/did-resolver.js';
 import type { JwtVcIssuerMetadataResolver } from '../trust/jwt-vc-issuer-metadata.js';
 import { TrustAnchorStore } from '../trust/trust-anchors.js';
+import type { ListDataIntegrity } from './bitstring-status-list/list-credential.js';
 import { BitstringStatusChecker } from './bitstring-status-list/bitstring-status-checker.js';
 import { StatusCheckerRegistry } from './status-checker-registry.js';
 import { StatusListSource, type StatusListCacheSettings } from './status-list-source.js';
@@ -40,13 +41,15 @@ export function createStatusCheckers(
     clock?: Clock;
     /** Status List Tokens in CWT form (mdoc MSO `status`): x5chain to KPARTY_TRUST_ANCHORS. */
     statusListCwt?: StatusListCwtTrust;
+    /** Bitstring Status List credentials secured with Data Integrity (src/formats/data-integrity/). */
+    dataIntegrity?: ListDataIntegrity;
   },
   options: StatusCheckingOptions,
 ): StatusCheckerRegistry {
   const source = new StatusListSource(deps.fetcher, options, deps.sharedCache);
   return new StatusCheckerRegistry([
-    BitstringStatusChecker.bitstringStatusList(source, deps.dids, options.maxListBytes),
-    BitstringStatusChecker.statusList2021(source, deps.dids, options.maxListBytes),
+    BitstringStatusChecker.bitstringStatusList(source, deps.dids, options.maxListBytes, deps.dataIntegrity),
+    BitstringStatusChecker.statusList2021(source, deps.dids, options.maxListBytes, deps.dataIntegrity),
     new TokenStatusListChecker(
       source,
       { dids: deps.dids, anchors: deps.anchors ?? TrustAnchorStore.empty(), ...(deps.metadata ? { metadata: deps.metadata } : {}) },

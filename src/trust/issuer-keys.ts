@@ -4,6 +4,7 @@ import { verifyCompactJws } from '../crypto/jws-verifier.js';
 import { parsePublicJwk } from '../crypto/public-jwk.js';
 import { signatureAlgorithms } from '../crypto/signature-algorithms.js';
 import type { VerificationKey } from '../crypto/verification-key.js';
+import type { DidDocument } from '../did/did-document.js';
 import type { DidResolver } from '../did/did-resolver.js';
 import { isDid, splitDidUrl } from '../did/did-syntax.js';
 import { verifyDidSignature } from '../did/verify-did-signature.js';
@@ -24,6 +25,8 @@ export interface IssuerKeyEnvironment {
   anchors: TrustAnchorStore;
   /** https issuers' `/.well-known/jwt-vc-issuer`; without it that route answers `credential.issuer_untrusted`. */
   metadata?: JwtVcIssuerMetadataResolver;
+  /** DID documents already resolved for this verification (the "resolve DIDs" check); `null`: it did not resolve. Else `dids` resolves. */
+  didDocument?: (did: string) => DidDocument | null | undefined;
 }
 
 export interface IssuerSignatureRequest {
@@ -97,9 +100,9 @@ export async function verifyIssuerSignature(request: IssuerSignatureRequest, env
     if (jws.kid !== undefined && splitDidUrl(jws.kid)?.did !== iss) {
       return { ok: false, code: 'did.key_not_found', detail: '"kid" is not a DID URL of the issuer' };
     }
-    const resolution = await env.dids.resolve(iss);
-    if (!resolution.ok) return { ok: false, code: resolution.code, detail: resolution.detail };
-    const verified = await verifyDidSignature(jws, iss, resolution.document, 'assertionMethod', { typ: request.typ });
+    const document = await didDocumentOf(iss, env);
+    if (!document.ok) return { ok: false, code: document.code, detail: document.detail };
+    const verified = await verifyDidSignature(jws, iss, document.document, 'assertionMethod', { typ: request.typ });
     if (verified.ok) return { ok: true, issuerId: iss, route: 'did', x509KeyIds: [] };
     return { ok: false, code: didFailureCode(verified.reason), detail: verified.detail };
   }
@@ -140,9 +143,25 @@ export async function verifyIssuerSignature(request: IssuerSignatureRequest, env
   };
 }
 
-/** Verifies with the keys of a JWK set (pinned or fetched): the one named by `kid` when the header has one, else each usable key. */
+/** The DID document: the one resolved for this verification, else resolved now. */
+export async function didDocumentOf(
+  did: string,
+  env: Pick<IssuerKeyEnvironment, 'dids' | 'didDocument'>,
+): Promise<{ ok: true; document: DidDocument } | { ok: false; code: CheckCode; detail: string }> {
+  const known = env.didDocument?.(did);
+  if (known === null) return { ok: false, code: 'did.unresolvable', detail: `${did.slice(0, 200)} did not resolve` };
+  if (known !== undefined) return { ok: true, document: known };
+  const resolution = await env.dids.resolve(did);
+  return resolution.ok ? { ok: true, document: resolution.document } : { ok: false, code: resolution.code, detail: resolution.detail };
+}
+
+/**
+ * Verifies with the keys of a JWK set (pinned or fetched): when the header has
+ * a `kid`, the keys with that `kid` and the keys without one; else each usable key.
+ */
 async function verifyWithJwks(jws: ParsedJws, jwks: readonly unknown[], issuerId: string, route: IssuerKeyRoute, typ: string[]): Promise<IssuerSignatureResult> {
-  const candidates = jwks.filter((jwk) => jws.kid === undefined || (typeof jwk === 'object' && jwk !== null && (jwk as { kid?: unknown }).kid === jws.kid));
+  const kidOf = (jwk: unknown): unknown => (typeof jwk === 'object' && jwk !== null ? (jwk as { kid?: unknown }).kid : undefined);
+  const candidates = jwks.filter((jwk) => jws.kid === undefined || kidOf(jwk) === undefined || kidOf(jwk) === jws.kid);
   if (candidates.length === 0) return { ok: false, code: 'credential.signature_invalid', detail: `no ${route} key of the issuer has this "kid"` };
   let forbidden: string | undefined;
   for (const jwk of candidates) {

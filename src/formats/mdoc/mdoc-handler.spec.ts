@@ -1,4 +1,6 @@
+import 'reflect-metadata';
 import { createHash, X509Certificate } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
 import { fixedClock } from '../../core/clock.js';
 import type { CredentialQuery, PresentationPolicy } from '../../core/model/policy.js';
 import { DidResolver } from '../../did/did-resolver.js';
@@ -75,6 +77,12 @@ function policy(overrides: Partial<PresentationPolicy> = {}): PresentationPolicy
   return { id: 'mdl-login', audience: CLIENT_ID, credentials: [mdlQuery()], session: { claims: { family_name: ['mdl', MDL_NAMESPACE, 'family_name'] } }, ...overrides };
 }
 
+/** base64url Subject Key Identifier of a certificate (the DCQL `aki` value), read with @peculiar/x509. */
+function subjectKeyId(der: Uint8Array): string {
+  const ext = new x509.X509Certificate(der).getExtension(x509.SubjectKeyIdentifierExtension);
+  return Buffer.from((ext as x509.SubjectKeyIdentifierExtension).keyId, 'hex').toString('base64url');
+}
+
 const codes = (result: { failures: readonly { code: string }[] }): string[] => result.failures.map((f) => f.code);
 
 describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
@@ -125,6 +133,26 @@ describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
     expect(codes(result)).toContain('credential.issuer_untrusted');
   });
 
+  it('trusts through DCQL trusted_authorities (aki of the IACA) without trustedIssuers, and refuses another aki', async () => {
+    const vp = await present(await issue({ signer, device }), device, wallet);
+    const iacaAki = subjectKeyId(iaca.der);
+    const trusted = policy({ credentials: [mdlQuery({ trustedIssuers: undefined, trusted_authorities: [{ type: 'aki', values: [iacaAki] }] } as Partial<CredentialQuery>)] });
+    const ok = await verifySubmission(trusted, fromVpToken({ mdl: [vp] }), binding, deps);
+    expect(ok.failures).toEqual([]);
+    const other = policy({ credentials: [mdlQuery({ trustedIssuers: undefined, trusted_authorities: [{ type: 'aki', values: ['AAAAAAAAAAAAAAAAAAAAAAAAAAA'] }] } as Partial<CredentialQuery>)] });
+    const refused = await verifySubmission(other, fromVpToken({ mdl: [vp] }), binding, deps);
+    expect(codes(refused)).toContain('credential.issuer_untrusted');
+  });
+
+  it('names the issuer by x509_hash in trustedIssuers', async () => {
+    const vp = await present(await issue({ signer, device }), device, wallet);
+    const hash = `x509_hash:${createHash('sha256').update(signer.der).digest('base64url')}`;
+    expect((await verifySubmission(policy({ credentials: [mdlQuery({ trustedIssuers: [hash] })] }), fromVpToken({ mdl: [vp] }), binding, deps)).failures).toEqual([]);
+    const otherHash = `x509_hash:${createHash('sha256').update('another certificate').digest('base64url')}`;
+    const refused = await verifySubmission(policy({ credentials: [mdlQuery({ trustedIssuers: [otherHash] })] }), fromVpToken({ mdl: [vp] }), binding, deps);
+    expect(codes(refused)).toContain('credential.issuer_untrusted');
+  });
+
   it('refuses an mDL for a PID query (credential.type_mismatch from meta.doctype_value)', async () => {
     const vp = await present(await issue({ signer, device }), device, wallet);
     const pidPolicy = policy({ credentials: [mdlQuery({ id: 'pid', meta: { doctype_value: PID_DOCTYPE } as CredentialQuery['meta'], claims: [{ path: [PID_DOCTYPE, 'family_name'] }] })], session: {} });
@@ -162,6 +190,8 @@ describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
       format: 'mso_mdoc',
       meta: { doctype_value: MDL_DOCTYPE },
       claims: [{ path: [MDL_NAMESPACE, 'family_name'], intent_to_retain: true }],
+      // holderBinding "required" (the default): wallets are told the DeviceAuth proof is needed.
+      require_cryptographic_holder_binding: true,
     });
   });
 

@@ -2,7 +2,9 @@ import { jwkThumbprint } from '../../crypto/jwk-thumbprint.js';
 import { verifyCompactJws } from '../../crypto/jws-verifier.js';
 import { parsePublicJwk } from '../../crypto/public-jwk.js';
 import { signatureAlgorithms } from '../../crypto/signature-algorithms.js';
+import type { DidDocument } from '../../did/did-document.js';
 import type { DidResolver } from '../../did/did-resolver.js';
+import { didDocumentOf } from '../../trust/issuer-keys.js';
 import { splitDidUrl } from '../../did/did-syntax.js';
 import { verifyDidSignature } from '../../did/verify-did-signature.js';
 import { decodeJwt } from '../jwt-parts.js';
@@ -27,6 +29,8 @@ export interface KeyBindingRequest {
   /** How old (`iat`) a KB-JWT may be, seconds: a challenge lives no longer (KPARTY_CHALLENGE_TTL). */
   maxAgeSeconds: number;
   dids: DidResolver;
+  /** DID documents already resolved for this verification (see src/trust/issuer-keys.ts `didDocumentOf`). */
+  didDocument?: (did: string) => DidDocument | null | undefined;
 }
 
 export type KeyBindingResult =
@@ -81,8 +85,8 @@ export async function verifyKeyBinding(request: KeyBindingRequest): Promise<KeyB
   } else if (typeof kid === 'string') {
     const did = splitDidUrl(kid)?.did;
     if (did === undefined || !kid.includes('#')) return invalid('"cnf.kid" must be a DID URL naming a verification method');
-    const resolution = await request.dids.resolve(did);
-    if (!resolution.ok) return { ok: false, code: resolution.code, detail: resolution.detail };
+    const resolution = await didDocumentOf(did, { dids: request.dids, ...(request.didDocument ? { didDocument: request.didDocument } : {}) });
+    if (!resolution.ok) return { ok: false, code: resolution.code === 'did.method_unsupported' ? 'did.method_unsupported' : 'did.unresolvable', detail: resolution.detail };
     const verified = await verifyDidSignature({ ...jws, kid }, did, resolution.document, 'authentication', { typ: [KB_JWT_TYP] });
     if (!verified.ok) return invalid(`the KB-JWT is not signed by the "cnf.kid" key: ${verified.detail}`);
     holder = did;

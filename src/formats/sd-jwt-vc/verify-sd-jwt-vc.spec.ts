@@ -358,10 +358,12 @@ describe('verifySdJwtVc refuses', () => {
     expect(failure(await verify(await present(bed, credential), { pinned }))).toMatchObject({ code: 'credential.signature_invalid' });
   });
 
-  it('an issuer with no key route (no iss, no x5c)', async () => {
+  it('a credential naming no issuer (no iss, no x5c), and an issuer with no key route', async () => {
     const issuer = await es256KeyPair();
-    const credential = await issueSdJwtVc({ issuerKey: issuer, payload: { iat: NOW_S, vct: VCT, cnf: { jwk: bed.holder.publicJwk } } });
-    expect(failure(await verify(await present(bed, credential)))).toMatchObject({ code: 'credential.issuer_untrusted' });
+    const unnamed = await issueSdJwtVc({ issuerKey: issuer, payload: { iat: NOW_S, vct: VCT, cnf: { jwk: bed.holder.publicJwk } } });
+    expect(failure(await verify(await present(bed, unnamed)))).toMatchObject({ code: 'credential.malformed' });
+    const keyless = await issueSdJwtVc({ issuerKey: issuer, payload: { iss: 'University', iat: NOW_S, vct: VCT, cnf: { jwk: bed.holder.publicJwk } } });
+    expect(failure(await verify(await present(bed, keyless)))).toMatchObject({ code: 'credential.issuer_untrusted' });
   });
 
   it('a kid that is not a DID URL of the DID issuer', async () => {

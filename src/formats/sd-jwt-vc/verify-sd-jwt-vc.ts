@@ -1,13 +1,10 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { DidResolver } from '../../did/did-resolver.js';
 import { verifyIssuerSignature, type IssuerKeyEnvironment, type IssuerKeyRoute, type PinnedIssuer } from '../../trust/issuer-keys.js';
-import { processDisclosures } from './disclosures.js';
 import { verifyKeyBinding } from './key-binding.js';
-import { parseSdJwt } from './sd-jwt-parse.js';
+import { LEGACY_SD_JWT_VC_TYP, readSdJwtVc, SD_JWT_VC_TYP } from './read-sd-jwt-vc.js';
 
-/** JOSE `typ` of an SD-JWT VC (draft-ietf-oauth-sd-jwt-vc), and the legacy value still accepted. */
-export const SD_JWT_VC_TYP = 'dc+sd-jwt';
-export const LEGACY_SD_JWT_VC_TYP = 'vc+sd-jwt';
+export { LEGACY_SD_JWT_VC_TYP, SD_JWT_VC_TYP };
 
 export interface SdJwtVcEnvironment extends IssuerKeyEnvironment {
   dids: DidResolver;
@@ -61,28 +58,14 @@ export type SdJwtVcVerification = { ok: true; credential: VerifiedSdJwtVc } | { 
  */
 export async function verifySdJwtVc(input: unknown, env: SdJwtVcEnvironment, path = 'credentials[0]'): Promise<SdJwtVcVerification> {
   const fail = (code: CheckFailure['code'], detail: string, where = path): SdJwtVcVerification => ({ ok: false, failures: [{ code, path: where, detail }] });
-  const parsed = parseSdJwt(input);
-  if (!parsed.ok) return fail(parsed.code, parsed.detail);
-  const { issuerJwt, disclosures, kbJwt, sdHashInput } = parsed.parts;
-  const { payload, jws } = issuerJwt;
-
-  const typ = jws.typ?.toLowerCase().replace(/^application\//, '');
-  if (typ !== SD_JWT_VC_TYP && typ !== LEGACY_SD_JWT_VC_TYP) return fail('credential.malformed', `the issuer-signed JWT's "typ" must be "${SD_JWT_VC_TYP}" (or "${LEGACY_SD_JWT_VC_TYP}")`);
-  if (jws.crit !== undefined) return fail('credential.signature_invalid', 'the issuer-signed JWT names critical header parameters kparty does not support');
-  if (typeof payload.vct !== 'string' || payload.vct.length === 0) return fail('credential.malformed', 'the SD-JWT VC has no "vct" string');
-  if (payload.iss !== undefined && (typeof payload.iss !== 'string' || payload.iss.length === 0)) return fail('credential.malformed', '"iss" must be a non-empty string');
-  const times: Record<'iat' | 'nbf' | 'exp', number | undefined> = { iat: undefined, nbf: undefined, exp: undefined };
-  for (const name of ['iat', 'nbf', 'exp'] as const) {
-    const value = payload[name];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value)) return fail('credential.malformed', `"${name}" must be a NumericDate`);
-    times[name] = value;
-  }
+  const outcome = readSdJwtVc(input);
+  if (!outcome.ok) return fail(outcome.code, outcome.detail, outcome.disclosure !== undefined ? `${path}.disclosures[${outcome.disclosure}]` : path);
+  const read = outcome.read;
 
   const signature = await verifyIssuerSignature(
     {
-      jws,
-      iss: payload.iss as string | undefined,
+      jws: read.jws,
+      iss: read.iss,
       typ: [SD_JWT_VC_TYP, LEGACY_SD_JWT_VC_TYP],
       purpose: 'credential-issuer',
       pinned: env.pinned,
@@ -93,20 +76,17 @@ export async function verifySdJwtVc(input: unknown, env: SdJwtVcEnvironment, pat
   );
   if (!signature.ok) return fail(signature.code, signature.detail);
 
-  const disclosed = processDisclosures(payload, disclosures);
-  if (!disclosed.ok) return fail(disclosed.code, disclosed.detail, disclosed.disclosure !== undefined ? `${path}.disclosures[${disclosed.disclosure}]` : path);
-
   const now = env.now / 1000;
   const skew = env.clockSkewSeconds;
-  if (times.exp !== undefined && times.exp < now - skew) return fail('credential.expired', 'the SD-JWT VC has expired ("exp")');
-  if (times.nbf !== undefined && times.nbf > now + skew) return fail('credential.not_yet_valid', 'the SD-JWT VC is not valid yet ("nbf")');
-  if (times.iat !== undefined && times.iat > now + skew) return fail('credential.not_yet_valid', 'the SD-JWT VC is issued in the future ("iat")');
+  if (read.expiresAt !== undefined && read.expiresAt < now - skew) return fail('credential.expired', 'the SD-JWT VC has expired ("exp")');
+  if (read.notBefore !== undefined && read.notBefore > now + skew) return fail('credential.not_yet_valid', 'the SD-JWT VC is not valid yet ("nbf")');
+  if (read.issuedAt !== undefined && read.issuedAt > now + skew) return fail('credential.not_yet_valid', 'the SD-JWT VC is issued in the future ("iat")');
 
   const binding = await verifyKeyBinding({
-    kbJwt,
-    sdHashInput,
-    hashAlgorithm: disclosed.hashAlgorithm,
-    cnf: payload.cnf,
+    kbJwt: read.parts.kbJwt,
+    sdHashInput: read.parts.sdHashInput,
+    hashAlgorithm: read.hashAlgorithm,
+    cnf: read.payload.cnf,
     now: env.now,
     clockSkewSeconds: skew,
     maxAgeSeconds: env.keyBindingMaxAgeSeconds,
@@ -114,7 +94,7 @@ export async function verifySdJwtVc(input: unknown, env: SdJwtVcEnvironment, pat
   });
   if (!binding.ok) return fail(binding.code, binding.detail, `${path}.kb_jwt`);
 
-  const claims = disclosed.claims;
+  const claims = read.claims;
   const subject = typeof claims.sub === 'string' ? claims.sub : undefined;
   return {
     ok: true,
@@ -122,14 +102,14 @@ export async function verifySdJwtVc(input: unknown, env: SdJwtVcEnvironment, pat
       issuer: signature.issuerId,
       issuerKeyRoute: signature.route,
       x509KeyIds: signature.x509KeyIds,
-      vct: payload.vct,
+      vct: read.vct,
       holder: binding.holder,
       nonce: binding.nonce,
       audience: binding.audience,
       claims,
-      ...(times.iat !== undefined ? { issuedAt: times.iat } : {}),
-      ...(times.nbf !== undefined ? { notBefore: times.nbf } : {}),
-      ...(times.exp !== undefined ? { expiresAt: times.exp } : {}),
+      ...(read.issuedAt !== undefined ? { issuedAt: read.issuedAt } : {}),
+      ...(read.notBefore !== undefined ? { notBefore: read.notBefore } : {}),
+      ...(read.expiresAt !== undefined ? { expiresAt: read.expiresAt } : {}),
       status: claims.status !== undefined ? [claims.status] : [],
       ...(subject !== undefined ? { subject } : {}),
     },

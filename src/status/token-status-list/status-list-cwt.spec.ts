@@ -132,7 +132,7 @@ describe('Status List Token in CWT format', () => {
     let checker: TokenStatusListChecker;
     beforeEach(() => {
       bed = testBed();
-      checker = new TokenStatusListChecker(bed.source, dids, MAX_LIST_BYTES, trust);
+      checker = new TokenStatusListChecker(bed.source, dids, MAX_LIST_BYTES, { cwt: trust, clock: trust.clock, clockSkewSeconds: trust.clockSkewSeconds });
     });
 
     it('asks for both media types and answers valid / revoked / suspended for a list signed by the credential\'s issuer certificate', async () => {

@@ -8,7 +8,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
 import { ed25519Identity } from '../support/identities.js';
 import { startKparty, TEST_ADMIN_KEY, type Reply, type RunningKparty } from './harness.js';
-import { ORDERS_AUDIENCE, sessionPolicy } from './session-tokens.js';
+import { ORDERS_AUDIENCE, sessionPolicy } from '../e2e/session-tokens.js';
 
 const GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
@@ -107,6 +107,19 @@ describe('POST /v1/token (RFC 8693)', () => {
     const garbage = await exchange({ grant_type: GRANT, subject_token: 'not-a-presentation', subject_token_type: JWT_TYPE, audience: ORDERS_AUDIENCE });
     expectOAuthError(garbage, 'invalid_grant', 'presentation.rejected');
     expect(garbage.body.errors.map((e: { code: string }) => e.code)).toEqual(['presentation.malformed']);
+  });
+
+  it('takes an OpenID4VP vp_token object (JSON text) as one submission with kparty\'s vp_token type', async () => {
+    const VP_TOKEN_TYPE = 'urn:kparty:params:oauth:token-type:vp_token';
+    const vp = await presentation();
+    const reply = await exchange({ grant_type: GRANT, subject_token: JSON.stringify({ employee: [vp] }), subject_token_type: VP_TOKEN_TYPE, audience: ORDERS_AUDIENCE });
+    expect(reply.status).toBe(200);
+    const replay = await exchange({ grant_type: GRANT, subject_token: JSON.stringify({ employee: [vp] }), subject_token_type: VP_TOKEN_TYPE, audience: ORDERS_AUDIENCE });
+    expectOAuthError(replay, 'invalid_grant', 'presentation.rejected');
+    expect(replay.body.errors).toEqual([{ code: 'challenge.unknown', path: 'vpToken.employee[0]', detail: expect.any(String) }]);
+    for (const token of ['not json', '[]', '{}', JSON.stringify({ employee: [] }), JSON.stringify({ 'no such': [vp] }), JSON.stringify({ employee: vp })]) {
+      expectOAuthError(await exchange({ grant_type: GRANT, subject_token: token, subject_token_type: VP_TOKEN_TYPE, audience: ORDERS_AUDIENCE }), 'invalid_request', 'request.invalid');
+    }
   });
 
   it('answers another grant type as unsupported_grant_type', async () => {

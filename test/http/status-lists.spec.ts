@@ -17,8 +17,8 @@ import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
 import { ed25519Identity, type TestIdentity } from '../support/identities.js';
 import { StatusListHost, signerOf, zeroBomb } from '../support/status-lists.js';
 import { startKparty, TEST_ADMIN_KEY, type Reply, type RunningKparty } from './harness.js';
-import { employeePolicy } from './policies.js';
-import { expectProblem } from './problem.js';
+import { employeePolicy } from '../e2e/policies.js';
+import { expectProblem } from '../e2e/problem.js';
 
 const issuer = ed25519Identity();
 const holder = ed25519Identity();

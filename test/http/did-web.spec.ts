@@ -10,7 +10,7 @@ import { didWebIdentity, serveDidWebHost, type DidWebHost, type DidWebIdentity }
 import { ed25519Identity, type TestIdentity } from '../support/identities.js';
 import { serveCanary, type LoopbackServer } from '../net/loopback-server.js';
 import { startKparty, TEST_ADMIN_KEY, type Reply, type RunningKparty } from './harness.js';
-import { expectProblem } from './problem.js';
+import { expectProblem } from '../e2e/problem.js';
 
 const AUDIENCE = 'https://orders.example.com';
 

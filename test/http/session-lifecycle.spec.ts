@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startKparty, TEST_ADMIN_KEY, type Reply, type RunningKparty } from './harness.js';
-import { expectProblem } from './problem.js';
-import { mintSessionToken, ORDERS_AUDIENCE, setUpSessions, type SessionSetup } from './session-tokens.js';
+import { expectProblem } from '../e2e/problem.js';
+import { mintSessionToken, ORDERS_AUDIENCE, setUpSessions, type SessionSetup } from '../e2e/session-tokens.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 /** One KPARTY_ISSUER for both processes, as replicas behind one name have. */

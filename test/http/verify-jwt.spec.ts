@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { issueJwtVc, issueVcJwtV2, presentJwtVp, presentVpJwtV2 } from '../support/credentials.js';
 import { didJwkIdentity, ed25519Identity, p256Identity, type TestIdentity } from '../support/identities.js';
 import { startKparty, TEST_ADMIN_KEY, type Reply, type RunningKparty } from './harness.js';
-import { expectProblem } from './problem.js';
+import { expectProblem } from '../e2e/problem.js';
 
 const AUDIENCE = 'https://orders.example.com';
 const YEAR = 365 * 24 * 3600;
@@ -99,6 +100,17 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
     await put(employeePolicy('employee-portal-v2', 'vc+jwt', [issuer.did]));
     await put(employeePolicy('other-portal', 'jwt_vc_json', [issuer.did]));
     await put({ ...employeePolicy('lenient-status', 'jwt_vc_json', [issuer.did], { status: 'optional' }) });
+    const twoQueries = employeePolicy('employee-and-badge', 'jwt_vc_json', [issuer.did]);
+    twoQueries.credentials.push({
+      id: 'badge',
+      format: 'jwt_vc_json',
+      meta: { type_values: [['BadgeCredential']] },
+      claims: [{ path: ['credentialSubject', 'badge'] }],
+      trustedIssuers: [issuer.did],
+      maxAgeSeconds: YEAR,
+      status: 'required',
+    } as (typeof twoQueries.credentials)[number]);
+    await put(twoQueries);
   });
 
   afterAll(async () => {
@@ -362,6 +374,54 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
     });
   });
 
+  describe('vpToken: several presentations answering one challenge', () => {
+    const badge = (): Promise<string> => issueJwtVc(issuer, holder.did, { types: ['BadgeCredential'], claims: { badge: 'B-7' } });
+    const verifyVpToken = (vpToken: unknown, policy = 'employee-and-badge'): Promise<Reply> =>
+      kparty.request('POST', '/v1/presentations/verify', { body: { policy, vpToken } });
+    const present = async (nonce: string, credentials: string[]): Promise<string> => presentJwtVp(holder, credentials, { nonce, aud: AUDIENCE });
+
+    it('verifies two presentations answering one challenge, which is consumed once', async () => {
+      const { challenge: nonce } = await challenge('employee-and-badge');
+      const vpToken = { employee: [await present(nonce, [await issueJwtVc(issuer, holder.did)])], badge: [await present(nonce, [await badge()])] };
+      const reply = await verifyVpToken(vpToken);
+      expect(reply.status).toBe(200);
+      expect(reply.body.holder).toBe(holder.did);
+      expect(reply.body.credentials.map((c: { type: string[] }) => c.type[1])).toEqual(['EmployeeCredential', 'BadgeCredential']);
+      expect(reply.body.credentials[1].claims).toEqual({ credentialSubject: { badge: 'B-7' } });
+      const replay = await verifyVpToken(vpToken);
+      expectRejected(replay, 'challenge.unknown');
+      expect(replay.body.errors[0].path).toBe('vpToken.employee[0]');
+    });
+
+    it('refuses presentations answering different challenges, naming the one that differs', async () => {
+      const first = (await challenge('employee-and-badge')).challenge;
+      const second = (await challenge('employee-and-badge')).challenge;
+      const reply = await verifyVpToken({ employee: [await present(first, [await issueJwtVc(issuer, holder.did)])], badge: [await present(second, [await badge()])] });
+      expectProblem(reply, 422, 'presentation.rejected');
+      expect(reply.body.errors).toContainEqual(expect.objectContaining({ code: 'challenge.unknown', path: 'vpToken.badge[0]' }));
+    });
+
+    it('refuses presentations of two holders when the policy names no session.subjectFrom', async () => {
+      const { challenge: nonce } = await challenge('employee-and-badge');
+      const strangersBadge = await presentJwtVp(stranger, [await issueJwtVc(issuer, stranger.did, { types: ['BadgeCredential'], claims: { badge: 'B-9' } })], { nonce, aud: AUDIENCE });
+      const reply = await verifyVpToken({ employee: [await present(nonce, [await issueJwtVc(issuer, holder.did)])], badge: [strangersBadge] });
+      expectRejected(reply, 'presentation.holder_mismatch');
+    });
+
+    it('answers request.invalid for both presentation and vpToken, an empty vpToken, or a key that is no query id', async () => {
+      const vp = await vpFor();
+      expectProblem(await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', presentation: vp, vpToken: { employee: [vp] } } }), 400, 'request.invalid');
+      expectProblem(await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', vpToken: {} } }), 400, 'request.invalid');
+      expectProblem(await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', vpToken: { employee: [] } } }), 400, 'request.invalid');
+      expectProblem(await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', vpToken: { 'no such': [vp] } } }), 400, 'request.invalid');
+    });
+
+    it('refuses a vpToken key naming no query of the policy', async () => {
+      const reply = await verifyVpToken({ nosuch: [await vpFor(undefined, { policy: 'employee-and-badge' })] });
+      expectRejected(reply, 'presentation.malformed');
+    });
+  });
+
   describe('malformed and hostile input', () => {
     it.each([
       ['a plain string', 'hello'],
@@ -373,9 +433,18 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
       expectRejected(await verify(presentation), 'presentation.malformed');
     });
 
-    it('answers presentation.format_unsupported for an SD-JWT and a JSON-LD object', async () => {
-      expectRejected(await verify('eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsInYiXQ~'), 'presentation.format_unsupported');
-      expectRejected(await verify({ '@context': [], type: ['VerifiablePresentation'], proof: {} }), 'presentation.format_unsupported');
+    it('answers credential.malformed for an SD-JWT without typ; a JSON-LD object is read as ldp_vp (malformed here)', async () => {
+      expectRejected(await verify('eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsInYiXQ~'), 'credential.malformed');
+      expectRejected(await verify({ '@context': [], type: ['VerifiablePresentation'], proof: {} }), 'presentation.malformed');
+    });
+
+    it('answers presentation.format_unsupported for an mdoc DeviceResponse, saying to use OpenID4VP', async () => {
+      // The Paradym Wallet's OpenID4VP 1.0 DeviceResponse (test/vectors/mdoc/README.md).
+      const vector = readFileSync(new URL('../vectors/mdoc/mdoc-ts/animo-mdoc-05/deviceResponse.ts.txt', import.meta.url), 'utf8');
+      const deviceResponse = (/\(\s*'([A-Za-z0-9_-]+)'\s*\)/.exec(vector) as RegExpExecArray)[1];
+      const reply = await verify(deviceResponse);
+      expectRejected(reply, 'presentation.format_unsupported');
+      expect(JSON.stringify(reply.body)).toContain('OpenID4VP');
     });
 
     it('answers request.invalid for a missing or mistyped presentation and 404 for an unknown policy', async () => {

@@ -12,7 +12,7 @@ import { IssuerDirectory } from '../../src/guard/issuer-directory.js';
 import { IssuerUnavailableError, SessionTokenError, kpartyMiddleware, verifySessionToken, type KpartyRequest, type VerifySessionTokenOptions } from '../../src/guard/index.js';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.js';
 import { startKparty, TEST_ADMIN_KEY, type RunningKparty } from './harness.js';
-import { mintSessionToken, ORDERS_AUDIENCE, setUpSessions, type SessionSetup } from './session-tokens.js';
+import { mintSessionToken, ORDERS_AUDIENCE, setUpSessions, type SessionSetup } from '../e2e/session-tokens.js';
 
 const JWKS = '/.well-known/jwks.json';
 

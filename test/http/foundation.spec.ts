@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startKparty, TEST_ADMIN_KEY, type RunningKparty } from './harness.js';
-import { employeePolicy } from './policies.js';
-import { expectProblem } from './problem.js';
+import { employeePolicy } from '../e2e/policies.js';
+import { expectProblem } from '../e2e/problem.js';
 
 describe('kparty foundation over HTTP (built app, SQLite)', () => {
   let kparty: RunningKparty;
