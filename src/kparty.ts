@@ -35,6 +35,12 @@ import { verificationsInFlight } from './crypto/offload-policy.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
 import { JsonLdContextSet } from './formats/data-integrity/json-ld-contexts.js';
+import { Oid4vpService } from './oid4vp/oid4vp-service.js';
+import { createClientIdentity } from './oid4vp/create-client-identity.js';
+import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
+import { secretBoxFromConfig, textSeal } from './crypto/secret-box.js';
+import { CallbackDispatcher } from './oid4vp/callback-dispatcher.js';
+import { recordDecision } from './audit/record-decision.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 import { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
 import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
@@ -74,6 +80,10 @@ export interface Kparty {
   readonly trustAnchors: TrustAnchorStore;
   /** Keys of https credential issuers (jwt-vc-issuer metadata), through the guarded fetcher. */
   readonly issuerMetadata: JwtVcIssuerMetadataResolver;
+  /** The OpenID4VP 1.0 verifier (src/oid4vp, docs/oid4vp.md). */
+  readonly oid4vp: Oid4vpService;
+  /** kparty's own did:web request-signing keys (served at /.well-known/did.json; `decentralized_identifier`). */
+  readonly oid4vpDidKeys: DidWebRequestKeys;
   close(): Promise<void>;
 }
 
@@ -206,7 +216,31 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       maxResponseBytes: config.maxResponseBytes,
       observeDecision: (outcome, codes) => metrics.observeDecision(outcome, codes),
     });
+    // KPARTY_SECRET_KEY seals the OpenID4VP secrets at rest through the SecretBox port (docs/security.md, "Secrets at rest").
+    const secretBox = secretBoxFromConfig(config.secretKeys);
+    const { identity, didKeys } = await createClientIdentity(config, storage.settings, textSeal(secretBox, 'oid4vp:request-signing-key'), clock);
+    const callbacks = new CallbackDispatcher({ fetcher, keys: signingKeys, clock, logger: options.logger, issuer: config.issuer, attempts: config.oid4vp.callbackAttempts });
+    const oid4vp = new Oid4vpService(
+      {
+        store: storage.oid4vpRequests,
+        formats: verification.formats,
+        policies,
+        relyingParties: storage.relyingParties,
+        identity,
+        signIn,
+        clock,
+        seal: textSeal(secretBox, 'oid4vp:response-encryption-key'),
+        onDecision: (record) => callbacks.notify(record),
+        auditRejection: async (decision) => {
+          await recordDecision(storage.auditLog, { ...decision, outcome: 'rejected', credentialIssuers: [] }, { clock, logger: options.logger });
+        },
+      },
+      { issuer: config.issuer, requestTtl: config.oid4vp.requestTtl, resultTtl: config.oid4vp.resultTtl, production: config.production },
+    );
     const maintain = async (): Promise<void> => {
+      await oid4vp.purgeExpired().catch((error: unknown) => {
+        options.logger.warn({ err: error }, 'purging expired OpenID4VP requests failed');
+      });
       // Expired challenges can no longer be consumed; delete them so the table stays small.
       await storage.challenges.purgeExpired(clock.now()).catch((error: unknown) => {
         options.logger.warn({ err: error }, 'purging expired challenges failed');
@@ -250,7 +284,10 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },
         clock,
       ),
+      oid4vp,
+      oid4vpDidKeys: didKeys,
       close: async () => {
+        callbacks.close();
         clearInterval(purge);
         clearInterval(reloadKeys);
         await storage.close();

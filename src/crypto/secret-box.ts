@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { SecretBoxError, type SealedSecret, type SecretBox } from '../core/ports/secret-box.js';
+import { isSealedSecret, SecretBoxError, type SealedSecret, type SecretBox } from '../core/ports/secret-box.js';
 
 /** The id of a wrapping key: the first 12 bytes of SHA-256 over a label and the key, base64url (names it without revealing it). */
 export function wrappingKeyId(key: Uint8Array): string {
@@ -54,4 +54,34 @@ export class AesGcmSecretBox implements SecretBox {
       throw new SecretBoxError(`a secret sealed with wrapping key ${sealed.kid} does not open: altered, or not stored where it was sealed`, { cause });
     }
   }
+}
+
+/** The SecretBox KPARTY_SECRET_KEY / KPARTY_SECRET_KEY_PREVIOUS configure, or undefined (secrets stored in clear). */
+export function secretBoxFromConfig(secretKeys: { current: Uint8Array; previous: Uint8Array[] } | undefined): AesGcmSecretBox | undefined {
+  return secretKeys ? new AesGcmSecretBox(secretKeys.current, secretKeys.previous) : undefined;
+}
+
+/**
+ * A text seal over a {@link SecretBox}, for stores that keep a secret as one
+ * string (the OpenID4VP per-request ECDH keys and request-signing keys,
+ * src/oid4vp/secret-seal.ts): `seal` answers the sealed JSON; `open` opens it,
+ * and passes through a value stored in clear before the key was configured.
+ * Without a box, values pass through in clear, and a sealed value refuses to
+ * open (one message naming KPARTY_SECRET_KEY).
+ */
+export function textSeal(box: SecretBox | undefined, context: string): { seal(plaintext: string): string; open(stored: string): string } {
+  return {
+    seal: (plaintext) => (box ? JSON.stringify(box.seal(Buffer.from(plaintext, 'utf8'), context)) : plaintext),
+    open: (stored) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(stored);
+      } catch {
+        return stored;
+      }
+      if (!isSealedSecret(parsed)) return stored;
+      if (!box) throw new SecretBoxError('a secret is stored encrypted; set KPARTY_SECRET_KEY (and KPARTY_SECRET_KEY_PREVIOUS) to the key(s) that sealed it');
+      return Buffer.from(box.open(parsed, context)).toString('utf8');
+    },
+  };
 }

@@ -24,7 +24,7 @@ function previousSchema(policies: Array<[id: string, owner: string, audience: st
   dirs.push(dir);
   const file = join(dir, 'kparty.db');
   const db = new Database(file);
-  applyMigrations(db, MIGRATIONS.filter((m) => m.version <= 3));
+  applyMigrations(db, MIGRATIONS.filter((m) => m.version <= 4));
   for (const owner of new Set(policies.map((p) => p[1]))) {
     db.prepare('INSERT INTO relying_parties (id, name, api_key_hash, created_at) VALUES (?, ?, ?, 0)').run(owner, owner, owner.padEnd(64, '0'));
   }

@@ -126,3 +126,17 @@ describe('session-signing keys at rest', () => {
     await expect(openRing(file, { KPARTY_SECRET_KEY: secret })).rejects.toThrow(SecretBoxError);
   });
 });
+
+describe('textSeal (the OpenID4VP secrets: request-signing keys, per-request ECDH keys)', () => {
+  it('seals with the box, opens values sealed or stored in clear, and refuses a sealed value without the box', async () => {
+    const { textSeal } = await import('../../src/crypto/secret-box.js');
+    const box = new AesGcmSecretBox(randomBytes(32));
+    const seal = textSeal(box, 'oid4vp:response-encryption-key');
+    const stored = seal.seal('{"kty":"EC","d":"hunter2zz"}');
+    expect(stored).not.toContain('hunter2zz');
+    expect(seal.open(stored)).toBe('{"kty":"EC","d":"hunter2zz"}');
+    expect(seal.open('{"kty":"EC","d":"clear"}')).toBe('{"kty":"EC","d":"clear"}');
+    expect(() => textSeal(undefined, 'oid4vp:response-encryption-key').open(stored)).toThrow(/KPARTY_SECRET_KEY/);
+    expect(() => textSeal(box, 'oid4vp:request-signing-key').open(stored)).toThrow(SecretBoxError);
+  });
+});

@@ -57,6 +57,7 @@ describe('applyPostgresMigrations', () => {
     expect(await tables(p, fresh)).toStrictEqual([
       'audit_events',
       'challenges',
+      'oid4vp_requests',
       'policies',
       'relying_parties',
       'relying_party_audiences',
@@ -115,8 +116,8 @@ describe('applyPostgresMigrations', () => {
     }
   });
 
-  describe('version 5: audiences derived from policies (issue 11)', () => {
-    const before = POSTGRES_MIGRATIONS.filter((m) => m.version <= 4);
+  describe('version 6: audiences derived from policies (issue 11)', () => {
+    const before = POSTGRES_MIGRATIONS.filter((m) => m.version <= 5);
     const seed = async (p: Pool, rows: Array<[policy: string, owner: string, audience: string]>): Promise<void> => {
       await applyPostgresMigrations(p, schema.name, before);
       for (const owner of new Set(rows.map((r) => r[1]).filter((o) => o !== '@operator'))) {
@@ -130,7 +131,7 @@ describe('applyPostgresMigrations', () => {
     it("gives each relying party the audiences of its policies; the operator's stay unowned", async () => {
       const p = pool(schema.name);
       await seed(p, [['a1', 'shop', 'https://shop.example.com'], ['a2', 'shop', 'https://shop.example.com'], ['b1', 'bank', 'https://bank.example.com'], ['o1', '@operator', 'https://ops.example.com']]);
-      await expect(applyPostgresMigrations(p, schema.name)).resolves.toContain(5);
+      await expect(applyPostgresMigrations(p, schema.name)).resolves.toContain(6);
       const { rows } = await p.query('SELECT audience, relying_party_id FROM relying_party_audiences ORDER BY audience');
       expect(rows).toStrictEqual([
         { audience: 'https://bank.example.com', relying_party_id: 'bank' },
@@ -144,7 +145,7 @@ describe('applyPostgresMigrations', () => {
       await expect(applyPostgresMigrations(p, schema.name)).rejects.toThrow(
         /^audience "https:\/\/api\.example\.com" is used by policies of relying party "bank" and of relying party "shop"; [^\n]+$/,
       );
-      expect((await recorded(p)).map((r) => r.version)).toStrictEqual([1, 2, 3, 4]);
+      expect((await recorded(p)).map((r) => r.version)).toStrictEqual([1, 2, 3, 4, 5]);
       expect(await tables(p, schema.name)).not.toContain('relying_party_audiences');
     });
   });

@@ -130,8 +130,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   },
   {
     version: 5,
+    name: 'oid4vp_requests',
+    sql: `
+      -- OpenID4VP requests (src/oid4vp): the record as JSON, its version for compare-and-set, and when to purge it.
+      CREATE TABLE oid4vp_requests (
+        id text PRIMARY KEY,
+        version integer NOT NULL,
+        purge_at bigint NOT NULL,
+        body text NOT NULL
+      );
+      CREATE INDEX oid4vp_requests_purge_at ON oid4vp_requests (purge_at);
+    `,
+  },
+  {
+    version: 6,
     name: 'relying_party_audiences',
-    // Issue 11: see the SQLite migration of the same name (version 4 there; version 4 here is PostgreSQL-only).
+    // Issue 11: see the SQLite migration of the same name (version 5 there; version 4 here is PostgreSQL-only).
     check: async (client) => {
       const { rows } = await client.query<AudienceClash>(
         `SELECT body->>'audience' AS audience, min(owner) AS first, max(owner) AS second

@@ -24,7 +24,7 @@ describe('applyMigrations', () => {
 
   it('creates exactly the tables the ports need and records every migration', () => {
     expect(applyMigrations(db)).toStrictEqual(MIGRATIONS.map((migration) => migration.version));
-    expect(tables(db)).toStrictEqual(['audit_events', 'challenges', 'policies', 'relying_parties', 'relying_party_audiences', 'schema_migrations', 'session_denylist', 'settings', 'signing_keys']);
+    expect(tables(db)).toStrictEqual(['audit_events', 'challenges', 'oid4vp_requests', 'policies', 'relying_parties', 'relying_party_audiences', 'schema_migrations', 'session_denylist', 'settings', 'signing_keys']);
     expect(recorded(db)).toStrictEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
   });
 
@@ -58,8 +58,8 @@ describe('applyMigrations', () => {
     expect(tables(db)).toStrictEqual([]);
   });
 
-  describe('version 4: audiences derived from policies (issue 11)', () => {
-    const upTo3 = MIGRATIONS.filter((m) => m.version <= 3);
+  describe('version 5: audiences derived from policies (issue 11)', () => {
+    const upTo3 = MIGRATIONS.filter((m) => m.version <= 4);
     const seed = (rows: Array<[policy: string, owner: string, audience: string]>): void => {
       applyMigrations(db, upTo3);
       const rp = db.prepare('INSERT INTO relying_parties (id, name, api_key_hash, created_at) VALUES (?, ?, ?, 0)');
@@ -72,7 +72,7 @@ describe('applyMigrations', () => {
 
     it("gives each relying party the audiences of its policies; the operator's stay unowned", () => {
       seed([['a1', 'shop', 'https://shop.example.com'], ['a2', 'shop', 'https://shop.example.com'], ['b1', 'bank', 'https://bank.example.com'], ['o1', '@operator', 'https://ops.example.com']]);
-      expect(applyMigrations(db)).toContain(4);
+      expect(applyMigrations(db)).toContain(5);
       expect(audiences()).toStrictEqual([
         { audience: 'https://bank.example.com', relying_party_id: 'bank' },
         { audience: 'https://shop.example.com', relying_party_id: 'shop' },
@@ -82,7 +82,7 @@ describe('applyMigrations', () => {
     it('stops with one line naming both relying parties and the audience when two share it, and changes nothing', () => {
       seed([['a1', 'shop', 'https://api.example.com'], ['b1', 'bank', 'https://api.example.com']]);
       expect(() => applyMigrations(db)).toThrow(/^audience "https:\/\/api\.example\.com" is used by policies of relying party "bank" and of relying party "shop"; [^\n]+$/);
-      expect(recorded(db).map((r) => r.version)).toStrictEqual([1, 2, 3]);
+      expect(recorded(db).map((r) => r.version)).toStrictEqual([1, 2, 3, 4]);
       expect(tables(db)).not.toContain('relying_party_audiences');
     });
 

@@ -105,6 +105,20 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'oid4vp_requests',
+    sql: `
+      -- OpenID4VP requests (src/oid4vp): the record as JSON, its version for compare-and-set, and when to purge it.
+      CREATE TABLE oid4vp_requests (
+        id TEXT NOT NULL PRIMARY KEY,
+        version INTEGER NOT NULL,
+        purge_at INTEGER NOT NULL,
+        body TEXT NOT NULL CHECK (json_valid(body))
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX oid4vp_requests_purge_at ON oid4vp_requests (purge_at);
+    `,
+  },
+  {
+    version: 5,
     name: 'relying_party_audiences',
     // Issue 11: an audience belongs to one relying party. Each party's audiences are derived from its policies;
     // two parties (or a party and the operator) sharing one stop the migration: kparty never guesses the owner.
