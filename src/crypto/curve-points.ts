@@ -45,23 +45,32 @@ function judgeEd25519Key(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** The group order L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 §5.1). */
-const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+/** The group order L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 §5.1), little-endian. */
+const L_BYTES = Uint8Array.from(Buffer.from('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010', 'hex'));
 
-function littleEndian(bytes: Uint8Array): bigint {
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i] as number);
-  return value;
+/** Whether the 32-byte little-endian number `bytes` is below `bound` (also little-endian). */
+function below(bytes: Uint8Array, bound: Uint8Array): boolean {
+  for (let i = 31; i >= 0; i--) {
+    const a = bytes[i] as number;
+    const b = bound[i] as number;
+    if (a !== b) return a < b;
+  }
+  return false;
 }
 
-/** Whether a 64-byte Ed25519 signature R ‖ S is canonical: S < L and R a canonical point encoding. */
+/** Whether a point encoding's y (its low 255 bits) is below p = 2^255 - 19, i.e. canonical (RFC 8032 §5.1.3 step 1). */
+function canonicalY(encoding: Uint8Array): boolean {
+  if (((encoding[31] as number) & 0x7f) !== 0x7f) return true;
+  for (let i = 30; i >= 1; i--) if (encoding[i] !== 0xff) return true;
+  return (encoding[0] as number) < 0xed;
+}
+
+/**
+ * Whether a 64-byte Ed25519 signature R ‖ S is canonical: S < L (RFC 8032
+ * §5.1.7) and R's y below p. Byte comparisons only — this runs on every
+ * verification, so it decodes no point (the signature check itself compares
+ * R's encoding).
+ */
 export function isCanonicalEd25519Signature(signature: Uint8Array): boolean {
-  if (signature.length !== 64) return false;
-  if (littleEndian(signature.subarray(32)) >= L) return false;
-  try {
-    ed25519.Point.fromBytes(signature.subarray(0, 32), false);
-  } catch {
-    return false;
-  }
-  return true;
+  return signature.length === 64 && below(signature.subarray(32), L_BYTES) && canonicalY(signature.subarray(0, 32));
 }

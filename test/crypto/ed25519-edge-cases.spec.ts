@@ -115,6 +115,23 @@ describe('RFC 8032 §7.1: honest keys and signatures still verify', () => {
   });
 });
 
+describe('signature canonicality (byte checks on every verification)', () => {
+  it('refuses R with y ≥ p and S ≥ L, accepts the RFC 8032 signatures', () => {
+    for (const v of RFC8032.vectors) expect(isCanonicalEd25519Signature(hex(v.signature))).toBe(true);
+    const good = hex(RFC8032.vectors[0]!.signature);
+    const nonCanonicalR = Uint8Array.from(good);
+    nonCanonicalR.set(IDENTITY_NON_CANONICAL, 0);
+    expect(isCanonicalEd25519Signature(nonCanonicalR)).toBe(false);
+    const sEqualsL = Uint8Array.from(good);
+    sEqualsL.set(hex('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010'), 32);
+    expect(isCanonicalEd25519Signature(sEqualsL)).toBe(false);
+    const sBelowL = Uint8Array.from(good);
+    sBelowL.set(hex('ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010'), 32);
+    expect(isCanonicalEd25519Signature(sBelowL)).toBe(true);
+    expect(isCanonicalEd25519Signature(good.subarray(0, 63))).toBe(false);
+  });
+});
+
 describe('other curves: points on the curve, never the identity; X25519 never signs', () => {
   it('refuses an EC point off the curve and the P-256 identity', () => {
     const g = p256.Point.BASE.toBytes(false);
