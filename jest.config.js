@@ -45,6 +45,11 @@ export default {
         '<rootDir>/test/http/**/*.spec.ts',
         // OpenID4VP in process (the real app, a real wallet library); the browser and two-replica suites are e2e.
         '<rootDir>/test/oid4vp/**/!(*.browser|replicas).spec.ts',
+        // Hardening (issue 11), in process: the hostile corpus, audiences and claims, key edge cases, inbound timeouts.
+        '<rootDir>/test/hostile/**/*.spec.ts',
+        '<rootDir>/test/admin/**/*.spec.ts',
+        '<rootDir>/test/crypto/**/*.spec.ts',
+        '<rootDir>/test/api/**/*.spec.ts',
       ],
     },
     {
