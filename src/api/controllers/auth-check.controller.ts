@@ -103,7 +103,11 @@ export class AuthCheckController {
       ...(audienceHeader !== undefined ? { audience: audienceHeader } : {}),
       ...(clientHeader !== undefined ? { client_id: clientHeader } : {}),
     };
-    const { scope, audience, client_id: clientId } = requireValid<{ scope?: string; audience?: string; client_id?: string }>('auth-check-query', requirements);
+    const { scope, audience, client_id: clientId } = requireValid<{ scope?: string; audience?: string; client_id?: string }>(
+      'auth-check-query',
+      requirements,
+      'the X-Kparty-Required-* headers',
+    );
     await this.authorize(authorization, { scope, audience, clientId }, reply);
   }
 
