@@ -39,13 +39,9 @@ export default {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: [
-        '<rootDir>/src/**/*.spec.ts',
-        '<rootDir>/test/net/**/*.spec.ts',
-        '<rootDir>/test/http/**/*.spec.ts',
-        // OpenID4VP in process (the real app, a real wallet library); the browser and two-replica suites are e2e.
-        '<rootDir>/test/oid4vp/**/!(*.browser|replicas).spec.ts',
-      ],
+      // Every spec under src/ and test/ but the spawned-process, browser and multi-replica suites (the e2e project).
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/storage/', '\\.browser\\.spec\\.ts$', '<rootDir>/test/oid4vp/replicas\\.spec\\.ts$'],
     },
     {
       ...shared,

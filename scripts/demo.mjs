@@ -80,7 +80,7 @@ async function demo(workDir, children) {
   const credential = await issueEmployeeCredential(hr, alice.did, 'alice@example.com');
   step(`HR issued Alice an EmployeeCredential (VC-JWT, ${credential.length} bytes, signed with did-jwt-vc)`);
 
-  const rp = await call(kp, 'POST', '/v1/admin/relying-parties', { expect: 201, key: adminKey, json: { id: 'orders', name: 'Orders API' } });
+  const rp = await call(kp, 'POST', '/v1/admin/relying-parties', { expect: 201, key: adminKey, json: { id: 'orders', name: 'Orders API', audiences: [AUDIENCE] } });
   step('the operator registered the relying party "orders" and got its API key (kpk_…, shown once)');
   detail('POST /v1/admin/relying-parties  (operator key)');
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { resetOperatorKey } from './admin/operator-key.js';
 import { OPERATOR } from './admin/principal.js';
-import { createRelyingParty } from './admin/relying-parties.js';
+import { RelyingPartyAdmin } from './admin/relying-parties.js';
 import { systemClock } from './core/clock.js';
 import { loadConfig } from './core/config.js';
 import { ConfigError, KpartyError } from './core/errors.js';
@@ -25,7 +25,7 @@ commands:
                               with a cached JWKS refuse new tokens until they refetch it).
                               Prints {"kid","activatesAt","created"}.
   keys list                   print the published session-signing keys and their states as JSON
-  relying-parties create --id <id> --name <name>
+  relying-parties create --id <id> --name <name> --audience <aud> [--audience <aud> …]
                               register a relying party; prints {"id","name","apiKey"} (the key is
                               shown this once)
   policies apply -f <file.json> [-f …] | -d <folder>
@@ -110,12 +110,14 @@ const COMMANDS: Record<string, Command> = {
     return `${JSON.stringify({ kid: outcome.kid, activatesAt: iso(outcome.activatesAt), created: outcome.created })}\n`;
   },
   'relying-parties create': async (args, open) => {
-    const found = options(args, ['--id', '--name']);
-    const input = { id: single(found, '--id'), name: single(found, '--name') };
+    const found = options(args, ['--id', '--name', '--audience']);
+    const input = { id: single(found, '--id'), name: single(found, '--name'), audiences: found.get('--audience') ?? [] };
     const violations = validateWith('relying-party-request', input, 'request.invalid');
     if (violations.length > 0) throw new KpartyError('request.invalid', 'invalid relying party', { errors: violations });
     const storage = await open();
-    return json(await createRelyingParty(storage.relyingParties, systemClock, input));
+    // The same use case as POST /v1/admin/relying-parties: an audience another party or an operator policy holds is refused.
+    const catalog = new PolicyCatalog(storage.policies, systemClock, loadConfig(), [], storage.relyingParties);
+    return json(await new RelyingPartyAdmin(storage.relyingParties, catalog, systemClock, { production: loadConfig().production }).create(input));
   },
   'policies apply': async (args, open) => {
     const found = options(args, ['-f', '--file', '-d', '--dir']);
@@ -131,7 +133,7 @@ const COMMANDS: Record<string, Command> = {
     const twice = [...ids].filter(([, n]) => n > 1).map(([id]) => id);
     if (twice.length > 0) throw new ConfigError(`policy id(s) defined in more than one file (nothing was applied): ${twice.join(', ')}`);
     const storage = await open();
-    const catalog = new PolicyCatalog(storage.policies, systemClock, config);
+    const catalog = new PolicyCatalog(storage.policies, systemClock, config, [], storage.relyingParties);
     const applied: Array<{ id: string; outcome: 'created' | 'replaced' }> = [];
     for (const policy of policies) {
       const { created } = await catalog.putFor(OPERATOR, policy.id, policy);

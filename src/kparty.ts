@@ -4,6 +4,7 @@ import { resolveOperatorKey } from './admin/operator-key.js';
 import { ChallengeService } from './challenge/challenge-service.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { KpartyConfig } from './core/config.js';
+import { RelyingPartyAdmin } from './admin/relying-parties.js';
 import type { Logger } from './core/logger.js';
 import type { Fetcher } from './core/ports/fetcher.js';
 import type { Storage } from './core/ports/storage.js';
@@ -42,6 +43,8 @@ export interface Kparty {
   readonly policies: PolicyCatalog;
   readonly challenges: ChallengeService;
   readonly authenticator: ApiKeyAuthenticator;
+  /** Operator use cases on relying parties: create, list, change (audiences, callback origins, logo, API key rotation). */
+  readonly relyingParties: RelyingPartyAdmin;
   readonly signingKeys: SigningKeyRing;
   readonly sessions: SessionIssuer;
   /** Verifies kparty's own session tokens (introspection, revocation, forward-auth), the denylist included. */
@@ -96,6 +99,9 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
   // Every storage failure after this line is a 503 service.unavailable (fail closed).
   const storage = failClosedStorage(options.storage ?? (await openStorage(config, logger)));
   try {
+    if (config.production && !config.secretKeys) {
+      options.logger.warn({}, 'KPARTY_SECRET_KEY is not set: private keys (the session-signing keys) are stored in the database in clear; set it to 32 random bytes (docs/security.md, "Secrets at rest")');
+    }
     const operatorKey = await resolveOperatorKey(config.adminKey, storage.settings);
     if (operatorKey.generated) {
       // Shown once, like an initial admin password; only its hash is stored.
@@ -124,6 +130,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       policies,
       challenges: new ChallengeService(policies, storage.challenges, clock, config.challengeTtl),
       authenticator: new ApiKeyAuthenticator(operatorKey.hash, storage.relyingParties),
+      relyingParties: new RelyingPartyAdmin(storage.relyingParties, policies, clock, { production: config.production }),
       ...session,
       verification,
       signIn,

@@ -26,7 +26,8 @@ import { CallbackDispatcher } from './oid4vp/callback-dispatcher.js';
 import { createClientIdentity } from './oid4vp/create-client-identity.js';
 import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
 import { Oid4vpService } from './oid4vp/oid4vp-service.js';
-import { UNSEALED } from './oid4vp/secret-seal.js';
+import { secretBoxFromConfig, textSeal } from './crypto/secret-box.js';
+import { InflationPool, requestBudgets } from './net/request-budget.js';
 import { PolicyCatalog } from './policy/policy-catalog.js';
 import { SessionIssuer } from './session/session-issuer.js';
 import { SessionFamilies } from './session/refresh/session-families.js';
@@ -128,7 +129,9 @@ export async function wireVerification(deps: {
     mdocLimits: config.mdocLimits,
     dataIntegrity: { contexts, limits: config.dataIntegrity },
   });
-  const verification = { formats, dids, nonces: storage.challenges, clock, clockSkewSeconds: config.clockSkew, status, maxErrors: config.maxErrors };
+  // Per-request budgets (distinct fetches, inflated bytes) and the process-wide inflation pool: docs/security.md.
+  const budgets = requestBudgets(config.requestBudget, new InflationPool(config.requestBudget.inflateBudgetBytes));
+  const verification = { formats, dids, nonces: storage.challenges, clock, clockSkewSeconds: config.clockSkew, status, maxErrors: config.maxErrors, budgets };
   return { verification, issuerMetadata };
 }
 
@@ -147,7 +150,7 @@ export async function wirePolicies(deps: {
   logger: Logger;
 }): Promise<PolicyCatalog> {
   const { config, verification } = deps;
-  const policies = new PolicyCatalog(deps.storage.policies, deps.clock, config, deps.filePolicies, {
+  const policies = new PolicyCatalog(deps.storage.policies, deps.clock, config, deps.filePolicies, deps.storage.relyingParties, {
     didMethods: verification.dids.supportedMethods,
     offlineDidProblem: offlineDidProblem(verification.dids, config.outboundAllow),
     didWebHostProblem: didWebHostProblem(config.outboundAllow),
@@ -158,6 +161,8 @@ export async function wirePolicies(deps: {
     throw new ConfigError(`KPARTY_POLICIES_DIR: policies that can never be satisfied:\n  ${fileCheck.problems.join('\n  ')}`);
   }
   for (const warning of fileCheck.warnings) deps.logger.warn({ policyWarning: warning }, 'policy file warning');
+  const fileClash = await policies.fileAudienceClash();
+  if (fileClash) throw new ConfigError(`KPARTY_POLICIES_DIR: ${fileClash}; an audience belongs to one relying party`);
   return policies;
 }
 
@@ -183,7 +188,9 @@ export async function wireOid4vp(deps: {
 }): Promise<Oid4vpParts> {
   const { config, storage, clock, logger } = deps;
   // The secret seal is the seam for KPARTY_SECRET_KEY encryption at rest (src/oid4vp/secret-seal.ts).
-  const { identity, didKeys } = await createClientIdentity(config, storage.settings, UNSEALED, clock);
+  // KPARTY_SECRET_KEY seals the OpenID4VP secrets at rest through the SecretBox port (docs/security.md, "Secrets at rest").
+  const secretBox = secretBoxFromConfig(config.secretKeys);
+  const { identity, didKeys } = await createClientIdentity(config, storage.settings, textSeal(secretBox, 'oid4vp:request-signing-key'), clock);
   const callbacks = new CallbackDispatcher({ fetcher: deps.fetcher, keys: deps.signingKeys, clock, logger, issuer: config.issuer, attempts: config.oid4vp.callbackAttempts });
   const oid4vp = new Oid4vpService(
     {
@@ -194,7 +201,7 @@ export async function wireOid4vp(deps: {
       identity,
       signIn: deps.signIn,
       clock,
-      seal: UNSEALED,
+      seal: textSeal(secretBox, 'oid4vp:response-encryption-key'),
       onDecision: (record) => callbacks.notify(record),
       auditRejection: async (decision) => {
         await recordDecision(storage.auditLog, { ...decision, outcome: 'rejected', credentialIssuers: [] }, { clock, logger });

@@ -51,7 +51,7 @@ export async function definePolicy(baseUrl) {
   const client = jsonClient(baseUrl, { connections: 1 });
   try {
     const admin = { authorization: `Bearer ${BENCH_ADMIN_KEY}` };
-    const rp = await client.call('POST', '/v1/admin/relying-parties', { id: 'orders', name: 'Orders' }, admin);
+    const rp = await client.call('POST', '/v1/admin/relying-parties', { id: 'orders', name: 'Orders', audiences: [benchmarkPolicy().audience] }, admin);
     if (rp.status !== 201) throw new Error(`creating the relying party answered ${rp.status}: ${rp.text}`);
     const put = await client.call('PUT', `/v1/admin/policies/${POLICY_ID}`, benchmarkPolicy(), { authorization: `Bearer ${rp.body.apiKey}` });
     if (put.status !== 201) throw new Error(`creating the policy answered ${put.status}: ${put.text}`);

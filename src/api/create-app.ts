@@ -84,6 +84,21 @@ function nestLogger(pino: Pino): LoggerService {
   return { log: line('info'), warn: line('warn'), error: line('error'), debug: line('debug'), verbose: line('trace'), fatal: line('error') };
 }
 
+/**
+ * Node's http server limits from KPARTY_HTTP_*_TIMEOUT_MS: the whole request (headers and body), the headers alone,
+ * socket inactivity and idle keep-alive connections. Node enforces the first two on a timer, checked often enough
+ * that a limit is overrun by at most a quarter of itself (never less than 100 ms, never more than 1 s).
+ */
+export function inboundTimeouts(timeouts: { requestMs: number; headersMs: number; idleMs: number; keepAliveMs: number }) {
+  const headersMs = Math.min(timeouts.headersMs, timeouts.requestMs);
+  return {
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: { headersTimeout: headersMs, connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersMs / 4))) },
+  };
+}
+
 const CHANGING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -118,6 +133,9 @@ export async function createApp(
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: !pino.isLevelEnabled('debug') }),
     // KPARTY_TRUST_PROXY: only these peers may name the client in X-Forwarded-For (request.ip); none by default.
     trustProxy: kparty.config.trustProxy.length > 0 ? [...kparty.config.trustProxy] : false,
+    // Inbound timeouts (docs/security.md, "Inbound timeouts"): a client dripping a body one byte every few seconds
+    // held a connection for minutes (issue 11 finding 8). Node checks them every connectionsCheckingInterval.
+    ...inboundTimeouts(kparty.config.httpTimeouts),
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => recordRoute(fastify, route.method, route.url));

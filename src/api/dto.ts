@@ -38,6 +38,20 @@ export class RelyingPartyCreatedDto {
   @ApiProperty({ description: 'Shown once; only its hash is stored' }) apiKey!: string;
 }
 
+export class RelyingPartyDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: [String], description: 'Audiences this relying party owns; its policies may use only these' }) audiences!: string[];
+  @ApiProperty({ type: [String], description: 'Origins an OpenID4VP callbackUrl may name' }) callbackOrigins!: string[];
+  @ApiProperty({ required: false }) logoUri?: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ required: false, description: 'Only after `rotateApiKey`: the new key, shown once' }) apiKey?: string;
+}
+
+export class RelyingPartyListDto {
+  @ApiProperty({ type: [RelyingPartyDto] }) relyingParties!: RelyingPartyDto[];
+}
+
 export class PolicyWarningDto {
   @ApiProperty({ description: 'JSON pointer into the policy', example: '/credentials/0/status' }) path!: string;
   @ApiProperty({ example: 'status is not checked: a revoked or suspended credential is accepted' }) detail!: string;

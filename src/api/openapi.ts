@@ -8,6 +8,7 @@ const REQUEST_SCHEMAS = {
   PresentationPolicy: 'presentation-policy',
   ChallengeRequest: 'challenge-request',
   RelyingPartyRequest: 'relying-party-request',
+  RelyingPartyChange: 'relying-party-change',
   VerifyPresentationRequest: 'verify-request',
   TokenExchangeRequest: 'token-request',
   SessionTokenRequest: 'session-token-request',

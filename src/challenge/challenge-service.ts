@@ -35,6 +35,7 @@ export class ChallengeService {
       nonce: randomToken(32),
       policyId,
       domain: stored.policy.audience,
+      policyOwner: stored.owner,
       createdAt: now,
       expiresAt: now + this.ttlSeconds * 1000,
     };

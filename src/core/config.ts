@@ -94,6 +94,26 @@ export interface KpartyConfig {
   /** `KPARTY_KEY_ROTATION_INTERVAL` seconds, default 2592000 (30 days): scheduled signing-key rotation; 0 turns it off. */
   keyRotationInterval: number;
   /**
+   * Per-request budgets (issue 11; docs/security.md, "Per-request budgets"): `KPARTY_REQUEST_MAX_FETCHES` (default 16)
+   * distinct outbound fetches (network DID documents, status lists) per verification; `KPARTY_REQUEST_MAX_INFLATED_BYTES`
+   * (default 32 MiB) decompressed bytes per verification; `KPARTY_INFLATE_BUDGET_BYTES` (default 128 MiB) decompressed
+   * bytes held by all verifications in flight. See src/net/request-budget.ts.
+   */
+  requestBudget: { maxFetches: number; maxInflatedBytes: number; inflateBudgetBytes: number };
+  /**
+   * Inbound HTTP timeouts, milliseconds (docs/security.md, "Inbound timeouts"): `KPARTY_HTTP_REQUEST_TIMEOUT_MS`
+   * (default 30000) to receive a whole request, headers and body; `KPARTY_HTTP_HEADERS_TIMEOUT_MS` (default 10000) to
+   * receive the headers; `KPARTY_HTTP_IDLE_TIMEOUT_MS` (default 30000) of socket inactivity; `KPARTY_HTTP_KEEP_ALIVE_TIMEOUT_MS`
+   * (default 72000, above common load balancers' idle timeouts) an idle keep-alive connection is kept.
+   */
+  httpTimeouts: { requestMs: number; headersMs: number; idleMs: number; keepAliveMs: number };
+  /**
+   * `KPARTY_SECRET_KEY` (32 bytes, base64url/base64 or hex): wraps private keys at rest with AES-256-GCM
+   * (src/crypto/secret-box.ts); `KPARTY_SECRET_KEY_PREVIOUS` (comma-separated) keys that may still unwrap, for rotation.
+   * Unset: private keys are stored in clear, with a warning at start in production.
+   */
+  secretKeys: { current: Uint8Array; previous: Uint8Array[] } | undefined;
+  /**
    * `KPARTY_TRUST_ANCHORS`: folder of PEM CA certificates that `x5c` chains of credential issuers, status-list
    * signers and mdoc document signers must end at (src/trust/, docs/operations.md "Trust anchors"). Unset: no
    * X.509-signed credential is trusted. The folder is read at start; see src/trust/trust-anchors.ts.
@@ -428,6 +448,18 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     maxResponseBytes: integer(env, 'KPARTY_MAX_RESPONSE_BYTES', 1_048_576, 16_384, 64 * 1_048_576),
     keyRotationLead,
     keyRotationInterval,
+    requestBudget: {
+      maxFetches: integer(env, 'KPARTY_REQUEST_MAX_FETCHES', 16, 1, 1000),
+      maxInflatedBytes: integer(env, 'KPARTY_REQUEST_MAX_INFLATED_BYTES', 32 * 1_048_576, 16_384, 4096 * 1_048_576),
+      inflateBudgetBytes: integer(env, 'KPARTY_INFLATE_BUDGET_BYTES', 128 * 1_048_576, 16_384, 16_384 * 1_048_576),
+    },
+    httpTimeouts: {
+      requestMs: integer(env, 'KPARTY_HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      headersMs: integer(env, 'KPARTY_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      idleMs: integer(env, 'KPARTY_HTTP_IDLE_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      keepAliveMs: integer(env, 'KPARTY_HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
+    },
+    secretKeys: parseSecretKeys(env),
     trustAnchorsDir,
     mdocLimits: {
       maxBytes: integer(env, 'KPARTY_MDOC_MAX_BYTES', 512 * 1024, 4096, 16 * 1_048_576),
@@ -453,4 +485,28 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     oid4vp: parseOid4vp(env, production),
     vcApiPublic: flag(env, 'KPARTY_VC_API_PUBLIC'),
   };
+}
+
+/** A 32-byte key written as 64 hex digits or as base64/base64url (43–44 characters). */
+function parseSecretKey(name: string, raw: string): Uint8Array {
+  const text = raw.trim();
+  const bytes = /^[0-9a-fA-F]{64}$/.test(text)
+    ? Buffer.from(text, 'hex')
+    : /^[A-Za-z0-9_+/-]{43}=?$/.test(text)
+      ? Buffer.from(text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=$/, ''), 'base64url')
+      : undefined;
+  if (!bytes || bytes.length !== 32) {
+    throw new ConfigError(`${name} must be 32 random bytes as 64 hex digits or base64url (e.g. \`openssl rand -base64 32\`)`);
+  }
+  return Uint8Array.from(bytes);
+}
+
+function parseSecretKeys(env: Env): KpartyConfig['secretKeys'] {
+  const current = env.KPARTY_SECRET_KEY;
+  const previous = (env.KPARTY_SECRET_KEY_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (!current) {
+    if (previous.length > 0) throw new ConfigError('KPARTY_SECRET_KEY_PREVIOUS is set without KPARTY_SECRET_KEY: set the new key too');
+    return undefined;
+  }
+  return { current: parseSecretKey('KPARTY_SECRET_KEY', current), previous: previous.map((key) => parseSecretKey('KPARTY_SECRET_KEY_PREVIOUS', key)) };
 }

@@ -94,6 +94,11 @@ const PROBLEM_KINDS = {
   'oid4vp.response_code_invalid': { status: 403, title: 'The response_code does not match this request' },
   'oid4vp.callback_origin_not_registered': { status: 400, title: 'The callbackUrl origin is not registered for this relying party' },
   internal: { status: 500, title: 'Internal error' },
+  // Issue 11: audiences belong to one relying party (docs/security.md).
+  'policy.audience_not_owned': { status: 403, title: 'The policy audience does not belong to its owner' },
+  'relying_party.audience_taken': { status: 409, title: 'The audience belongs to another relying party' },
+  'relying_party.audience_in_use': { status: 409, title: 'A policy of this relying party still uses the audience' },
+  'relying_party.not_found': { status: 404, title: 'No such relying party' },
 } as const satisfies Record<string, ProblemKind>;
 
 export type ProblemCode = keyof typeof PROBLEM_KINDS;

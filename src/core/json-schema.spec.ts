@@ -32,7 +32,7 @@ describe('the schemas in schemas/', () => {
 describe('validateWith', () => {
   it('returns no violations for a valid value', () => {
     expect(validateWith('challenge-request', { policy: 'employee-portal' })).toEqual([]);
-    expect(validateWith('relying-party-request', { id: 'orders-app', name: 'Orders' })).toEqual([]);
+    expect(validateWith('relying-party-request', { id: 'orders-app', name: 'Orders', audiences: ['https://orders.example.com'] })).toEqual([]);
   });
 
   it('reports a missing property at its own path, with the code the caller passes', () => {
@@ -47,15 +47,15 @@ describe('validateWith', () => {
   });
 
   it('reports an unknown property at its path and suggests the property probably meant', () => {
-    expect(validateWith('relying-party-request', { id: 'rp', name: 'RP', Nme: 'x' })).toEqual([
+    expect(validateWith('relying-party-request', { id: 'rp', name: 'RP', audiences: ['https://rp.example.com'], Nme: 'x' })).toEqual([
       { code: 'request.invalid', path: '/Nme', detail: 'unknown property "Nme" (did you mean "name"?)' },
     ]);
-    expect(validateWith('relying-party-request', { id: 'rp', name: 'RP', colour: 'x' })[0]?.detail).toBe('unknown property "colour"');
+    expect(validateWith('relying-party-request', { id: 'rp', name: 'RP', audiences: ['https://rp.example.com'], colour: 'x' })[0]?.detail).toBe('unknown property "colour"');
   });
 
   it('reports every violation at once', () => {
     const violations = validateWith('relying-party-request', { id: 'Bad Id', name: '', extra: 1 });
-    expect(violations.map((v) => v.path)).toEqual(['/extra', '/id', '/name']);
+    expect(violations.map((v) => v.path)).toEqual(['/audiences', '/extra', '/id', '/name']);
     expect(violations.find((v) => v.path === '/name')?.detail).toBe('must not be empty');
     expect(violations.find((v) => v.path === '/id')?.detail).toBe(
       "must be 1 to 63 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",

@@ -1,4 +1,5 @@
 import { constants, sign, verify, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
+import { isCanonicalEd25519Signature } from './curve-points.js';
 import { OffloadPolicy } from './offload-policy.js';
 
 /**
@@ -76,6 +77,8 @@ export function signatureOperationCounts(): Readonly<{ inline: number; offloaded
  */
 export function verifyJwsSignature(alg: string, data: Uint8Array, key: KeyObject, signature: Uint8Array): Promise<boolean> {
   const { digest, options } = algorithm(alg);
+  // RFC 8032 §5.1.7: S < L, and R canonical — refused here, whatever the library would do (curve-points.ts).
+  if (digest === null && !isCanonicalEd25519Signature(signature)) return Promise.resolve(false);
   const keyInput = { key, ...options };
   return offload.run(
     () => verify(digest, data, keyInput, signature),

@@ -1,6 +1,7 @@
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { decodeBase64url } from './base64url.js';
+import { ed25519KeyProblem } from './curve-points.js';
 
 /**
  * Public keys as JWKs (RFC 7517, RFC 7518 §6, RFC 8037), reduced to their key
@@ -64,6 +65,11 @@ function readKeyMaterial(jwk: Record<string, unknown>): PublicJwk | string {
     case 'OKP': {
       if (jwk.crv !== 'Ed25519' && jwk.crv !== 'X25519') return 'unsupported OKP curve';
       if (!hasLength(jwk.x, 32)) return 'malformed OKP key';
+      if (jwk.crv === 'Ed25519') {
+        // Small-order and non-canonical keys let a signature verify with no private key (curve-points.ts; issue 11).
+        const problem = ed25519KeyProblem(decodeBase64url(jwk.x as string) as Uint8Array);
+        if (problem) return problem;
+      }
       return { kty: 'OKP', crv: jwk.crv, x: jwk.x as string };
     }
     case 'EC': {

@@ -3,6 +3,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { encodeBase64url } from './base64url.js';
+import { ed25519KeyProblem } from './curve-points.js';
 import type { EcCurve, PublicJwk } from './public-jwk.js';
 
 /** Key types whose public keys travel as raw bytes (multicodec keys, publicKeyBase58). */
@@ -17,7 +18,8 @@ const EC_POINTS = {
 
 /**
  * Converts a raw public key to a JWK, validating it:
- * - Ed25519: 32-byte encoded point (RFC 8032 §5.1.2), which must decode;
+ * - Ed25519: 32-byte encoded point (RFC 8032 §5.1.2), canonical, not of
+ *   small order and in the prime-order subgroup (curve-points.ts);
  * - X25519: 32 bytes (RFC 7748; every 32-byte string is a u-coordinate);
  * - EC curves: SEC 1 §2.3.3 compressed or uncompressed point on the curve,
  *   decompressed to `x`/`y` (callers that accept only compressed points
@@ -30,8 +32,8 @@ export function rawPublicKeyToJwk(type: RawKeyType, bytes: Uint8Array): PublicJw
   try {
     switch (type) {
       case 'Ed25519':
-        if (bytes.length !== 32) return null;
-        ed25519.Point.fromBytes(bytes).assertValidity();
+        // Canonical, not of small order, in the prime-order subgroup (curve-points.ts; issue 11).
+        if (ed25519KeyProblem(bytes) !== undefined) return null;
         return { kty: 'OKP', crv: 'Ed25519', x: encodeBase64url(bytes) };
       case 'X25519':
         if (bytes.length !== 32) return null;

@@ -16,6 +16,8 @@ export interface DidMethodResolver {
   /** The method name, e.g. `key` for `did:key:…`; `[a-z0-9]+`. */
   readonly method: string;
   resolve(did: string): Promise<DidDocument>;
+  /** True for methods that fetch documents over the network (did:web): each distinct DID is one of a request's fetches (src/net/request-budget.ts). */
+  readonly network?: boolean;
   /** How many documents the method keeps cached in this process, when it caches them itself. */
   readonly cachedDocuments?: number;
 }

@@ -1,6 +1,7 @@
 import type { DidDocument } from './did-document.js';
 import { DidResolutionError, type DidMethodResolver } from './did-method-resolver.js';
 import { parseDid } from './did-syntax.js';
+import { budgetRefusalDetail, type RequestBudget } from '../net/request-budget.js';
 
 export type DidResolution =
   | { ok: true; document: DidDocument }
@@ -52,13 +53,16 @@ export class DidResolver {
     return sizes;
   }
 
-  async resolve(did: string): Promise<DidResolution> {
+  /** `budget`: the request's (src/net/request-budget.ts); a network method's DID is one of its fetches, refused beyond KPARTY_REQUEST_MAX_FETCHES. */
+  async resolve(did: string, options: { budget?: RequestBudget } = {}): Promise<DidResolution> {
     const parsed = parseDid(did);
     if (!parsed) return { ok: false, code: 'did.unresolvable', detail: 'not a valid DID' };
     const resolver = this.#methods.get(parsed.method);
     if (!resolver) {
       return { ok: false, code: 'did.method_unsupported', detail: `DID method "${parsed.method}" is not supported` };
     }
+    const refusal = resolver.network ? options.budget?.claimFetch(did) : undefined;
+    if (refusal) return { ok: false, code: 'did.unresolvable', detail: budgetRefusalDetail(refusal) };
     let document: DidDocument;
     try {
       document = await resolver.resolve(did);

@@ -1,4 +1,5 @@
 import type { ParsedJws } from '../core/model/presentation.js';
+import { isSaneDateSeconds, saneNumericDate } from './date-range.js';
 
 /** Largest single JWS accepted inside a presentation; the request body is capped at 1 MiB anyway. */
 export const MAX_JWS_LENGTH = 512 * 1024;
@@ -84,10 +85,8 @@ export function decodeJwtToParse(compact: unknown): DecodedJwt {
 
 /** NumericDate claim (RFC 7519 §2) or undefined; a present but non-numeric value is an error. */
 export function numericDate(payload: Record<string, unknown>, name: string): number | undefined | Error {
-  const value = payload[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) return new Error(`"${name}" must be a NumericDate`);
-  return value;
+  // Range-checked too (src/formats/date-range.ts): -1e13 or 9e15 used to reach Date arithmetic and answer 500.
+  return saneNumericDate(payload, name);
 }
 
 /** An XML Schema dateTime (VC data model) as seconds since the epoch, or an Error. */
@@ -98,7 +97,17 @@ export function dateTimeSeconds(value: unknown, name: string): number | undefine
     return new Error(`"${name}" must be an XML Schema dateTime with a time zone`);
   }
   const ms = Date.parse(value);
-  return Number.isNaN(ms) ? new Error(`"${name}" is not a valid date`) : Math.floor(ms / 1000);
+  // Date.parse rolls 2020-02-30 over to March 1st: a day the calendar lacks is not a date.
+  if (Number.isNaN(ms) || !isCalendarDate(value)) return new Error(`"${name}" is not a valid date`);
+  const seconds = Math.floor(ms / 1000);
+  return isSaneDateSeconds(seconds) ? seconds : new Error(`"${name}" is outside the dates kparty accepts (years 1970 to 9999)`);
+}
+
+/** Whether the date and time fields of a dateTime exist (month 1–12, a day the month has, 23:59:59 at most). */
+function isCalendarDate(value: string): boolean {
+  const [year, month, day, hour, minute, second] = [0, 5, 8, 11, 14, 17].map((at, i) => Number(value.slice(at, at + (i === 0 ? 4 : 2))));
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  return month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! <= 23 && minute! <= 59 && second! <= 59;
 }
 
 /** `aud` as a list. */

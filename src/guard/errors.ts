@@ -30,6 +30,7 @@ export type SessionTokenErrorReason =
   | 'issued_in_future'
   | 'issuer_mismatch'
   | 'audience_mismatch'
+  | 'client_mismatch'
   | 'claim_missing'
   | 'claim_invalid'
   | 'inactive'

@@ -336,3 +336,19 @@ describe('verifySessionToken: options', () => {
     await expect(verifySessionToken('a.b.c', options({ issuer: 'http://kparty.internal', allowHttp: true }))).rejects.toBeInstanceOf(IssuerUnavailableError);
   });
 });
+
+describe('verifySessionToken: client pinning (issue 11: audience + client)', () => {
+  it('accepts a token issued to the pinned relying party, or to any of several', async () => {
+    await expect(verifySessionToken(await local.mint(), options({ clientId: 'orders' }))).resolves.toMatchObject({ client_id: 'orders' });
+    await expect(verifySessionToken(await local.mint(), options({ clientId: ['billing', 'orders'] }))).resolves.toMatchObject({ client_id: 'orders' });
+  });
+
+  it('refuses a token of the right audience issued to another relying party (a squatted audience)', async () => {
+    await refused(verifySessionToken(await local.mint({ claims: { client_id: 'squatter' } }), options({ clientId: 'orders' })), 'invalid_token', 'client_mismatch');
+  });
+
+  it('refuses an empty pin at configuration time', async () => {
+    await expect(verifySessionToken('x.y.z', options({ clientId: [] }))).rejects.toThrow(TypeError);
+    await expect(verifySessionToken('x.y.z', options({ clientId: '' }))).rejects.toThrow(TypeError);
+  });
+});

@@ -41,6 +41,11 @@ export interface VerifySessionTokenOptions {
   audience: string | readonly string[];
   /** Scopes every accepted token must grant (all of them). Default none. */
   scopes?: readonly string[];
+  /**
+   * The relying party (kparty `client_id`) whose tokens this API accepts; several are alternatives. Recommended with
+   * `audience` (docs/downstream.md): a token is then accepted only if both name this API's owner.
+   */
+  clientId?: string | readonly string[];
   /** Also ask kparty (RFC 7662) whether the token is still active, so revoked tokens are refused. One request per check. */
   introspection?: IntrospectionOptions;
   /** Default `['ES256', 'EdDSA']` (docs/api.md); kparty signs with ES256 today. */
@@ -94,6 +99,8 @@ export interface ResolvedVerifyOptions {
   readonly issuer: string;
   readonly audience: string[];
   readonly scopes: readonly string[];
+  /** Empty: any relying party. */
+  readonly clientIds: readonly string[];
   readonly introspection: IntrospectionOptions | undefined;
   readonly algorithms: SessionTokenAlgorithm[];
   readonly clockToleranceSeconds: number;
@@ -141,6 +148,10 @@ export function resolveVerifyOptions(options: VerifySessionTokenOptions): Resolv
   if (audience.length === 0 || audience.some((aud) => typeof aud !== 'string' || aud.length === 0)) {
     throw new TypeError('kparty guard: audience must name this API (a non-empty string or list of strings)');
   }
+  const clientIds = options.clientId === undefined ? [] : typeof options.clientId === 'string' ? [options.clientId] : [...options.clientId];
+  if (options.clientId !== undefined && (clientIds.length === 0 || clientIds.some((id) => typeof id !== 'string' || id.length === 0))) {
+    throw new TypeError('kparty guard: clientId must name a relying party (a non-empty string or list of strings)');
+  }
   const algorithms = [...(options.algorithms ?? ['ES256', 'EdDSA'])];
   if (algorithms.length === 0 || algorithms.some((alg) => alg !== 'ES256' && alg !== 'EdDSA')) {
     throw new TypeError('kparty guard: algorithms may only list ES256 and EdDSA');
@@ -153,6 +164,7 @@ export function resolveVerifyOptions(options: VerifySessionTokenOptions): Resolv
     issuer: requireIssuerUrl(options.issuer, options.allowHttp ?? false),
     audience,
     scopes: requireScopeTokens(options.scopes ?? [], 'kparty guard: scopes'),
+    clientIds,
     introspection: options.introspection,
     algorithms,
     clockToleranceSeconds: seconds(options.clockToleranceSeconds ?? 5, 'clockToleranceSeconds'),
@@ -267,6 +279,9 @@ export async function verifyResolved(
     claims = requireClaimTypes(payload);
   } catch (error) {
     throw fromJoseFailure(error);
+  }
+  if (options.clientIds.length > 0 && !options.clientIds.includes(claims.client_id)) {
+    throw new SessionTokenError('invalid_token', 'client_mismatch', 'the token was issued to another relying party');
   }
 
   await requireSenderConstraint(token, claims, options, dpop);

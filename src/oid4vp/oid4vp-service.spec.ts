@@ -25,7 +25,8 @@ function recordingSignIn(answer: (request: SignInRequest) => Promise<SignInSucce
 async function service(signIn: SignInPort) {
   const clock = fixedClock(T0);
   const storage = createMemoryStorage();
-  const policies = new PolicyCatalog(storage.policies, clock, { sessionMaxTtl: 3600 });
+  await storage.relyingParties.create({ id: 'acme', name: 'Acme', apiKeyHash: 'a'.repeat(64), createdAt: T0, audiences: ['https://orders.example.com'], callbackOrigins: [] });
+  const policies = new PolicyCatalog(storage.policies, clock, { sessionMaxTtl: 3600 }, [], storage.relyingParties);
   await policies.putFor({ role: 'relying_party', relyingPartyId: 'acme' }, 'p', {
     id: 'p',
     audience: 'https://orders.example.com',

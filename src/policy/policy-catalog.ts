@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { KpartyError } from '../core/errors.js';
 import { OPERATOR_OWNER, type PresentationPolicy, type StoredPolicy } from '../core/model/policy.js';
 import type { PolicyStore } from '../core/ports/policy-store.js';
+import type { RelyingPartyStore } from '../core/ports/relying-party-store.js';
 import type { Principal } from '../admin/principal.js';
 import { checkPolicyCapabilities, type PolicyCapabilities, type PolicyWarning } from './policy-capabilities.js';
 import { validatePolicy } from './validate-policy.js';
@@ -31,6 +32,8 @@ export class PolicyCatalog {
     private readonly clock: Clock,
     private readonly limits: { sessionMaxTtl: number },
     filePolicies: PresentationPolicy[] = [],
+    /** Who holds which audience (issue 11): a policy may use only an audience its owner holds. */
+    private readonly audiences: Pick<RelyingPartyStore, 'get' | 'findByAudience'>,
     /** What this kparty can verify; policies no presentation could satisfy are refused (src/policy/policy-capabilities.ts). */
     private readonly capabilities?: PolicyCapabilities,
   ) {
@@ -85,6 +88,10 @@ export class PolicyCatalog {
     if (this.files.has(id)) {
       throw new KpartyError('policy.conflict', `policy "${id}" is defined by the operator's policy files`);
     }
+    // An id held by someone else is a 409 whatever the body says; only then is the audience judged.
+    const existing = await this.store.get(id);
+    if (existing && existing.owner !== ownerOf(principal)) throw new KpartyError('policy.conflict', `policy id "${id}" is taken`);
+    await this.requireOwnedAudience(ownerOf(principal), result.policy.audience);
     const put = await this.store.put(result.policy, ownerOf(principal), this.clock.now());
     if (put.outcome === 'owned_by_other') throw new KpartyError('policy.conflict', `policy id "${id}" is taken`);
     return { created: put.outcome === 'created', stored: put.stored, warnings };
@@ -105,6 +112,49 @@ export class PolicyCatalog {
       warnings.push(...check.warnings.map((w) => `policy ${JSON.stringify(policy.id)} ${w.path}: ${w.detail}`));
     }
     return { problems, warnings };
+  }
+
+  /**
+   * An audience belongs to one relying party (docs/security.md, "Audiences"):
+   * a relying party's policy may use only one of its registered audiences; an
+   * operator policy any audience no relying party holds. 403
+   * `policy.audience_not_owned` otherwise, naming the audience.
+   */
+  async requireOwnedAudience(owner: string, audience: string): Promise<void> {
+    if (owner === OPERATOR_OWNER) {
+      const holder = await this.audiences.findByAudience(audience);
+      if (holder !== null) {
+        throw new KpartyError('policy.audience_not_owned', `audience "${audience}" belongs to relying party "${holder}"`);
+      }
+      return;
+    }
+    const rp = await this.audiences.get(owner);
+    if (!rp?.audiences.includes(audience)) {
+      throw new KpartyError(
+        'policy.audience_not_owned',
+        `audience "${audience}" is not one of relying party "${owner}"'s audiences; the operator registers them (PATCH /v1/admin/relying-parties/${owner})`,
+      );
+    }
+  }
+
+  /** Owners (relying-party id or `@operator`) of the policies, files included, whose audience is `audience`. */
+  async ownersUsing(audience: string): Promise<Set<string>> {
+    const owners = new Set<string>();
+    for (const stored of [...this.files.values(), ...(await this.store.list())]) {
+      if (stored.policy.audience === audience) owners.add(stored.owner);
+    }
+    return owners;
+  }
+
+  /** Policy files whose audience a relying party holds: refused at start (one line), like the migration. */
+  async fileAudienceClash(): Promise<string | undefined> {
+    for (const stored of this.files.values()) {
+      const holder = await this.audiences.findByAudience(stored.policy.audience);
+      if (holder !== null) {
+        return `policy file "${stored.policy.id}" uses audience "${stored.policy.audience}", which belongs to relying party "${holder}"`;
+      }
+    }
+    return undefined;
   }
 
   async deleteFor(principal: Principal, id: string): Promise<void> {

@@ -6,6 +6,7 @@
  * sees every problem at once. Rules therefore read the policy as untrusted
  * JSON data and skip any part whose shape the schema will already report.
  */
+import { RESERVED_SESSION_CLAIMS } from '../core/model/reserved-claims.js';
 import { jsonPointer } from '../core/json-schema.js';
 import { parsePublicJwk } from '../crypto/public-jwk.js';
 import { signatureAlgorithms } from '../crypto/signature-algorithms.js';
@@ -33,11 +34,11 @@ type JsonObject = Record<string, unknown>;
 type PolicyRule = (policy: JsonObject, limits: PolicyLimits) => RuleViolation[];
 
 /**
- * Session-token claims kparty sets itself (docs/api.md "Session tokens", RFC 9068, RFC 8693 `act`,
- * RFC 7800 `cnf`): mapping them from a credential would let credential content
- * override who the holder is or what the token is for.
+ * Session-token claims kparty sets itself (src/core/model/reserved-claims.ts, the
+ * same list issuance uses): mapping them from a credential would let credential
+ * content override who the holder is or what the token is for.
  */
-const KPARTY_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'scope', 'policy', 'cnf', 'act']);
+const KPARTY_CLAIMS = RESERVED_SESSION_CLAIMS;
 
 /** Names that change an object's prototype when code assigns `claims[name] = value`. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

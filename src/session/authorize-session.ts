@@ -7,6 +7,8 @@ export interface AccessRequirements {
   scopes: readonly string[];
   /** When set, the token's `aud` must name it. */
   audience?: string;
+  /** When set, the token's `client_id` (the relying party it was issued to) must equal it. */
+  clientId?: string;
 }
 
 /**
@@ -30,6 +32,9 @@ export async function authorizeSession(
     if (!audiences.includes(requirements.audience)) {
       throw new KpartyError('session.invalid', 'the session token was issued for another audience');
     }
+  }
+  if (requirements.clientId !== undefined && claims.client_id !== requirements.clientId) {
+    throw new KpartyError('session.invalid', 'the session token was issued to another relying party');
   }
   const granted = new Set((claims.scope ?? '').split(' ').filter(Boolean));
   const missing = requirements.scopes.filter((scope) => !granted.has(scope));

@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
+import { RESERVED_SESSION_CLAIMS } from '../core/model/reserved-claims.js';
 import { signJwt } from '../crypto/jwt-signer.js';
 import type { SigningKeyRing } from './signing-key-ring.js';
 
-/**
- * Claims a session token always carries (RFC 9068 §2.2, docs/api.md "Session tokens"), and the
- * members of an introspection response (RFC 7662 §2.2); mapped claims never
- * override them.
- */
-export const RESERVED_SESSION_CLAIMS = new Set([
-  'iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti', 'client_id', 'scope', 'policy', 'cnf', 'auth_time', 'acr', 'amr',
-  'active', 'token_type', 'username',
-]);
+/** Claims mapped values never override: the one list policy validation uses too (src/core/model/reserved-claims.ts). */
+export { RESERVED_SESSION_CLAIMS } from '../core/model/reserved-claims.js';
 
 export interface SessionRequest {
   /** Holder DID, or RFC 9278 JWK thumbprint URI for a holder known only by a key. */

@@ -46,7 +46,7 @@ let decisions: Array<[string, readonly string[]]>;
 let verification: VerificationDependencies;
 
 async function signInWith(overrides: Partial<SignInDependencies> = {}): Promise<SignIn> {
-  const policies = new PolicyCatalog(kit.storage.policies, kit.clock, { sessionMaxTtl: 3600 });
+  const policies = new PolicyCatalog(kit.storage.policies, kit.clock, { sessionMaxTtl: 3600 }, [], kit.storage.relyingParties);
   return new SignIn({
     verification,
     policies,

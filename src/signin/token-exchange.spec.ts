@@ -21,7 +21,7 @@ async function setup(session: Partial<SignInSuccess['session']> = {}) {
   const clock = fixedClock(Date.UTC(2030, 0, 1));
   await storage.policies.put(policy('shared-1', SHARED), 'rp-a', clock.now());
   await storage.policies.put(policy('shared-2', SHARED), 'rp-b', clock.now());
-  const catalog = new PolicyCatalog(storage.policies, clock, { sessionMaxTtl: 3600 }, [policy('orders', ORDERS)]);
+  const catalog = new PolicyCatalog(storage.policies, clock, { sessionMaxTtl: 3600 }, [policy('orders', ORDERS)], storage.relyingParties);
   const calls: Array<{ policyId: string; presentation: unknown; requestId?: string }> = [];
   const signIn = {
     signIn: async ({ policyId, submission, requestId }: SignInRequest): Promise<SignInSuccess> => {

@@ -1,4 +1,5 @@
 import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib';
+import type { BudgetRefusal, RequestBudget } from '../net/request-budget.js';
 
 /**
  * Status lists travel compressed: W3C Bitstring Status List / StatusList2021
@@ -15,8 +16,10 @@ export type InflateOutcome =
   | { ok: true; bytes: Buffer }
   | {
       ok: false;
-      /** `too_large`: the output passed the cap; `corrupt`: not valid GZIP/ZLIB data. */
-      reason: 'too_large' | 'corrupt';
+      /** `too_large`: the output passed the cap; `corrupt`: not valid GZIP/ZLIB data; `over_budget`: the request's or the process's inflation budget refused more. */
+      reason: 'too_large' | 'corrupt' | 'over_budget';
+      /** Which budget refused, for `over_budget`. */
+      refusal?: BudgetRefusal;
       /** Bytes inflated before stopping: at most `maxBytes` plus one chunk. */
       producedBytes: number;
     };
@@ -24,8 +27,12 @@ export type InflateOutcome =
 /** Output chunk size: the most inflated beyond the cap before inflation stops. */
 export const INFLATE_CHUNK_BYTES = 64 * 1024;
 
-/** Inflates `input`, giving up once the output would exceed `maxBytes`. Never throws. */
-export function inflateCapped(input: Uint8Array, format: CompressionFormat, maxBytes: number): Promise<InflateOutcome> {
+/**
+ * Inflates `input`, giving up once the output would exceed `maxBytes`, or as
+ * soon as `budget` (the request's, src/net/request-budget.ts) refuses a chunk.
+ * Never throws.
+ */
+export function inflateCapped(input: Uint8Array, format: CompressionFormat, maxBytes: number, budget?: RequestBudget): Promise<InflateOutcome> {
   return new Promise((resolve) => {
     let stream: Gunzip | Inflate;
     try {
@@ -48,6 +55,12 @@ export function inflateCapped(input: Uint8Array, format: CompressionFormat, maxB
       if (produced > maxBytes) {
         settle({ ok: false, reason: 'too_large', producedBytes: produced });
         // Stop inflating: the rest of the bomb is never expanded.
+        stream.destroy();
+        return;
+      }
+      const refusal = budget?.claimInflation(chunk.length);
+      if (refusal) {
+        settle({ ok: false, reason: 'over_budget', refusal, producedBytes: produced });
         stream.destroy();
         return;
       }

@@ -1,5 +1,6 @@
 import type { ParsedJws } from '../core/model/presentation.js';
 import type { DidResolver } from '../did/did-resolver.js';
+import type { RequestBudget } from '../net/request-budget.js';
 import { verifyDidSignature } from '../did/verify-did-signature.js';
 import { invalidList, shown, unavailableList, type StatusListProblem } from './status-outcome.js';
 
@@ -20,8 +21,10 @@ export async function verifyStatusListSignature(
   signer: string,
   dids: DidResolver,
   typ?: string[],
+  /** The request's budget: resolving the signer's DID over the network is one of its fetches. */
+  budget?: RequestBudget,
 ): Promise<StatusListProblem | null> {
-  const resolution = await dids.resolve(signer);
+  const resolution = await dids.resolve(signer, budget ? { budget } : {});
   if (!resolution.ok) {
     return unavailableList('signer_unresolvable', `the status list's signer ${shown(signer)} cannot be resolved: ${resolution.detail}`);
   }

@@ -1,3 +1,4 @@
+import type { RequestBudget } from '../net/request-budget.js';
 import type { ParsedCredential } from '../core/model/presentation.js';
 import type { PinnedIssuer } from '../trust/issuer-keys.js';
 import type { StatusOutcome } from './status-outcome.js';
@@ -23,6 +24,8 @@ export interface StatusCheckRequest {
   mayIssueStatusList(did: string): boolean;
   /** Milliseconds since the epoch, fixed for the whole verification. */
   now: number;
+  /** The verification's budget (src/net/request-budget.ts): list fetches and inflation draw on it. */
+  budget?: RequestBudget | undefined;
   /** Issuer keys the policy pins (`trustedIssuers` `{ id, jwks }`): they verify status lists of those issuers too. */
   pinned?: readonly PinnedIssuer[];
 }

@@ -1,3 +1,4 @@
+import { budgetRefusalDetail, type RequestBudget } from '../net/request-budget.js';
 import { LruMap } from '../crypto/lru.js';
 import type { Fetcher } from '../core/ports/fetcher.js';
 import type { SharedCache } from '../core/ports/shared-cache.js';
@@ -24,7 +25,8 @@ export interface StatusListFormat<T> {
   /** Media types asked for (and accepted) when fetching. */
   readonly accept: string[];
   /** Verifies and decodes a fetched body. Never throws. */
-  read(body: string, url: string): Promise<ReadStatusList<T> | StatusListProblem>;
+  /** `budget`: the request's (src/net/request-budget.ts); inflation and the signer's DID draw on it. */
+  read(body: string, url: string, budget?: RequestBudget): Promise<ReadStatusList<T> | StatusListProblem>;
   /** How a fetched body becomes the text `read` and the shared cache see (default: UTF-8); null: unreadable. Binary formats (CWT) encode it. */
   decodeBody?(bytes: Uint8Array): string | null;
 }
@@ -66,9 +68,9 @@ type Refresh = { ok: true; entry: MemoEntry } | ({ ok: false; retrieval: boolean
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** `format.read`, with a bug in it turned into an unusable list rather than a crash of the verification. */
-async function readSafely<T>(format: StatusListFormat<T>, body: string, url: string): Promise<ReadStatusList<T> | StatusListProblem> {
+async function readSafely<T>(format: StatusListFormat<T>, body: string, url: string, budget?: RequestBudget): Promise<ReadStatusList<T> | StatusListProblem> {
   try {
-    return await format.read(body, url);
+    return await format.read(body, url, budget);
   } catch {
     return invalidList('list_malformed', 'the status list could not be read');
   }
@@ -106,8 +108,12 @@ export class StatusListSource {
   ) {}
 
   /** The list at `url`, read as `format`, as of `now` (ms). Never throws. */
-  async obtain<T>(url: string, format: StatusListFormat<T>, options: { now: number; allowStale: boolean }): Promise<ObtainedStatusList<T>> {
-    const { now } = options;
+  async obtain<T>(
+    url: string,
+    format: StatusListFormat<T>,
+    options: { now: number; allowStale: boolean; budget?: RequestBudget | undefined },
+  ): Promise<ObtainedStatusList<T>> {
+    const { now, budget } = options;
     const key = `${format.name} ${url}`;
     let cached = this.#memo.get(key);
     if (cached && now < cached.freshUntil) return this.#usable(cached, now, false) as ObtainedStatusList<T>;
@@ -115,7 +121,7 @@ export class StatusListSource {
     // Another replica may have fetched it: its body is verified and decoded here once.
     const shared = await this.#sharedEntry(url);
     if (shared) {
-      const read = cached?.body === shared.value ? cached.read : await this.#readBody(shared.value, url, format);
+      const read = cached?.body === shared.value ? cached.read : await this.#readBody(shared.value, url, format, budget);
       if (read) {
         cached = { body: shared.value, read, freshUntil: shared.freshUntil, staleUntil: shared.staleUntil };
         this.#memo.set(key, cached, read.size);
@@ -125,7 +131,7 @@ export class StatusListSource {
 
     let flight = this.#inFlight.get(key);
     if (!flight) {
-      flight = this.#refresh(key, url, format, now).finally(() => this.#inFlight.delete(key));
+      flight = this.#refresh(key, url, format, now, budget).finally(() => this.#inFlight.delete(key));
       this.#inFlight.set(key, flight);
     }
     const refreshed = await flight;
@@ -157,11 +163,14 @@ export class StatusListSource {
     return null;
   }
 
-  async #refresh<T>(key: string, url: string, format: StatusListFormat<T>, now: number): Promise<Refresh> {
+  async #refresh<T>(key: string, url: string, format: StatusListFormat<T>, now: number, budget?: RequestBudget): Promise<Refresh> {
     const remembered = this.#failures.get(key);
     if (remembered && now < remembered.until) {
       return { ok: false, retrieval: remembered.retrieval, problem: remembered.problem, reason: remembered.reason, detail: remembered.detail };
     }
+    // The request's fetch budget (src/net/request-budget.ts); a refusal is this request's, never remembered for the list.
+    const refusal = budget?.claimFetch(url);
+    if (refusal) return { ok: false, retrieval: false, ...unavailableList('over_budget', budgetRefusalDetail(refusal)) };
     const failed = (retrieval: boolean, problem: StatusListProblem): Refresh => {
       this.#failures.set(key, { until: now + FAILURE_CACHE_MS, retrieval, ...problem });
       return { ok: false, retrieval, ...problem };
@@ -182,7 +191,8 @@ export class StatusListSource {
       return failed(false, invalidList('list_malformed', 'the status list is not UTF-8 text'));
     }
 
-    const read = await readSafely(format, body, url);
+    const read = await readSafely(format, body, url, budget);
+    if ('problem' in read && read.reason === 'over_budget') return { ok: false, retrieval: false, ...read };
     if ('problem' in read) return failed(false, read);
     // An expired (or not yet valid) list is remembered like any unusable one, not fetched again per verification.
     const outside = this.#outsideValidity(read as ReadStatusList<unknown>, now);
@@ -203,8 +213,8 @@ export class StatusListSource {
     return { body, read, freshUntil, staleUntil };
   }
 
-  async #readBody<T>(body: string, url: string, format: StatusListFormat<T>): Promise<ReadStatusList<unknown> | undefined> {
-    const read = await readSafely(format, body, url);
+  async #readBody<T>(body: string, url: string, format: StatusListFormat<T>, budget?: RequestBudget): Promise<ReadStatusList<unknown> | undefined> {
+    const read = await readSafely(format, body, url, budget);
     return 'problem' in read ? undefined : (read as ReadStatusList<unknown>);
   }
 

@@ -61,7 +61,9 @@ export type StatusProblemReason =
   | 'list_too_short'
   | 'index_out_of_range'
   | 'status_unknown'
-  | 'entry_malformed';
+  | 'entry_malformed'
+  /** The request's budget (fetches, inflated bytes) or the process's inflation budget refused the work (src/net/request-budget.ts). */
+  | 'over_budget';
 
 /** A status value and what the issuer says it means (W3C `statusMessage` entry; IETF status type). */
 export interface StatusMessage {

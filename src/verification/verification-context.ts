@@ -10,6 +10,7 @@ import type { ExpectedBinding, FormatHandler, ProofEnvironment } from '../format
 import type { FormatRegistry } from '../formats/format-registry.js';
 import type { PolicyEvaluation } from '../policy/evaluation/evaluate-policy.js';
 import type { StatusCheckerRegistry, StatusMessage } from '../status/index.js';
+import type { RequestBudget } from '../net/request-budget.js';
 import type { Submission, SubmissionBinding } from './submission.js';
 
 /** What the checks need from outside: ports and settings, no framework. */
@@ -22,6 +23,8 @@ export interface VerificationDependencies {
   clockSkewSeconds: number;
   /** Status mechanisms (W3C Bitstring Status List, StatusList2021, IETF Token Status List) over the cached list source. */
   status: StatusCheckerRegistry;
+  /** Makes the budget of one verification (src/net/request-budget.ts): fetches and inflation of the request as a whole. */
+  budgets?: () => RequestBudget;
   /** KPARTY_MAX_ERRORS: most failures a result lists (the rest are counted in `errorsOmitted`); default 100. */
   maxErrors?: number;
 }
@@ -68,6 +71,8 @@ export interface VerificationContext {
   readonly submission: Submission;
   readonly binding: SubmissionBinding;
   readonly policy: PresentationPolicy;
+  /** Who owns the policy (relying-party id or `@operator`), when the caller knows: a challenge issued for another owner's policy of the same id is refused. */
+  readonly policyOwner?: string;
   /** Milliseconds since the epoch, fixed for the whole verification. */
   readonly now: number;
   /** Every failure reported so far by earlier checks (the runner appends). */
@@ -85,6 +90,8 @@ export interface VerificationContext {
   /** Resolved DID documents by DID; a DID that failed to resolve maps to null. */
   readonly documents: Map<string, DidDocument | null>;
   evaluation?: PolicyEvaluation;
+  /** This verification's budget of outbound fetches and inflated bytes (src/net/request-budget.ts). */
+  budget?: RequestBudget;
   /** The session subject (set by the session-subject check). */
   subject?: string;
 }

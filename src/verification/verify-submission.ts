@@ -59,10 +59,17 @@ export async function verifySubmission(
     credentials: [],
     unparsed: 0,
     documents: new Map(),
+    ...('owner' in policy ? { policyOwner: policy.owner } : {}),
+    ...(deps.budgets ? { budget: deps.budgets() } : {}),
   };
-  for (const check of checks) {
-    context.failures.push(...(await check.run(context, deps)));
-    if (context.presentations.length === 0) break;
+  try {
+    for (const check of checks) {
+      context.failures.push(...(await check.run(context, deps)));
+      if (context.presentations.length === 0) break;
+    }
+  } finally {
+    // The request's share of the process inflation budget is given back once its lists are no longer needed.
+    context.budget?.release();
   }
   return resultOf(context, deps.maxErrors);
 }

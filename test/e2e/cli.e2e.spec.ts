@@ -54,7 +54,7 @@ describe('a database that does not exist', () => {
     ['keys list'],
     ['keys rotate'],
     ['admin-key reset'],
-    ['relying-parties create --id orders --name Orders'],
+    ['relying-parties create --id orders --name Orders --audience https://orders.example.com'],
   ])('`kparty %s` without DATABASE_URL refuses in one line naming ./data/kparty.db, and creates nothing', async (command) => {
     const result = await cli(command.split(' '), {}, scratch);
     expect(result.code).toBe(1);
@@ -105,13 +105,13 @@ describe('operator commands on the service database', () => {
   afterAll(() => kparty?.stop());
 
   it('relying-parties create registers one whose key works on the running service', async () => {
-    const result = await cli(['relying-parties', 'create', '--id', 'shop', '--name', 'The shop'], env, scratch);
+    const result = await cli(['relying-parties', 'create', '--id', 'shop', '--name', 'The shop', '--audience', 'https://shop.example.com'], env, scratch);
     expect(result.code).toBe(0);
     const created = JSON.parse(result.stdout) as { id: string; name: string; apiKey: string };
     expect(created).toEqual({ id: 'shop', name: 'The shop', apiKey: expect.stringMatching(/^kpk_/) });
     expect((await kparty.request('GET', '/v1/admin/policies', { key: created.apiKey })).status).toBe(200);
 
-    const again = await cli(['relying-parties', 'create', '--id', 'shop', '--name', 'Other'], env, scratch);
+    const again = await cli(['relying-parties', 'create', '--id', 'shop', '--name', 'Other', '--audience', 'https://other.example.com'], env, scratch);
     expect(again.code).toBe(1);
     expect(again.stderr).toBe('kparty: relying_party.conflict: a relying party with id "shop" already exists\n');
   });
@@ -119,7 +119,8 @@ describe('operator commands on the service database', () => {
   it.each([
     [['relying-parties', 'create', '--id', 'x'], 2, 'give --name exactly once'],
     [['relying-parties', 'create', '--id', 'x', '--name', 'X', '--extra', 'y'], 2, 'unknown argument "--extra"'],
-    [['relying-parties', 'create', '--id', 'bad id!', '--name', 'X'], 1, 'request.invalid'],
+    [['relying-parties', 'create', '--id', 'bad id!', '--name', 'X', '--audience', 'https://x.example.com'], 1, 'request.invalid'],
+    [['relying-parties', 'create', '--id', 'x', '--name', 'X'], 1, 'request.invalid'],
     [['policies', 'apply'], 2, 'name the policies'],
     [['relying-parties', 'delete'], 2, 'unknown command'],
   ])('refuses %j (exit %i)', async (args, code, message) => {

@@ -137,7 +137,7 @@ describe('info log lines and answers to mistakes', () => {
   });
 
   it('logs every admin change and every refused key, never the key', async () => {
-    const created = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'logged', name: 'Logged' } });
+    const created = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'logged', name: 'Logged', audiences: ['https://logged.example.com'] } });
     expect(created.status).toBe(201);
     expectProblem(await kparty.request('GET', '/v1/admin/policies', { key: 'kpk_wrong-key-0123456789' }), 401, 'auth.unauthorized');
     expectProblem(await kparty.request('GET', '/v1/admin/keys', { key: setup.rpKey }), 403, 'auth.forbidden');

@@ -63,9 +63,9 @@ export async function startReplicaSet(
   return { replicas, schema, redisPrefix, env, stop };
 }
 
-/** Creates a relying party through `kparty` and returns its API key. */
-export async function createRelyingParty(kparty: RunningKparty, operatorKey: string, id: string): Promise<string> {
-  const reply = await kparty.request('POST', '/v1/admin/relying-parties', { key: operatorKey, body: { id, name: id } });
+/** Creates a relying party through `kparty` (owning `https://<id>.example.com` unless told) and returns its API key. */
+export async function createRelyingParty(kparty: RunningKparty, operatorKey: string, id: string, audiences = [`https://${id}.example.com`]): Promise<string> {
+  const reply = await kparty.request('POST', '/v1/admin/relying-parties', { key: operatorKey, body: { id, name: id, audiences } });
   expect(reply.status).toBe(201);
   return reply.body.apiKey as string;
 }

@@ -116,7 +116,7 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
     routes.set('/status/1', { type: 'application/statuslist+jwt', body: await statusListToken(statusUri, [0, 1, 2, 0]) });
 
     kparty = await startKparty({ env: { KPARTY_TRUST_ANCHORS: anchorsDir, KPARTY_OUTBOUND_ALLOW: host.authority } });
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'pid', name: 'PID portal' } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'pid', name: 'PID portal', audiences: [AUDIENCE] } });
     const put = async (body: Record<string, unknown>): Promise<void> => {
       const reply = await kparty.request('PUT', `/v1/admin/policies/${body.id}`, { key: rp.body.apiKey, body });
       expect(reply.status).toBe(201);

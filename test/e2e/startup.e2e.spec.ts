@@ -68,7 +68,7 @@ describe('start-up', () => {
       const kparty = await startKparty({ env: { KPARTY_POLICIES_DIR: dir } });
       try {
         expect((await kparty.request('POST', '/v1/challenges', { body: { policy: 'staff-login' } })).status).toBe(201);
-        const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'rp', name: 'RP' } });
+        const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'rp', name: 'RP', audiences: ['https://rp.example.com'] } });
         expectProblem(await kparty.request('GET', '/v1/admin/policies/staff-login', { key: rp.body.apiKey }), 404, 'policy.not_found');
         expectProblem(await kparty.request('PUT', '/v1/admin/policies/staff-login', { key: rp.body.apiKey, body: employeePolicy('staff-login') }), 409, 'policy.conflict');
         const operatorView = await kparty.request('GET', '/v1/admin/policies/staff-login', { key: TEST_ADMIN_KEY });

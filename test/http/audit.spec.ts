@@ -79,8 +79,8 @@ describe('GET /v1/admin/audit over HTTP (built app, SQLite)', () => {
     // Well within the default 90-day retention, which kparty applies at start.
     all = await seed(join(dataDir, 'kparty.db'), Date.now() - DAY, decisions);
     kparty = await startKparty({ dataDir });
-    const a = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-a', name: 'Shop A' } });
-    const b = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-b', name: 'Shop B' } });
+    const a = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-a', name: 'Shop A', audiences: ['https://shop-a.example'] } });
+    const b = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-b', name: 'Shop B', audiences: ['https://shop-b.example'] } });
     expect([a.status, b.status]).toEqual([201, 201]);
     keyA = a.body.apiKey;
     keyB = b.body.apiKey;

@@ -89,7 +89,7 @@ describe('POST /v1/presentations/verify and /v1/token with Data Integrity presen
     writeFileSync(join(contexts, 'employee.jsonld'), JSON.stringify(EMPLOYEE_CONTEXT));
     writeFileSync(join(contexts, 'contexts.json'), JSON.stringify({ [EMPLOYEE_CONTEXT_URL]: { file: 'employee.jsonld', sha256: contextHash(EMPLOYEE_CONTEXT) } }));
     kparty = await startKparty({ env: { KPARTY_JSONLD_CONTEXTS: contexts } });
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders' } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: [AUDIENCE] } });
     expect(rp.status).toBe(201);
     const put = async (body: Record<string, unknown>): Promise<void> => {
       const reply = await kparty.request('PUT', `/v1/admin/policies/${body.id}`, { key: rp.body.apiKey, body });

@@ -10,8 +10,8 @@ describe('kparty foundation over HTTP (built app, SQLite)', () => {
 
   beforeAll(async () => {
     kparty = await startKparty();
-    const a = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-a', name: 'Shop A' } });
-    const b = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-b', name: 'Shop B' } });
+    const a = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-a', name: 'Shop A', audiences: ['https://orders.example.com', 'https://shop-a.example'] } });
+    const b = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-b', name: 'Shop B', audiences: ['https://shop-b.example'] } });
     expect([a.status, b.status]).toEqual([201, 201]);
     rpA = a.body.apiKey;
     rpB = b.body.apiKey;
@@ -81,15 +81,15 @@ describe('kparty foundation over HTTP (built app, SQLite)', () => {
     });
 
     it('lets only the operator create relying parties', async () => {
-      expectProblem(await kparty.request('POST', '/v1/admin/relying-parties', { key: rpA, body: { id: 'x', name: 'X' } }), 403, 'auth.forbidden');
-      expectProblem(await kparty.request('POST', '/v1/admin/relying-parties', { body: { id: 'x', name: 'X' } }), 401, 'auth.unauthorized');
+      expectProblem(await kparty.request('POST', '/v1/admin/relying-parties', { key: rpA, body: { id: 'x', name: 'X', audiences: ['https://x.example'] } }), 403, 'auth.forbidden');
+      expectProblem(await kparty.request('POST', '/v1/admin/relying-parties', { body: { id: 'x', name: 'X', audiences: ['https://x.example'] } }), 401, 'auth.unauthorized');
     });
 
     it('shows a relying party key once and refuses a taken id', async () => {
-      const created = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-c', name: 'Shop C' } });
+      const created = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-c', name: 'Shop C', audiences: ['https://shop-c.example'] } });
       expect(created.status).toBe(201);
       expect(created.body).toEqual({ id: 'shop-c', name: 'Shop C', apiKey: expect.stringMatching(/^kpk_[A-Za-z0-9_-]{43}$/) });
-      expectProblem(await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-c', name: 'Again' } }), 409, 'relying_party.conflict');
+      expectProblem(await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-c', name: 'Again', audiences: ['https://shop-c2.example'] } }), 409, 'relying_party.conflict');
     });
 
     it('validates the relying-party body, listing every violation', async () => {

@@ -48,7 +48,7 @@ beforeAll(async () => {
     { id: 'employee-portal', ttlSeconds: 120, scope: 'orders:read orders:write' },
     { id: 'guest', ttlSeconds: 60 },
   ]);
-  const other = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'billing', name: 'Billing' } });
+  const other = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'billing', name: 'Billing', audiences: ['https://billing.example.com'] } });
   otherRpKey = other.body.apiKey;
 });
 

@@ -82,7 +82,7 @@ describe('credential status lists (built service, lists on a loopback status hos
         KPARTY_RATE_LIMIT: '0',
       },
     });
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'status-rp', name: 'Status RP' } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'status-rp', name: 'Status RP', audiences: ['https://orders.example.com'] } });
     expect(rp.status).toBe(201);
     for (const status of ['required', 'optional', 'ignore']) {
       const policy = employeePolicy(`status-${status}`);

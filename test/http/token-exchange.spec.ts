@@ -44,7 +44,7 @@ function expectOAuthError(reply: Reply, error: string, code: string): void {
 
 beforeAll(async () => {
   kparty = await startKparty();
-  const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders' } });
+  const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: [ORDERS_AUDIENCE, SHARED_AUDIENCE] } });
   rpKey = rp.body.apiKey;
   const policies = [
     sessionPolicy('orders-portal', issuer.did, { ttlSeconds: 90, scope: 'orders:read' }),

@@ -90,7 +90,7 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
 
   beforeAll(async () => {
     kparty = await startKparty();
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders' } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: [AUDIENCE] } });
     rpKey = rp.body.apiKey;
     const put = async (body: Record<string, unknown>): Promise<void> => {
       const reply = await kparty.request('PUT', `/v1/admin/policies/${body.id}`, { key: rpKey, body });

@@ -7,7 +7,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pino } from 'pino';
 import { createApp } from '../../src/api/create-app.js';
-import { createRelyingParty } from '../../src/admin/relying-parties.js';
 import type { Clock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -39,14 +38,9 @@ export async function startInProcessKparty(env: Record<string, string> = {}, opt
     kparty,
     request: (method, path, opts) => request(baseUrl, method, path, opts),
     relyingParty: async (id, extras = {}) => {
-      const created = await createRelyingParty(storage.relyingParties, kparty.clock, { id, name: `RP ${id}` });
-      if (Object.keys(extras).length > 0) {
-        // The relying-party record of this branch has no callbackOrigins/logoUri yet (hardening issue): add them as a later record would carry them.
-        const rp = await storage.relyingParties.get(id);
-        Object.assign(rp as object, extras);
-        const original = storage.relyingParties.get.bind(storage.relyingParties);
-        storage.relyingParties.get = async (wanted) => (wanted === id ? { ...(rp as object) } as typeof rp : original(wanted));
-      }
+      // The first relying party owns the test policies' audience (https://orders.example.com); others get their own.
+      const audiences = (extras.audiences as string[] | undefined) ?? ((await storage.relyingParties.findByAudience('https://orders.example.com')) === null ? ['https://orders.example.com'] : [`https://${id}.example.com`]);
+      const created = await kparty.relyingParties.create({ id, name: `RP ${id}`, ...extras, audiences });
       return created.apiKey;
     },
     close: async () => {

@@ -56,6 +56,7 @@ export class AuthCheckController {
   @ApiHeader({ name: 'Authorization', required: true, description: 'Bearer <session token>' })
   @ApiQuery({ name: 'scope', required: false, description: 'Space-separated scopes the token must all have', schema: { type: 'string' } })
   @ApiQuery({ name: 'audience', required: false, description: "The token's aud must name it", schema: { type: 'string' } })
+  @ApiQuery({ name: 'client_id', required: false, description: "The token's client_id (relying party) must equal it", schema: { type: 'string' } })
   @ApiOkResponse({
     description: 'Valid: empty body, identity headers set',
     headers: {
@@ -76,9 +77,9 @@ export class AuthCheckController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const { scope, audience } = requireValid<{ scope?: string; audience?: string }>('auth-check-query', query ?? {});
+    const { scope, audience, client_id: clientId } = requireValid<{ scope?: string; audience?: string; client_id?: string }>('auth-check-query', query ?? {});
     const original = forwardedRequest(request.headers as ForwardedHeaders, this.trustedProxy(request.raw.socket.remoteAddress));
-    await this.authorize(authorization, scope, audience, reply, request, original);
+    await this.authorize(authorization, { scope, audience, clientId }, reply, request, original);
   }
 
   /**
@@ -96,6 +97,7 @@ export class AuthCheckController {
   @ApiHeader({ name: 'Authorization', required: true, description: 'Bearer <session token>' })
   @ApiHeader({ name: 'X-Kparty-Required-Scope', required: false, description: 'Space-separated scopes the token must all have' })
   @ApiHeader({ name: 'X-Kparty-Required-Audience', required: false, description: "The token's aud must name it" })
+  @ApiHeader({ name: 'X-Kparty-Required-Client', required: false, description: "The token's client_id (relying party) must equal it" })
   @ApiOkResponse({ description: 'Valid: empty body, identity headers set (as GET /v1/auth/check)' })
   @ApiUnauthorizedResponse({ type: ProblemDto, description: '`session.missing` or `session.invalid`' })
   @ApiForbiddenResponse({ type: ProblemDto, description: '`session.insufficient_scope`' })
@@ -105,21 +107,26 @@ export class AuthCheckController {
     @Headers('x-kparty-required-scope') scopeHeader: string | undefined,
     @Headers('x-kparty-required-audience') audienceHeader: string | undefined,
     @Req() request: FastifyRequest,
+    @Headers('x-kparty-required-client') clientHeader: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const requirements = {
       ...(scopeHeader !== undefined ? { scope: scopeHeader } : {}),
       ...(audienceHeader !== undefined ? { audience: audienceHeader } : {}),
+      ...(clientHeader !== undefined ? { client_id: clientHeader } : {}),
     };
-    const { scope, audience } = requireValid<{ scope?: string; audience?: string }>('auth-check-query', requirements, 'the X-Kparty-Required-* headers');
+    const { scope, audience, client_id: clientId } = requireValid<{ scope?: string; audience?: string; client_id?: string }>(
+      'auth-check-query',
+      requirements,
+      'the X-Kparty-Required-* headers',
+    );
     const original = envoyRequest(request.method, request.url, request.headers as ForwardedHeaders, this.trustedProxy(request.raw.socket.remoteAddress));
-    await this.authorize(authorization, scope, audience, reply, request, original);
+    await this.authorize(authorization, { scope, audience, clientId }, reply, request, original);
   }
 
   private async authorize(
     authorization: string | undefined,
-    scope: string | undefined,
-    audience: string | undefined,
+    { scope, audience, clientId }: { scope?: string | undefined; audience?: string | undefined; clientId?: string | undefined },
     reply: FastifyReply,
     request: FastifyRequest,
     original: DpopRequest | undefined,
@@ -130,6 +137,7 @@ export class AuthCheckController {
     const claims = await authorizeSession(this.kparty.sessionVerifier, presented?.token, {
       scopes: scope === undefined ? [] : scope.split(' '),
       ...(audience === undefined ? {} : { audience }),
+      ...(clientId === undefined ? {} : { clientId }),
     });
     // RFC 9449 §7.1: a DPoP-bound token counts only with a proof by its key for the original request.
     if (presented) await requireSenderConstraint(claims, presented, request.headers.dpop, original, this.kparty.dpop);

@@ -33,6 +33,7 @@ export interface DidWebResolverOptions {
  */
 export class DidWebResolver implements DidMethodResolver {
   readonly method = 'web';
+  readonly network = true;
   readonly #fetcher: Fetcher;
   readonly #allow: ReadonlySet<string>;
   readonly #documents: DidDocumentCache;

@@ -1,6 +1,7 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { JoseCredential } from '../jose-credential.js';
 import { dateTimeSeconds, decodeJwt, idOf, isObject, numericDate, typeList } from '../jwt-parts.js';
+import { disagreement } from '../date-range.js';
 import { credentialFailure } from '../presentation-format.js';
 import { credentialStatusReferences, subjectBindings } from '../w3c-credential.js';
 
@@ -48,6 +49,10 @@ export function parseVcJwt(compact: unknown, path: string): JoseCredential | Che
   const expirationDate = dateTimeSeconds(vc.expirationDate, 'vc.expirationDate');
   const invalid = firstError(iat, nbf, exp, issuanceDate, expirationDate);
   if (invalid) return credentialFailure(path, invalid.message);
+  // VC-DM 1.1 §6.3.1: `exp`, `nbf` and `jti` represent expirationDate, issuanceDate and id; when both are given they must agree.
+  const contradiction = disagreement([exp, expirationDate, '"exp" differs from "vc.expirationDate"'], [nbf, issuanceDate, '"nbf" differs from "vc.issuanceDate"']);
+  if (contradiction) return credentialFailure(path, contradiction);
+  if (payload.jti !== undefined && vc.id !== undefined && payload.jti !== vc.id) return credentialFailure(path, '"jti" differs from "vc.id"');
 
   const document: Record<string, unknown> = {
     ...vc,

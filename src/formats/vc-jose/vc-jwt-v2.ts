@@ -1,6 +1,7 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { JoseCredential } from '../jose-credential.js';
 import { dateTimeSeconds, decodeJwt, idOf, isObject, numericDate, typeList } from '../jwt-parts.js';
+import { disagreement } from '../date-range.js';
 import { credentialFailure } from '../presentation-format.js';
 import { credentialStatusReferences, subjectBindings } from '../w3c-credential.js';
 
@@ -43,6 +44,10 @@ export function parseVcJwtV2(compact: unknown, path: string): JoseCredential | C
   for (const value of [validFrom, validUntil, iat, nbf, exp]) {
     if (value instanceof Error) return credentialFailure(path, value.message);
   }
+  // JWT claims that duplicate credential members must say the same thing (a credential must not say two things).
+  const contradiction = disagreement([nbf, validFrom, '"nbf" differs from "validFrom"'], [exp, validUntil, '"exp" differs from "validUntil"']);
+  if (contradiction) return credentialFailure(path, contradiction);
+  if (payload.jti !== undefined && payload.id !== undefined && payload.jti !== payload.id) return credentialFailure(path, '"jti" differs from "id"');
   const issuedAt = (validFrom ?? iat ?? nbf) as number | undefined;
   const notBefore = (validFrom ?? nbf) as number | undefined;
   // The earlier of two stated ends is the one that binds.

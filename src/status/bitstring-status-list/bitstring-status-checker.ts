@@ -73,7 +73,7 @@ export class BitstringStatusChecker implements StatusChecker {
     if ('malformed' in entry) return { state: 'malformed', reason: 'entry_malformed', detail: entry.malformed };
     if ('unsupported' in entry) return { state: 'unavailable', reason: 'entry_unsupported', detail: entry.unsupported };
 
-    const obtained = await this.source.obtain(entry.listUrl, this.#format, { now: request.now, allowStale: request.allowStale });
+    const obtained = await this.source.obtain(entry.listUrl, this.#format, { now: request.now, allowStale: request.allowStale, budget: request.budget });
     if (!obtained.ok) return { state: obtained.problem, reason: obtained.reason, detail: obtained.detail };
     const { issuer, purposes, bitstring } = obtained.read.list;
     const stale = obtained.stale ? { stale: true } : {};

@@ -1,5 +1,6 @@
+import { budgetRefusalDetail, type RequestBudget } from '../../net/request-budget.js';
 import { inflateCapped } from '../inflate-capped.js';
-import { invalidList, type StatusListProblem } from '../status-outcome.js';
+import { invalidList, unavailableList, type StatusListProblem } from '../status-outcome.js';
 
 /**
  * W3C Bitstring Status List v1.0 §2.2 (`encodedList`): the first index is
@@ -49,7 +50,7 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
  */
 export async function expandEncodedList(
   encodedList: string,
-  options: { multibase: boolean; maxBytes: number },
+  options: { multibase: boolean; maxBytes: number; budget?: RequestBudget },
 ): Promise<Uint8Array | StatusListProblem> {
   let base64url = encodedList;
   if (options.multibase) {
@@ -61,7 +62,8 @@ export async function expandEncodedList(
   if (base64url.length === 0 || !BASE64URL.test(base64url)) {
     return invalidList('list_malformed', '"encodedList" is not base64url without padding');
   }
-  const inflated = await inflateCapped(Buffer.from(base64url, 'base64url'), 'gzip', options.maxBytes);
+  const inflated = await inflateCapped(Buffer.from(base64url, 'base64url'), 'gzip', options.maxBytes, options.budget);
+  if (!inflated.ok && inflated.reason === 'over_budget') return unavailableList('over_budget', budgetRefusalDetail(inflated.refusal!));
   if (!inflated.ok) {
     return inflated.reason === 'too_large'
       ? invalidList('list_too_large', `the status list inflates to more than ${options.maxBytes} bytes (KPARTY_STATUS_MAX_LIST_BYTES)`)

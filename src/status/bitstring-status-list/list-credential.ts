@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { DidResolver } from '../../did/did-resolver.js';
+import type { RequestBudget } from '../../net/request-budget.js';
 import type { DataIntegrityLimits } from '../../formats/data-integrity/document-caps.js';
 import type { JsonLdContextSet } from '../../formats/data-integrity/json-ld-contexts.js';
 import { parseLdpCredential } from '../../formats/data-integrity/ldp-documents.js';
@@ -84,7 +85,12 @@ async function readDataIntegrityList(json: Record<string, unknown>, dids: DidRes
  * - A JSON credential without any proof: `invalid` — an unsigned list could
  *   have been written by anyone on the path.
  */
-export async function readListCredential(body: string, dids: DidResolver, dataIntegrity?: ListDataIntegrity): Promise<VerifiedListCredential | StatusListProblem> {
+export async function readListCredential(
+  body: string,
+  dids: DidResolver,
+  dataIntegrity?: ListDataIntegrity,
+  budget?: RequestBudget,
+): Promise<VerifiedListCredential | StatusListProblem> {
   const text = body.trim();
   let compact = text;
   if (text.startsWith('{')) {
@@ -112,7 +118,7 @@ export async function readListCredential(body: string, dids: DidResolver, dataIn
   const parsed = v2 ? parseVcJwtV2(compact, 'statusList') : parseVcJwt(compact, 'statusList');
   if ('code' in parsed) return invalidList('list_malformed', `the status list credential is malformed: ${parsed.detail}`);
 
-  const signature = await verifyStatusListSignature(parsed.jws, parsed.issuer, dids);
+  const signature = await verifyStatusListSignature(parsed.jws, parsed.issuer, dids, undefined, budget);
   if (signature) return signature;
   return {
     issuer: parsed.issuer,

@@ -1,4 +1,5 @@
 import type { DidResolver } from '../../did/did-resolver.js';
+import { saneDuration } from '../../formats/date-range.js';
 import { isObject } from '../../formats/jwt-parts.js';
 import type { ReadStatusList, StatusListFormat } from '../status-list-source.js';
 import { invalidList, type StatusListProblem } from '../status-outcome.js';
@@ -45,8 +46,8 @@ export function w3cStatusListFormat(kind: W3cListKind, dids: DidResolver, maxLis
   return {
     name: kind.credentialType,
     accept: LIST_CREDENTIAL_MEDIA_TYPES,
-    async read(body): Promise<ReadStatusList<W3cStatusList> | StatusListProblem> {
-      const credential = await readListCredential(body, dids, dataIntegrity);
+    async read(body, _url, budget): Promise<ReadStatusList<W3cStatusList> | StatusListProblem> {
+      const credential = await readListCredential(body, dids, dataIntegrity, budget);
       if ('problem' in credential) return credential;
       if (!credential.types.includes(kind.credentialType)) {
         return invalid(`the status list credential's "type" does not include "${kind.credentialType}"`);
@@ -62,10 +63,10 @@ export function w3cStatusListFormat(kind: W3cListKind, dids: DidResolver, maxLis
       }
       if (typeof subject.encodedList !== 'string') return invalid('the status list credential has no "encodedList" string');
       const ttl = listsAllowed ? subject.ttl : undefined;
-      if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0)) {
+      if (ttl !== undefined && !saneDuration(ttl, 'milliseconds')) {
         return invalid('the status list credential\'s "ttl" must be a number of milliseconds');
       }
-      const bitstring = await expandEncodedList(subject.encodedList, { multibase: listsAllowed, maxBytes: maxListBytes });
+      const bitstring = await expandEncodedList(subject.encodedList, { multibase: listsAllowed, maxBytes: maxListBytes, ...(budget ? { budget } : {}) });
       if ('problem' in bitstring) return bitstring;
       return {
         list: { issuer: credential.issuer, purposes: purposes as string[], bitstring },

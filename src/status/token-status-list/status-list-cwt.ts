@@ -3,6 +3,7 @@ import type { ChainValidator } from '../../formats/mdoc/chain-validator.js';
 import { scanCbor, type CborLimits } from '../../formats/mdoc/cbor-scan.js';
 import { decodeCbor, isBytes, isMap } from '../../formats/mdoc/cbor.js';
 import { parseCoseSign1, verifyCoseSign1, x5chain } from '../../formats/mdoc/cose.js';
+import { budgetRefusalDetail, type RequestBudget } from '../../net/request-budget.js';
 import { inflateCapped } from '../inflate-capped.js';
 import type { ReadStatusList } from '../status-list-source.js';
 import { invalidList, shown, unavailableList, type StatusListProblem, type StatusProblemReason } from '../status-outcome.js';
@@ -52,6 +53,8 @@ export async function readStatusListCwt(
   uri: string,
   trust: StatusListCwtTrust | undefined,
   maxListBytes: number,
+  /** The request's budget (src/net/request-budget.ts): inflation draws on it. */
+  budget?: RequestBudget,
 ): Promise<ReadStatusList<TokenStatusList> | StatusListProblem> {
   if (bytes[0] === 0xd8 && bytes[1] === 0x3d) return invalid('the Status List Token must not be tagged as a CWT (tag 61)');
   if (bytes[0] === 0xd1) return unavailableList('securing_unsupported', 'the Status List Token is MACed (COSE_Mac0), which only its issuer can verify');
@@ -94,7 +97,8 @@ export async function readStatusListCwt(
   const signature = verifyCoseSign1(sign1.value, path.publicKey);
   if (!signature.ok) return invalid(`the Status List Token's signature: ${signature.detail}`, 'signature_invalid');
 
-  const inflated = await inflateCapped(lst, 'zlib', maxListBytes);
+  const inflated = await inflateCapped(lst, 'zlib', maxListBytes, budget);
+  if (!inflated.ok && inflated.reason === 'over_budget') return unavailableList('over_budget', budgetRefusalDetail(inflated.refusal!));
   if (!inflated.ok) {
     return inflated.reason === 'too_large'
       ? invalid(`the status list inflates to more than ${maxListBytes} bytes (KPARTY_STATUS_MAX_LIST_BYTES)`, 'list_too_large')

@@ -1,9 +1,11 @@
 import type { ParsedJws } from '../../core/model/presentation.js';
 import { DidResolver } from '../../did/did-resolver.js';
 import { isDid, splitDidUrl } from '../../did/did-syntax.js';
+import { saneDuration, saneNumericDate } from '../../formats/date-range.js';
 import { decodeJwt, isObject } from '../../formats/jwt-parts.js';
 import { verifyIssuerSignature, type IssuerKeyEnvironment, type PinnedIssuer } from '../../trust/issuer-keys.js';
 import { TrustAnchorStore } from '../../trust/trust-anchors.js';
+import { budgetRefusalDetail } from '../../net/request-budget.js';
 import { inflateCapped } from '../inflate-capped.js';
 import { verifyStatusListSignature } from '../list-signature.js';
 import type { ReadStatusList, StatusListFormat } from '../status-list-source.js';
@@ -64,10 +66,11 @@ function invalid(detail: string, reason: StatusProblemReason = 'list_malformed')
   return invalidList(reason, detail);
 }
 
-function optionalNumber(payload: Record<string, unknown>, name: string): number | undefined | Error {
-  const value = payload[name];
+/** `ttl`: seconds, within the date range (src/formats/date-range.ts) so `now + ttl` stays a date. */
+function optionalTtl(payload: Record<string, unknown>): number | undefined | Error {
+  const value = payload.ttl;
   if (value === undefined) return undefined;
-  return typeof value === 'number' && Number.isFinite(value) ? value : new Error(`"${name}" must be a number`);
+  return saneDuration(value, 'seconds') ? value : new Error('"ttl" must be a number of seconds');
 }
 
 /**
@@ -99,19 +102,20 @@ export function statusListTokenFormat(
     // With trust anchors, the CWT form too (status-list-cwt.ts): mdoc MSO `status` references point at CWTs.
     accept: cwt ? [STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_CWT_MEDIA_TYPE] : [STATUS_LIST_JWT_MEDIA_TYPE],
     decodeBody: statusListBodyText,
-    async read(body, uri): Promise<ReadStatusList<TokenStatusList> | StatusListProblem> {
-      if (body.startsWith(CWT_BODY_PREFIX)) return readStatusListCwt(new Uint8Array(Buffer.from(body.slice(CWT_BODY_PREFIX.length), 'base64url')), uri, cwt, maxListBytes);
+    async read(body, uri, budget): Promise<ReadStatusList<TokenStatusList> | StatusListProblem> {
+      if (body.startsWith(CWT_BODY_PREFIX)) return readStatusListCwt(new Uint8Array(Buffer.from(body.slice(CWT_BODY_PREFIX.length), 'base64url')), uri, cwt, maxListBytes, budget);
       const decoded = decodeJwt(body.trim());
       if (!decoded.ok) return invalid(`the Status List Token is not a valid JWT: ${decoded.detail}`);
       const { payload, jws } = decoded;
       const typ = jws.typ?.toLowerCase().replace(/^application\//, '');
       if (typ !== STATUS_LIST_JWT_TYP) return invalid(`the Status List Token's "typ" must be "${STATUS_LIST_JWT_TYP}"`);
       if (payload.sub !== uri) return invalid('the Status List Token\'s "sub" is not the status list URI the credential names', 'subject_mismatch');
-      if (typeof payload.iat !== 'number' || !Number.isFinite(payload.iat)) return invalid('the Status List Token has no "iat"');
-      const exp = optionalNumber(payload, 'exp');
-      const nbf = optionalNumber(payload, 'nbf');
-      const ttl = optionalNumber(payload, 'ttl');
-      for (const value of [exp, nbf, ttl]) if (value instanceof Error) return invalid(`the Status List Token's ${value.message}`);
+      const iat = saneNumericDate(payload, 'iat');
+      if (iat === undefined) return invalid('the Status List Token has no "iat"');
+      const exp = saneNumericDate(payload, 'exp');
+      const nbf = saneNumericDate(payload, 'nbf');
+      const ttl = optionalTtl(payload);
+      for (const value of [iat, exp, nbf, ttl]) if (value instanceof Error) return invalid(`the Status List Token's ${value.message}`);
       if (typeof ttl === 'number' && ttl <= 0) return invalid('the Status List Token\'s "ttl" must be positive');
       const statusList = payload.status_list;
       if (!isObject(statusList) || !isStatusBits(statusList.bits) || typeof statusList.lst !== 'string' || !BASE64URL.test(statusList.lst)) {
@@ -133,12 +137,13 @@ export function statusListTokenFormat(
       } else {
         const signer = signerOf(payload.iss, jws.kid);
         if (typeof signer !== 'string') return signer;
-        const signature = await verifyStatusListSignature(jws, signer, env.dids, [STATUS_LIST_JWT_TYP]);
+        const signature = await verifyStatusListSignature(jws, signer, env.dids, [STATUS_LIST_JWT_TYP], budget);
         if (signature) return signature;
         verified = { issuer: signer };
       }
 
-      const inflated = await inflateCapped(Buffer.from(statusList.lst, 'base64url'), 'zlib', maxListBytes);
+      const inflated = await inflateCapped(Buffer.from(statusList.lst, 'base64url'), 'zlib', maxListBytes, budget);
+      if (!inflated.ok && inflated.reason === 'over_budget') return unavailableList('over_budget', budgetRefusalDetail(inflated.refusal!));
       if (!inflated.ok) {
         return inflated.reason === 'too_large'
           ? invalid(`the status list inflates to more than ${maxListBytes} bytes (KPARTY_STATUS_MAX_LIST_BYTES)`, 'list_too_large')

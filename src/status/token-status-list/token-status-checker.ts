@@ -58,7 +58,7 @@ export class TokenStatusListChecker implements StatusChecker {
     }
     if (!isFetchableUrl(uri)) return { state: 'malformed', reason: 'entry_malformed', detail: '"status_list.uri" must be an http(s) URL' };
 
-    const obtained = await this.source.obtain(uri, this.#format, { now: request.now, allowStale: request.allowStale });
+    const obtained = await this.source.obtain(uri, this.#format, { now: request.now, allowStale: request.allowStale, budget: request.budget });
     if (!obtained.ok) return { state: obtained.problem, reason: obtained.reason, detail: obtained.detail };
     const { bits, list, deferred } = obtained.read.list;
     let issuer = obtained.read.list.issuer;

@@ -39,8 +39,8 @@ export function policy(id: string, audience = 'https://orders.example.com'): Pre
   };
 }
 
-export function relyingParty(id: string, apiKeyHash: string): RelyingParty {
-  return { id, name: `Relying party ${id}`, apiKeyHash, createdAt: T0 };
+export function relyingParty(id: string, apiKeyHash: string, overrides: Partial<RelyingParty> = {}): RelyingParty {
+  return { id, name: `Relying party ${id}`, apiKeyHash, createdAt: T0, audiences: [`https://${id}.example.com`], callbackOrigins: [], ...overrides };
 }
 
 /** A P-256 key pair as JWKs (RFC 7517 appendix A.1/A.2 style values; never used to sign). */

@@ -11,6 +11,14 @@ export function describeNonceStoreContract(current: () => Storage): void {
       await expect(current().challenges.consume('nonce-a', T0 + 2)).resolves.toBeNull();
     });
 
+    it('keeps the policy owner a challenge was issued for, and its absence (issue 11)', async () => {
+      const owned = challenge('nonce-owned', { policyOwner: 'shop' });
+      const operator = challenge('nonce-operator', { policyOwner: '@operator' });
+      for (const c of [owned, operator]) await current().challenges.issue(c);
+      await expect(current().challenges.consume('nonce-owned', T0 + 1)).resolves.toStrictEqual(owned);
+      await expect(current().challenges.consume('nonce-operator', T0 + 1)).resolves.toStrictEqual(operator);
+    });
+
     it('consume of an unknown nonce is null and leaves other challenges alone', async () => {
       await current().challenges.issue(challenge('nonce-a'));
       await expect(current().challenges.consume('nonce-b', T0)).resolves.toBeNull();

@@ -60,6 +60,7 @@ describe('applyPostgresMigrations', () => {
       'oid4vp_requests',
       'policies',
       'relying_parties',
+      'relying_party_audiences',
       'schema_migrations',
       'session_denylist',
       'session_families',
@@ -115,5 +116,39 @@ describe('applyPostgresMigrations', () => {
         await racers[0]!.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
       }
     }
+  });
+
+  describe('version 6: audiences derived from policies (issue 11)', () => {
+    const before = POSTGRES_MIGRATIONS.filter((m) => m.version <= 5);
+    const seed = async (p: Pool, rows: Array<[policy: string, owner: string, audience: string]>): Promise<void> => {
+      await applyPostgresMigrations(p, schema.name, before);
+      for (const owner of new Set(rows.map((r) => r[1]).filter((o) => o !== '@operator'))) {
+        await p.query('INSERT INTO relying_parties (id, name, api_key_hash, created_at) VALUES ($1, $1, $2, 0)', [owner, owner.padEnd(64, '0')]);
+      }
+      for (const [id, owner, audience] of rows) {
+        await p.query('INSERT INTO policies (id, owner, body, created_at, updated_at) VALUES ($1, $2, $3, 0, 0)', [id, owner, JSON.stringify({ id, audience })]);
+      }
+    };
+
+    it("gives each relying party the audiences of its policies; the operator's stay unowned", async () => {
+      const p = pool(schema.name);
+      await seed(p, [['a1', 'shop', 'https://shop.example.com'], ['a2', 'shop', 'https://shop.example.com'], ['b1', 'bank', 'https://bank.example.com'], ['o1', '@operator', 'https://ops.example.com']]);
+      await expect(applyPostgresMigrations(p, schema.name)).resolves.toContain(6);
+      const { rows } = await p.query('SELECT audience, relying_party_id FROM relying_party_audiences ORDER BY audience');
+      expect(rows).toStrictEqual([
+        { audience: 'https://bank.example.com', relying_party_id: 'bank' },
+        { audience: 'https://shop.example.com', relying_party_id: 'shop' },
+      ]);
+    });
+
+    it('stops with one line naming both relying parties and the audience when two share it, and changes nothing', async () => {
+      const p = pool(schema.name);
+      await seed(p, [['a1', 'shop', 'https://api.example.com'], ['b1', 'bank', 'https://api.example.com']]);
+      await expect(applyPostgresMigrations(p, schema.name)).rejects.toThrow(
+        /^audience "https:\/\/api\.example\.com" is used by policies of relying party "bank" and of relying party "shop"; [^\n]+$/,
+      );
+      expect((await recorded(p)).map((r) => r.version)).toStrictEqual([1, 2, 3, 4, 5]);
+      expect(await tables(p, schema.name)).not.toContain('relying_party_audiences');
+    });
   });
 });

@@ -38,6 +38,7 @@ export async function applyPostgresMigrations(
       const applied: number[] = [];
       for (const migration of migrations) {
         if (migration.version <= current) continue;
+        await migration.check?.(client);
         await client.query(migration.sql);
         await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
           migration.version,

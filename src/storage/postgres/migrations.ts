@@ -1,9 +1,14 @@
+import type { PoolClient } from 'pg';
+import { audienceClashMessage, type AudienceClash } from '../audience-clash.js';
+
 /** One schema change. Append only: an applied migration is never edited. */
 export interface PostgresMigration {
   /** Strictly increasing; the database records the versions it has applied in `schema_migrations`. */
   version: number;
   name: string;
   sql: string;
+  /** Runs first, in the migration's transaction: throws (one line) when the data cannot be migrated without guessing. */
+  check?: (client: PoolClient) => Promise<void>;
 }
 
 /**
@@ -170,6 +175,32 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         rotated_at bigint
       );
       CREATE INDEX session_refresh_tokens_family ON session_refresh_tokens (family_id);
+    `,
+  },
+  {
+    version: 7,
+    name: 'relying_party_audiences',
+    // Issue 11: see the SQLite migration of the same name (version 6 there; version 4 here is PostgreSQL-only).
+    check: async (client) => {
+      const { rows } = await client.query<AudienceClash>(
+        `SELECT body->>'audience' AS audience, min(owner) AS first, max(owner) AS second
+         FROM policies GROUP BY body->>'audience' HAVING count(DISTINCT owner) > 1
+           AND bool_or(owner <> '@operator') ORDER BY 1 LIMIT 1`,
+      );
+      if (rows[0]) throw new Error(audienceClashMessage(rows[0]));
+    },
+    sql: `
+      CREATE TABLE relying_party_audiences (
+        audience text COLLATE "C" PRIMARY KEY,
+        relying_party_id text COLLATE "C" NOT NULL REFERENCES relying_parties (id)
+      );
+      CREATE INDEX relying_party_audiences_party ON relying_party_audiences (relying_party_id, audience);
+      ALTER TABLE relying_parties ADD COLUMN callback_origins jsonb NOT NULL DEFAULT '[]'::jsonb;
+      ALTER TABLE relying_parties ADD COLUMN logo_uri text;
+      INSERT INTO relying_party_audiences (audience, relying_party_id)
+        SELECT DISTINCT p.body->>'audience', p.owner FROM policies p JOIN relying_parties r ON r.id = p.owner;
+      -- The policy owner a challenge was issued for (issue 11).
+      ALTER TABLE challenges ADD COLUMN policy_owner text;
     `,
   },
 ];

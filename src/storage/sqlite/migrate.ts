@@ -24,6 +24,7 @@ export function applyMigrations(db: Database, migrations: readonly Migration[] =
     const applied: number[] = [];
     for (const migration of migrations) {
       if (migration.version <= current) continue;
+      migration.check?.(db);
       db.exec(migration.sql);
       record.run(migration.version, migration.name, Date.now());
       applied.push(migration.version);

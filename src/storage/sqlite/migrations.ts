@@ -1,9 +1,14 @@
+import type { Database } from 'better-sqlite3';
+import { audienceClashMessage, type AudienceClash } from '../audience-clash.js';
+
 /** One schema change. Append only: an applied migration is never edited. */
 export interface Migration {
   /** Strictly increasing; a database records the versions it has applied. */
   version: number;
   name: string;
   sql: string;
+  /** Runs first, in the migration's transaction: throws (one line) when the data cannot be migrated without guessing. */
+  check?: (db: Database) => void;
 }
 
 /**
@@ -145,6 +150,35 @@ export const MIGRATIONS: readonly Migration[] = [
         rotated_at INTEGER
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX session_refresh_tokens_family ON session_refresh_tokens (family_id);
+    `,
+  },
+  {
+    version: 6,
+    name: 'relying_party_audiences',
+    // Issue 11: an audience belongs to one relying party. Each party's audiences are derived from its policies;
+    // two parties (or a party and the operator) sharing one stop the migration: kparty never guesses the owner.
+    check: (db) => {
+      const clash = db
+        .prepare<[], AudienceClash>(
+          `SELECT json_extract(body, '$.audience') AS audience, min(owner) AS first, max(owner) AS second
+           FROM policies GROUP BY json_extract(body, '$.audience') HAVING count(DISTINCT owner) > 1
+             AND sum(owner <> '@operator') > 0 ORDER BY audience LIMIT 1`,
+        )
+        .get();
+      if (clash) throw new Error(audienceClashMessage(clash));
+    },
+    sql: `
+      CREATE TABLE relying_party_audiences (
+        audience TEXT NOT NULL PRIMARY KEY,
+        relying_party_id TEXT NOT NULL REFERENCES relying_parties (id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX relying_party_audiences_party ON relying_party_audiences (relying_party_id, audience);
+      ALTER TABLE relying_parties ADD COLUMN callback_origins TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(callback_origins));
+      ALTER TABLE relying_parties ADD COLUMN logo_uri TEXT;
+      INSERT INTO relying_party_audiences (audience, relying_party_id)
+        SELECT DISTINCT json_extract(p.body, '$.audience'), p.owner FROM policies p JOIN relying_parties r ON r.id = p.owner;
+      -- The policy owner a challenge was issued for (issue 11): a policy deleted and re-created by someone else refuses it.
+      ALTER TABLE challenges ADD COLUMN policy_owner TEXT;
     `,
   },
 ];

@@ -6,6 +6,7 @@ interface ChallengeRow {
   nonce: string;
   policy_id: string;
   domain: string;
+  policy_owner: string | null;
   created_at: number;
   expires_at: number;
 }
@@ -15,27 +16,34 @@ interface ChallengeRow {
  * `expiresAt` on (`expires_at <= now`).
  */
 export class SqliteNonceStore implements NonceStore {
-  private readonly insert: Statement<[string, string, string, number, number]>;
+  private readonly insert: Statement<[string, string, string, number, number, string | null]>;
   private readonly take: Statement<[string], ChallengeRow>;
   private readonly purge: Statement<[number]>;
 
   constructor(db: Database) {
-    this.insert = db.prepare('INSERT INTO challenges (nonce, policy_id, domain, created_at, expires_at) VALUES (?, ?, ?, ?, ?)');
+    this.insert = db.prepare('INSERT INTO challenges (nonce, policy_id, domain, created_at, expires_at, policy_owner) VALUES (?, ?, ?, ?, ?, ?)');
     // One statement, so one write transaction: SQLite's write lock lets one
     // connection in any process delete the row, and every other sees no row.
-    this.take = db.prepare('DELETE FROM challenges WHERE nonce = ? RETURNING nonce, policy_id, domain, created_at, expires_at');
+    this.take = db.prepare('DELETE FROM challenges WHERE nonce = ? RETURNING nonce, policy_id, domain, created_at, expires_at, policy_owner');
     this.purge = db.prepare('DELETE FROM challenges WHERE expires_at <= ?');
   }
 
   async issue(challenge: Challenge): Promise<void> {
-    this.insert.run(challenge.nonce, challenge.policyId, challenge.domain, challenge.createdAt, challenge.expiresAt);
+    this.insert.run(challenge.nonce, challenge.policyId, challenge.domain, challenge.createdAt, challenge.expiresAt, challenge.policyOwner ?? null);
   }
 
   async consume(nonce: string, now: number): Promise<Challenge | null> {
     const row = this.take.get(nonce);
     // An expired row is deleted all the same: the first presentation naming a challenge uses it up.
     if (!row || row.expires_at <= now) return null;
-    return { nonce: row.nonce, policyId: row.policy_id, domain: row.domain, createdAt: row.created_at, expiresAt: row.expires_at };
+    return {
+      nonce: row.nonce,
+      policyId: row.policy_id,
+      domain: row.domain,
+      ...(row.policy_owner !== null ? { policyOwner: row.policy_owner } : {}),
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+    };
   }
 
   async purgeExpired(now: number): Promise<number> {

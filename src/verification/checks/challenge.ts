@@ -43,6 +43,9 @@ async function consumeChallenge(context: VerificationContext, { nonces }: Verifi
     failures.push({ code: 'challenge.unknown', path: first.path, detail: 'the challenge is unknown, expired or already used', presentation: first.index });
   } else if (challenge.policyId !== context.policy.id) {
     failures.push({ code: 'challenge.policy_mismatch', path: first.path, detail: 'the challenge was issued for another policy', presentation: first.index });
+  } else if (challenge.policyOwner !== undefined && context.policyOwner !== undefined && challenge.policyOwner !== context.policyOwner) {
+    // Same id, other owner: the policy was deleted and re-created by someone else after the challenge was issued (issue 11).
+    failures.push({ code: 'challenge.policy_mismatch', path: first.path, detail: 'the challenge was issued for a policy of another owner', presentation: first.index });
   }
   return failures;
 }

@@ -61,7 +61,7 @@ async function checkEntries(
   const pinned = pinnedIssuers(context.policy.credentials);
   return Promise.all(
     credential.status.map(({ entry }) =>
-      deps.status.check({ credential, entry, allowStale: setting === 'optional', mayIssueStatusList, now: context.now, pinned }),
+      deps.status.check({ credential, entry, allowStale: setting === 'optional', mayIssueStatusList, now: context.now, pinned, budget: context.budget }),
     ),
   );
 }

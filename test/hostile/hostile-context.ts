@@ -1,0 +1,123 @@
+import { SignJWT } from 'jose';
+import { ed25519Identity, type TestIdentity } from '../support/identities.js';
+import { IN_PROCESS_ADMIN_KEY, startInProcess, type InProcessKparty } from '../support/in-process-app.js';
+import type { HostileContext } from './hostile-entry.js';
+
+export const HOSTILE_AUDIENCE = 'https://hostile.example.com';
+const RP_AUDIENCE = 'https://rp.hostile.example.com';
+const V1 = 'https://www.w3.org/2018/credentials/v1';
+const V2 = 'https://www.w3.org/ns/credentials/v2';
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+function policy(id: string, format: string, issuer: string, audience: string): Record<string, unknown> {
+  return {
+    id,
+    audience,
+    credentials: [
+      {
+        id: 'employee',
+        format,
+        meta: { type_values: [['EmployeeCredential']] },
+        claims: [{ path: ['credentialSubject', 'role'], values: ['staff'] }],
+        trustedIssuers: [issuer],
+        status: 'ignore',
+      },
+    ],
+    holderBinding: 'required',
+    session: { scope: 'orders:read', claims: { role: ['employee', 'credentialSubject', 'role'] } },
+  };
+}
+
+async function sign(identity: TestIdentity, typ: string | undefined, payload: Record<string, unknown>): Promise<string> {
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: identity.alg, kid: identity.kid, ...(typ ? { typ } : {}) })
+    .sign(await identity.key());
+}
+
+/** Starts an in-process kparty with an operator policy per JWT format and one relying party. */
+export async function createHostileContext(env: Record<string, string> = {}): Promise<HostileContext> {
+  const kparty: InProcessKparty = await startInProcess({ env });
+  const issuer = ed25519Identity();
+  const holder = ed25519Identity();
+  const put = async (id: string, format: string, audience: string, key: string): Promise<void> => {
+    const reply = await kparty.request('PUT', `/v1/admin/policies/${id}`, { key, body: policy(id, format, issuer.did, audience) });
+    if (reply.status !== 201) throw new Error(`policy ${id}: ${reply.status} ${reply.text}`);
+  };
+  await put('hostile-v1', 'jwt_vc_json', HOSTILE_AUDIENCE, IN_PROCESS_ADMIN_KEY);
+  await put('hostile-v2', 'vc+jwt', HOSTILE_AUDIENCE, IN_PROCESS_ADMIN_KEY);
+  const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+    key: IN_PROCESS_ADMIN_KEY,
+    body: { id: 'hostile-rp', name: 'Hostile RP', audiences: [RP_AUDIENCE] },
+  });
+  if (rp.status !== 201) throw new Error(`relying party: ${rp.status} ${rp.text}`);
+  const rpKey = rp.body.apiKey as string;
+  await put('hostile-rp-policy', 'jwt_vc_json', RP_AUDIENCE, rpKey);
+
+  const challenge = async (policyId = 'hostile-v1'): Promise<string> => {
+    const reply = await kparty.request('POST', '/v1/challenges', { body: { policy: policyId } });
+    if (reply.status !== 201) throw new Error(`challenge: ${reply.status} ${reply.text}`);
+    return reply.body.challenge as string;
+  };
+  const audienceOf = (policyId: string): string => (policyId === 'hostile-rp-policy' ? RP_AUDIENCE : HOSTILE_AUDIENCE);
+  return {
+    kparty,
+    operatorKey: IN_PROCESS_ADMIN_KEY,
+    policyId: 'hostile-v1',
+    policyV2Id: 'hostile-v2',
+    audience: HOSTILE_AUDIENCE,
+    issuer,
+    holder,
+    rpKey,
+    rpId: 'hostile-rp',
+    challenge,
+    async vcJwt(change) {
+      const payload: Record<string, unknown> = {
+        iss: issuer.did,
+        sub: holder.did,
+        nbf: nowSeconds() - 60,
+        vc: {
+          '@context': [V1],
+          type: ['VerifiableCredential', 'EmployeeCredential'],
+          credentialSubject: { role: 'staff' },
+        },
+      };
+      change?.(payload);
+      return sign(issuer, undefined, payload);
+    },
+    async vcJwtV2(change) {
+      const payload: Record<string, unknown> = {
+        '@context': [V2],
+        type: ['VerifiableCredential', 'EmployeeCredential'],
+        issuer: issuer.did,
+        validFrom: new Date((nowSeconds() - 60) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+        credentialSubject: { id: holder.did, role: 'staff' },
+      };
+      change?.(payload);
+      return sign(issuer, 'vc+jwt', payload);
+    },
+    async vpJwt(credentials, change, policyId = 'hostile-v1') {
+      const payload: Record<string, unknown> = {
+        iss: holder.did,
+        aud: audienceOf(policyId),
+        nonce: await challenge(policyId),
+        iat: nowSeconds(),
+        vp: { '@context': [V1], type: ['VerifiablePresentation'], verifiableCredential: credentials },
+      };
+      change?.(payload);
+      return sign(holder, undefined, payload);
+    },
+    async vpJwtV2(credentials, change, policyId = 'hostile-v2') {
+      const payload: Record<string, unknown> = {
+        '@context': [V2],
+        type: ['VerifiablePresentation'],
+        holder: holder.did,
+        aud: audienceOf(policyId),
+        nonce: await challenge(policyId),
+        iat: nowSeconds(),
+        verifiableCredential: credentials.map((jwt) => ({ '@context': V2, id: `data:application/vc+jwt,${jwt}`, type: 'EnvelopedVerifiableCredential' })),
+      };
+      change?.(payload);
+      return sign(holder, 'vp+jwt', payload);
+    },
+  };
+}
