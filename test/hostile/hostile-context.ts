@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { CompactSign } from 'jose';
 import { ed25519Identity, type TestIdentity } from '../support/identities.js';
 import { IN_PROCESS_ADMIN_KEY, startInProcess, type InProcessKparty } from '../support/in-process-app.js';
 import type { HostileContext } from './hostile-entry.js';
@@ -28,8 +28,12 @@ function policy(id: string, format: string, issuer: string, audience: string): R
   };
 }
 
+/**
+ * Signs the payload as JSON bytes, the way a hostile wallet would: jose's SignJWT refuses claims it considers
+ * invalid (a non-finite `exp`), and the corpus must be able to send exactly those.
+ */
 async function sign(identity: TestIdentity, typ: string | undefined, payload: Record<string, unknown>): Promise<string> {
-  return new SignJWT(payload)
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
     .setProtectedHeader({ alg: identity.alg, kid: identity.kid, ...(typ ? { typ } : {}) })
     .sign(await identity.key());
 }

@@ -221,7 +221,7 @@ describe('W3C VC API verifier endpoints (/v1/vc-api)', () => {
     issuer = await diKey('Ed25519');
     holder = await diKey('P-256');
     [kparty, open] = await Promise.all([startKparty(), startKparty({ env: { KPARTY_VC_API_PUBLIC: 'true' } })]);
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'verifier', name: 'Verifier' } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'verifier', name: 'Verifier', audiences: [AUDIENCE] } });
     rpKey = rp.body.apiKey;
     const put = await kparty.request('PUT', '/v1/admin/policies/vc-api-portal', { key: rpKey, body: policy('vc-api-portal', 'ldp_vc', ['*']) });
     expect(put.status).toBe(201);

@@ -69,7 +69,7 @@ beforeAll(async () => {
     response.writeHead(200, { 'content-type': 'application/statuslist+cwt' }).end(Buffer.from(statusListCwt));
   });
   kp = await startInProcessKparty({ KPARTY_TRUST_ANCHORS: anchors, KPARTY_OUTBOUND_ALLOW: statusServer.authority });
-  rpKey = await kp.relyingParty('shop');
+  rpKey = await kp.relyingParty('shop', { audiences: ['https://shop.example'] });
   const put = await kp.request('PUT', `/v1/admin/policies/${MDL_POLICY.id}`, { key: rpKey, body: MDL_POLICY });
   expect(put.status).toBe(201);
   const statusPolicy = { ...MDL_POLICY, id: 'mdl-status', credentials: [{ ...MDL_POLICY.credentials[0], claims: undefined, status: 'required' }], session: {} };
