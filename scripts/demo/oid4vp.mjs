@@ -86,7 +86,7 @@ async function demo(workDir, children) {
   const credential = await issueEmployeeCredential(hr, alice.did, 'alice@example.com');
   step("HR issued Alice an EmployeeCredential (jwt_vc_json, did-jwt-vc); it is in Alice's wallet");
 
-  const rp = await call(kp, 'POST', '/v1/admin/relying-parties', { expect: 201, key: adminKey, json: { id: 'orders', name: 'Orders portal' } });
+  const rp = await call(kp, 'POST', '/v1/admin/relying-parties', { expect: 201, key: adminKey, json: { id: 'orders', name: 'Orders portal', audiences: ['https://orders.example.com'] } });
   await call(kp, 'PUT', `/v1/admin/policies/${POLICY}`, {
     expect: 201,
     key: rp.body.apiKey,

@@ -40,6 +40,8 @@ const TAG_ALIASES: Record<string, OpenApiTag> = {
   // OpenID4VP 1.0 (docs/oid4vp.md): what the relying party calls, and what the wallet calls.
   openid4vp: 'relying party',
   'openid4vp wallet': 'wallet',
+  // W3C VC API verifier endpoints (docs/api.md): called by relying parties' back ends and test suites.
+  'W3C VC API': 'relying party',
 };
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;

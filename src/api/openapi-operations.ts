@@ -125,6 +125,45 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       'party uses the key to manage its policies and to introspect and revoke its sessions.',
     examples: { 201: { id: 'orders', name: 'Orders API', apiKey: 'kpk_KbPPBC17kw3EuwCYrc6nLWG0vUKvvCQvO-Hgd7T4Czs' } },
   },
+  'GET /v1/admin/relying-parties': {
+    summary: 'List relying parties',
+    description: 'Operator key only. Every relying party with the audiences it owns, its registered callback origins and logo; never an API key.',
+    examples: { 200: { relyingParties: [{ id: 'orders', name: 'Orders API', audiences: [AUDIENCE], callbackOrigins: ['https://orders.example.com'], logoUri: 'https://orders.example.com/logo.png', createdAt: '2026-12-02T19:59:26.648Z' }] } },
+  },
+  'GET /v1/admin/relying-parties/{id}': {
+    summary: 'Read a relying party',
+    description: 'Operator key only. One relying party: name, audiences (an audience belongs to one relying party), callback origins, logo.',
+    examples: { 200: { id: 'orders', name: 'Orders API', audiences: [AUDIENCE], callbackOrigins: ['https://orders.example.com'], logoUri: 'https://orders.example.com/logo.png', createdAt: '2026-12-02T19:59:26.648Z' } },
+  },
+  'PATCH /v1/admin/relying-parties/{id}': {
+    summary: 'Change a relying party or rotate its API key',
+    description:
+      'Operator key only. Members present are changed, absent ones kept: `name`, `logoUri`, `audiences` (409 `relying_party.audience_taken` when ' +
+      'another relying party holds one; 409 `relying_party.audience_in_use` when a policy still uses a dropped one), `callbackOrigins`. ' +
+      '`rotateApiKey: true` answers the new key once; the old key stops working at once.',
+    examples: { 200: { ...{ id: 'orders', name: 'Orders API', audiences: [AUDIENCE], callbackOrigins: ['https://orders.example.com'], logoUri: 'https://orders.example.com/logo.png', createdAt: '2026-12-02T19:59:26.648Z' }, apiKey: 'kpk_3bH0yq0m8pC0yG1wz7y9k2m4sX5dQ1rT6uV8wE0aZcY' } },
+  },
+  'POST /v1/admin/sessions/revoke': {
+    summary: 'Log a holder out everywhere',
+    description:
+      'Ends every refreshable session (session family) of one holder (`sub`): a relying party its own, the operator everyone\'s. ' +
+      'The families\' live access tokens are denied until they expire. See docs/sessions.md.',
+    examples: { 200: { revoked: 2 } },
+  },
+  'POST /v1/vc-api/credentials/verify': {
+    summary: 'Verify a credential (W3C VC API)',
+    description:
+      'Verification only (no policy, no session, no audit of a sign-in): the proof of a Data Integrity credential (or an enveloped vc+jwt), its ' +
+      'validity period and status. A relying party\'s key, or none when KPARTY_VC_API_PUBLIC=true. Failure: 422 `credential.rejected`.',
+    examples: { 200: { verified: true, checks: ['proof', 'validity', 'status'], warnings: [], errors: [], credentials: [{ format: 'ldp_vc', issuer: HR, type: ['VerifiableCredential', 'EmployeeCredential'], status: 'none' }] } },
+  },
+  'POST /v1/vc-api/presentations/verify': {
+    summary: 'Verify a presentation (W3C VC API)',
+    description:
+      'Verification only: the presentation proof (challenge and domain from `options`; a challenge kparty issued is consumed, any other only ' +
+      'compared) and every credential\'s proof, validity and status. Failure: 422 `presentation.rejected`.',
+    examples: { 200: { verified: true, checks: ['proof', 'validity', 'status', 'challenge', 'domain'], warnings: [], errors: [], credentials: [{ format: 'ldp_vc', issuer: HR, type: ['VerifiableCredential', 'EmployeeCredential'], status: 'none' }] } },
+  },
   'GET /v1/admin/policies': {
     summary: 'List policies',
     description: 'The policies the caller may see: a relying party its own; the operator all of them, policy files included (owner `@operator`).',

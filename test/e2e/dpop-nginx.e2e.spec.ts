@@ -33,7 +33,7 @@ const proof = (htm: string, htu: string, claims: Record<string, unknown> = {}): 
 beforeAll(async () => {
   ensureNginx();
   kparty = await startKparty({ env: { KPARTY_TRUST_PROXY: '127.0.0.1', KPARTY_RATE_LIMIT: '0' } });
-  const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders' } });
+  const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: ['https://orders.example.com'] } });
   const policy = { ...sessionPolicy('bound', issuer.did, {}), session: { scope: 'orders:read', dpop: 'required', refresh: { ttlSeconds: 600, absoluteTtlSeconds: 3600, recheck: 'none' } } };
   expect((await kparty.request('PUT', '/v1/admin/policies/bound', { key: rp.body.apiKey, body: policy })).status).toBe(201);
   const pair = await generateKeyPair('ES256', { extractable: true });

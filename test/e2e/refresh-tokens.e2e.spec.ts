@@ -133,7 +133,7 @@ describe('refresh tokens and DPoP (built service)', () => {
     kparty = await startKparty({ env: env() });
     issuerUrl = `http://localhost:${new URL(kparty.baseUrl).port}`;
     for (const [id, name] of [['orders', 'Orders'], ['billing', 'Billing']]) {
-      const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id, name } });
+      const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id, name, audiences: [`https://${id}.example.com`] } });
       expect(rp.status).toBe(201);
       if (id === 'orders') ordersKey = rp.body.apiKey;
       else billingKey = rp.body.apiKey;
