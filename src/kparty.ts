@@ -1,6 +1,5 @@
 import { resolve as resolvePath } from 'node:path';
 import { ApiKeyAuthenticator } from './admin/authenticator.js';
-import { resolveOperatorKey } from './admin/operator-key.js';
 import { ChallengeService } from './challenge/challenge-service.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { KpartyConfig } from './core/config.js';
@@ -31,7 +30,7 @@ import type { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata
 import { VcApiVerifier } from './vc-api/vc-api-verifier.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
-import { wireOid4vp, wirePolicies, wireRefresh, wireSessions, wireVerification } from './wiring.js';
+import { wireOid4vp, wireOperatorKey, wirePolicies, wireRefresh, wireSessions, wireVerification } from './wiring.js';
 import type { SessionFamilies } from './session/refresh/session-families.js';
 import type { DpopProofs } from './session/dpop/dpop-proofs.js';
 
@@ -99,15 +98,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
   // Every storage failure after this line is a 503 service.unavailable (fail closed).
   const storage = failClosedStorage(options.storage ?? (await openStorage(config, logger)));
   try {
-    if (config.production && !config.secretKeys) {
-      options.logger.warn({}, 'KPARTY_SECRET_KEY is not set: private keys (the session-signing keys) are stored in the database in clear; set it to 32 random bytes (docs/security.md, "Secrets at rest")');
-    }
-    const operatorKey = await resolveOperatorKey(config.adminKey, storage.settings);
-    if (operatorKey.generated) {
-      // Shown once, like an initial admin password; only its hash is stored.
-      logger.warn({ operatorKey: operatorKey.generated }, 'KPARTY_ADMIN_KEY is not set: generated an operator key. Store it now; it will not be shown again.');
-      options.onGeneratedOperatorKey?.(operatorKey.generated);
-    }
+    const operatorKey = await wireOperatorKey({ config, storage, logger, ...(options.onGeneratedOperatorKey ? { onGenerated: options.onGeneratedOperatorKey } : {}) });
     const session = await wireSessions({ storage, clock, config });
     const sqlitePath = config.database.kind === 'sqlite' && options.storage === undefined ? { sqlitePath: resolvePath(config.database.path) } : {};
     logger.info({ storage: storage.kind, ...sqlitePath, policyFiles: filePolicies.length, signingKey: session.signingKeys.current().kid }, 'kparty core ready');

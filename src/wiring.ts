@@ -4,6 +4,7 @@
  * trust, status lists, formats) and the OpenID4VP verifier. Framework-free.
  */
 import { recordDecision } from './audit/record-decision.js';
+import { resolveOperatorKey } from './admin/operator-key.js';
 import { MemorySharedCache } from './cache/memory-shared-cache.js';
 import type { Clock } from './core/clock.js';
 import type { KpartyConfig } from './core/config.js';
@@ -250,4 +251,29 @@ export async function wireRefresh(deps: {
     ...(nonceSecret !== undefined ? { nonces: new DpopNonces(nonceSecret, config.dpopProofWindow) } : {}),
   });
   return { sessionFamilies, dpop };
+}
+
+/**
+ * The operator key (KPARTY_ADMIN_KEY, or generated on first start and shown once, like an initial admin password;
+ * only its hash is stored), and the production warning when private keys are stored without KPARTY_SECRET_KEY.
+ */
+export async function wireOperatorKey(deps: {
+  config: KpartyConfig;
+  storage: Storage;
+  logger: Logger;
+  onGenerated?: (key: string) => void;
+}): Promise<{ hash: string }> {
+  const { config, storage, logger } = deps;
+  if (config.production && !config.secretKeys) {
+    logger.warn(
+      {},
+      'KPARTY_SECRET_KEY is not set: private keys (the session-signing keys) are stored in the database in clear; set it to 32 random bytes (docs/security.md, "Secrets at rest")',
+    );
+  }
+  const operatorKey = await resolveOperatorKey(config.adminKey, storage.settings);
+  if (operatorKey.generated) {
+    logger.warn({ operatorKey: operatorKey.generated }, 'KPARTY_ADMIN_KEY is not set: generated an operator key. Store it now; it will not be shown again.');
+    deps.onGenerated?.(operatorKey.generated);
+  }
+  return { hash: operatorKey.hash };
 }
