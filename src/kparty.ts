@@ -31,8 +31,10 @@ import { SignIn } from './signin/sign-in.js';
 import { verificationsInFlight } from './crypto/offload-policy.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
+import { JsonLdContextSet } from './formats/data-integrity/json-ld-contexts.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 import { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
+import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -142,8 +144,21 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     // https SD-JWT VC issuers and status-list signers: /.well-known/jwt-vc-issuer, cached like DID documents.
     const issuerMetadata = new JwtVcIssuerMetadataResolver({ fetcher, allow: config.outboundAllow, cache: documents });
     const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
+    // Data Integrity: the pinned JSON-LD contexts (bundled + KPARTY_JSONLD_CONTEXTS) and the caps; a bad folder stops start-up.
+    const jsonldContexts = config.jsonldContextsDir !== undefined ? await JsonLdContextSet.withFolder(config.jsonldContextsDir) : JsonLdContextSet.bundled();
+    const dataIntegrity = { contexts: jsonldContexts, limits: config.dataIntegrity, clock, clockSkewSeconds: config.clockSkew };
     const status = createStatusCheckers(
-      { fetcher, dids, sharedCache, anchors: trustAnchors, metadata: issuerMetadata, clock },
+      {
+        fetcher,
+        dids,
+        sharedCache,
+        anchors: trustAnchors,
+        metadata: issuerMetadata,
+        clock,
+        // Status List Tokens in CWT form (mdoc MSO `status`) are trusted through their x5chain to the anchors.
+        dataIntegrity,
+        statusListCwt: { validateChain: anchoredChainValidator(trustAnchors), clock, clockSkewSeconds: config.clockSkew },
+      },
       {
         minTtlSeconds: config.statusCacheMinTtl,
         maxTtlSeconds: config.statusCacheMaxTtl,
@@ -154,7 +169,15 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     );
     const metrics = new KpartyMetrics();
     const verification: VerificationDependencies = {
-      formats: createFormatRegistry({ dids, fetcher, trustAnchors, issuerMetadata, challengeTtlSeconds: config.challengeTtl }),
+      formats: createFormatRegistry({
+        dids,
+        fetcher,
+        trustAnchors,
+        issuerMetadata,
+        challengeTtlSeconds: config.challengeTtl,
+        mdocLimits: config.mdocLimits,
+        dataIntegrity: { contexts: jsonldContexts, limits: config.dataIntegrity },
+      }),
       dids,
       nonces: storage.challenges,
       clock,

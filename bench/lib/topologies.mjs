@@ -38,9 +38,10 @@ export async function startSqliteSingle({ env = {}, nodeArgs = [] } = {}) {
   }
 }
 
-/** `sqlite-1` or `pg-redis-2`; null when the topology cannot be started in this tree. */
+/** `sqlite-1`, `pg-redis-1` or `pg-redis-2`; null when the topology cannot be started in this tree. */
 export function startTopology(topology, { env = {}, nodeArgs = [] } = {}) {
   if (topology === 'sqlite-1') return startSqliteSingle({ env, nodeArgs });
+  if (topology === 'pg-redis-1') return startCluster({ processes: 1, env: { ...BENCH_ENV, ...env }, nodeArgs });
   if (topology === 'pg-redis-2') return startCluster({ processes: 2, env: { ...BENCH_ENV, ...env }, nodeArgs });
   throw new Error(`unknown topology ${topology}`);
 }

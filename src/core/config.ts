@@ -70,6 +70,8 @@ export interface KpartyConfig {
    * own `ttl` is shorter, so a list publisher cannot make kparty fetch on every verification (IETF Token Status List,
    * "Expiration and Caching"). 0 honours any list `ttl`.
    */
+  /** KPARTY_POLICY_CACHE_MAX_AGE, seconds (PostgreSQL only): how long a policy read is reused in process; 0 disables. */
+  policyCacheMaxAge: number;
   statusCacheMinTtl: number;
   /** `KPARTY_STATUS_CACHE_MAX_TTL` seconds, default 3600: a status list is cached at most this long, even when its own `ttl` is longer. */
   statusCacheMaxTtl: number;
@@ -97,10 +99,30 @@ export interface KpartyConfig {
    * X.509-signed credential is trusted. The folder is read at start; see src/trust/trust-anchors.ts.
    */
   trustAnchorsDir: string | undefined;
+  /**
+   * Caps on an mdoc DeviceResponse's CBOR, checked before it is decoded (src/formats/mdoc/cbor-scan.ts,
+   * docs/security.md "mdoc"): `KPARTY_MDOC_MAX_BYTES` (default 524288), `KPARTY_MDOC_MAX_DEPTH` (default 24),
+   * `KPARTY_MDOC_MAX_ITEMS` (default 20000).
+   */
+  mdocLimits: { maxBytes: number; maxDepth: number; maxItems: number };
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
   production: boolean;
+  /** `KPARTY_JSONLD_CONTEXTS`: folder of operator JSON-LD contexts, pinned by `contexts.json` (docs/operations.md). */
+  jsonldContextsDir: string | undefined;
+  /** Caps on Data Integrity documents before any JSON-LD work (src/formats/data-integrity/document-caps.ts, docs/security.md). */
+  dataIntegrity: DataIntegrityLimitsConfig;
+}
+
+/** `KPARTY_JSONLD_MAX_DEPTH`, `…_MAX_NODES`, `…_MAX_QUADS`, `…_MAX_BLANK_NODES`, `KPARTY_RDFC_MAX_WORK_FACTOR`, `KPARTY_DI_MAX_PROOFS`. */
+export interface DataIntegrityLimitsConfig {
+  maxDepth: number;
+  maxNodes: number;
+  maxQuads: number;
+  maxBlankNodes: number;
+  maxWorkFactor: number;
+  maxProofs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -276,6 +298,7 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     sessionTtl,
     sessionMaxTtl,
     challengeTtl: integer(env, 'KPARTY_CHALLENGE_TTL', 300, 1, 86_400),
+    policyCacheMaxAge: integer(env, 'KPARTY_POLICY_CACHE_MAX_AGE', 60, 0, 3600),
     clockSkew: integer(env, 'KPARTY_CLOCK_SKEW', 60, 0, 3600),
     outboundAllow: parseOutboundAllow(env.KPARTY_OUTBOUND_ALLOW),
     fetchTimeoutMs: integer(env, 'KPARTY_FETCH_TIMEOUT_MS', 3000, 1, 60_000),
@@ -294,7 +317,21 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     keyRotationLead,
     keyRotationInterval,
     trustAnchorsDir,
+    mdocLimits: {
+      maxBytes: integer(env, 'KPARTY_MDOC_MAX_BYTES', 512 * 1024, 4096, 16 * 1_048_576),
+      maxDepth: integer(env, 'KPARTY_MDOC_MAX_DEPTH', 24, 8, 64),
+      maxItems: integer(env, 'KPARTY_MDOC_MAX_ITEMS', 20_000, 100, 1_000_000),
+    },
     logLevel,
     production,
+    jsonldContextsDir: env.KPARTY_JSONLD_CONTEXTS || undefined,
+    dataIntegrity: {
+      maxDepth: integer(env, 'KPARTY_JSONLD_MAX_DEPTH', 32, 4, 256),
+      maxNodes: integer(env, 'KPARTY_JSONLD_MAX_NODES', 2000, 16, 100_000),
+      maxQuads: integer(env, 'KPARTY_JSONLD_MAX_QUADS', 1500, 16, 100_000),
+      maxBlankNodes: integer(env, 'KPARTY_JSONLD_MAX_BLANK_NODES', 100, 0, 10_000),
+      maxWorkFactor: integer(env, 'KPARTY_RDFC_MAX_WORK_FACTOR', 1, 0, 3),
+      maxProofs: integer(env, 'KPARTY_DI_MAX_PROOFS', 4, 1, 16),
+    },
   };
 }

@@ -5,8 +5,8 @@ export interface DcqlQuery {
   credentials: Array<{
     id: string;
     format: string;
-    meta: { type_values?: string[][]; vct_values?: string[] };
-    claims?: Array<{ id?: string; path: ClaimPath; values?: Array<string | number | boolean> }>;
+    meta: { type_values?: string[][]; vct_values?: string[]; doctype_value?: string };
+    claims?: Array<{ id?: string; path: ClaimPath; values?: Array<string | number | boolean>; intent_to_retain?: boolean }>;
     /** DCQL trusted authorities (OpenID4VP 1.0 §6.1.1), so a wallet picks a credential kparty will trust. */
     trusted_authorities?: Array<{ type: string; values: string[] }>;
     /** OpenID4VP 1.0 §6.1 (default true); stated when the policy requires holder binding. */

@@ -34,6 +34,13 @@ async function openTempPostgres(): Promise<Storage> {
   return openPostgresStorage({ url: TEST_DATABASE_URL, schema: schema.name });
 }
 
+/** The same, with policies cached in process and invalidated by LISTEN/NOTIFY (KPARTY_POLICY_CACHE_MAX_AGE). */
+async function openTempPostgresWithPolicyCache(): Promise<Storage> {
+  const schema = await createTestSchema();
+  cleanups.push(() => schema.drop());
+  return openPostgresStorage({ url: TEST_DATABASE_URL, schema: schema.name, policyCacheMaxAgeMs: 60_000 });
+}
+
 /**
  * The Redis ports under a fresh key prefix per test, composed over a memory
  * storage exactly as over PostgreSQL in production (withRedis); only the
@@ -78,6 +85,7 @@ const adapters: Array<{
   { name: 'memory', open: createMemoryStorage, sharedCache: () => ({ cache: new MemorySharedCache() }) },
   { name: 'sqlite', open: openTempSqlite, parts: DATABASE_PARTS },
   { name: 'postgres', open: openTempPostgres, parts: DATABASE_PARTS },
+  { name: 'postgres (policy cache)', open: openTempPostgresWithPolicyCache, parts: ['policies', 'lifecycle'] },
   { name: 'redis', open: openTempRedis, parts: REDIS_PARTS, sharedCache: openTempRedisCache },
 ];
 

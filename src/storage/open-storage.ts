@@ -22,8 +22,13 @@ export async function openStorage(config: KpartyConfig, logger?: Logger): Promis
   const { database } = config;
   const base =
     database.kind === 'postgres'
-      ? await openPostgresStorage({ url: database.url, schema: database.schema, ...(logger ? { logger } : {}) })
-      : openSqliteStorage(database.path);
+      ? await openPostgresStorage({
+          url: database.url,
+          schema: database.schema,
+          policyCacheMaxAgeMs: config.policyCacheMaxAge * 1000,
+          ...(logger ? { logger } : {}),
+        })
+      : openSqliteStorage(database.path, { checkpointInWorker: true, ...(logger ? { logger } : {}) });
   if (config.redisUrl === undefined) return base;
   return withRedis(base, openRedisPorts({ url: config.redisUrl, prefix: config.redisPrefix, ...(logger ? { logger } : {}) }));
 }

@@ -19,6 +19,8 @@ export interface ClaimQuery {
   path: ClaimPath;
   /** When present, the claim's value must equal one of these. */
   values?: Array<string | number | boolean>;
+  /** mso_mdoc (OpenID4VP 1.0 Appendix B.2.4): the relying party keeps the value; passed to the wallet. */
+  intent_to_retain?: boolean;
 }
 
 /** A `trustedIssuers` entry that pins the issuer's public keys (no DID resolution, no metadata fetch). */

@@ -9,10 +9,11 @@ import { verifyStatusListSignature } from '../list-signature.js';
 import type { ReadStatusList, StatusListFormat } from '../status-list-source.js';
 import { invalidList, shown, unavailableList, type StatusListProblem, type StatusProblemReason } from '../status-outcome.js';
 import { isStatusBits, type StatusBits } from './status-list-bits.js';
+import { CWT_BODY_PREFIX, readStatusListCwt, STATUS_LIST_CWT_MEDIA_TYPE, statusListBodyText, type StatusListCwtTrust } from './status-list-cwt.js';
 
 /** A Status List Token, its list inflated; its signature verified (`issuer`) or, for an https issuer, verified per check (`deferred`). */
 export interface TokenStatusList {
-  /** The signer's identifier (a DID, an `iss` URL or `x509_hash:…`) once the signature verified while reading. */
+  /** The signer's identifier (a DID, an `iss` URL or `x509_hash:…` — of the x5chain leaf for a CWT) once the signature verified while reading. */
   issuer?: string;
   /**
    * An https `iss` without `x5c`: the keys may be pinned by the policy, so the
@@ -86,12 +87,20 @@ function optionalNumber(payload: Record<string, unknown>, name: string): number 
  *   these is `unavailable`. `typ` is enforced; a MAC (`HS*`) or `none` never
  *   verifies.
  */
-export function statusListTokenFormat(keys: StatusListKeys, maxListBytes: number, clock: { now(): number; clockSkewSeconds: number } = { now: () => Date.now(), clockSkewSeconds: 60 }): StatusListFormat<TokenStatusList> {
+export function statusListTokenFormat(
+  keys: StatusListKeys,
+  maxListBytes: number,
+  clock: { now(): number; clockSkewSeconds: number } = { now: () => Date.now(), clockSkewSeconds: 60 },
+  cwt?: StatusListCwtTrust,
+): StatusListFormat<TokenStatusList> {
   const env = keyEnvironment(keys);
   return {
     name: 'StatusListToken',
-    accept: [STATUS_LIST_JWT_MEDIA_TYPE],
+    // With trust anchors, the CWT form too (status-list-cwt.ts): mdoc MSO `status` references point at CWTs.
+    accept: cwt ? [STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_CWT_MEDIA_TYPE] : [STATUS_LIST_JWT_MEDIA_TYPE],
+    decodeBody: statusListBodyText,
     async read(body, uri): Promise<ReadStatusList<TokenStatusList> | StatusListProblem> {
+      if (body.startsWith(CWT_BODY_PREFIX)) return readStatusListCwt(new Uint8Array(Buffer.from(body.slice(CWT_BODY_PREFIX.length), 'base64url')), uri, cwt, maxListBytes);
       const decoded = decodeJwt(body.trim());
       if (!decoded.ok) return invalid(`the Status List Token is not a valid JWT: ${decoded.detail}`);
       const { payload, jws } = decoded;

@@ -6,6 +6,7 @@ import type { StatusListFormat, StatusListSource } from '../status-list-source.j
 import { hexStatus, shown, type StatusOutcome } from '../status-outcome.js';
 import { readTokenStatus } from './status-list-bits.js';
 import { statusListTokenFormat, verifyDeferredStatusList, type StatusListKeys, type TokenStatusList } from './status-list-token.js';
+import type { StatusListCwtTrust } from './status-list-cwt.js';
 
 /** Status Type values (draft-ietf-oauth-status-list § "Status Types Values"). */
 export const TOKEN_STATUS_VALID = 0x00;
@@ -35,12 +36,13 @@ export class TokenStatusListChecker implements StatusChecker {
     private readonly source: StatusListSource,
     keys: StatusListKeys,
     maxListBytes: number,
-    options: { clock?: Clock; clockSkewSeconds?: number } = {},
+    /** `cwt`: trust for Status List Tokens in CWT format (x5chain to KPARTY_TRUST_ANCHORS); without it they are `unavailable`. */
+    options: { clock?: Clock; clockSkewSeconds?: number; cwt?: StatusListCwtTrust } = {},
   ) {
     this.#keys = keys;
     this.#clockSkewSeconds = options.clockSkewSeconds ?? 60;
     const clock = options.clock ?? systemClock;
-    this.#format = statusListTokenFormat(keys, maxListBytes, { now: () => clock.now(), clockSkewSeconds: this.#clockSkewSeconds });
+    this.#format = statusListTokenFormat(keys, maxListBytes, { now: () => clock.now(), clockSkewSeconds: this.#clockSkewSeconds }, options.cwt);
   }
 
   supports(entry: unknown): boolean {

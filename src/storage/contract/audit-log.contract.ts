@@ -112,6 +112,14 @@ export function describeAuditLogContract(current: () => Storage): void {
       await expect(current().auditLog.list(undefined, { limit: 10 })).resolves.toStrictEqual({ events: [4, 3, 2, 1].map((n) => auditEvent(n)) });
     });
 
+    it('records a burst of 450 concurrent events, each durable when its promise resolves (group commit batches)', async () => {
+      const numbers = Array.from({ length: 450 }, (_, i) => i + 1);
+      await Promise.all(numbers.map((n) => current().auditLog.record(auditEvent(n))));
+      const page = await current().auditLog.list(undefined, { limit: AUDIT_LIST_MAX_LIMIT });
+      expect(page.events).toHaveLength(450);
+      expect(page.events.at(-1)).toStrictEqual(auditEvent(1));
+    });
+
     it('purgeOlderThan deletes events with time before the cutoff, of every owner, and counts them', async () => {
       await expect(current().auditLog.purgeOlderThan(T0 + 100_000)).resolves.toBe(0);
       await recordNumbered(5, (n) => (n % 2 === 0 ? 'rp-b' : 'rp-a'));

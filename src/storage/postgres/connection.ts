@@ -42,6 +42,22 @@ export const CONNECT_TIMEOUT_MS = 3000;
  * the pool connects again on the next one — recovery needs no restart.
  */
 export function createPostgresPool(options: PostgresConnectionOptions): Pool {
+  const pool = new pg.Pool({
+    ...postgresClientConfig(options),
+    max: options.maxConnections ?? 10,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle connection that breaks (server restarted, network cut) emits 'error' on the pool; without a
+  // listener that would crash the process. The pool drops the connection and opens another when needed.
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'an idle PostgreSQL connection failed; it is replaced on demand'));
+  return pool;
+}
+
+/**
+ * What every kparty connection to PostgreSQL is opened with — the pool's and
+ * the dedicated LISTEN connection's (policy-change-listener.ts) alike.
+ */
+export function postgresClientConfig(options: PostgresConnectionOptions): pg.ClientConfig {
   const statementTimeout = options.statementTimeoutMs ?? 10_000;
   const { url, urlOptions } = withoutOptionsParameter(options.url);
   const serverOptions = [
@@ -50,22 +66,16 @@ export function createPostgresPool(options: PostgresConnectionOptions): Pool {
     ...(urlOptions ? [urlOptions] : []),
     ...(options.schema === undefined ? [] : [`-c search_path=${options.schema}`]),
   ].join(' ');
-  const pool = new pg.Pool({
+  return {
     connectionString: url,
     options: serverOptions,
-    max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     // Client side too: a connection that stops answering (server gone without a reset) fails the query.
     query_timeout: statementTimeout + 2000,
-    idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: options.applicationName ?? 'kparty',
     types,
-  });
-  // An idle connection that breaks (server restarted, network cut) emits 'error' on the pool; without a
-  // listener that would crash the process. The pool drops the connection and opens another when needed.
-  pool.on('error', (error) => options.logger?.warn({ err: error }, 'an idle PostgreSQL connection failed; it is replaced on demand'));
-  return pool;
+  };
 }
 
 /**

@@ -101,4 +101,26 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX session_denylist_expires_at ON session_denylist (expires_at);
     `,
   },
+  {
+    version: 4,
+    name: 'policy_change_notifications',
+    sql: `
+      -- Every committed change of a policy is announced on channel kparty_policy_changed as
+      -- "<schema> <policy id>", so each replica can drop its cached copy (src/storage/postgres/policy-change-listener.ts).
+      -- A trigger, not the adapter: it also covers writes by the CLI and by older replicas, and it fires in the
+      -- writing transaction, so the notice goes out exactly when the change commits.
+      CREATE FUNCTION kparty_notify_policy_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          PERFORM pg_notify('kparty_policy_changed', TG_TABLE_SCHEMA || ' ' || OLD.id);
+        ELSE
+          PERFORM pg_notify('kparty_policy_changed', TG_TABLE_SCHEMA || ' ' || NEW.id);
+        END IF;
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER policies_changed AFTER INSERT OR UPDATE OR DELETE ON policies
+        FOR EACH ROW EXECUTE FUNCTION kparty_notify_policy_changed();
+    `,
+  },
 ];

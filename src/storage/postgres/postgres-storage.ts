@@ -5,10 +5,17 @@ import { applyPostgresMigrations } from './migrate.js';
 import { PostgresAuditLog } from './postgres-audit-log.js';
 import { PostgresNonceStore } from './postgres-nonce-store.js';
 import { PostgresPolicyStore } from './postgres-policy-store.js';
+import { systemClock } from '../../core/clock.js';
+import type { PolicyStore } from '../../core/ports/policy-store.js';
+import { CachedPolicyStore } from '../cached-policy-store.js';
+import { PostgresPolicyChangeListener } from './policy-change-listener.js';
 import { PostgresSessionDenylist } from './postgres-session-denylist.js';
 import { PostgresRelyingPartyStore } from './postgres-relying-party-store.js';
 import { PostgresSettingsStore } from './postgres-settings-store.js';
 import { PostgresSigningKeyStore } from './postgres-signing-key-store.js';
+
+/** Most policies one process keeps cached (each a few KB at most). */
+export const POLICY_CACHE_CAPACITY = 1000;
 
 /**
  * Every port on one PostgreSQL connection pool: the storage of replicas on
@@ -20,7 +27,8 @@ import { PostgresSigningKeyStore } from './postgres-signing-key-store.js';
 export class PostgresStorage implements Storage {
   readonly kind = 'postgres';
   readonly relyingParties: PostgresRelyingPartyStore;
-  readonly policies: PostgresPolicyStore;
+  /** Cached in process when a change listener is given (KPARTY_POLICY_CACHE_MAX_AGE > 0). */
+  readonly policies: PolicyStore;
   readonly signingKeys: PostgresSigningKeyStore;
   readonly challenges: PostgresNonceStore;
   readonly settings: PostgresSettingsStore;
@@ -28,9 +36,15 @@ export class PostgresStorage implements Storage {
   readonly sessionDenylist: PostgresSessionDenylist;
   private closing: Promise<void> | undefined;
 
-  constructor(private readonly pool: Pool) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly policyChanges?: { listener: PostgresPolicyChangeListener; maxAgeMs: number },
+  ) {
     this.relyingParties = new PostgresRelyingPartyStore(pool);
-    this.policies = new PostgresPolicyStore(pool);
+    const policies = new PostgresPolicyStore(pool);
+    this.policies = policyChanges
+      ? new CachedPolicyStore(policies, policyChanges.listener, systemClock, { capacity: POLICY_CACHE_CAPACITY, maxAgeMs: policyChanges.maxAgeMs })
+      : policies;
     this.signingKeys = new PostgresSigningKeyStore(pool);
     this.challenges = new PostgresNonceStore(pool);
     this.settings = new PostgresSettingsStore(pool);
@@ -45,7 +59,7 @@ export class PostgresStorage implements Storage {
 
   /** Ends the pool once, after its checked-out connections are released; may be called again. */
   async close(): Promise<void> {
-    this.closing ??= this.pool.end();
+    this.closing ??= Promise.all([this.policyChanges?.listener.close(), this.pool.end()]).then(() => undefined);
     await this.closing;
   }
 }
@@ -55,7 +69,12 @@ export class PostgresStorage implements Storage {
  * the server cannot be reached the error names DATABASE_URL (password
  * hidden), for a one-line start-up failure.
  */
-export async function openPostgresStorage(options: PostgresConnectionOptions): Promise<PostgresStorage> {
+export async function openPostgresStorage(
+  options: PostgresConnectionOptions & {
+    /** KPARTY_POLICY_CACHE_MAX_AGE in ms; 0 or absent: policies are read from the database on every request. */
+    policyCacheMaxAgeMs?: number;
+  },
+): Promise<PostgresStorage> {
   const pool = createPostgresPool(options);
   try {
     await applyPostgresMigrations(pool, options.schema);
@@ -64,5 +83,10 @@ export async function openPostgresStorage(options: PostgresConnectionOptions): P
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot open PostgreSQL at DATABASE_URL ${redactedUrl(options.url)}: ${reason}`, { cause: error });
   }
-  return new PostgresStorage(pool);
+  const maxAgeMs = options.policyCacheMaxAgeMs ?? 0;
+  if (maxAgeMs <= 0) return new PostgresStorage(pool);
+  const listener = new PostgresPolicyChangeListener(options, options.logger);
+  // Not fatal when it fails: the cache stays off (reads go to the database) until the listener connects.
+  await listener.start();
+  return new PostgresStorage(pool, { listener, maxAgeMs });
 }

@@ -22,6 +22,7 @@ export function redactedRedisUrl(url: string): string {
  *   instead of waiting for a reconnect;
  * - reconnects forever in the background, at most a second apart, so service
  *   resumes without a restart when Redis is back;
+ * - commands of one event-loop turn are pipelined together (auto-pipelining);
  * - connection errors are logged once per outage (the client emits one per
  *   reconnect attempt), never thrown as unhandled 'error' events.
  */
@@ -34,6 +35,9 @@ export function createRedisClient(url: string, logger?: Logger): Redis {
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
     // Re-sent after a reconnect only if nothing failed: a failed command has already been answered with an error.
     autoResendUnfulfilledCommands: false,
+    // Commands issued in one event-loop turn (the rate-limit counter, the challenge consume and the
+    // denylist look-ups of concurrent requests) leave in one write: fewer syscalls per request under load.
+    enableAutoPipelining: true,
   });
   let healthy = true;
   redis.on('error', (error: unknown) => {

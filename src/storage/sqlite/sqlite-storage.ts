@@ -8,6 +8,8 @@ import { SqliteRelyingPartyStore } from './sqlite-relying-party-store.js';
 import { SqliteSessionDenylist } from './sqlite-session-denylist.js';
 import { SqliteSettingsStore } from './sqlite-settings-store.js';
 import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
+import type { Logger } from '../../core/logger.js';
 
 /**
  * Every port on one SQLite connection. Enough for one process, or several on
@@ -30,7 +32,10 @@ export class SqliteStorage implements Storage {
   readonly sessionDenylist: SqliteSessionDenylist;
   private readonly selectOne: Statement<[], unknown>;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly checkpointer?: WalCheckpointer,
+  ) {
     this.relyingParties = new SqliteRelyingPartyStore(db);
     this.policies = new SqlitePolicyStore(db);
     this.signingKeys = new SqliteSigningKeyStore(db);
@@ -46,11 +51,18 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
 
-/** Opens, creating and migrating if needed, the SQLite database at `path` (`':memory:'` allowed). */
-export function openSqliteStorage(path: string): Storage {
-  return new SqliteStorage(openSqliteDatabase(path));
+/**
+ * Opens, creating and migrating if needed, the SQLite database at `path`
+ * (`':memory:'` allowed). `checkpointInWorker` (the service: see
+ * wal-checkpointer.ts) moves WAL checkpoints to a worker thread.
+ */
+export function openSqliteStorage(path: string, options: { checkpointInWorker?: boolean; logger?: Logger } = {}): Storage {
+  const db = openSqliteDatabase(path);
+  const inWorker = options.checkpointInWorker === true && path !== ':memory:' && path !== '';
+  return new SqliteStorage(db, inWorker ? WalCheckpointer.start(db, path, options.logger) : undefined);
 }
