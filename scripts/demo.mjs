@@ -162,4 +162,6 @@ async function main() {
   process.exitCode = failed ? 1 : 0;
 }
 
-await main();
+// `npm run demo -- oid4vp`: the OpenID4VP 1.0 variant (scripts/demo/oid4vp.mjs).
+if (process.argv.includes('oid4vp')) await (await import('./demo/oid4vp.mjs')).runOid4vpDemo();
+else await main();

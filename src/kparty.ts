@@ -32,6 +32,12 @@ import { verificationsInFlight } from './crypto/offload-policy.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
 import { JsonLdContextSet } from './formats/data-integrity/json-ld-contexts.js';
+import { Oid4vpService } from './oid4vp/oid4vp-service.js';
+import { createClientIdentity } from './oid4vp/create-client-identity.js';
+import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
+import { UNSEALED } from './oid4vp/secret-seal.js';
+import { CallbackDispatcher } from './oid4vp/callback-dispatcher.js';
+import { recordDecision } from './audit/record-decision.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 import { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
 import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
@@ -69,6 +75,10 @@ export interface Kparty {
   readonly trustAnchors: TrustAnchorStore;
   /** Keys of https credential issuers (jwt-vc-issuer metadata), through the guarded fetcher. */
   readonly issuerMetadata: JwtVcIssuerMetadataResolver;
+  /** The OpenID4VP 1.0 verifier (src/oid4vp, docs/oid4vp.md). */
+  readonly oid4vp: Oid4vpService;
+  /** kparty's own did:web request-signing keys (served at /.well-known/did.json; `decentralized_identifier`). */
+  readonly oid4vpDidKeys: DidWebRequestKeys;
   close(): Promise<void>;
 }
 
@@ -195,7 +205,30 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       maxResponseBytes: config.maxResponseBytes,
       observeDecision: (outcome, codes) => metrics.observeDecision(outcome, codes),
     });
+    // The secret seal is the seam for KPARTY_SECRET_KEY encryption at rest (src/oid4vp/secret-seal.ts).
+    const { identity, didKeys } = await createClientIdentity(config, storage.settings, UNSEALED, clock);
+    const callbacks = new CallbackDispatcher({ fetcher, keys: signingKeys, clock, logger: options.logger, issuer: config.issuer, attempts: config.oid4vp.callbackAttempts });
+    const oid4vp = new Oid4vpService(
+      {
+        store: storage.oid4vpRequests,
+        formats: verification.formats,
+        policies,
+        relyingParties: storage.relyingParties,
+        identity,
+        signIn,
+        clock,
+        seal: UNSEALED,
+        onDecision: (record) => callbacks.notify(record),
+        auditRejection: async (decision) => {
+          await recordDecision(storage.auditLog, { ...decision, outcome: 'rejected', credentialIssuers: [] }, { clock, logger: options.logger });
+        },
+      },
+      { issuer: config.issuer, requestTtl: config.oid4vp.requestTtl, resultTtl: config.oid4vp.resultTtl, production: config.production },
+    );
     const maintain = async (): Promise<void> => {
+      await oid4vp.purgeExpired().catch((error: unknown) => {
+        options.logger.warn({ err: error }, 'purging expired OpenID4VP requests failed');
+      });
       // Expired challenges can no longer be consumed; delete them so the table stays small.
       await storage.challenges.purgeExpired(clock.now()).catch((error: unknown) => {
         options.logger.warn({ err: error }, 'purging expired challenges failed');
@@ -238,7 +271,10 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },
         clock,
       ),
+      oid4vp,
+      oid4vpDidKeys: didKeys,
       close: async () => {
+        callbacks.close();
         clearInterval(purge);
         clearInterval(reloadKeys);
         await storage.close();

@@ -14,6 +14,10 @@ import { TokenController } from './controllers/token.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { MetricsController } from './controllers/metrics.controller.js';
 import { WellKnownController } from './controllers/well-known.controller.js';
+import { Oid4vpAdminController } from './controllers/oid4vp-admin.controller.js';
+import { Oid4vpPageController } from './controllers/oid4vp-page.controller.js';
+import { Oid4vpRequestsController } from './controllers/oid4vp-requests.controller.js';
+import { Oid4vpWalletController } from './controllers/oid4vp-wallet.controller.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { KPARTY } from './tokens.js';
 
@@ -36,6 +40,10 @@ export class AppModule {
         TokenController,
         AuthCheckController,
         AdminKeysController,
+        Oid4vpRequestsController,
+        Oid4vpWalletController,
+        Oid4vpPageController,
+        Oid4vpAdminController,
       ],
       providers: [{ provide: KPARTY, useValue: kparty }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }, AdminAuthGuard],
     };

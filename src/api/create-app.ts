@@ -27,6 +27,9 @@ function requestId(req: IncomingMessage): string {
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 const FORM_MEDIA_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
 
+/** OpenID4VP 1.0 wallet endpoints take form bodies (request_uri POST, response_uri): docs/oid4vp.md. */
+const isOid4vpFormEndpoint = (path: string): boolean => path.startsWith('/v1/oid4vp/request-objects/') || path.startsWith('/v1/oid4vp/responses/');
+
 /** Forward-auth reads no body; gateways may pass on the original request's Content-Type and Content-Length. */
 const isForwardAuth = (path: string): boolean => path === '/v1/auth/check' || path === '/v1/auth/check/envoy' || path.startsWith('/v1/auth/check/envoy/');
 
@@ -42,11 +45,22 @@ function requireSupportedBody(request: FastifyRequest): void {
   if (isForwardAuth(request.url.split('?', 1)[0] ?? '')) return;
   const contentType = request.headers['content-type'] ?? '';
   if (JSON_MEDIA_TYPE.test(contentType)) return;
+  if (isOid4vpFormEndpoint(request.url.split('?', 1)[0] ?? '')) {
+    if (FORM_MEDIA_TYPE.test(contentType)) return;
+    throw new KpartyError('request.unsupported_media_type', 'send the body as application/x-www-form-urlencoded');
+  }
   if (isOAuthEndpoint(request)) {
     if (FORM_MEDIA_TYPE.test(contentType)) return;
     throw new KpartyError('request.unsupported_media_type', 'send the body as application/x-www-form-urlencoded or application/json');
   }
   throw new KpartyError('request.unsupported_media_type', 'send the body as application/json');
+}
+
+/** KPARTY_OID4VP_MAX_RESPONSE_BYTES on the OpenID4VP wallet endpoints, judged by Content-Length before the body is read (chunked bodies: the global 1 MiB cap). */
+function requireOid4vpBodyLimit(request: FastifyRequest, maxBytes: number): void {
+  if (!isOid4vpFormEndpoint(request.url.split('?', 1)[0] ?? '')) return;
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw new KpartyError('request.too_large', `OpenID4VP request bodies are limited to ${maxBytes} bytes (KPARTY_OID4VP_MAX_RESPONSE_BYTES)`);
 }
 
 /** Nest's own log lines (bootstrap, route map) go through the same pino logger as JSON. */
@@ -59,7 +73,12 @@ function nestLogger(pino: Pino): LoggerService {
 }
 
 /** Creates the NestJS application on Fastify over a composed core; the caller listens. */
-export async function createApp(kparty: Kparty, pino: Pino): Promise<NestFastifyApplication> {
+export async function createApp(
+  kparty: Kparty,
+  pino: Pino,
+  /** `openApi: false` skips GET /docs (its static assets load through a dynamic import Jest's ESM runtime cannot do): in-process tests only. */
+  options: { openApi?: boolean } = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: pino,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -75,6 +94,7 @@ export async function createApp(kparty: Kparty, pino: Pino): Promise<NestFastify
   adapter.getInstance().addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
     requireSupportedBody(request);
+    requireOid4vpBodyLimit(request, kparty.config.oid4vp.maxResponseBytes);
   });
   adapter.getInstance().addHook('onResponse', async (request, reply) => {
     // The route template (bounded), never the raw URL; 404s share one label.
@@ -85,6 +105,6 @@ export async function createApp(kparty: Kparty, pino: Pino): Promise<NestFastify
     logger: nestLogger(pino),
     abortOnError: false,
   });
-  mountOpenApi(app, kparty.config.issuer);
+  if (options.openApi !== false) mountOpenApi(app, kparty.config.issuer);
   return app;
 }

@@ -172,3 +172,29 @@ export class SigningKeyDto {
 export class SigningKeyListDto {
   @ApiProperty({ type: [SigningKeyDto], description: 'Every published key, oldest first' }) keys!: SigningKeyDto[];
 }
+
+export class Oid4vpCreatedDto {
+  @ApiProperty({ description: 'Request id (unguessable)' }) id!: string;
+  @ApiProperty({ description: 'openid4vp:// URI for the wallet (QR code content, "Open in wallet" link)', example: 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3Akparty.example&request_uri=…' })
+  requestUri!: string;
+  @ApiProperty({ description: 'kparty-hosted page showing the QR code or the wallet link and the live status' }) pageUrl!: string;
+  @ApiProperty({ description: 'The QR code as SVG' }) qrUrl!: string;
+  @ApiProperty({ description: 'ISO 8601; KPARTY_OID4VP_REQUEST_TTL after creation' }) expiresAt!: string;
+}
+
+export class Oid4vpWalletErrorDto {
+  @ApiProperty({ example: 'access_denied' }) error!: string;
+  @ApiPropertyOptional() error_description?: string;
+}
+
+export class Oid4vpRequestViewDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'employee-portal' }) policy!: string;
+  @ApiProperty({ enum: ['cross_device', 'same_device'] }) flow!: string;
+  @ApiProperty({ enum: ['pending', 'fetched', 'verified', 'rejected', 'expired', 'cancelled'] }) status!: string;
+  @ApiProperty({ description: 'ISO 8601' }) expiresAt!: string;
+  @ApiPropertyOptional({ type: VerificationSuccessDto, description: 'Released once, then deleted; same_device: only with ?response_code=' })
+  result?: VerificationSuccessDto;
+  @ApiPropertyOptional({ type: [ProblemEntryDto], description: 'Why the request was rejected: every failed check' }) errors?: ProblemEntryDto[];
+  @ApiPropertyOptional({ type: Oid4vpWalletErrorDto, description: 'The wallet\'s error response (OpenID4VP 1.0 §8.5)' }) walletError?: Oid4vpWalletErrorDto;
+}

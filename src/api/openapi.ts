@@ -10,6 +10,7 @@ const REQUEST_SCHEMAS = {
   VerifyPresentationRequest: 'verify-request',
   TokenExchangeRequest: 'token-request',
   SessionTokenRequest: 'session-token-request',
+  Oid4vpRequest: 'oid4vp-request',
 } as const;
 
 /** Builds the OpenAPI 3.1 document from the controllers plus the JSON Schemas in schemas/. */

@@ -7,7 +7,18 @@ import type { WalletRateLimits } from '../ratelimit/wallet-rate-limits.js';
  * (not the raw URL), so `/v1/challenges/` or a query string cannot dodge it.
  * Append wallet-facing routes here as they are added.
  */
-export const WALLET_ROUTES: ReadonlySet<string> = new Set(['POST /v1/challenges', 'POST /v1/presentations/verify', 'POST /v1/token']);
+export const WALLET_ROUTES: ReadonlySet<string> = new Set([
+  'POST /v1/challenges',
+  'POST /v1/presentations/verify',
+  'POST /v1/token',
+  // OpenID4VP 1.0 wallet side and hosted page (docs/oid4vp.md).
+  'GET /v1/oid4vp/request-objects/:id',
+  'POST /v1/oid4vp/request-objects/:id',
+  'POST /v1/oid4vp/responses/:id',
+  'GET /oid4vp/:id',
+  'GET /oid4vp/:id/qr.svg',
+  'GET /oid4vp/:id/status',
+]);
 
 function isWalletRoute(request: FastifyRequest): boolean {
   return WALLET_ROUTES.has(`${request.method} ${request.routeOptions.url ?? ''}`);

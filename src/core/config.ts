@@ -113,6 +113,8 @@ export interface KpartyConfig {
   jsonldContextsDir: string | undefined;
   /** Caps on Data Integrity documents before any JSON-LD work (src/formats/data-integrity/document-caps.ts, docs/security.md). */
   dataIntegrity: DataIntegrityLimitsConfig;
+  /** OpenID4VP 1.0 verifier settings (docs/oid4vp.md). */
+  oid4vp: Oid4vpConfig;
 }
 
 /** `KPARTY_JSONLD_MAX_DEPTH`, `…_MAX_NODES`, `…_MAX_QUADS`, `…_MAX_BLANK_NODES`, `KPARTY_RDFC_MAX_WORK_FACTOR`, `KPARTY_DI_MAX_PROOFS`. */
@@ -123,6 +125,58 @@ export interface DataIntegrityLimitsConfig {
   maxBlankNodes: number;
   maxWorkFactor: number;
   maxProofs: number;
+}
+
+/** OpenID4VP 1.0 client identifier prefixes kparty can sign (or, for `redirect_uri`, send) requests under. */
+export const OID4VP_CLIENT_ID_PREFIXES = ['x509_hash', 'x509_san_dns', 'decentralized_identifier', 'redirect_uri'] as const;
+export type Oid4vpClientIdPrefix = (typeof OID4VP_CLIENT_ID_PREFIXES)[number];
+
+export interface Oid4vpConfig {
+  /**
+   * `KPARTY_OID4VP_CLIENT_ID_PREFIX`: default `decentralized_identifier` (kparty's own did:web), `x509_hash` when
+   * KPARTY_OID4VP_X509_CHAIN is set. `redirect_uri` (unsigned requests) refuses to start when NODE_ENV=production.
+   */
+  clientIdPrefix: Oid4vpClientIdPrefix;
+  /** `KPARTY_OID4VP_X509_CHAIN`: PEM file, the request-signing certificate chain, leaf first. */
+  x509ChainFile: string | undefined;
+  /** `KPARTY_OID4VP_X509_KEY`: PEM file, the leaf certificate's private key (PKCS#8). */
+  x509KeyFile: string | undefined;
+  /** `KPARTY_OID4VP_REQUEST_TTL` seconds, default 300: how long a request stays open for a wallet. */
+  requestTtl: number;
+  /** `KPARTY_OID4VP_RESULT_TTL` seconds, default 300: how long a decided request's result is kept (deleted once read). */
+  resultTtl: number;
+  /** `KPARTY_OID4VP_MAX_RESPONSE_BYTES`, default 262144: the largest authorization response (form body or JWE) accepted. */
+  maxResponseBytes: number;
+  /** `KPARTY_OID4VP_CALLBACK_ATTEMPTS`, default 5: how many times a callback is tried (back-off 1 s, 2 s, 4 s, ...). */
+  callbackAttempts: number;
+}
+
+function parseOid4vp(env: Env, production: boolean): Oid4vpConfig {
+  const x509ChainFile = env.KPARTY_OID4VP_X509_CHAIN || undefined;
+  const x509KeyFile = env.KPARTY_OID4VP_X509_KEY || undefined;
+  if ((x509ChainFile === undefined) !== (x509KeyFile === undefined)) {
+    throw new ConfigError('KPARTY_OID4VP_X509_CHAIN and KPARTY_OID4VP_X509_KEY must be set together');
+  }
+  const raw = env.KPARTY_OID4VP_CLIENT_ID_PREFIX || (x509ChainFile ? 'x509_hash' : 'decentralized_identifier');
+  if (!(OID4VP_CLIENT_ID_PREFIXES as readonly string[]).includes(raw)) {
+    throw new ConfigError(`KPARTY_OID4VP_CLIENT_ID_PREFIX must be one of ${OID4VP_CLIENT_ID_PREFIXES.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  const clientIdPrefix = raw as Oid4vpClientIdPrefix;
+  if ((clientIdPrefix === 'x509_hash' || clientIdPrefix === 'x509_san_dns') && !x509ChainFile) {
+    throw new ConfigError(`KPARTY_OID4VP_CLIENT_ID_PREFIX=${clientIdPrefix} needs KPARTY_OID4VP_X509_CHAIN and KPARTY_OID4VP_X509_KEY`);
+  }
+  if (clientIdPrefix === 'redirect_uri' && production) {
+    throw new ConfigError('KPARTY_OID4VP_CLIENT_ID_PREFIX=redirect_uri sends unsigned requests and is refused when NODE_ENV=production');
+  }
+  return {
+    clientIdPrefix,
+    x509ChainFile,
+    x509KeyFile,
+    requestTtl: integer(env, 'KPARTY_OID4VP_REQUEST_TTL', 300, 10, 86_400),
+    resultTtl: integer(env, 'KPARTY_OID4VP_RESULT_TTL', 300, 1, 86_400),
+    maxResponseBytes: integer(env, 'KPARTY_OID4VP_MAX_RESPONSE_BYTES', 262_144, 1024, 1_048_576),
+    callbackAttempts: integer(env, 'KPARTY_OID4VP_CALLBACK_ATTEMPTS', 5, 1, 10),
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -333,5 +387,6 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
       maxWorkFactor: integer(env, 'KPARTY_RDFC_MAX_WORK_FACTOR', 1, 0, 3),
       maxProofs: integer(env, 'KPARTY_DI_MAX_PROOFS', 4, 1, 16),
     },
+    oid4vp: parseOid4vp(env, production),
   };
 }

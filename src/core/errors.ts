@@ -70,6 +70,13 @@ const PROBLEM_KINDS = {
   'oauth.invalid_target': { status: 400, title: 'No single policy matches the requested target' },
   rate_limited: { status: 429, title: 'Too many requests' },
   'service.unavailable': { status: 503, title: 'The service is temporarily unavailable' },
+  // OpenID4VP 1.0 (docs/oid4vp.md, docs/errors.md):
+  'oid4vp.policy_unsupported': { status: 422, title: 'The policy cannot be requested over OpenID4VP 1.0' },
+  'oid4vp.request_not_found': { status: 404, title: 'No such OpenID4VP request' },
+  'oid4vp.request_closed': { status: 410, title: 'The OpenID4VP request is no longer open' },
+  'oid4vp.response_invalid': { status: 400, title: 'The OpenID4VP authorization response is not valid for this request' },
+  'oid4vp.response_code_invalid': { status: 403, title: 'The response_code does not match this request' },
+  'oid4vp.callback_origin_not_registered': { status: 400, title: 'The callbackUrl origin is not registered for this relying party' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, ProblemKind>;
 

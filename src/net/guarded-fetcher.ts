@@ -92,12 +92,14 @@ export class GuardedFetcher implements Fetcher {
       const pinning = pinAddresses(target, this.#resolveHost);
       const addresses = redirects === 0 ? await pinning : await asRedirect(pinning);
       signal.throwIfAborted();
-      const response = await this.#exchange(target, addresses, request.accept, signal);
+      const response = await this.#exchange(target, addresses, request, signal);
       const location = response.headers.location;
       if (!REDIRECT_STATUSES.has(response.statusCode ?? 0) || location === undefined) {
         return this.#answer(target, response, request.accept, maxBytes);
       }
       response.destroy();
+      // A body is never re-sent to wherever a redirect points.
+      if (request.method === 'POST') throw new FetchError('redirect_refused', 'a POST is not redirected');
       if (redirects === MAX_REDIRECTS) throw new FetchError('too_many_redirects', `more than ${MAX_REDIRECTS} redirects`);
       // Each hop is checked from scratch: scheme, allow-list, then (above) DNS and address ranges.
       const from = target.url;
@@ -127,9 +129,11 @@ export class GuardedFetcher implements Fetcher {
     return { url: target.url.href, status, headers: flatHeaders(response), body };
   }
 
-  #exchange(target: OutboundTarget, addresses: ResolvedAddress[], accept: readonly string[], signal: AbortSignal): Promise<IncomingMessage> {
+  #exchange(target: OutboundTarget, addresses: ResolvedAddress[], request: FetchRequest, signal: AbortSignal): Promise<IncomingMessage> {
+    const accept = request.accept;
+    const body = request.method === 'POST' ? request.body : undefined;
     const options: RequestOptions & { servername?: string; ca?: string[] } = {
-      method: 'GET',
+      method: request.method ?? 'GET',
       host: target.host,
       port: target.port,
       path: `${target.url.pathname}${target.url.search}`,
@@ -140,6 +144,7 @@ export class GuardedFetcher implements Fetcher {
         accept: accept.length > 0 ? accept.join(', ') : '*/*',
         'accept-encoding': ACCEPTED_ENCODINGS,
         'user-agent': 'kparty',
+        ...(body ? { 'content-type': body.contentType, 'content-length': String(body.data.byteLength) } : {}),
       },
     };
     // SNI carries a host name only (RFC 6066 §3); the certificate is still checked against the host.
@@ -155,7 +160,7 @@ export class GuardedFetcher implements Fetcher {
       });
       // `on`, not `once`: a request can emit more than one error (e.g. a reset, then the deadline's abort).
       outgoing.on('error', (cause) => reject(new FetchError('network', `could not reach ${target.authority}`, { cause })));
-      outgoing.end();
+      outgoing.end(body ? Buffer.from(body.data) : undefined);
     });
   }
 }

@@ -67,7 +67,7 @@ async function openTempRedisCache(): Promise<SharedCacheUnderTest> {
 /** Every part but the optional ones a database storage leaves to the composition root. */
 const DATABASE_PARTS = ALL_CONTRACT_PARTS.filter((part) => part !== 'rateLimiter');
 /** What REDIS_URL moves to Redis (the shared cache has its own contract, below). */
-const REDIS_PARTS: StorageContractPart[] = ['challenges', 'sessionDenylist', 'rateLimiter', 'lifecycle'];
+const REDIS_PARTS: StorageContractPart[] = ['challenges', 'sessionDenylist', 'rateLimiter', 'oid4vpRequests', 'lifecycle'];
 
 /**
  * Every adapter the contract runs against, on real servers (ARCHITECTURE rule

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from '@jest/globals';
 import type { Storage } from '../core/ports/storage.js';
 import { describeAuditLogContract } from './contract/audit-log.contract.js';
 import { describeNonceStoreContract } from './contract/nonce-store.contract.js';
+import { describeOid4vpRequestStoreContract } from './contract/oid4vp-request-store.contract.js';
 import { describePolicyStoreContract } from './contract/policy-store.contract.js';
 import { describeRateLimiterContract } from './contract/rate-limiter.contract.js';
 import { describeRelyingPartyStoreContract } from './contract/relying-party-store.contract.js';
@@ -25,6 +26,7 @@ const CONTRACT_PARTS = {
   auditLog: describeAuditLogContract,
   sessionDenylist: describeSessionDenylistContract,
   rateLimiter: describeRateLimiterContract,
+  oid4vpRequests: describeOid4vpRequestStoreContract,
   lifecycle: describeStorageLifecycleContract,
 } satisfies Record<string, (current: () => Storage) => void>;
 

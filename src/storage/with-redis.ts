@@ -3,7 +3,7 @@ import type { RedisPorts } from './redis/redis-ports.js';
 
 /**
  * A storage whose short-lived shared state lives in Redis — challenges, the
- * session denylist, the DID/status-list cache and rate-limit counters — and
+ * session denylist, OpenID4VP requests, the DID/status-list cache and rate-limit counters — and
  * everything else (relying parties, policies, signing keys, settings, audit)
  * in `base` (PostgreSQL, or SQLite for processes on one machine). Ready only
  * when both answer.
@@ -18,6 +18,7 @@ export function withRedis(base: Storage, redis: RedisPorts): Storage {
     auditLog: base.auditLog,
     challenges: redis.challenges,
     sessionDenylist: redis.sessionDenylist,
+    oid4vpRequests: redis.oid4vpRequests,
     sharedCache: redis.sharedCache,
     rateLimiter: redis.rateLimiter,
     ping: async () => {

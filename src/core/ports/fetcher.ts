@@ -17,6 +17,9 @@ export interface FetchRequest {
   timeoutMs?: number;
   /** Refuse (`redirect_refused`, before connecting) a redirect to another scheme, host or port than `url`'s (issuer metadata). */
   sameOriginRedirectsOnly?: boolean;
+  /** Default GET. A POST (OpenID4VP callbacks) sends `body` and follows no redirect (`redirect_refused`). */
+  method?: 'GET' | 'POST';
+  body?: { contentType: string; data: Uint8Array };
 }
 
 export interface FetchResponse {

@@ -1,5 +1,6 @@
 import type { AuditLog } from './audit-log.js';
 import type { NonceStore } from './nonce-store.js';
+import type { Oid4vpRequestStore } from './oid4vp-request-store.js';
 import type { PolicyStore } from './policy-store.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { RelyingPartyStore } from './relying-party-store.js';
@@ -24,6 +25,8 @@ export interface Storage {
   readonly auditLog: AuditLog;
   /** Revoked session tokens (RFC 7009), seen by every replica at once. */
   readonly sessionDenylist: SessionDenylist;
+  /** OpenID4VP requests (src/oid4vp); in Redis when REDIS_URL is set. */
+  readonly oid4vpRequests: Oid4vpRequestStore;
   /**
    * Rate-limit counters shared by every process using this storage (Redis).
    * Absent: the composition root counts in process memory (one process's view).

@@ -1,6 +1,7 @@
 import type { Storage } from '../../core/ports/storage.js';
 import { MemoryAuditLog } from './memory-audit-log.js';
 import { MemoryNonceStore } from './memory-nonce-store.js';
+import { MemoryOid4vpRequestStore } from './memory-oid4vp-request-store.js';
 import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { MemoryPolicyStore } from './memory-policy-store.js';
 import { MemoryRelyingPartyStore } from './memory-relying-party-store.js';
@@ -25,6 +26,7 @@ export function createMemoryStorage(): Storage {
     settings: new MemorySettingsStore(),
     auditLog: new MemoryAuditLog(),
     sessionDenylist: new MemorySessionDenylist(),
+    oid4vpRequests: new MemoryOid4vpRequestStore(),
     rateLimiter: new MemoryRateLimiter(),
     // Fails after close like a closed database, so readiness reports a shut-down store.
     ping: async () => {

@@ -57,6 +57,7 @@ describe('applyPostgresMigrations', () => {
     expect(await tables(p, fresh)).toStrictEqual([
       'audit_events',
       'challenges',
+      'oid4vp_requests',
       'policies',
       'relying_parties',
       'schema_migrations',

@@ -123,4 +123,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         FOR EACH ROW EXECUTE FUNCTION kparty_notify_policy_changed();
     `,
   },
+  {
+    version: 5,
+    name: 'oid4vp_requests',
+    sql: `
+      -- OpenID4VP requests (src/oid4vp): the record as JSON, its version for compare-and-set, and when to purge it.
+      CREATE TABLE oid4vp_requests (
+        id text PRIMARY KEY,
+        version integer NOT NULL,
+        purge_at bigint NOT NULL,
+        body text NOT NULL
+      );
+      CREATE INDEX oid4vp_requests_purge_at ON oid4vp_requests (purge_at);
+    `,
+  },
 ];

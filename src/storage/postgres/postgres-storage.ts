@@ -4,6 +4,7 @@ import { createPostgresPool, redactedUrl, type PostgresConnectionOptions } from 
 import { applyPostgresMigrations } from './migrate.js';
 import { PostgresAuditLog } from './postgres-audit-log.js';
 import { PostgresNonceStore } from './postgres-nonce-store.js';
+import { PostgresOid4vpRequestStore } from './postgres-oid4vp-request-store.js';
 import { PostgresPolicyStore } from './postgres-policy-store.js';
 import { systemClock } from '../../core/clock.js';
 import type { PolicyStore } from '../../core/ports/policy-store.js';
@@ -34,6 +35,7 @@ export class PostgresStorage implements Storage {
   readonly settings: PostgresSettingsStore;
   readonly auditLog: PostgresAuditLog;
   readonly sessionDenylist: PostgresSessionDenylist;
+  readonly oid4vpRequests: PostgresOid4vpRequestStore;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -50,6 +52,7 @@ export class PostgresStorage implements Storage {
     this.settings = new PostgresSettingsStore(pool);
     this.auditLog = new PostgresAuditLog(pool);
     this.sessionDenylist = new PostgresSessionDenylist(pool);
+    this.oid4vpRequests = new PostgresOid4vpRequestStore(pool);
   }
 
   async ping(): Promise<void> {

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../core/logger.js';
 import { createRedisClient } from './client.js';
 import { RedisNonceStore } from './redis-nonce-store.js';
+import { RedisOid4vpRequestStore } from './redis-oid4vp-request-store.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { RedisSessionDenylist } from './redis-session-denylist.js';
 import { RedisSharedCache } from './redis-shared-cache.js';
@@ -23,6 +24,7 @@ export class RedisPorts {
   readonly sessionDenylist: RedisSessionDenylist;
   readonly sharedCache: RedisSharedCache;
   readonly rateLimiter: RedisRateLimiter;
+  readonly oid4vpRequests: RedisOid4vpRequestStore;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -33,6 +35,7 @@ export class RedisPorts {
     this.sessionDenylist = new RedisSessionDenylist(redis, prefix);
     this.sharedCache = new RedisSharedCache(redis, prefix);
     this.rateLimiter = new RedisRateLimiter(redis, prefix);
+    this.oid4vpRequests = new RedisOid4vpRequestStore(redis, prefix);
   }
 
   /** Resolves when Redis answers PING. */

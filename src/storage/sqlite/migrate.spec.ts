@@ -24,7 +24,7 @@ describe('applyMigrations', () => {
 
   it('creates exactly the tables the ports need and records every migration', () => {
     expect(applyMigrations(db)).toStrictEqual(MIGRATIONS.map((migration) => migration.version));
-    expect(tables(db)).toStrictEqual(['audit_events', 'challenges', 'policies', 'relying_parties', 'schema_migrations', 'session_denylist', 'settings', 'signing_keys']);
+    expect(tables(db)).toStrictEqual(['audit_events', 'challenges', 'oid4vp_requests', 'policies', 'relying_parties', 'schema_migrations', 'session_denylist', 'settings', 'signing_keys']);
     expect(recorded(db)).toStrictEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
   });
 

@@ -98,4 +98,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX session_denylist_expires_at ON session_denylist (expires_at);
     `,
   },
+  {
+    version: 4,
+    name: 'oid4vp_requests',
+    sql: `
+      -- OpenID4VP requests (src/oid4vp): the record as JSON, its version for compare-and-set, and when to purge it.
+      CREATE TABLE oid4vp_requests (
+        id TEXT NOT NULL PRIMARY KEY,
+        version INTEGER NOT NULL,
+        purge_at INTEGER NOT NULL,
+        body TEXT NOT NULL CHECK (json_valid(body))
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX oid4vp_requests_purge_at ON oid4vp_requests (purge_at);
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import type { Storage } from '../../core/ports/storage.js';
 import { openSqliteDatabase } from './database.js';
 import { SqliteAuditLog } from './sqlite-audit-log.js';
 import { SqliteNonceStore } from './sqlite-nonce-store.js';
+import { SqliteOid4vpRequestStore } from './sqlite-oid4vp-request-store.js';
 import { SqlitePolicyStore } from './sqlite-policy-store.js';
 import { SqliteRelyingPartyStore } from './sqlite-relying-party-store.js';
 import { SqliteSessionDenylist } from './sqlite-session-denylist.js';
@@ -30,6 +31,7 @@ export class SqliteStorage implements Storage {
   readonly settings: SqliteSettingsStore;
   readonly auditLog: SqliteAuditLog;
   readonly sessionDenylist: SqliteSessionDenylist;
+  readonly oid4vpRequests: SqliteOid4vpRequestStore;
   private readonly selectOne: Statement<[], unknown>;
 
   constructor(
@@ -43,6 +45,7 @@ export class SqliteStorage implements Storage {
     this.settings = new SqliteSettingsStore(db);
     this.auditLog = new SqliteAuditLog(db);
     this.sessionDenylist = new SqliteSessionDenylist(db);
+    this.oid4vpRequests = new SqliteOid4vpRequestStore(db);
     this.selectOne = db.prepare('SELECT 1');
   }
 
