@@ -264,6 +264,11 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
       expect(codesOf(await verify(await presentFor(foreign, 'pid-did'), 'pid-did'))).toContain('credential.issuer_untrusted');
     });
 
+    it('a credential older than maxAgeSeconds (from iat), and one past its exp', async () => {
+      expect(codesOf(await verify(await presentFor(await didPid({ iat: now() - 2 * 86_400 }), 'pid-did'), 'pid-did'))).toContain('credential.too_old');
+      expect(codesOf(await verify(await presentFor(await didPid({ exp: now() - 3600 }), 'pid-did'), 'pid-did'))).toContain('credential.expired');
+    });
+
     it('a tampered disclosure and a malformed SD-JWT', async () => {
       const presentation = await presentFor(await didPid(), 'pid-did');
       const parts = presentation.split('~');
