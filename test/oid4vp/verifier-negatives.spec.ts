@@ -72,11 +72,14 @@ describe('request objects', () => {
           format: 'jwt_vc_json',
           meta: { type_values: [['EmployeeCredential']] },
           claims: [{ path: ['credentialSubject', 'role'], values: ['admin', 'staff'] }, { path: ['credentialSubject', 'email'] }],
+          require_cryptographic_holder_binding: true,
         },
       ],
     });
     const metadata = payload.client_metadata as Record<string, unknown>;
-    expect(metadata.vp_formats_supported).toEqual({ jwt_vc_json: { alg_values: expect.arrayContaining(['ES256', 'EdDSA']) } });
+    // Every format kparty verifies over OpenID4VP 1.0 (vc+jwt has no 1.0 identifier).
+    expect(metadata.vp_formats_supported).toMatchObject({ jwt_vc_json: { alg_values: expect.arrayContaining(['ES256', 'EdDSA']) } });
+    expect(Object.keys(metadata.vp_formats_supported as object).sort()).toEqual(['dc+sd-jwt', 'jwt_vc_json', 'ldp_vc', 'mso_mdoc']);
     expect(metadata.encrypted_response_enc_values_supported).toEqual(['A128GCM', 'A256GCM']);
     expect((metadata.jwks as { keys: JWK[] }).keys).toEqual([expect.objectContaining({ kty: 'EC', crv: 'P-256', use: 'enc', alg: 'ECDH-ES' })]);
     expect((metadata.jwks as { keys: JWK[] }).keys[0]).not.toHaveProperty('d');
