@@ -9,6 +9,8 @@ export interface DcqlQuery {
     claims?: Array<{ id?: string; path: ClaimPath; values?: Array<string | number | boolean>; intent_to_retain?: boolean }>;
     /** DCQL trusted authorities (OpenID4VP 1.0 §6.1.1), so a wallet picks a credential kparty will trust. */
     trusted_authorities?: Array<{ type: string; values: string[] }>;
+    /** OpenID4VP 1.0 §6.1 (default true); stated when the policy requires holder binding. */
+    require_cryptographic_holder_binding?: boolean;
   }>;
   credential_sets?: Array<{ options: string[][]; required?: boolean }>;
 }
@@ -22,7 +24,7 @@ export function toDcqlQuery(policy: PresentationPolicy): DcqlQuery {
       meta: c.meta ?? {},
       ...(c.claims ? { claims: c.claims } : {}),
       ...(c.trusted_authorities ? { trusted_authorities: c.trusted_authorities } : {}),
-      // require_cryptographic_holder_binding is left to its OpenID4VP 1.0 §6.1 default, true.
+      ...(policy.holderBinding !== 'none' ? { require_cryptographic_holder_binding: true } : {}),
     })),
   };
   if (policy.credential_sets) query.credential_sets = policy.credential_sets;

@@ -182,10 +182,9 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
     expect(codesOf(refused)).toContain('credential.issuer_untrusted');
   });
 
-  it('hands wallets the DCQL with trusted_authorities (holder binding: the OpenID4VP 1.0 default, required), never the pinned keys', async () => {
+  it('hands wallets the DCQL with trusted_authorities and require_cryptographic_holder_binding, never the pinned keys', async () => {
     const x509 = (await kparty.request('POST', '/v1/challenges', { body: { policy: 'pid-x5c' } })).body.query.credentials[0];
-    expect(x509).toMatchObject({ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: [VCT] }, trusted_authorities: [{ type: 'aki', values: [pki.root.ski] }] });
-    expect(x509).not.toHaveProperty('require_cryptographic_holder_binding');
+    expect(x509).toMatchObject({ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: [VCT] }, trusted_authorities: [{ type: 'aki', values: [pki.root.ski] }], require_cryptographic_holder_binding: true });
     const pinned = (await kparty.request('POST', '/v1/challenges', { body: { policy: 'pid-pinned' } })).body.query.credentials[0];
     expect(JSON.stringify(pinned)).not.toContain('jwks');
     expect(pinned).not.toHaveProperty('trustedIssuers');
