@@ -76,7 +76,7 @@ function collapseAnyMethodRoutes(document: OpenAPIObject): void {
 
 /** Codes named in backticks in a response description that exist and answer with `status` (on that path). */
 function codesIn(description: string | undefined, status: number, oauth: boolean): ProblemCode[] {
-  const named = [...(description ?? '').matchAll(/`([a-z_.]+)`/g)].map((m) => m[1] as string);
+  const named = [...(description ?? '').matchAll(/`([a-z0-9_.]+)`/g)].map((m) => m[1] as string);
   return named.filter((code): code is ProblemCode => (PROBLEM_CODES as string[]).includes(code) && statusOf(code as ProblemCode, oauth) === status);
 }
 
