@@ -15,7 +15,7 @@ const run = promisify(execFile);
 
 function walkthrough(): string {
   const doc = readFileSync(join(process.cwd(), 'docs', 'api.md'), 'utf8');
-  const section = doc.slice(doc.indexOf('## 11. SD-JWT VC walk-through'));
+  const section = doc.slice(doc.indexOf('## 12. SD-JWT VC walk-through'));
   const block = /```sh\n([\s\S]*?)```/.exec(section);
   if (!block?.[1]) throw new Error('no shell block in the SD-JWT VC walk-through');
   return block[1];
