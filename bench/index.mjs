@@ -10,13 +10,14 @@
  *   4. CPU profiles of the in-process path and of the server under load;
  *   5. mso_mdoc DeviceResponses in process: kparty vs @owf/mdoc's own Verifier.
  *   6. Data Integrity (ldp_vp): kparty vs @digitalbazaar/vc `verify` on the same VP, and where the time goes.
+ *   7. dc+sd-jwt in process: kparty vs @sd-jwt/sd-jwt-vc's `SDJwtVcInstance.verify` with KB on the same presentation.
  *
  * Every section runs in its own Node process, against the BUILT service
  * (dist/, built first when stale), over loopback only, and every loop is
  * bounded; a section that fails is reported as failed and the others still run.
  *
  * Options: --quick (smaller runs, for trying things out; the report says so),
- * --only=in-process,http,memory,profile,mdoc,ldp-vc, --no-write (print only).
+ * --only=in-process,http,memory,profile,mdoc,ldp-vc,sd-jwt-vc, --no-write (print only).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,7 @@ const PLAN = {
   profile: quick ? { warmup: 500, count: 1000, serverRequests: 3000 } : { warmup: 1000, count: 3000, serverRequests: 8000 },
   mdoc: quick ? { rounds: 3, perRound: 100, warmup: 100 } : { rounds: 5, perRound: 300, warmup: 300 },
   ldpVc: quick ? { rounds: 3, perRound: 50, warmup: 30 } : { rounds: 5, perRound: 150, warmup: 100 },
+  sdJwtVc: quick ? { rounds: 3, perRound: 100, warmup: 100 } : { rounds: 5, perRound: 300, warmup: 300 },
 };
 
 const started = Date.now();
@@ -77,6 +79,7 @@ if (wanted('memory')) results.memory = await section('3. memory', 'memory.mjs', 
 if (wanted('profile')) results.profile = await section('4. profiles', 'profile.mjs', PLAN.profile, { timeoutMs: 150_000 });
 if (wanted('mdoc')) results.mdoc = await section('5. mso_mdoc in process', 'mdoc.mjs', PLAN.mdoc, { timeoutMs: 150_000 });
 if (wanted('ldp-vc')) results.ldpVc = await section('6. Data Integrity (ldp_vp)', 'ldp-vc.mjs', PLAN.ldpVc, { timeoutMs: 150_000 });
+if (wanted('sd-jwt-vc')) results.sdJwtVc = await section('7. dc+sd-jwt in process', 'sd-jwt-vc.mjs', PLAN.sdJwtVc, { timeoutMs: 150_000 });
 
 results.elapsedS = (Date.now() - started) / 1000;
 results.loadAverageAfter = describeMachine().loadAverage;

@@ -25,6 +25,8 @@ const GOALS = {
 };
 const topologyName = (topology) => TOPOLOGY_NAMES[topology] ?? topology;
 const measured = (r) => r && !r.failed && r.measured;
+/** Issue 12: kparty's dc+sd-jwt verification per CPU-second vs @sd-jwt/sd-jwt-vc's own verify with KB. */
+const SD_JWT_VC_GOAL_RATIO = 3;
 /** Issue 14: kparty's mso_mdoc verification per CPU-second vs @owf/mdoc's own Verifier. */
 const MDOC_GOAL_RATIO = 2;
 
@@ -326,6 +328,28 @@ const DESIGN = [
   '',
 ];
 
+function sdJwtVcSection(sdJwtVc) {
+  const lines = [
+    '## 7. dc+sd-jwt (SD-JWT VC) in process',
+    '',
+    'One SD-JWT VC presentation (ES256 issuer, 4 of 8 selectively disclosable claims presented, one of them nested, KB-JWT ES256), issued and presented with @sd-jwt/sd-jwt-vc, verified one at a time by both sides from the same string. The peer is @sd-jwt/sd-jwt-vc 0.19 `SDJwtVcInstance.verify` with `keyBindingNonce` (issuer signature, disclosures, KB-JWT signature, nonce and sd_hash) and verifiers from @sd-jwt/crypto-nodejs; kparty is `verifySdJwtVc` of dist/formats/sd-jwt-vc (caps, typ, issuer signature by the pinned-key route, every digest by hand, KB-JWT signature, sd_hash and iat, holder thumbprint, processed claims).',
+    '',
+  ];
+  if (failed(sdJwtVc)) return [...lines, `Not measured: ${sdJwtVc?.error ?? 'not run'}.`, ''];
+  const { kparty, peer } = sdJwtVc.medians;
+  const ratio = kparty.cpu / peer.cpu;
+  return [
+    ...lines,
+    row('verifier', 'verifications/s', 'per CPU-second', 'vs peer (CPU)'),
+    row('---', '---:', '---:', '---:'),
+    row('peer: @sd-jwt/sd-jwt-vc `SDJwtVcInstance.verify` with KB', whole(peer.wall), whole(peer.cpu), times(1)),
+    row('**kparty**: `verifySdJwtVc` (dist/formats/sd-jwt-vc)', whole(kparty.wall), whole(kparty.cpu), times(ratio)),
+    '',
+    `Goal: ≥ ${SD_JWT_VC_GOAL_RATIO}× the peer per CPU-second — ${yesNo(ratio >= SD_JWT_VC_GOAL_RATIO)}. ${sdJwtVc.rounds} rounds of ${sdJwtVc.perRound} verifications per side after ${sdJwtVc.warmup} warm-up verifications each; the presentation is ${whole(sdJwtVc.characters)} characters with ${sdJwtVc.disclosures} disclosures.`,
+    '',
+  ];
+}
+
 function mdocSection(mdoc) {
   const lines = [
     '## 5. mso_mdoc DeviceResponses in process',
@@ -391,6 +415,7 @@ export function renderReport(results) {
     ...profileSection(results.profile),
     ...mdocSection(results.mdoc),
     ...ldpVcSection(results.ldpVc),
+    ...sdJwtVcSection(results.sdJwtVc),
     ...DESIGN,
     '## Reproduce',
     '',

@@ -169,4 +169,14 @@ describe('validateCertificateChain', () => {
     expect(validateCertificateChain(Array.from({ length: MAX_CHAIN_LENGTH + 1 }, () => leaf.der), anchors, options)).toMatchObject({ code: 'credential.malformed' });
     expect(validateCertificateChain([new Uint8Array(17 * 1024)], anchors, options)).toMatchObject({ code: 'credential.malformed' });
   });
+
+  it('remembers a path per anchor store only, and checks time, purpose and aki on every call', () => {
+    const chain = [leaf.der, intermediate.der];
+    expect(validateCertificateChain(chain, anchors, options).ok).toBe(true);
+    expect(validateCertificateChain(chain, TrustAnchorStore.fromPem([]), options)).toMatchObject({ code: 'credential.issuer_untrusted' });
+    expect(validateCertificateChain(chain, anchors, { ...options, now: NOW + 2 * 365 * DAY })).toMatchObject({ code: 'credential.expired' });
+    expect(validateCertificateChain(chain, anchors, { ...options, purpose: 'mdoc-document-signer' })).toMatchObject({ code: 'credential.issuer_untrusted' });
+    expect(validateCertificateChain(chain, anchors, { ...options, authorityKeyIds: ['nope'] })).toMatchObject({ code: 'credential.issuer_untrusted' });
+    expect(validateCertificateChain(chain, anchors, options).ok).toBe(true);
+  });
 });

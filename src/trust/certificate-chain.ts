@@ -1,4 +1,5 @@
 import { createHash, type KeyObject, type X509Certificate } from 'node:crypto';
+import { LruMap } from '../crypto/lru.js';
 import type { TrustAnchorStore } from './trust-anchors.js';
 import { parseCertificate, type ParsedCertificate } from './x509-parse.js';
 
@@ -67,6 +68,8 @@ export function x509HashIdentifier(leafDer: Uint8Array): string {
  * pathLenConstraint, no unprocessed critical extension, no SHA-1/MD5
  * signature, the leaf is not self-signed and not a CA, the leaf's key usage
  * for `purpose`. No network: CRLs and OCSP are not fetched (docs/security.md).
+ * The path found for a chain is remembered per anchor store (a bounded LRU);
+ * validity, key usage and `trusted_authorities` are checked on every call.
  *
  * Never throws.
  */
@@ -77,6 +80,59 @@ export function validateCertificateChain(
 ): ChainValidation {
   if (!Array.isArray(chainDer) || chainDer.length === 0) return fail('credential.malformed', 'the certificate chain is empty');
   if (chainDer.length > MAX_CHAIN_LENGTH) return fail('credential.malformed', `the certificate chain has more than ${MAX_CHAIN_LENGTH} certificates`);
+  if (!chainDer.every((der) => der instanceof Uint8Array)) return fail('credential.malformed', 'a certificate is not DER bytes');
+  const built = buildPathCached(chainDer, anchors);
+  if (!built.ok) return built;
+  const { full } = built;
+  const leaf = full[0] as ParsedCertificate;
+
+  // Validity at `now`, every certificate including the anchor.
+  const skew = options.clockSkewSeconds * 1000;
+  for (const [index, cert] of full.entries()) {
+    const role = describe(index, full.length);
+    if (options.now + skew < cert.notBefore) return fail('credential.not_yet_valid', `the ${role} certificate is not yet valid`);
+    if (options.now - skew > cert.notAfter) return fail('credential.expired', `the ${role} certificate has expired`);
+  }
+
+  const leafRule = leafUsage(leaf, options.purpose);
+  if (leafRule) return fail('credential.issuer_untrusted', leafRule);
+
+  if (options.authorityKeyIds !== undefined && !options.authorityKeyIds.some((aki) => built.keyIds.includes(aki))) {
+    return fail('credential.issuer_untrusted', 'the certificate chain matches none of the trusted_authorities');
+  }
+  return { ok: true, leaf: leaf.node, publicKey: leaf.node.publicKey, issuerId: built.issuerId, keyIds: [...built.keyIds] };
+}
+
+/** What does not depend on the time, the purpose or the policy: the validated path (leaf … anchor) or why there is none. */
+type BuiltPath = { ok: true; full: ParsedCertificate[]; keyIds: string[]; issuerId: string } | Extract<ChainValidation, { ok: false }>;
+
+/** Chains validated per anchor store (a bounded LRU each): the same issuer certificates come back on every verification. */
+export const CHAIN_CACHE_SIZE = 1024;
+const pathCaches = new WeakMap<TrustAnchorStore, LruMap<string, BuiltPath>>();
+
+function buildPathCached(chainDer: readonly Uint8Array[], anchors: TrustAnchorStore): BuiltPath {
+  const hash = createHash('sha256');
+  for (const der of chainDer) hash.update(String(der.length)).update(':').update(der);
+  const key = hash.digest('base64url');
+  let cache = pathCaches.get(anchors);
+  if (!cache) {
+    cache = new LruMap<string, BuiltPath>(CHAIN_CACHE_SIZE);
+    pathCaches.set(anchors, cache);
+  }
+  const known = cache.get(key);
+  if (known) return known;
+  const built = buildPath(chainDer, anchors);
+  cache.set(key, built);
+  return built;
+}
+
+/**
+ * Parses the chain and builds the path to an anchor: name chaining, key
+ * identifiers, signatures, no self-signed or CA leaf, no SHA-1/MD5, no
+ * unprocessed critical extension, every issuer a CA with keyCertSign within
+ * its pathLenConstraint.
+ */
+function buildPath(chainDer: readonly Uint8Array[], anchors: TrustAnchorStore): BuiltPath {
   const certs: ParsedCertificate[] = [];
   for (const [index, der] of chainDer.entries()) {
     const parsed = parseCertificate(der);
@@ -105,14 +161,6 @@ export function validateCertificateChain(
   }
   const full: ParsedCertificate[] = [...path, anchor as ParsedCertificate];
 
-  // Validity at `now`, every certificate including the anchor.
-  const skew = options.clockSkewSeconds * 1000;
-  for (const [index, cert] of full.entries()) {
-    const role = describe(index, full.length);
-    if (options.now + skew < cert.notBefore) return fail('credential.not_yet_valid', `the ${role} certificate is not yet valid`);
-    if (options.now - skew > cert.notAfter) return fail('credential.expired', `the ${role} certificate has expired`);
-  }
-
   for (const [index, cert] of path.entries()) {
     const role = describe(index, full.length);
     if (cert.signatureHash !== undefined && WEAK_HASHES.has(cert.signatureHash.toUpperCase())) {
@@ -137,17 +185,10 @@ export function validateCertificateChain(
     }
   }
 
-  const leafRule = leafUsage(leaf, options.purpose);
-  if (leafRule) return fail('credential.issuer_untrusted', leafRule);
-
   const keyIds = [...new Set(full.flatMap((cert) => (cert.subjectKeyId ? [cert.subjectKeyId] : [])))];
   // A certificate without a subjectKeyIdentifier is still identified by its child's authorityKeyIdentifier.
   for (const cert of path) if (cert.authorityKeyId && !keyIds.includes(cert.authorityKeyId)) keyIds.push(cert.authorityKeyId);
-  if (options.authorityKeyIds !== undefined && !options.authorityKeyIds.some((aki) => keyIds.includes(aki))) {
-    return fail('credential.issuer_untrusted', 'the certificate chain matches none of the trusted_authorities');
-  }
-
-  return { ok: true, leaf: leaf.node, publicKey: leaf.node.publicKey, issuerId: x509HashIdentifier(leaf.der), keyIds };
+  return { ok: true, full, keyIds, issuerId: x509HashIdentifier(leaf.der) };
 }
 
 function leafUsage(leaf: ParsedCertificate, purpose: ChainPurpose): string | undefined {
@@ -183,6 +224,6 @@ function describe(index: number, length: number): string {
   return `intermediate #${index}`;
 }
 
-function fail(code: Extract<ChainValidation, { ok: false }>['code'], detail: string): ChainValidation {
+function fail(code: Extract<ChainValidation, { ok: false }>['code'], detail: string): Extract<ChainValidation, { ok: false }> {
   return { ok: false, code, detail };
 }

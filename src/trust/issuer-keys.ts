@@ -1,7 +1,7 @@
 import type { CheckCode } from '../core/errors.js';
 import type { ParsedJws } from '../core/model/presentation.js';
 import { verifyCompactJws } from '../crypto/jws-verifier.js';
-import { parsePublicJwk } from '../crypto/public-jwk.js';
+import { parsePublicJwkCached as parsePublicJwk } from './public-jwk-cache.js';
 import { signatureAlgorithms } from '../crypto/signature-algorithms.js';
 import type { VerificationKey } from '../crypto/verification-key.js';
 import type { DidDocument } from '../did/did-document.js';

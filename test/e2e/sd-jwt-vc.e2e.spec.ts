@@ -8,14 +8,14 @@
  * Token Status List on that host.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CompactSign, createRemoteJWKSet, importJWK, jwtVerify, type JWK } from 'jose';
 import { p256Identity } from '../support/identities.js';
-import { es256KeyPair, issueSdJwtVc, presentSdJwtVc, type KeyPair } from '../support/sd-jwt.js';
+import { es256KeyPair, issueSdJwtVc, presentSdJwtVc, sdJwtClaims, type KeyPair } from '../support/sd-jwt.js';
 import { makePki, x5c, type TestCertificate } from '../support/x509.js';
 import { serveOnLoopback, type LoopbackServer } from '../net/loopback-server.js';
 import { startKparty, TEST_ADMIN_KEY, type Reply, type RunningKparty } from './harness.js';
@@ -47,6 +47,12 @@ function pidPolicy(id: string, trust: Record<string, unknown>, extra: Record<str
     session: { ttlSeconds: 120, scope: 'pid', claims: { given_name: ['pid', 'given_name'] } },
   };
 }
+
+/** The sd-jwt-js cases (test/vectors/sd-jwt-js, unmodified). */
+const SD_JWT_JS = join(process.cwd(), 'test', 'vectors', 'sd-jwt-js');
+const SD_JWT_JS_CASES = readdirSync(SD_JWT_JS)
+  .filter((name) => name.endsWith('.json'))
+  .map((name) => [name, JSON.parse(readFileSync(join(SD_JWT_JS, name), 'utf8'))] as const);
 
 const codesOf = (reply: Reply): string[] => (reply.body?.errors ?? []).map((e: { code: string }) => e.code);
 
@@ -127,6 +133,12 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
     await put(pidPolicy('pid-pinned', { trustedIssuers: [{ id: 'https://pinned.example.com', jwks: { keys: [pinnedIssuer.publicJwk] } }] }));
     await put(pidPolicy('pid-metadata', { trustedIssuers: [issuerUrl] }));
     await put(pidPolicy('pid-any', { trustedIssuers: ['*'] }));
+    await put({
+      id: 'sd-jwt-js',
+      audience: AUDIENCE,
+      credentials: [{ id: 'any', format: 'dc+sd-jwt', meta: { vct_values: ['https://sd-jwt-js.example/case'] }, trustedIssuers: [didIssuer.did], status: 'ignore' }],
+      holderBinding: 'required',
+    });
   });
 
   afterAll(async () => {
@@ -170,6 +182,14 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
     expect(codesOf(refused)).toContain('credential.issuer_untrusted');
   });
 
+  it('hands wallets the DCQL with trusted_authorities and require_cryptographic_holder_binding, never the pinned keys', async () => {
+    const x509 = (await kparty.request('POST', '/v1/challenges', { body: { policy: 'pid-x5c' } })).body.query.credentials[0];
+    expect(x509).toMatchObject({ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: [VCT] }, trusted_authorities: [{ type: 'aki', values: [pki.root.ski] }], require_cryptographic_holder_binding: true });
+    const pinned = (await kparty.request('POST', '/v1/challenges', { body: { policy: 'pid-pinned' } })).body.query.credentials[0];
+    expect(JSON.stringify(pinned)).not.toContain('jwks');
+    expect(pinned).not.toHaveProperty('trustedIssuers');
+  });
+
   it('verifies pinned keys and an https issuer with jwt-vc-issuer metadata', async () => {
     const pinned = await issueSdJwtVc({ issuerKey: pinnedIssuer, payload: { iss: 'https://pinned.example.com', iat: now() - 60, vct: VCT, cnf: { jwk: holder.publicJwk }, ...CLAIMS }, frame: FRAME });
     expect((await verify(await presentFor(pinned, 'pid-pinned'), 'pid-pinned')).status).toBe(200);
@@ -184,6 +204,28 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
     expect((await verify(await presentFor(await didPid(entry(0)), 'pid-did'), 'pid-did')).status).toBe(200);
     expect(codesOf(await verify(await presentFor(await didPid(entry(1)), 'pid-did'), 'pid-did'))).toContain('credential.revoked');
     expect(codesOf(await verify(await presentFor(await didPid(entry(2)), 'pid-did'), 'pid-did'))).toContain('credential.suspended');
+  });
+
+  describe('the sd-jwt-js cases, issued and presented with @sd-jwt/sd-jwt-vc', () => {
+    it('has the 17 cases', () => {
+      expect(SD_JWT_JS_CASES).toHaveLength(17);
+    });
+
+    it.each(SD_JWT_JS_CASES)('%s: the disclosed claims, exactly what sd-jwt-js reads from the same presentation', async (_name, testCase) => {
+      const registered = { iss: didIssuer.did, iat: now() - 60, vct: 'https://sd-jwt-js.example/case', cnf: { jwk: holder.publicJwk } };
+      const credential = await issueSdJwtVc({
+        issuerKey: { publicJwk: didIssuer.publicJwk, privateJwk: didIssuer.privateJwk },
+        header: { kid: didIssuer.kid },
+        payload: { ...testCase.claims, ...registered },
+        frame: testCase.disclosureFrame,
+      });
+      const presentation = await presentFor(credential, 'sd-jwt-js', { frame: testCase.presentationFrames });
+      const reply = await verify(presentation, 'sd-jwt-js');
+      expect(reply.status).toBe(200);
+      const claims = reply.body.credentials[0].claims as Record<string, unknown>;
+      expect(claims).toMatchObject(testCase.presentedClaims);
+      expect(claims).toEqual(await sdJwtClaims(presentation));
+    });
   });
 
   describe('refuses', () => {
@@ -219,6 +261,11 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
         frame: FRAME,
       });
       expect(codesOf(await verify(await presentFor(foreign, 'pid-did'), 'pid-did'))).toContain('credential.issuer_untrusted');
+    });
+
+    it('a credential older than maxAgeSeconds (from iat), and one past its exp', async () => {
+      expect(codesOf(await verify(await presentFor(await didPid({ iat: now() - 2 * 86_400 }), 'pid-did'), 'pid-did'))).toContain('credential.too_old');
+      expect(codesOf(await verify(await presentFor(await didPid({ exp: now() - 3600 }), 'pid-did'), 'pid-did'))).toContain('credential.expired');
     });
 
     it('a tampered disclosure and a malformed SD-JWT', async () => {

@@ -71,3 +71,8 @@ export async function librarySdJwtVerifier(issuerPublicJwk: JWK, holderPublicJwk
     kbVerifier: await ES256.getVerifier(holderPublicJwk),
   });
 }
+
+/** The claims @sd-jwt itself reads from a presentation (its view of the disclosed payload). */
+export async function sdJwtClaims(presentation: string): Promise<Record<string, unknown>> {
+  return (await new SDJwtVcInstance({ hasher }).getClaims(presentation)) as Record<string, unknown>;
+}

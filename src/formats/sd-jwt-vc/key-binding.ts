@@ -1,6 +1,6 @@
 import { jwkThumbprint } from '../../crypto/jwk-thumbprint.js';
 import { verifyCompactJws } from '../../crypto/jws-verifier.js';
-import { parsePublicJwk } from '../../crypto/public-jwk.js';
+import { parsePublicJwkCached as parsePublicJwk } from '../../trust/public-jwk-cache.js';
 import { signatureAlgorithms } from '../../crypto/signature-algorithms.js';
 import type { DidDocument } from '../../did/did-document.js';
 import type { DidResolver } from '../../did/did-resolver.js';

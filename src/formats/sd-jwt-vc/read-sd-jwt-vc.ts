@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { ParsedJws } from '../../core/model/presentation.js';
 import { jwkThumbprint } from '../../crypto/jwk-thumbprint.js';
-import { parsePublicJwk } from '../../crypto/public-jwk.js';
+import { parsePublicJwkCached as parsePublicJwk } from '../../trust/public-jwk-cache.js';
 import { isDid, splitDidUrl } from '../../did/did-syntax.js';
 import { x509HashIdentifier } from '../../trust/certificate-chain.js';
 import { certificateNames } from '../../trust/issuer-keys.js';
