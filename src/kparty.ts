@@ -32,7 +32,7 @@ import { verificationsInFlight } from './crypto/offload-policy.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
 import { Oid4vpService } from './oid4vp/oid4vp-service.js';
-import { createClientIdentity } from './oid4vp/create-client-identity.js';
+import { createClientIdentity, loadRelyingPartyIdentities } from './oid4vp/create-client-identity.js';
 import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
 import { UNSEALED } from './oid4vp/secret-seal.js';
 import { CallbackDispatcher } from './oid4vp/callback-dispatcher.js';
@@ -182,6 +182,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     });
     // The secret seal is the seam for KPARTY_SECRET_KEY encryption at rest (src/oid4vp/secret-seal.ts).
     const { identity, didKeys } = await createClientIdentity(config, storage.settings, UNSEALED, clock);
+    const relyingPartyIdentities = await loadRelyingPartyIdentities(config);
     const callbacks = new CallbackDispatcher({ fetcher, keys: signingKeys, clock, logger: options.logger, issuer: config.issuer, attempts: config.oid4vp.callbackAttempts });
     const oid4vp = new Oid4vpService(
       {
@@ -190,6 +191,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         policies,
         relyingParties: storage.relyingParties,
         identity,
+        relyingPartyIdentities,
         signIn,
         clock,
         seal: UNSEALED,
