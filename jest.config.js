@@ -1,7 +1,18 @@
-// Jest 30 on native ESM: TypeScript is transformed by @swc/jest (see STACK.md),
-// and `npm test` runs jest with NODE_OPTIONS=--experimental-vm-modules.
-/** @type {import('jest').Config} */
-export default {
+// Jest 30 on native ESM: TypeScript is transformed by @swc/jest, and every
+// test script runs jest with NODE_OPTIONS=--experimental-vm-modules.
+// Two projects (docs/architecture.md "Tests"): `unit` runs in process
+// (src/ specs, test/net, test/http on the real app through Fastify inject) and
+// needs no build; `e2e` spawns the built service (dist/), built once before it.
+
+/**
+ * ESM-only packages that CommonJS packages require(): @fastify/static (the
+ * OpenAPI UI's assets) needs content-disposition, light-my-request (Fastify's
+ * `inject`, used by the in-process HTTP tests) needs cookie. Node runs that
+ * natively; Jest cannot before Node 24.9, so they are compiled to CommonJS.
+ */
+const ESM_ONLY = ['content-disposition', 'cookie'];
+
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
@@ -17,10 +28,27 @@ export default {
         module: { type: 'es6' },
       },
     ],
+    [`/node_modules/(?:${ESM_ONLY.join('|')})/.+\\.js$`]: ['@swc/jest', { module: { type: 'commonjs' } }],
   },
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-  // e2e suites run the built service (dist/); build it once before any suite.
-  globalSetup: '<rootDir>/test/global-setup.js',
+  transformIgnorePatterns: [`/node_modules/(?!(?:${ESM_ONLY.join('|')})/)`],
+};
+
+/** @type {import('jest').Config} */
+export default {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/net/**/*.spec.ts', '<rootDir>/test/http/**/*.spec.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.spec.ts', '<rootDir>/test/storage/**/*.spec.ts'],
+      // These suites run the built service (dist/): build it once before them (KPARTY_SKIP_BUILD=1 skips).
+      globalSetup: '<rootDir>/test/global-setup.js',
+    },
+  ],
   testTimeout: 30000,
   maxWorkers: 2,
 };

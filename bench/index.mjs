@@ -7,14 +7,16 @@
  *      1 and 2 processes on PostgreSQL + Redis; 2b. latency under a fixed offered
  *      load (open loop) at fractions of the SQLite maximum;
  *   3. resident memory after 100,000 verifications from 10,000 issuers;
- *   4. CPU profiles of the in-process path and of the server under load.
+ *   4. CPU profiles of the in-process path and of the server under load;
+ *   5. mso_mdoc DeviceResponses in process: kparty vs @owf/mdoc's own Verifier.
+ *   6. Data Integrity (ldp_vp): kparty vs @digitalbazaar/vc `verify` on the same VP, and where the time goes.
  *
  * Every section runs in its own Node process, against the BUILT service
  * (dist/, built first when stale), over loopback only, and every loop is
  * bounded; a section that fails is reported as failed and the others still run.
  *
  * Options: --quick (smaller runs, for trying things out; the report says so),
- * --only=in-process,http,memory,profile, --no-write (print only).
+ * --only=in-process,http,memory,profile,mdoc,ldp-vc, --no-write (print only).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +39,8 @@ const PLAN = {
   openLoop: quick ? { fractions: [0.5], durationS: 3, warmupS: 1 } : { fractions: [0.25, 0.5], durationS: 8, warmupS: 2 },
   memory: quick ? { issuers: 2000, verifications: 10_000, samples: 5 } : { issuers: 10_000, verifications: 100_000, samples: 10 },
   profile: quick ? { warmup: 500, count: 1000, serverRequests: 3000 } : { warmup: 1000, count: 3000, serverRequests: 8000 },
+  mdoc: quick ? { rounds: 3, perRound: 100, warmup: 100 } : { rounds: 5, perRound: 300, warmup: 300 },
+  ldpVc: quick ? { rounds: 3, perRound: 50, warmup: 30 } : { rounds: 5, perRound: 150, warmup: 100 },
 };
 
 const started = Date.now();
@@ -71,6 +75,8 @@ if (wanted('http')) {
 }
 if (wanted('memory')) results.memory = await section('3. memory', 'memory.mjs', PLAN.memory, { nodeArgs: ['--expose-gc'], timeoutMs: 240_000 });
 if (wanted('profile')) results.profile = await section('4. profiles', 'profile.mjs', PLAN.profile, { timeoutMs: 150_000 });
+if (wanted('mdoc')) results.mdoc = await section('5. mso_mdoc in process', 'mdoc.mjs', PLAN.mdoc, { timeoutMs: 150_000 });
+if (wanted('ldp-vc')) results.ldpVc = await section('6. Data Integrity (ldp_vp)', 'ldp-vc.mjs', PLAN.ldpVc, { timeoutMs: 150_000 });
 
 results.elapsedS = (Date.now() - started) / 1000;
 results.loadAverageAfter = describeMachine().loadAverage;

@@ -37,7 +37,10 @@ import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
 import { UNSEALED } from './oid4vp/secret-seal.js';
 import { CallbackDispatcher } from './oid4vp/callback-dispatcher.js';
 import { recordDecision } from './audit/record-decision.js';
+import { JsonLdContextSet } from './formats/data-integrity/json-ld-contexts.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
+import { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
+import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
 
 /** How often expired challenges and audit events past their retention are deleted. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
@@ -74,6 +77,8 @@ export interface Kparty {
   readonly oid4vp: Oid4vpService;
   /** kparty's own did:web request-signing keys (served at /.well-known/did.json; `decentralized_identifier`). */
   readonly oid4vpDidKeys: DidWebRequestKeys;
+  /** Keys of https credential issuers (jwt-vc-issuer metadata), through the guarded fetcher. */
+  readonly issuerMetadata: JwtVcIssuerMetadataResolver;
   close(): Promise<void>;
 }
 
@@ -144,14 +149,26 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     const fetcher = GuardedFetcher.fromConfig(config);
     // Shared by replicas through Redis when REDIS_URL is set; bounded in process otherwise.
     const sharedCache = storage.sharedCache ?? new MemorySharedCache({ clock });
-    const didWeb = new DidWebResolver({
-      fetcher,
-      allow: config.outboundAllow,
-      documents: new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache }),
-    });
+    const documents = new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache });
+    const didWeb = new DidWebResolver({ fetcher, allow: config.outboundAllow, documents });
+    // https SD-JWT VC issuers and status-list signers: /.well-known/jwt-vc-issuer, cached like DID documents.
+    const issuerMetadata = new JwtVcIssuerMetadataResolver({ fetcher, allow: config.outboundAllow, cache: documents });
     const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
+    // Data Integrity: the pinned JSON-LD contexts (bundled + KPARTY_JSONLD_CONTEXTS) and the caps; a bad folder stops start-up.
+    const jsonldContexts = config.jsonldContextsDir !== undefined ? await JsonLdContextSet.withFolder(config.jsonldContextsDir) : JsonLdContextSet.bundled();
+    const dataIntegrity = { contexts: jsonldContexts, limits: config.dataIntegrity, clock, clockSkewSeconds: config.clockSkew };
     const status = createStatusCheckers(
-      { fetcher, dids, sharedCache },
+      {
+        fetcher,
+        dids,
+        sharedCache,
+        anchors: trustAnchors,
+        metadata: issuerMetadata,
+        clock,
+        // Status List Tokens in CWT form (mdoc MSO `status`) are trusted through their x5chain to the anchors.
+        dataIntegrity,
+        statusListCwt: { validateChain: anchoredChainValidator(trustAnchors), clock, clockSkewSeconds: config.clockSkew },
+      },
       {
         minTtlSeconds: config.statusCacheMinTtl,
         maxTtlSeconds: config.statusCacheMaxTtl,
@@ -162,7 +179,15 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
     );
     const metrics = new KpartyMetrics();
     const verification: VerificationDependencies = {
-      formats: createFormatRegistry({ dids, fetcher }),
+      formats: createFormatRegistry({
+        dids,
+        fetcher,
+        trustAnchors,
+        issuerMetadata,
+        challengeTtlSeconds: config.challengeTtl,
+        mdocLimits: config.mdocLimits,
+        dataIntegrity: { contexts: jsonldContexts, limits: config.dataIntegrity },
+      }),
       dids,
       nonces: storage.challenges,
       clock,
@@ -242,6 +267,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       fetcher,
       tokenExchange: new TokenExchange(policies, signIn),
       trustAnchors,
+      issuerMetadata,
       rateLimits: new WalletRateLimits(
         storage.rateLimiter ?? new MemoryRateLimiter(),
         { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute },

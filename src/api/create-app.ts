@@ -73,12 +73,7 @@ function nestLogger(pino: Pino): LoggerService {
 }
 
 /** Creates the NestJS application on Fastify over a composed core; the caller listens. */
-export async function createApp(
-  kparty: Kparty,
-  pino: Pino,
-  /** `openApi: false` skips GET /docs (its static assets load through a dynamic import Jest's ESM runtime cannot do): in-process tests only. */
-  options: { openApi?: boolean } = {},
-): Promise<NestFastifyApplication> {
+export async function createApp(kparty: Kparty, pino: Pino): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: pino,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -105,6 +100,6 @@ export async function createApp(
     logger: nestLogger(pino),
     abortOnError: false,
   });
-  if (options.openApi !== false) mountOpenApi(app, kparty.config.issuer);
+  mountOpenApi(app, kparty.config.issuer);
   return app;
 }

@@ -90,7 +90,7 @@ export class StatusMessageDto {
 }
 
 export class VerifiedCredentialDto {
-  @ApiProperty({ enum: ['jwt_vc_json', 'vc+jwt', 'dc+sd-jwt', 'ldp_vc'] }) format!: string;
+  @ApiProperty({ enum: ['jwt_vc_json', 'vc+jwt', 'dc+sd-jwt', 'ldp_vc', 'mso_mdoc'] }) format!: string;
   @ApiProperty({ example: 'did:web:hr.example.com' }) issuer!: string;
   @ApiProperty({ type: [String], example: ['VerifiableCredential', 'EmployeeCredential'] }) type!: string[];
   @ApiPropertyOptional({ description: 'Subject DID' }) subject?: string;

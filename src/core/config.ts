@@ -99,12 +99,32 @@ export interface KpartyConfig {
    * X.509-signed credential is trusted. The folder is read at start; see src/trust/trust-anchors.ts.
    */
   trustAnchorsDir: string | undefined;
+  /**
+   * Caps on an mdoc DeviceResponse's CBOR, checked before it is decoded (src/formats/mdoc/cbor-scan.ts,
+   * docs/security.md "mdoc"): `KPARTY_MDOC_MAX_BYTES` (default 524288), `KPARTY_MDOC_MAX_DEPTH` (default 24),
+   * `KPARTY_MDOC_MAX_ITEMS` (default 20000).
+   */
+  mdocLimits: { maxBytes: number; maxDepth: number; maxItems: number };
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
   production: boolean;
+  /** `KPARTY_JSONLD_CONTEXTS`: folder of operator JSON-LD contexts, pinned by `contexts.json` (docs/operations.md). */
+  jsonldContextsDir: string | undefined;
+  /** Caps on Data Integrity documents before any JSON-LD work (src/formats/data-integrity/document-caps.ts, docs/security.md). */
+  dataIntegrity: DataIntegrityLimitsConfig;
   /** OpenID4VP 1.0 verifier settings (docs/oid4vp.md). */
   oid4vp: Oid4vpConfig;
+}
+
+/** `KPARTY_JSONLD_MAX_DEPTH`, `…_MAX_NODES`, `…_MAX_QUADS`, `…_MAX_BLANK_NODES`, `KPARTY_RDFC_MAX_WORK_FACTOR`, `KPARTY_DI_MAX_PROOFS`. */
+export interface DataIntegrityLimitsConfig {
+  maxDepth: number;
+  maxNodes: number;
+  maxQuads: number;
+  maxBlankNodes: number;
+  maxWorkFactor: number;
+  maxProofs: number;
 }
 
 /** OpenID4VP 1.0 client identifier prefixes kparty can sign (or, for `redirect_uri`, send) requests under. */
@@ -358,8 +378,22 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     keyRotationLead,
     keyRotationInterval,
     trustAnchorsDir,
+    mdocLimits: {
+      maxBytes: integer(env, 'KPARTY_MDOC_MAX_BYTES', 512 * 1024, 4096, 16 * 1_048_576),
+      maxDepth: integer(env, 'KPARTY_MDOC_MAX_DEPTH', 24, 8, 64),
+      maxItems: integer(env, 'KPARTY_MDOC_MAX_ITEMS', 20_000, 100, 1_000_000),
+    },
     logLevel,
     production,
+    jsonldContextsDir: env.KPARTY_JSONLD_CONTEXTS || undefined,
+    dataIntegrity: {
+      maxDepth: integer(env, 'KPARTY_JSONLD_MAX_DEPTH', 32, 4, 256),
+      maxNodes: integer(env, 'KPARTY_JSONLD_MAX_NODES', 2000, 16, 100_000),
+      maxQuads: integer(env, 'KPARTY_JSONLD_MAX_QUADS', 1500, 16, 100_000),
+      maxBlankNodes: integer(env, 'KPARTY_JSONLD_MAX_BLANK_NODES', 100, 0, 10_000),
+      maxWorkFactor: integer(env, 'KPARTY_RDFC_MAX_WORK_FACTOR', 1, 0, 3),
+      maxProofs: integer(env, 'KPARTY_DI_MAX_PROOFS', 4, 1, 16),
+    },
     oid4vp: parseOid4vp(env, production),
   };
 }

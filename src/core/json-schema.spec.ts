@@ -73,7 +73,7 @@ describe('validateWith', () => {
         code: 'policy.invalid',
         path: '/credentials/0/trustedIssuers/0',
         detail:
-          'must be an exact DID (did:<method>:<method-specific-id>), or a did:web domain pattern (did:web:*.example.com), or "*" (any issuer)',
+          'must be an exact DID (did:<method>:<method-specific-id>), or a did:web domain pattern (did:web:*.example.com), or "*" (any issuer), or an issuer URL (https://issuer.example.com), or an X.509 certificate hash (x509_hash:<base64url>), or pinned issuer keys ({"id", "jwks"})',
       },
     ]);
   });

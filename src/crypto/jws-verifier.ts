@@ -1,7 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { ProtectedHeaderParameters } from 'jose';
 import { decodeBase64url } from './base64url.js';
-import { verifyEs256k } from './es256k.js';
 import { ImportedKeyCache } from './imported-key-cache.js';
 import { isNodeAlgorithm, verifyJwsSignature } from './node-signatures.js';
 import type { VerificationKey } from './verification-key.js';
@@ -58,9 +57,9 @@ const MAX_COMPACT_JWS_LENGTH = 1024 * 1024;
  * node:crypto and the key imported once into a `KeyObject`
  * (imported-key-cache.ts), on the thread pool or inline as
  * offload-policy.ts decides — on the hot path of every verification this
- * costs the event loop less than jose's WebCrypto calls did (issue 7);
- * ES256K, which neither has, with @noble/curves (es256k.ts). The test suite
- * checks every algorithm against signatures made by jose.
+ * costs the event loop less than jose's WebCrypto calls did (issue 7),
+ * ES256K included (node-signatures.ts). The test suite checks every
+ * algorithm against signatures made by jose (ES256K: by @noble/curves).
  *
  * `crit` (RFC 7515 §4.1.11): kparty understands no extension header, so any
  * `crit` gives `signature_invalid` — on both paths alike. `b64: false`
@@ -107,10 +106,6 @@ export async function verifyCompactJws(
   // Three base64url parts and two dots: the signing input is ASCII.
   const signingInput = Buffer.from(`${encodedHeader}.${encodedPayload}`, 'latin1');
 
-  if (alg === 'ES256K') {
-    if (!verifyEs256k(key.jwk, signingInput, signature)) return signatureInvalid();
-    return { ok: true, payload, header };
-  }
   if (!isNodeAlgorithm(alg)) return { ok: false, reason: 'alg_forbidden', detail: `${describeAlg(alg)} is not supported` };
 
   let publicKey: KeyObject;

@@ -37,7 +37,7 @@ describe('node:crypto JWS signatures', () => {
 
   it('knows the JOSE algorithms it serves and refuses others', async () => {
     expect(['EdDSA', 'ES256', 'PS384', 'RS512'].every(isNodeAlgorithm)).toBe(true);
-    expect(['none', 'HS256', 'ES256K', 'constructor', '__proto__'].some(isNodeAlgorithm)).toBe(false);
+    expect(['none', 'HS256', 'constructor', '__proto__'].some(isNodeAlgorithm)).toBe(false);
     const { publicKey } = keyPairs.ed25519();
     expect(() => verifyJwsSignature('HS256', DATA, publicKey, new Uint8Array(32))).toThrow(RangeError);
   });

@@ -15,6 +15,9 @@ import type { ParsedCredential, ParsedPresentation } from '../core/model/present
 import type { Fetcher } from '../core/ports/fetcher.js';
 import type { DidDocument } from '../did/did-document.js';
 import type { DidResolver } from '../did/did-resolver.js';
+import type { JwtVcIssuerMetadataResolver } from '../trust/jwt-vc-issuer-metadata.js';
+import type { TrustAnchorStore } from '../trust/trust-anchors.js';
+import type { DataIntegritySettings } from './data-integrity/ldp-format.js';
 
 /** The two ways a submission arrives (src/verification/submission.ts `SubmissionBinding['kind']`). */
 export type BindingKind = 'challenge' | 'oid4vp';
@@ -128,6 +131,16 @@ export interface FormatHandler {
 export interface FormatServices {
   readonly dids: DidResolver;
   readonly fetcher: Fetcher;
+  /** KPARTY_TRUST_ANCHORS (src/trust/): where X.509 issuer chains must end (mdoc document signers). Absent: none. */
+  readonly trustAnchors?: TrustAnchorStore;
+  /** KPARTY_MDOC_MAX_BYTES / _MAX_DEPTH / _MAX_ITEMS (src/formats/mdoc/cbor-scan.ts). */
+  readonly mdocLimits?: { readonly maxBytes: number; readonly maxDepth: number; readonly maxItems: number };
+  /** Data Integrity: the pinned JSON-LD contexts and caps (src/formats/data-integrity/); bundled contexts and default caps when absent. */
+  readonly dataIntegrity?: DataIntegritySettings;
+  /** Keys of https credential issuers from their jwt-vc-issuer metadata (src/trust/jwt-vc-issuer-metadata.ts). */
+  readonly issuerMetadata?: JwtVcIssuerMetadataResolver;
+  /** KPARTY_CHALLENGE_TTL, seconds: how old a holder proof made for a challenge may be. */
+  readonly challengeTtlSeconds?: number;
 }
 
 /** A format as registered: its credential formats (for policy validation) and how to build its handler. */

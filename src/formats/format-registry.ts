@@ -14,14 +14,17 @@ export class FormatRegistry {
   readonly #handlers: readonly FormatHandler[];
   readonly #credentialFormats = new Map<string, CredentialFormat>();
 
-  /** @throws Error when two handlers declare the same presentation or credential format (a wiring mistake). */
+  /** @throws Error when two handlers declare the same presentation format, or two definitions of one credential format (a wiring mistake). */
   constructor(handlers: readonly FormatHandler[]) {
     const presentationFormats = new Set<string>();
     for (const handler of handlers) {
       if (presentationFormats.has(handler.presentationFormat)) throw new Error(`Two format handlers registered for ${handler.presentationFormat}`);
       presentationFormats.add(handler.presentationFormat);
       for (const format of handler.credentialFormats) {
-        if (this.#credentialFormats.has(format.id)) throw new Error(`Two format handlers registered for credential format ${format.id}`);
+        // One credential format may travel in several presentation formats (vc+jwt: in a vp+jwt, or enveloped in an ldp_vp),
+        // provided they share its one definition.
+        const known = this.#credentialFormats.get(format.id);
+        if (known !== undefined && known !== format) throw new Error(`Two format handlers registered for credential format ${format.id}`);
         this.#credentialFormats.set(format.id, format);
       }
     }

@@ -6,10 +6,12 @@
 import type { CredentialFormat, FormatModule, FormatServices } from './format-handler.js';
 import { FormatRegistry } from './format-registry.js';
 import { jwtVcModule } from './jwt-vc/jwt-vp-format.js';
-import { dataIntegrityPending, sdJwtVcPending } from './pending/not-yet-supported.js';
+import { mdocModule } from './mdoc/mdoc-handler.js';
+import { dataIntegrityModule } from './data-integrity/ldp-format.js';
+import { sdJwtVcModule } from './sd-jwt-vc/sd-jwt-vc-format.js';
 import { vcJoseModule } from './vc-jose/vp-jwt-format.js';
 
-export const FORMAT_MODULES: readonly FormatModule[] = [jwtVcModule, vcJoseModule, sdJwtVcPending, dataIntegrityPending];
+export const FORMAT_MODULES: readonly FormatModule[] = [jwtVcModule, vcJoseModule, sdJwtVcModule, mdocModule, dataIntegrityModule];
 
 const CREDENTIAL_FORMATS = new Map<string, CredentialFormat>(FORMAT_MODULES.flatMap((m) => m.credentialFormats.map((f) => [f.id, f] as const)));
 

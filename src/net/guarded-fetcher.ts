@@ -104,6 +104,9 @@ export class GuardedFetcher implements Fetcher {
       // Each hop is checked from scratch: scheme, allow-list, then (above) DNS and address ranges.
       const from = target.url;
       target = await asRedirect(Promise.resolve().then(() => outboundTarget(new URL(location, from).href, this.#allow)));
+      if (request.sameOriginRedirectsOnly && target.url.origin !== from.origin) {
+        throw new FetchError('redirect_refused', 'the redirect leaves the origin');
+      }
     }
   }
 

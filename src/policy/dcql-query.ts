@@ -5,8 +5,12 @@ export interface DcqlQuery {
   credentials: Array<{
     id: string;
     format: string;
-    meta: { type_values?: string[][]; vct_values?: string[] };
-    claims?: Array<{ id?: string; path: ClaimPath; values?: Array<string | number | boolean> }>;
+    meta: { type_values?: string[][]; vct_values?: string[]; doctype_value?: string };
+    claims?: Array<{ id?: string; path: ClaimPath; values?: Array<string | number | boolean>; intent_to_retain?: boolean }>;
+    /** DCQL trusted authorities (OpenID4VP 1.0 §6.1.1), so a wallet picks a credential kparty will trust. */
+    trusted_authorities?: Array<{ type: string; values: string[] }>;
+    /** OpenID4VP 1.0 §6.1 (default true); stated when the policy requires holder binding. */
+    require_cryptographic_holder_binding?: boolean;
   }>;
   credential_sets?: Array<{ options: string[][]; required?: boolean }>;
 }
@@ -19,6 +23,8 @@ export function toDcqlQuery(policy: PresentationPolicy): DcqlQuery {
       // DCQL requires `meta`; an empty object places no format-specific constraint.
       meta: c.meta ?? {},
       ...(c.claims ? { claims: c.claims } : {}),
+      ...(c.trusted_authorities ? { trusted_authorities: c.trusted_authorities } : {}),
+      ...(policy.holderBinding !== 'none' ? { require_cryptographic_holder_binding: true } : {}),
     })),
   };
   if (policy.credential_sets) query.credential_sets = policy.credential_sets;

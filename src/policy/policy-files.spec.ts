@@ -47,7 +47,7 @@ describe('loadPolicyFiles', () => {
   it('refuses a schema violation, naming the file, the JSON pointer and the detail of each violation', async () => {
     const error = await configError(fixture('schema-violation'));
     const file = fixture('schema-violation/misspelled-trusted-issuers-and-bad-status.json');
-    expect(error.message).toContain(`${file}: /credentials/0/trustedIssuers: missing required property "trustedIssuers"`);
+    expect(error.message).toContain(`${file}: /credentials/0/trustedIssuers: is required unless trusted_authorities is given (use ["*"] to accept any issuer)`);
     expect(error.message).toContain(`${file}: /credentials/0/trustedIssuer: unknown property "trustedIssuer" (did you mean "trustedIssuers"?)`);
     expect(error.message).toContain(`${file}: /credentials/0/status: must be one of: required, optional, ignore`);
   });

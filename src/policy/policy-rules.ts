@@ -7,6 +7,8 @@
  * JSON data and skip any part whose shape the schema will already report.
  */
 import { jsonPointer } from '../core/json-schema.js';
+import { parsePublicJwk } from '../crypto/public-jwk.js';
+import { signatureAlgorithms } from '../crypto/signature-algorithms.js';
 import { credentialFormat, credentialFormats } from '../formats/registered-formats.js';
 
 /** Configuration a policy is checked against. */
@@ -201,6 +203,27 @@ const sessionTtlWithinMax: PolicyRule = (policy, limits) => {
     : [];
 };
 
+/** Accepting any issuer must be stated: a query needs `trustedIssuers` or DCQL `trusted_authorities` (or both, which must then both hold). */
+const trustRuleRequired: PolicyRule = (policy) =>
+  credentialQueries(policy).flatMap(({ query, index }) =>
+    query.trustedIssuers === undefined && query.trusted_authorities === undefined
+      ? [at(['credentials', index, 'trustedIssuers'], 'is required unless trusted_authorities is given (use ["*"] to accept any issuer)')]
+      : [],
+  );
+
+/** Pinned issuer keys must be public signing keys kparty can verify with (src/crypto/signature-algorithms.ts). */
+const pinnedKeysUsable: PolicyRule = (policy) =>
+  credentialQueries(policy).flatMap(({ query, index }) =>
+    asArray(query.trustedIssuers).flatMap((entry, entryIndex) =>
+      asArray(asObject(asObject(entry)?.jwks)?.keys).flatMap((key, keyIndex) => {
+        const parsed = parsePublicJwk(key);
+        const where = ['credentials', index, 'trustedIssuers', entryIndex, 'jwks', 'keys', keyIndex];
+        if (!parsed.ok) return [at(where, parsed.detail)];
+        return signatureAlgorithms(parsed.jwk, parsed.usage).length === 0 ? [at(where, 'is not a key kparty can verify signatures with')] : [];
+      }),
+    ),
+  );
+
 /** Every rule, in the order their violations are listed. */
 const POLICY_RULES: readonly PolicyRule[] = [
   uniqueCredentialIds,
@@ -212,6 +235,8 @@ const POLICY_RULES: readonly PolicyRule[] = [
   sessionTtlWithinMax,
   sessionClaimsReferenceQueries,
   sessionClaimsNotReserved,
+  trustRuleRequired,
+  pinnedKeysUsable,
   sessionSubjectFromReferencesQuery,
 ];
 

@@ -10,7 +10,7 @@ const LIMITS = { sessionMaxTtl: 3600 };
 type LoosePolicy = Record<string, any>;
 
 const NOT_AN_ISSUER =
-  'must be an exact DID (did:<method>:<method-specific-id>), or a did:web domain pattern (did:web:*.example.com), or "*" (any issuer)';
+  'must be an exact DID (did:<method>:<method-specific-id>), or a did:web domain pattern (did:web:*.example.com), or "*" (any issuer), or an issuer URL (https://issuer.example.com), or an X.509 certificate hash (x509_hash:<base64url>), or pinned issuer keys ({"id", "jwks"})';
 
 /** SPEC §2's example, with a real did:key in trustedIssuers. */
 function specExample(): LoosePolicy {
@@ -67,7 +67,7 @@ describe('validatePolicy', () => {
 
   describe('schema violations, each at its path', () => {
     it.each<[string, (p: LoosePolicy) => void, string, { sessionMaxTtl: number }?]>([
-      ['missing trustedIssuers', (p) => delete p.credentials[0].trustedIssuers, '/credentials/0/trustedIssuers: missing required property "trustedIssuers"'],
+      ['missing trustedIssuers', (p) => delete p.credentials[0].trustedIssuers, '/credentials/0/trustedIssuers: is required unless trusted_authorities is given (use ["*"] to accept any issuer)'],
       ['misspelled property', (p) => (p.credentials[0].trustedIssuer = ['did:web:hr.example.com']), '/credentials/0/trustedIssuer: unknown property "trustedIssuer" (did you mean "trustedIssuers"?)'],
       ['empty trustedIssuers', (p) => (p.credentials[0].trustedIssuers = []), '/credentials/0/trustedIssuers: must have at least 1 item'],
       ['bad policy id', (p) => (p.id = '-leading-dash'), "/id: must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit"],
@@ -76,7 +76,8 @@ describe('validatePolicy', () => {
       ['audience too long', (p) => (p.audience = `https://a.example/${'x'.repeat(2048)}`), '/audience: must be at most 2048 characters long'],
       ['no credentials', (p) => ((p.credentials = []), delete p.session), '/credentials: must have at least 1 item'],
       ['credential query id', (p) => ((p.credentials[0].id = 'emp loyee'), delete p.session), "/credentials/0/id: must contain only letters, digits, '_' and '-'"],
-      ['unknown format', (p) => (p.credentials[0].format = 'mso_mdoc'), '/credentials/0/format: must be one of: jwt_vc_json, vc+jwt, dc+sd-jwt, ldp_vc'],
+      ['unknown format', (p) => (p.credentials[0].format = 'ac_vc'), '/credentials/0/format: must be one of: jwt_vc_json, vc+jwt, dc+sd-jwt, ldp_vc, mso_mdoc'],
+      ['mso_mdoc without meta.doctype_value', (p) => ((p.credentials[0].format = 'mso_mdoc'), delete p.credentials[0].meta), '/credentials/0/meta/doctype_value: is required for format mso_mdoc (OpenID4VP 1.0 Appendix B)'],
       ['unknown status', (p) => (p.credentials[0].status = 'mandatory'), '/credentials/0/status: must be one of: required, optional, ignore'],
       ['unknown holderBinding', (p) => (p.holderBinding = 'optional'), '/holderBinding: must be one of: required, none'],
       ['maxAgeSeconds not an integer', (p) => (p.credentials[0].maxAgeSeconds = 1.5), '/credentials/0/maxAgeSeconds: must be an integer'],
@@ -88,7 +89,22 @@ describe('validatePolicy', () => {
       ['object in path', (p) => (p.credentials[0].claims[1].path = ['credentialSubject', {}]), '/credentials/0/claims/1/path/1: must be a string or an integer or null'],
       ['empty values', (p) => (p.credentials[0].claims[0].values = []), '/credentials/0/claims/0/values: must have at least 1 item'],
       ['object value', (p) => (p.credentials[0].claims[0].values = [{ role: 'admin' }]), '/credentials/0/claims/0/values/0: must be a string or a number or a boolean'],
-      ['issuer not a DID', (p) => (p.credentials[0].trustedIssuers = ['https://hr.example.com']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
+      ['issuer neither a DID nor a URL', (p) => (p.credentials[0].trustedIssuers = ['hr.example.com']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
+      ['issuer URL with a query', (p) => (p.credentials[0].trustedIssuers = ['https://hr.example.com/?a=1']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
+      ['x509_hash of the wrong length', (p) => (p.credentials[0].trustedIssuers = ['x509_hash:abc']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
+      ['pinned keys without jwks', (p) => (p.credentials[0].trustedIssuers = [{ id: 'https://hr.example.com' }]), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
+      [
+        'pinned private key',
+        (p) => (p.credentials[0].trustedIssuers = [{ id: 'https://hr.example.com', jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43), d: 'A'.repeat(43) }] } }]),
+        '/credentials/0/trustedIssuers/0/jwks/keys/0: the JWK contains private key material',
+      ],
+      [
+        'pinned X25519 key (cannot verify signatures)',
+        (p) => (p.credentials[0].trustedIssuers = [{ id: 'https://hr.example.com', jwks: { keys: [{ kty: 'OKP', crv: 'X25519', x: 'A'.repeat(43) }] } }]),
+        '/credentials/0/trustedIssuers/0/jwks/keys/0: is not a key kparty can verify signatures with',
+      ],
+      ['trusted_authorities of another type', (p) => (p.credentials[0].trusted_authorities = [{ type: 'etsi_tl', values: ['x'] }]), '/credentials/0/trusted_authorities/0/type: must be "aki"'],
+      ['trusted_authorities aki not base64url', (p) => (p.credentials[0].trusted_authorities = [{ type: 'aki', values: ['a b'] }]), '/credentials/0/trusted_authorities/0/values/0: must be base64url'],
       ['issuer DID with fragment', (p) => (p.credentials[0].trustedIssuers = ['did:web:hr.example.com#key-1']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
       ['wildcard on a TLD', (p) => (p.credentials[0].trustedIssuers = ['did:web:*.com']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
       ['wildcard outside did:web', (p) => (p.credentials[0].trustedIssuers = ['did:key:*']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
@@ -104,6 +120,19 @@ describe('validatePolicy', () => {
       const policy = specExample();
       change(policy);
       expect(lines(policy, limits)).toEqual([expected]);
+    });
+
+    it('accepts issuer URLs, x509_hash identifiers, pinned keys, and trusted_authorities instead of trustedIssuers', () => {
+      const policy = specExample();
+      policy.credentials[0].trustedIssuers = [
+        'https://issuer.example.com/tenant',
+        `x509_hash:${'A'.repeat(43)}`,
+        { id: 'https://pinned.example.com', jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'k1' }] } },
+      ];
+      expect(lines(policy)).toEqual([]);
+      delete policy.credentials[0].trustedIssuers;
+      policy.credentials[0].trusted_authorities = [{ type: 'aki', values: ['s9tIpPmhxdiuNkHMEWNpYim8S8Y'] }];
+      expect(lines(policy)).toEqual([]);
     });
 
     it('accepts the did:web pattern, port-encoded DIDs and the explicit "*"', () => {

@@ -14,7 +14,7 @@ const SHARED = 'https://shared.example.com';
  * A policy catalog with: `orders` (audience ORDERS, from a policy file),
  * `shared-1` and `shared-2` (both SHARED, stored by two relying parties).
  * The verification double records which policy it was asked for and what
- * presentation; the real verification runs in test/e2e/token-exchange.e2e.spec.ts.
+ * presentation; the real verification runs in test/http/token-exchange.spec.ts.
  */
 async function setup(session: Partial<SignInSuccess['session']> = {}) {
   const storage = createMemoryStorage();

@@ -1,4 +1,5 @@
 import type { ParsedCredential } from '../core/model/presentation.js';
+import type { PinnedIssuer } from '../trust/issuer-keys.js';
 import type { StatusOutcome } from './status-outcome.js';
 
 /** What a status checker is told about the credential whose entry it checks. */
@@ -21,6 +22,8 @@ export interface StatusCheckRequest {
   mayIssueStatusList(did: string): boolean;
   /** Milliseconds since the epoch, fixed for the whole verification. */
   now: number;
+  /** Issuer keys the policy pins (`trustedIssuers` `{ id, jwks }`): they verify status lists of those issuers too. */
+  pinned?: readonly PinnedIssuer[];
 }
 
 /**

@@ -25,6 +25,8 @@ export interface StatusListFormat<T> {
   readonly accept: string[];
   /** Verifies and decodes a fetched body. Never throws. */
   read(body: string, url: string): Promise<ReadStatusList<T> | StatusListProblem>;
+  /** How a fetched body becomes the text `read` and the shared cache see (default: UTF-8); null: unreadable. Binary formats (CWT) encode it. */
+  decodeBody?(bytes: Uint8Array): string | null;
 }
 
 export type ObtainedStatusList<T> =
@@ -173,7 +175,9 @@ export class StatusListSource {
     }
     let body: string;
     try {
-      body = utf8.decode(bytes);
+      const decoded = format.decodeBody ? format.decodeBody(bytes) : utf8.decode(bytes);
+      if (decoded === null) throw new TypeError('unreadable body');
+      body = decoded;
     } catch {
       return failed(false, invalidList('list_malformed', 'the status list is not UTF-8 text'));
     }

@@ -144,6 +144,19 @@ describe('a format registered in a test runs through the whole checks table', ()
     expect(result.credentials.map((c) => c.valid)).toEqual([false, false, false, false]);
   });
 
+  it('gives true reasons: an expired credential with a wrong claim value answers both, never "no credential was presented"', async () => {
+    const nonce = await challenge();
+    const vp = toyPresentation(KEYS, { holder: 'toy:alice', nonce, aud: AUDIENCE, credentials: [membership({ exp: NOW_S - 3600, claims: { level: 'bronze' } })] });
+    const result = await verify(singlePresentation(vp));
+    expect(codes(result)).toEqual([
+      ['credential.expired', 'credentials[0]'],
+      ['credential.claim_value', 'credentials[0]'],
+      ['policy.unsatisfied', 'presentation'],
+    ]);
+    expect(result.failures[2]?.detail).toBe('credential query "membership" is not satisfied: the credentials of format toy_vc presented (credentials[0]) failed the checks listed');
+    expect(result.verified).toBe(false);
+  });
+
   it('resolves a DID the format names as a key source, and reports one that does not resolve', async () => {
     const nonce = await challenge();
     const vp = toyPresentation(KEYS, { holder: 'toy:alice', nonce, aud: AUDIENCE, credentials: [membership({ issuerDid: 'did:example:issuer' })] });

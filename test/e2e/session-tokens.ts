@@ -6,7 +6,10 @@
 import { expect } from '@jest/globals';
 import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
 import { ed25519Identity, type TestIdentity } from '../support/identities.js';
-import { TEST_ADMIN_KEY, type RunningKparty } from './harness.js';
+import { TEST_ADMIN_KEY, type RunningKparty as SpawnedKparty } from './harness.js';
+
+/** A kparty to talk to: spawned (test/e2e/harness.ts) or in process (test/http/harness.ts). */
+type RunningKparty = Pick<SpawnedKparty, 'request'>;
 
 export const ORDERS_AUDIENCE = 'https://orders.example.com';
 

@@ -44,13 +44,15 @@ export interface CertOptions {
   noAki?: boolean;
   sanUri?: string;
   sanDns?: string;
+  /** The time validity defaults are relative to (ms); default Date.now(). */
+  now?: number;
 }
 
 let serial = 1;
 
 export async function makeCertificate(options: CertOptions): Promise<TestCertificate> {
   const keys = options.keys ?? ((await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair);
-  const now = Date.now();
+  const now = options.now ?? Date.now();
   const notBefore = options.notBefore ?? new Date(now - DAY);
   const notAfter = options.notAfter ?? new Date(now + 365 * DAY);
   const ca = options.ca ?? false;
@@ -102,10 +104,14 @@ export async function makeCertificate(options: CertOptions): Promise<TestCertifi
 }
 
 /** A root CA, an intermediate CA and a leaf for credential signing. */
-export async function makePki(leafOptions: Partial<CertOptions> = {}): Promise<{ root: TestCertificate; intermediate: TestCertificate; leaf: TestCertificate }> {
-  const root = await makeCertificate({ name: 'Test Root CA', ca: true });
-  const intermediate = await makeCertificate({ name: 'Test Issuing CA', ca: true, pathLength: 0, issuer: root });
-  const leaf = await makeCertificate({ name: 'Test Credential Issuer', issuer: intermediate, ...leafOptions });
+export async function makePki(
+  leafOptions: Partial<CertOptions> = {},
+  now?: number,
+): Promise<{ root: TestCertificate; intermediate: TestCertificate; leaf: TestCertificate }> {
+  const at = now === undefined ? {} : { now };
+  const root = await makeCertificate({ name: 'Test Root CA', ca: true, ...at });
+  const intermediate = await makeCertificate({ name: 'Test Issuing CA', ca: true, pathLength: 0, issuer: root, ...at });
+  const leaf = await makeCertificate({ name: 'Test Credential Issuer', issuer: intermediate, ...at, ...leafOptions });
   return { root, intermediate, leaf };
 }
 

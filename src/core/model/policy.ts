@@ -19,6 +19,22 @@ export interface ClaimQuery {
   path: ClaimPath;
   /** When present, the claim's value must equal one of these. */
   values?: Array<string | number | boolean>;
+  /** mso_mdoc (OpenID4VP 1.0 Appendix B.2.4): the relying party keeps the value; passed to the wallet. */
+  intent_to_retain?: boolean;
+}
+
+/** A `trustedIssuers` entry that pins the issuer's public keys (no DID resolution, no metadata fetch). */
+export interface PinnedIssuerEntry {
+  id: string;
+  jwks: { keys: Array<Record<string, unknown>> };
+}
+
+export type TrustedIssuerEntry = string | PinnedIssuerEntry;
+
+/** DCQL `trusted_authorities` entry; kparty supports `aki` (base64url key identifiers of the X.509 chain). */
+export interface TrustedAuthority {
+  type: 'aki';
+  values: string[];
 }
 
 export interface CredentialQuery {
@@ -32,8 +48,13 @@ export interface CredentialQuery {
     vct_values?: string[];
   };
   claims?: ClaimQuery[];
-  /** Issuer DIDs (exact) or `did:web:` domain patterns; `["*"]` means any issuer. */
-  trustedIssuers: string[];
+  /**
+   * Issuer DIDs (exact) or `did:web:` domain patterns, issuer URLs, `x509_hash:` identifiers, or pinned keys
+   * (`{ id, jwks }`); `["*"]` means any issuer. Optional only when `trusted_authorities` is given.
+   */
+  trustedIssuers?: TrustedIssuerEntry[];
+  /** DCQL trusted authorities (OpenID4VP 1.0 §6.1.1): type `aki` only; handed to wallets too. */
+  trusted_authorities?: TrustedAuthority[];
   /** Oldest accepted issuance (`iat`/`nbf`/`validFrom`), in seconds. */
   maxAgeSeconds?: number;
   /** Status-list handling: `required` fails closed (default), `optional`, `ignore`. */

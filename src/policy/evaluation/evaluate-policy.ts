@@ -25,7 +25,15 @@ import { mapSessionClaims, type QueryMatches } from './session-claims.js';
 import { type CandidateOutcome, unsatisfiedFailures } from './unsatisfied-failures.js';
 
 /** `now` in milliseconds; `clockSkewSeconds` is KPARTY_CLOCK_SKEW. */
-export type PolicyEvaluationOptions = EvaluationClock;
+export interface PolicyEvaluationOptions extends EvaluationClock {
+  /**
+   * Credentials that failed an earlier check: they never satisfy a query,
+   * but when a query they could answer goes unanswered, their rule failures
+   * are reported too (so an expired credential with a wrong claim value
+   * answers both reasons), and the query's detail says they were presented.
+   */
+  failedEarlier?: readonly ParsedCredential[];
+}
 
 export interface PolicyEvaluation {
   /** Whether the credentials satisfy the policy. Only then may a session be issued. */
@@ -70,9 +78,13 @@ export function evaluatePolicy(policy: PresentationPolicy, credentials: ParsedCr
   });
 
   if (plan.unsatisfied.length > 0) {
+    const failedEarlier = options.failedEarlier ?? [];
+    const reported = policy.credentials.map((query) =>
+      failedEarlier.flatMap((credential) => (mayAnswer(query, credential) ? [{ path: credential.path, failures: checkCandidate(query, credential, options) }] : [])),
+    );
     return {
       satisfied: false,
-      failures: unsatisfiedFailures(policy, credentials, outcomes, plan),
+      failures: unsatisfiedFailures(policy, credentials, outcomes, plan, reported),
       matches,
       sessionClaims: {},
       disclosedClaims: new Map(),

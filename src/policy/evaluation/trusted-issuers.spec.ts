@@ -1,4 +1,4 @@
-import { isDidWebPattern, isTrustedIssuer, matchesDidWebPattern } from './trusted-issuers.js';
+import { isDidWebPattern, isTrustedIssuer, matchesDidWebPattern, pinnedIssuers, trustFailure } from './trusted-issuers.js';
 
 describe('matchesDidWebPattern', () => {
   const pattern = 'did:web:*.example.com';
@@ -105,5 +105,36 @@ describe('isTrustedIssuer', () => {
     expect(isDidWebPattern('did:web:*.example.com')).toBe(true);
     expect(isDidWebPattern('did:web:hr.example.com')).toBe(false);
     expect(isDidWebPattern('*')).toBe(false);
+  });
+});
+
+describe('trustFailure (trustedIssuers and DCQL trusted_authorities)', () => {
+  const x509 = { issuer: 'x509_hash:abc', issuerKeyIds: ['root-ski', 'ca-ski'] };
+  const did = { issuer: 'did:web:hr.example.com' };
+
+  it('accepts when every rule present holds', () => {
+    expect(trustFailure({ trustedIssuers: ['*'] }, did)).toBeUndefined();
+    expect(trustFailure({ trusted_authorities: [{ type: 'aki', values: ['ca-ski'] }] }, x509)).toBeUndefined();
+    expect(trustFailure({ trustedIssuers: ['x509_hash:abc'], trusted_authorities: [{ type: 'aki', values: ['root-ski'] }] }, x509)).toBeUndefined();
+  });
+
+  it('refuses when one rule fails, when both are given', () => {
+    expect(trustFailure({ trustedIssuers: ['x509_hash:other'], trusted_authorities: [{ type: 'aki', values: ['root-ski'] }] }, x509)).toBe('is not trusted');
+    expect(trustFailure({ trustedIssuers: ['*'], trusted_authorities: [{ type: 'aki', values: ['nope'] }] }, x509)).toMatch(/trusted_authorities/);
+  });
+
+  it('never matches an aki for a DID-signed credential', () => {
+    expect(trustFailure({ trusted_authorities: [{ type: 'aki', values: ['root-ski'] }] }, did)).toMatch(/no X\.509 chain/);
+  });
+
+  it('accepts nothing without any rule', () => {
+    expect(trustFailure({}, did)).toBeDefined();
+  });
+
+  it('matches a pinned-key entry by its id, and lists the pinned entries', () => {
+    const pinned = { id: 'https://issuer.example.com', jwks: { keys: [{ kty: 'OKP' }] } };
+    expect(isTrustedIssuer('https://issuer.example.com', [pinned])).toBe(true);
+    expect(isTrustedIssuer('https://other.example.com', [pinned])).toBe(false);
+    expect(pinnedIssuers([{ trustedIssuers: ['*'] }, { trustedIssuers: [pinned, 'did:web:a.example.com'] }, {}])).toEqual([pinned]);
   });
 });

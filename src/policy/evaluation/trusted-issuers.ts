@@ -1,3 +1,5 @@
+import type { CredentialQuery, PinnedIssuerEntry, TrustedIssuerEntry } from '../../core/model/policy.js';
+
 /**
  * Whether a credential's issuer is among a credential query's
  * `trustedIssuers` (SPEC §2): `"*"` (any issuer), an exact DID, or a did:web
@@ -67,11 +69,36 @@ export function matchesDidWebPattern(pattern: string, issuer: string): boolean {
   return wantedPort !== null && actualPort !== null && wantedPort === actualPort;
 }
 
-/** Whether `issuer` is accepted by `trustedIssuers` (SPEC §2). */
-export function isTrustedIssuer(issuer: string, trustedIssuers: readonly string[]): boolean {
-  return trustedIssuers.some((entry) => {
+/** Whether `issuer` is accepted by `trustedIssuers`; a pinned-key entry `{ id, jwks }` names `id` exactly. */
+export function isTrustedIssuer(issuer: string, trustedIssuers: readonly TrustedIssuerEntry[]): boolean {
+  return trustedIssuers.some((item) => {
+    const entry = typeof item === 'string' ? item : item.id;
     if (entry === ANY_ISSUER) return true;
     if (isDidWebPattern(entry)) return matchesDidWebPattern(entry, issuer);
     return entry === issuer;
   });
+}
+
+/**
+ * Whether a credential query's trust rules accept the credential: every rule
+ * present must hold — its issuer is in `trustedIssuers`, and, when
+ * `trusted_authorities` is given, some certificate of its validated X.509
+ * chain has one of the `aki` key identifiers (a DID- or pinned-key-signed
+ * credential has no chain and never matches). A query with neither rule
+ * (which policy validation refuses) accepts nothing.
+ */
+export function trustFailure(query: Pick<CredentialQuery, 'trustedIssuers' | 'trusted_authorities'>, credential: { issuer: string; issuerKeyIds?: readonly string[] }): string | undefined {
+  if (query.trustedIssuers === undefined && query.trusted_authorities === undefined) return 'the policy names no trusted issuer';
+  if (query.trustedIssuers !== undefined && !isTrustedIssuer(credential.issuer, query.trustedIssuers)) return 'is not trusted';
+  if (query.trusted_authorities !== undefined) {
+    const keyIds = credential.issuerKeyIds ?? [];
+    const matches = query.trusted_authorities.some((authority) => authority.type === 'aki' && authority.values.some((aki) => keyIds.includes(aki)));
+    if (!matches) return keyIds.length === 0 ? 'is not certified by any of the trusted_authorities (no X.509 chain)' : 'is not certified by any of the trusted_authorities';
+  }
+  return undefined;
+}
+
+/** The pinned-key entries of a set of credential queries (for the issuer-key routes, src/trust/issuer-keys.ts). */
+export function pinnedIssuers(queries: readonly Pick<CredentialQuery, 'trustedIssuers'>[]): PinnedIssuerEntry[] {
+  return queries.flatMap((q) => (q.trustedIssuers ?? []).filter((entry): entry is PinnedIssuerEntry => typeof entry !== 'string'));
 }

@@ -216,7 +216,7 @@ describe('BitstringStatusListEntry: the validation algorithm\'s errors', () => {
     await expect(checker.check(checkRequest(entry(3)))).resolves.toMatchObject({ state: 'invalid', reason: 'unsigned' });
   });
 
-  it('a list secured with a Data Integrity proof → unavailable (kparty cannot verify it yet)', async () => {
+  it('a list secured with a Data Integrity proof, checker built without the Data Integrity settings → unavailable (data-integrity-list.spec.ts verifies them)', async () => {
     const list = await createBitstringList({ length: 131_072 });
     const unsigned = await createBitstringCredential({ id: LIST, list, statusPurpose: 'revocation' });
     const secured = { ...unsigned, issuer: issuer.did, proof: { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofValue: 'z3Fx' } };

@@ -5,6 +5,7 @@ import type { StatusListSource, StatusListFormat } from '../status-list-source.j
 import { hexStatus, shown, type StatusOutcome } from '../status-outcome.js';
 import { readBitstringStatus } from './bitstring.js';
 import { readW3cStatusEntry } from './status-list-entry.js';
+import type { ListDataIntegrity } from './list-credential.js';
 import { BITSTRING_STATUS_LIST, STATUS_LIST_2021, w3cStatusListFormat, type W3cListKind, type W3cStatusList } from './w3c-status-list-format.js';
 
 /**
@@ -46,20 +47,21 @@ export class BitstringStatusChecker implements StatusChecker {
     private readonly source: StatusListSource,
     dids: DidResolver,
     maxListBytes: number,
+    dataIntegrity?: ListDataIntegrity,
   ) {
     this.mechanism = mechanism.entryType;
-    this.#format = w3cStatusListFormat(mechanism.listKind, dids, maxListBytes);
+    this.#format = w3cStatusListFormat(mechanism.listKind, dids, maxListBytes, dataIntegrity);
     this.#sizedEntries = mechanism.listKind.bitstringStatusList;
   }
 
   /** `BitstringStatusListEntry` (W3C Bitstring Status List v1.0). */
-  static bitstringStatusList(source: StatusListSource, dids: DidResolver, maxListBytes: number): BitstringStatusChecker {
-    return new BitstringStatusChecker({ entryType: 'BitstringStatusListEntry', listKind: BITSTRING_STATUS_LIST }, source, dids, maxListBytes);
+  static bitstringStatusList(source: StatusListSource, dids: DidResolver, maxListBytes: number, dataIntegrity?: ListDataIntegrity): BitstringStatusChecker {
+    return new BitstringStatusChecker({ entryType: 'BitstringStatusListEntry', listKind: BITSTRING_STATUS_LIST }, source, dids, maxListBytes, dataIntegrity);
   }
 
   /** `StatusList2021Entry` (W3C CCG Status List 2021). */
-  static statusList2021(source: StatusListSource, dids: DidResolver, maxListBytes: number): BitstringStatusChecker {
-    return new BitstringStatusChecker({ entryType: 'StatusList2021Entry', listKind: STATUS_LIST_2021 }, source, dids, maxListBytes);
+  static statusList2021(source: StatusListSource, dids: DidResolver, maxListBytes: number, dataIntegrity?: ListDataIntegrity): BitstringStatusChecker {
+    return new BitstringStatusChecker({ entryType: 'StatusList2021Entry', listKind: STATUS_LIST_2021 }, source, dids, maxListBytes, dataIntegrity);
   }
 
   supports(entry: unknown): boolean {

@@ -1,4 +1,9 @@
+import type { Clock } from '../../core/clock.js';
 import type { DidResolver } from '../../did/did-resolver.js';
+import type { DataIntegrityLimits } from '../../formats/data-integrity/document-caps.js';
+import type { JsonLdContextSet } from '../../formats/data-integrity/json-ld-contexts.js';
+import { parseLdpCredential } from '../../formats/data-integrity/ldp-documents.js';
+import { verifyDataIntegrityProofs } from '../../formats/data-integrity/verify-proofs.js';
 import { decodeJwt, isObject } from '../../formats/jwt-parts.js';
 import { parseVcJwt } from '../../formats/jwt-vc/vc-jwt.js';
 import { parseVcJwtV2, VC_JWT_TYP } from '../../formats/vc-jose/vc-jwt-v2.js';
@@ -31,19 +36,55 @@ export const LIST_CREDENTIAL_MEDIA_TYPES = [
 
 const ENVELOPED_JWT = 'data:application/vc+jwt,';
 
+/** What verifying a Data Integrity-secured list credential needs besides the DID resolver. */
+export interface ListDataIntegrity {
+  contexts: JsonLdContextSet;
+  limits: DataIntegrityLimits;
+  clock: Clock;
+  clockSkewSeconds: number;
+}
+
+async function readDataIntegrityList(json: Record<string, unknown>, dids: DidResolver, settings: ListDataIntegrity): Promise<VerifiedListCredential | StatusListProblem> {
+  const parsed = parseLdpCredential(json, 'statusList');
+  if ('code' in parsed) return invalidList('list_malformed', `the status list credential is malformed: ${parsed.detail}`);
+  const verified = await verifyDataIntegrityProofs(
+    json,
+    { role: 'credential', path: 'statusList', signer: parsed.issuer },
+    { dids, contexts: settings.contexts, limits: settings.limits, now: settings.clock.now(), clockSkewSeconds: settings.clockSkewSeconds },
+  );
+  if (!verified.ok) {
+    const failure = verified.failures[0]!;
+    if (failure.code === 'did.unresolvable' || failure.code === 'did.method_unsupported') {
+      return unavailableList('signer_unresolvable', `the status list's signer cannot be resolved: ${failure.detail}`);
+    }
+    if (failure.code === 'credential.malformed') return invalidList('list_malformed', `the status list credential is malformed: ${failure.detail}`);
+    return invalidList('signature_invalid', `the status list's Data Integrity proof: ${failure.detail}`);
+  }
+  return {
+    issuer: parsed.issuer,
+    types: parsed.types,
+    document: parsed.document,
+    ...(parsed.notBefore !== undefined ? { notBefore: parsed.notBefore } : {}),
+    ...(parsed.expiresAt !== undefined ? { expiresAt: parsed.expiresAt } : {}),
+  };
+}
+
 /**
  * Reads a fetched W3C status list credential and verifies its signature
  * through the same machinery as presented credentials: the VC-JWT parsers of
  * src/formats/ (VC-DM 1.1 `vc` claim, or VC-DM 2.0 `vc+jwt`, also as an
  * `EnvelopedVerifiableCredential`), the DID resolver and the JWS verifier.
  *
- * - A JSON credential with a Data Integrity `proof`: `unavailable` — kparty
- *   cannot verify Data Integrity yet, so it cannot learn the status (fails
- *   closed under `status: required`).
+ * - A JSON credential with a Data Integrity `proof`: verified like a presented
+ *   Data Integrity credential (src/formats/data-integrity/verify-proofs.ts: the
+ *   pinned contexts, the caps, every proof by an `assertionMethod` key of the
+ *   list's `issuer`). Which issuers a credential accepts for its list is then
+ *   decided exactly as for a JOSE-secured list. Without the Data Integrity
+ *   settings (`dataIntegrity` absent) such a list stays `unavailable`.
  * - A JSON credential without any proof: `invalid` — an unsigned list could
  *   have been written by anyone on the path.
  */
-export async function readListCredential(body: string, dids: DidResolver): Promise<VerifiedListCredential | StatusListProblem> {
+export async function readListCredential(body: string, dids: DidResolver, dataIntegrity?: ListDataIntegrity): Promise<VerifiedListCredential | StatusListProblem> {
   const text = body.trim();
   let compact = text;
   if (text.startsWith('{')) {
@@ -58,7 +99,8 @@ export async function readListCredential(body: string, dids: DidResolver): Promi
     if (json.type === 'EnvelopedVerifiableCredential' && typeof id === 'string' && id.startsWith(ENVELOPED_JWT)) {
       compact = id.slice(ENVELOPED_JWT.length);
     } else if (json.proof !== undefined) {
-      return unavailableList('securing_unsupported', 'the status list credential is secured with a Data Integrity proof, which kparty cannot verify yet');
+      if (!dataIntegrity) return unavailableList('securing_unsupported', 'the status list credential is secured with a Data Integrity proof, which this checker was not given the settings to verify');
+      return readDataIntegrityList(json, dids, dataIntegrity);
     } else {
       return invalidList('unsigned', 'the status list credential is not signed (no proof, not a JWT)');
     }

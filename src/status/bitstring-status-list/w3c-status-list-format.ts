@@ -3,7 +3,7 @@ import { isObject } from '../../formats/jwt-parts.js';
 import type { ReadStatusList, StatusListFormat } from '../status-list-source.js';
 import { invalidList, type StatusListProblem } from '../status-outcome.js';
 import { expandEncodedList } from './bitstring.js';
-import { LIST_CREDENTIAL_MEDIA_TYPES, readListCredential } from './list-credential.js';
+import { LIST_CREDENTIAL_MEDIA_TYPES, readListCredential, type ListDataIntegrity } from './list-credential.js';
 
 /** A W3C status list, its credential verified and its bitstring expanded. */
 export interface W3cStatusList {
@@ -41,12 +41,12 @@ function invalid(detail: string): StatusListProblem {
 }
 
 /** How a W3C status list credential is fetched and read; see {@link readListCredential} for the signature rules. */
-export function w3cStatusListFormat(kind: W3cListKind, dids: DidResolver, maxListBytes: number): StatusListFormat<W3cStatusList> {
+export function w3cStatusListFormat(kind: W3cListKind, dids: DidResolver, maxListBytes: number, dataIntegrity?: ListDataIntegrity): StatusListFormat<W3cStatusList> {
   return {
     name: kind.credentialType,
     accept: LIST_CREDENTIAL_MEDIA_TYPES,
     async read(body): Promise<ReadStatusList<W3cStatusList> | StatusListProblem> {
-      const credential = await readListCredential(body, dids);
+      const credential = await readListCredential(body, dids, dataIntegrity);
       if ('problem' in credential) return credential;
       if (!credential.types.includes(kind.credentialType)) {
         return invalid(`the status list credential's "type" does not include "${kind.credentialType}"`);

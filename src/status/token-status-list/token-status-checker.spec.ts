@@ -72,10 +72,10 @@ describe('Token Status List: tokens built by @sd-jwt/jwt-status-list', () => {
 });
 
 describe('Token Status List: the draft\'s example token', () => {
-  it('is read up to its signer, and named unavailable: its issuer https://example.com is not a DID', async () => {
+  it('is read up to its signer, and named unavailable: its https issuer publishes no keys kparty can reach here', async () => {
     const raw = readFileSync(join(VECTORS, 'status_list_jwt_raw.md'), 'utf8').replace(/\s/g, '');
     bed.fetcher.publish(URI, raw, 'application/statuslist+jwt');
-    await expect(checker.check(checkRequest(reference(0)))).resolves.toMatchObject({ state: 'unavailable', reason: 'securing_unsupported' });
+    await expect(checker.check(checkRequest(reference(0)))).resolves.toMatchObject({ state: 'unavailable', reason: 'signer_unresolvable' });
   });
 });
 

@@ -1,11 +1,12 @@
-import type { DidResolver } from '../../did/did-resolver.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { isObject } from '../../formats/jwt-parts.js';
 import { isFetchableUrl } from '../bitstring-status-list/status-list-entry.js';
 import type { StatusChecker, StatusCheckRequest } from '../status-checker.js';
 import type { StatusListFormat, StatusListSource } from '../status-list-source.js';
 import { hexStatus, shown, type StatusOutcome } from '../status-outcome.js';
 import { readTokenStatus } from './status-list-bits.js';
-import { statusListTokenFormat, type TokenStatusList } from './status-list-token.js';
+import { statusListTokenFormat, verifyDeferredStatusList, type StatusListKeys, type TokenStatusList } from './status-list-token.js';
+import type { StatusListCwtTrust } from './status-list-cwt.js';
 
 /** Status Type values (draft-ietf-oauth-status-list § "Status Types Values"). */
 export const TOKEN_STATUS_VALID = 0x00;
@@ -27,13 +28,21 @@ export const TOKEN_STATUS_SUSPENDED = 0x02;
 export class TokenStatusListChecker implements StatusChecker {
   readonly mechanism = 'status_list';
   readonly #format: StatusListFormat<TokenStatusList>;
+  readonly #keys: StatusListKeys;
+  readonly #clockSkewSeconds: number;
 
+  /** @param keys - the issuer-key routes (src/trust/issuer-keys.ts); a bare DidResolver: DID-signed lists only. */
   constructor(
     private readonly source: StatusListSource,
-    dids: DidResolver,
+    keys: StatusListKeys,
     maxListBytes: number,
+    /** `cwt`: trust for Status List Tokens in CWT format (x5chain to KPARTY_TRUST_ANCHORS); without it they are `unavailable`. */
+    options: { clock?: Clock; clockSkewSeconds?: number; cwt?: StatusListCwtTrust } = {},
   ) {
-    this.#format = statusListTokenFormat(dids, maxListBytes);
+    this.#keys = keys;
+    this.#clockSkewSeconds = options.clockSkewSeconds ?? 60;
+    const clock = options.clock ?? systemClock;
+    this.#format = statusListTokenFormat(keys, maxListBytes, { now: () => clock.now(), clockSkewSeconds: this.#clockSkewSeconds }, options.cwt);
   }
 
   supports(entry: unknown): boolean {
@@ -51,7 +60,14 @@ export class TokenStatusListChecker implements StatusChecker {
 
     const obtained = await this.source.obtain(uri, this.#format, { now: request.now, allowStale: request.allowStale });
     if (!obtained.ok) return { state: obtained.problem, reason: obtained.reason, detail: obtained.detail };
-    const { issuer, bits, list } = obtained.read.list;
+    const { bits, list, deferred } = obtained.read.list;
+    let issuer = obtained.read.list.issuer;
+    if (deferred) {
+      const verified = await verifyDeferredStatusList(deferred, this.#keys, request.pinned ?? [], request.now, this.#clockSkewSeconds);
+      if (typeof verified !== 'string') return { state: verified.problem, reason: verified.reason, detail: verified.detail };
+      issuer = verified;
+    }
+    if (issuer === undefined) return { state: 'invalid', reason: 'unsigned', detail: 'the Status List Token\'s signature was not verified' };
     const stale = obtained.stale ? { stale: true } : {};
     if (issuer !== request.credential.issuer && !request.mayIssueStatusList(issuer)) {
       return { state: 'invalid', reason: 'signer_untrusted', detail: `the Status List Token is signed by ${shown(issuer)}, neither the credential's issuer nor an issuer the policy trusts` };

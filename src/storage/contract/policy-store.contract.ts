@@ -58,7 +58,7 @@ export function describePolicyStoreContract(current: () => Storage): void {
     it('stores copies: neither the input nor a returned policy can change what is stored', async () => {
       const input = policy('portal');
       const result = await current().policies.put(input, 'rp-a', T0);
-      input.credentials[0]!.trustedIssuers.push('did:web:input.example.com');
+      input.credentials[0]!.trustedIssuers!.push('did:web:input.example.com');
       if (result.outcome !== 'owned_by_other') result.stored.policy.audience = 'https://result.example.com';
       const read = await current().policies.get('portal');
       read!.policy.credentials.pop();

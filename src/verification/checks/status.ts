@@ -1,7 +1,7 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { CredentialQuery } from '../../core/model/policy.js';
 import type { ParsedCredential } from '../../core/model/presentation.js';
-import { isTrustedIssuer } from '../../policy/evaluation/trusted-issuers.js';
+import { isTrustedIssuer, pinnedIssuers, trustFailure } from '../../policy/evaluation/trusted-issuers.js';
 import type { StatusMessage, StatusOutcome } from '../../status/index.js';
 import {
   queriesFor,
@@ -36,7 +36,7 @@ function statusSetting(queries: readonly CredentialQuery[]): StatusSetting {
 
 /** Whether some query the credential could answer could accept its issuer; if none can, its lists are not fetched. */
 function issuerMayBeTrusted(queries: readonly CredentialQuery[], credential: ParsedCredential): boolean {
-  return queries.some((q) => isTrustedIssuer(credential.issuer, q.trustedIssuers));
+  return queries.some((q) => trustFailure(q, credential) === undefined);
 }
 
 /**
@@ -46,7 +46,7 @@ function issuerMayBeTrusted(queries: readonly CredentialQuery[], credential: Par
  * "anyone may revoke — or un-revoke — anyone's credentials".
  */
 function statusListAuthorities(queries: readonly CredentialQuery[]): (did: string) => boolean {
-  const named = queries.flatMap((q) => q.trustedIssuers.filter((entry) => entry !== '*'));
+  const named = queries.flatMap((q) => (q.trustedIssuers ?? []).filter((entry) => entry !== '*'));
   return (did) => isTrustedIssuer(did, named);
 }
 
@@ -58,9 +58,10 @@ async function checkEntries(
   deps: VerificationDependencies,
 ): Promise<StatusOutcome[]> {
   const mayIssueStatusList = statusListAuthorities(queries);
+  const pinned = pinnedIssuers(context.policy.credentials);
   return Promise.all(
     credential.status.map(({ entry }) =>
-      deps.status.check({ credential, entry, allowStale: setting === 'optional', mayIssueStatusList, now: context.now }),
+      deps.status.check({ credential, entry, allowStale: setting === 'optional', mayIssueStatusList, now: context.now, pinned }),
     ),
   );
 }

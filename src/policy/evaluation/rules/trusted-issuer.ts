@@ -4,10 +4,10 @@
  * relying party's configuration, not something the wallet needs.
  */
 import { quote } from '../quote.js';
-import { isTrustedIssuer } from '../trusted-issuers.js';
+import { trustFailure } from '../trusted-issuers.js';
 import type { CandidateRule } from './candidate-rule.js';
 
-export const trustedIssuerRule: CandidateRule = (query, credential) =>
-  isTrustedIssuer(credential.issuer, query.trustedIssuers)
-    ? []
-    : [{ code: 'credential.issuer_untrusted', detail: `issuer ${quote(credential.issuer)} is not trusted` }];
+export const trustedIssuerRule: CandidateRule = (query, credential) => {
+  const failure = trustFailure(query, credential);
+  return failure === undefined ? [] : [{ code: 'credential.issuer_untrusted', detail: `issuer ${quote(credential.issuer)} ${failure}` }];
+};
