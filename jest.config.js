@@ -39,12 +39,23 @@ export default {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/net/**/*.spec.ts', '<rootDir>/test/http/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/test/net/**/*.spec.ts',
+        '<rootDir>/test/http/**/*.spec.ts',
+        // OpenID4VP in process (the real app, a real wallet library); the browser and two-replica suites are e2e.
+        '<rootDir>/test/oid4vp/**/!(*.browser|replicas).spec.ts',
+      ],
     },
     {
       ...shared,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/e2e/**/*.spec.ts', '<rootDir>/test/storage/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/test/e2e/**/*.spec.ts',
+        '<rootDir>/test/storage/**/*.spec.ts',
+        '<rootDir>/test/oid4vp/**/*.browser.spec.ts',
+        '<rootDir>/test/oid4vp/replicas.spec.ts',
+      ],
       // These suites run the built service (dist/): build it once before them (KPARTY_SKIP_BUILD=1 skips).
       globalSetup: '<rootDir>/test/global-setup.js',
     },

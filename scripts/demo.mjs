@@ -82,6 +82,7 @@ async function demo(workDir, children) {
 
   const rp = await call(kp, 'POST', '/v1/admin/relying-parties', { expect: 201, key: adminKey, json: { id: 'orders', name: 'Orders API' } });
   step('the operator registered the relying party "orders" and got its API key (kpk_…, shown once)');
+  detail('POST /v1/admin/relying-parties  (operator key)');
 
   await call(kp, 'PUT', `/v1/admin/policies/${POLICY}`, {
     expect: 201,
@@ -103,6 +104,7 @@ async function demo(workDir, children) {
     },
   });
   step(`"orders" defined the policy "${POLICY}": an EmployeeCredential from HR, held by its subject → scope "orders:read orders:write"`);
+  detail(`PUT /v1/admin/policies/${POLICY}  (relying-party key)`);
 
   const api = await startProcess('orders-api', join(root, 'examples', 'orders-api', 'server.mjs'), {
     cwd: root,
@@ -111,18 +113,21 @@ async function demo(workDir, children) {
   });
   children.push(api);
   step(`the orders API is running at ${api.value}, guarded by kparty/guard (introspection on)`);
+  detail('it checks tokens against GET /.well-known/jwks.json and POST /v1/sessions/introspect');
 
   const anonymous = await call(api.value, 'GET', '/orders', { expect: 401 });
   step(`GET /orders without a token → ${anonymous.status} (WWW-Authenticate: ${anonymous.headers.get('www-authenticate')})`);
 
   const challenge = await call(kp, 'POST', '/v1/challenges', { expect: 201, json: { policy: POLICY } });
   step(`Alice's wallet asked kparty for a challenge: nonce ${short(challenge.body.challenge, 12)}, audience ${challenge.body.domain}`);
+  detail('POST /v1/challenges');
 
   const presentation = await presentCredentials(alice, [credential], challenge.body);
   const verified = await call(kp, 'POST', '/v1/presentations/verify', { expect: 200, json: { policy: POLICY, presentation } });
   const { session } = verified.body;
   if (verified.body.holder !== alice.did || typeof session?.token !== 'string') throw new UnexpectedResult('kparty accepted, but without Alice as holder or without a session token');
   step('the wallet presented the credential; kparty checked signatures, challenge, audience and policy:');
+  detail('POST /v1/presentations/verify');
   detail(`verified: ${verified.body.verified}, holder ${short(verified.body.holder, 40)}`);
   detail(`session token ${short(session.token, 20)} (${session.tokenType}, expires in ${session.expiresIn} s, scope "${session.scope}")`);
 
@@ -138,6 +143,7 @@ async function demo(workDir, children) {
   detail(`WWW-Authenticate: ${refused.headers.get('www-authenticate')}`);
 
   console.log('\ndemo finished: every step behaved as expected');
+  console.log('do it yourself, step by step with curl and a development wallet: docs/api.md (node scripts/wallet.mjs)');
 }
 
 async function main() {

@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { ApiKeyAuthenticator } from './admin/authenticator.js';
 import { resolveOperatorKey } from './admin/operator-key.js';
 import { purgeExpiredAuditEvents } from './audit/retention.js';
@@ -27,17 +28,21 @@ import { DidKeyResolver } from './did/methods/key.js';
 import { DidWebResolver } from './did/methods/web.js';
 import { DidDocumentCache } from './did/did-document-cache.js';
 import { createFormatRegistry } from './formats/registered-formats.js';
+import { didWebHostProblem, offlineDidProblem } from './did/policy-did-checks.js';
+import { loadDidDrivers } from './did/drivers/did-drivers.js';
+import { ConfigError } from './core/errors.js';
 import { SignIn } from './signin/sign-in.js';
 import { verificationsInFlight } from './crypto/offload-policy.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
 import { KpartyMetrics } from './observability/metrics.js';
+import { JsonLdContextSet } from './formats/data-integrity/json-ld-contexts.js';
 import { Oid4vpService } from './oid4vp/oid4vp-service.js';
 import { createClientIdentity, loadRelyingPartyIdentities } from './oid4vp/create-client-identity.js';
 import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
 import { UNSEALED } from './oid4vp/secret-seal.js';
 import { CallbackDispatcher } from './oid4vp/callback-dispatcher.js';
 import { recordDecision } from './audit/record-decision.js';
-import { JsonLdContextSet } from './formats/data-integrity/json-ld-contexts.js';
+import { countingFetcher } from './observability/counting-fetcher.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 import { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
 import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
@@ -73,12 +78,12 @@ export interface Kparty {
   readonly rateLimits: WalletRateLimits;
   /** KPARTY_TRUST_ANCHORS: the X.509 anchors of `x5c` issuers, status-list signers and mdoc IACAs (empty when unset). */
   readonly trustAnchors: TrustAnchorStore;
+  /** Keys of https credential issuers (jwt-vc-issuer metadata), through the guarded fetcher. */
+  readonly issuerMetadata: JwtVcIssuerMetadataResolver;
   /** The OpenID4VP 1.0 verifier (src/oid4vp, docs/oid4vp.md). */
   readonly oid4vp: Oid4vpService;
   /** kparty's own did:web request-signing keys (served at /.well-known/did.json; `decentralized_identifier`). */
   readonly oid4vpDidKeys: DidWebRequestKeys;
-  /** Keys of https credential issuers (jwt-vc-issuer metadata), through the guarded fetcher. */
-  readonly issuerMetadata: JwtVcIssuerMetadataResolver;
   close(): Promise<void>;
 }
 
@@ -87,6 +92,8 @@ export interface KpartyOptions {
   clock?: Clock;
   /** Defaults to the storage DATABASE_URL names. */
   storage?: Storage;
+  /** Called once with an operator key generated on this start (besides its JSON log line), e.g. to show it to a person. */
+  onGeneratedOperatorKey?: (key: string) => void;
 }
 
 /** Scheduled rotation (when due) and deletion of keys whose tokens have all expired; failures are logged, never thrown. */
@@ -119,8 +126,8 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         { operatorKey: operatorKey.generated },
         'KPARTY_ADMIN_KEY is not set: generated an operator key. Store it now; it will not be shown again.',
       );
+      options.onGeneratedOperatorKey?.(operatorKey.generated);
     }
-    const policies = new PolicyCatalog(storage.policies, clock, config, filePolicies);
     const signingKeys = await SigningKeyRing.open(storage.signingKeys, clock);
     const sessions = new SessionIssuer(signingKeys, clock, {
       issuer: config.issuer,
@@ -143,20 +150,53 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       signingKeys,
     );
     options.logger.info(
-      { storage: storage.kind, policyFiles: filePolicies.length, signingKey: signingKeys.current().kid },
+      {
+        storage: storage.kind,
+        ...(config.database.kind === 'sqlite' && options.storage === undefined ? { sqlitePath: resolvePath(config.database.path) } : {}),
+        policyFiles: filePolicies.length,
+        signingKey: signingKeys.current().kid,
+      },
       'kparty core ready',
     );
-    const fetcher = GuardedFetcher.fromConfig(config);
+    const metrics = new KpartyMetrics();
+    const fetcher = countingFetcher(GuardedFetcher.fromConfig(config), (reason) => metrics.observeFetchFailure(reason));
     // Shared by replicas through Redis when REDIS_URL is set; bounded in process otherwise.
     const sharedCache = storage.sharedCache ?? new MemorySharedCache({ clock });
     const documents = new DidDocumentCache({ cache: sharedCache, clock, lifetimes: config.didCache });
     const didWeb = new DidWebResolver({ fetcher, allow: config.outboundAllow, documents });
     // https SD-JWT VC issuers and status-list signers: /.well-known/jwt-vc-issuer, cached like DID documents.
     const issuerMetadata = new JwtVcIssuerMetadataResolver({ fetcher, allow: config.outboundAllow, cache: documents });
-    const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb]);
+    const drivers = await loadDidDrivers(config.didDrivers, {
+      documents,
+      fetcher,
+      timeoutMs: config.fetchTimeoutMs,
+      maxBytes: config.fetchMaxBytes,
+      logger: options.logger,
+    });
+    const dids = new DidResolver([new DidKeyResolver(), new DidJwkResolver(), didWeb, ...drivers]);
     // Data Integrity: the pinned JSON-LD contexts (bundled + KPARTY_JSONLD_CONTEXTS) and the caps; a bad folder stops start-up.
     const jsonldContexts = config.jsonldContextsDir !== undefined ? await JsonLdContextSet.withFolder(config.jsonldContextsDir) : JsonLdContextSet.bundled();
     const dataIntegrity = { contexts: jsonldContexts, limits: config.dataIntegrity, clock, clockSkewSeconds: config.clockSkew };
+    const formats = createFormatRegistry({
+      dids,
+      fetcher,
+      trustAnchors,
+      issuerMetadata,
+      challengeTtlSeconds: config.challengeTtl,
+      mdocLimits: config.mdocLimits,
+      dataIntegrity: { contexts: jsonldContexts, limits: config.dataIntegrity },
+    });
+    const policies = new PolicyCatalog(storage.policies, clock, config, filePolicies, {
+      didMethods: dids.supportedMethods,
+      offlineDidProblem: offlineDidProblem(dids, config.outboundAllow),
+      didWebHostProblem: didWebHostProblem(config.outboundAllow),
+      credentialFormats: new Set(formats.credentialFormats.map((f) => f.id)),
+    });
+    const filePolicyCheck = await policies.checkFilePolicies();
+    if (filePolicyCheck.problems.length > 0) {
+      throw new ConfigError(`KPARTY_POLICIES_DIR: policies that can never be satisfied:\n  ${filePolicyCheck.problems.join('\n  ')}`);
+    }
+    for (const warning of filePolicyCheck.warnings) options.logger.warn({ policyWarning: warning }, 'policy file warning');
     const status = createStatusCheckers(
       {
         fetcher,
@@ -177,17 +217,8 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
         maxListBytes: config.statusMaxListBytes,
       },
     );
-    const metrics = new KpartyMetrics();
     const verification: VerificationDependencies = {
-      formats: createFormatRegistry({
-        dids,
-        fetcher,
-        trustAnchors,
-        issuerMetadata,
-        challengeTtlSeconds: config.challengeTtl,
-        mdocLimits: config.mdocLimits,
-        dataIntegrity: { contexts: jsonldContexts, limits: config.dataIntegrity },
-      }),
+      formats,
       dids,
       nonces: storage.challenges,
       clock,
@@ -200,7 +231,7 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
       policies,
       sessions,
       auditLog: storage.auditLog,
-      audit: { clock, logger: options.logger },
+      audit: { clock, logger: options.logger, logHolder: config.logHolder },
       inFlight: verificationsInFlight,
       maxResponseBytes: config.maxResponseBytes,
       observeDecision: (outcome, codes) => metrics.observeDecision(outcome, codes),

@@ -25,3 +25,36 @@ export async function resolveOperatorKey(configured: string | undefined, setting
   const stored = await settings.setIfAbsent(SETTING, hash);
   return stored === hash ? { hash, generated: key } : { hash: stored };
 }
+
+/**
+ * `kparty admin-key reset`: a new generated operator key replaces the stored
+ * hash. Returns the key (to show once). Running processes keep the old hash
+ * until they restart; KPARTY_ADMIN_KEY, when set, still wins at start.
+ */
+export async function resetOperatorKey(settings: SettingsStore): Promise<string> {
+  const key = `kpo_${randomToken(32)}`;
+  await settings.set(SETTING, hashApiKey(key));
+  return key;
+}
+
+/**
+ * The generated operator key as a block a person notices among log lines
+ * (printed on stderr when stdout is a terminal; the JSON log line stays).
+ */
+export function operatorKeyBanner(key: string): string {
+  const rule = '='.repeat(76);
+  return [
+    '',
+    rule,
+    '  kparty: KPARTY_ADMIN_KEY is not set, so an operator key was generated:',
+    '',
+    `      ${key}`,
+    '',
+    '  Store it now (a password manager or secret store): it is shown this once',
+    '  and only its hash is kept. Lost it? Set KPARTY_ADMIN_KEY, or run',
+    '  `kparty admin-key reset` — see docs/operations.md#operator-key.',
+    rule,
+    '',
+    '',
+  ].join('\n');
+}

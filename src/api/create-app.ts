@@ -12,6 +12,10 @@ import { AppModule } from './app.module.js';
 import { isOAuthEndpoint } from './oauth-errors.js';
 import { mountOpenApi } from './openapi.js';
 import { registerWalletRateLimits } from './rate-limit.hooks.js';
+import { recordRoute } from './route-methods.js';
+import { runInRequestContext } from '../observability/request-context.js';
+import { performance } from 'node:perf_hooks';
+import type { Principal } from '../admin/principal.js';
 
 /** SPEC: request bodies over 1 MiB answer 413. */
 export const BODY_LIMIT_BYTES = 1_048_576;
@@ -63,13 +67,37 @@ function requireOid4vpBodyLimit(request: FastifyRequest, maxBytes: number): void
   if (declared > maxBytes) throw new KpartyError('request.too_large', `OpenID4VP request bodies are limited to ${maxBytes} bytes (KPARTY_OID4VP_MAX_RESPONSE_BYTES)`);
 }
 
+/**
+ * Nest's start-up chatter: one line per module, per controller and per route
+ * (about 35 lines that buried the one line an operator needs, issue 16). At
+ * `debug` only; warnings and errors from these contexts keep their level.
+ */
+const START_UP_CONTEXTS: ReadonlySet<string> = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 /** Nest's own log lines (bootstrap, route map) go through the same pino logger as JSON. */
 function nestLogger(pino: Pino): LoggerService {
   const line = (level: 'info' | 'warn' | 'error' | 'debug' | 'trace') => (message: unknown, ...rest: unknown[]) => {
     const context = rest.at(-1);
-    pino[level]({ context: typeof context === 'string' ? context : undefined }, String(message));
+    const name = typeof context === 'string' ? context : undefined;
+    pino[level === 'info' && name !== undefined && START_UP_CONTEXTS.has(name) ? 'debug' : level]({ context: name }, String(message));
   };
   return { log: line('info'), warn: line('warn'), error: line('error'), debug: line('debug'), verbose: line('trace'), fatal: line('error') };
+}
+
+const CHANGING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * One `info` line per successful change through the admin API (relying
+ * parties, policies, keys): who (operator or relying-party id, never a key),
+ * what (method, route, its parameters) and the status. Failures are logged by
+ * the problem-details filter.
+ */
+function logAdminChange(request: FastifyRequest, status: number): void {
+  const route = request.routeOptions.url;
+  if (!route?.startsWith('/v1/admin/') || !CHANGING_METHODS.has(request.method) || status >= 400) return;
+  const principal = (request as FastifyRequest & { principal?: Principal }).principal;
+  const by = principal === undefined ? undefined : principal.role === 'operator' ? '@operator' : principal.relyingPartyId;
+  request.log.info({ adminChange: `${request.method} ${route}`, params: request.params, status, by }, 'admin change');
 }
 
 /** Creates the NestJS application on Fastify over a composed core; the caller listens. */
@@ -86,11 +114,16 @@ export async function createApp(kparty: Kparty, pino: Pino): Promise<NestFastify
     // KPARTY_TRUST_PROXY: only these peers may name the client in X-Forwarded-For (request.ip); none by default.
     trustProxy: kparty.config.trustProxy.length > 0 ? [...kparty.config.trustProxy] : false,
   });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRoute', (route) => recordRoute(fastify, route.method, route.url));
+  // Every log line about a request can say how long it had run (the decision line's durationMs).
+  fastify.addHook('onRequest', (_request, _reply, done) => runInRequestContext({ startedAt: performance.now() }, done));
   adapter.getInstance().addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
     requireSupportedBody(request);
     requireOid4vpBodyLimit(request, kparty.config.oid4vp.maxResponseBytes);
   });
+  fastify.addHook('onResponse', async (request, reply) => logAdminChange(request, reply.statusCode));
   adapter.getInstance().addHook('onResponse', async (request, reply) => {
     // The route template (bounded), never the raw URL; 404s share one label.
     kparty.metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

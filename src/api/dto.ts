@@ -38,9 +38,16 @@ export class RelyingPartyCreatedDto {
   @ApiProperty({ description: 'Shown once; only its hash is stored' }) apiKey!: string;
 }
 
+export class PolicyWarningDto {
+  @ApiProperty({ description: 'JSON pointer into the policy', example: '/credentials/0/status' }) path!: string;
+  @ApiProperty({ example: 'status is not checked: a revoked or suspended credential is accepted' }) detail!: string;
+}
+
 export class StoredPolicyDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The presentation policy' })
   policy!: object;
+  @ApiPropertyOptional({ type: [PolicyWarningDto], description: 'PUT only: what is accepted but suspicious (any issuer, status ignored, a local did:web host)' })
+  warnings?: PolicyWarningDto[];
   @ApiProperty({ description: 'Relying-party id, or "@operator" for policy files and operator policies' }) owner!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

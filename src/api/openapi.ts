@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { loadSchema } from '../core/json-schema.js';
+import { finishOpenApiDocument } from './openapi-document.js';
 
 /** Request-body schemas from schemas/, published as OpenAPI components under these names. */
 const REQUEST_SCHEMAS = {
@@ -33,7 +34,7 @@ export function buildOpenApiDocument(app: INestApplication, issuer: string): Ope
     const { $schema: _dialect, ...schema } = loadSchema(file) as Record<string, unknown>;
     schemas[component] = schema;
   }
-  return document;
+  return finishOpenApiDocument(document);
 }
 
 export function mountOpenApi(app: INestApplication, issuer: string): void {

@@ -2,6 +2,7 @@ import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KpartyError, problemKind, type ErrorEntry, type ProblemCode } from '../core/errors.js';
 import { isOAuthEndpoint, oauthErrorMembers, oauthStatus } from './oauth-errors.js';
+import { allowedMethods } from './route-methods.js';
 
 /** RFC 9457 problem details, as every error response of kparty is shaped. */
 export interface ProblemDetails {
@@ -66,6 +67,14 @@ function fromFramework(error: unknown): KpartyError | null {
   return null;
 }
 
+/** A 404 for a path some route answers under other methods is a 405 (the Allow header is set by the filter). */
+function methodNotAllowed(request: FastifyRequest, problem: KpartyError | null): KpartyError | null {
+  if (problem?.code !== 'route.not_found') return problem;
+  const allowed = allowedMethods(request.server, request.url.split('?', 1)[0] ?? '');
+  if (allowed.length === 0 || allowed.includes(request.method)) return problem;
+  return new KpartyError('route.method_not_allowed', `${request.method} is not allowed here; use ${allowed.join(', ')}`);
+}
+
 /**
  * The one exception filter: KpartyErrors become problem+json with their code;
  * framework errors are translated; anything else is a 500 whose cause is
@@ -77,11 +86,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const known = fromFramework(error);
+    const known = methodNotAllowed(request, fromFramework(error));
     const problem = known ?? new KpartyError('internal', 'internal error', { cause: error });
     if (!known || problem.status >= 500) {
       request.log.error({ err: error, code: problem.code }, 'request failed');
+    } else if (problem.status === 401 || problem.status === 403) {
+      // Every refused credential leaves a line (never the key or token itself); API keys at warn, session tokens at info.
+      const route = request.routeOptions.url ?? request.url.split('?', 1)[0];
+      request.log[problem.code.startsWith('auth.') ? 'warn' : 'info']({ code: problem.code, route, method: request.method, ip: request.ip }, 'authentication failed');
     }
+    if (problem.code === 'route.method_not_allowed') void reply.header('Allow', allowedMethods(request.server, request.url.split('?', 1)[0] ?? '').join(', '));
     const body: ProblemDetails = {
       type: problemType(problem.code),
       title: problem.title,

@@ -5,13 +5,15 @@ import type { Logger } from '../core/logger.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import { createMemoryStorage } from '../storage/memory/index.js';
 import { AUDIT_EVENT_ID_PATTERN } from './audit-event-id.js';
-import { recordDecision, requireAuditedIfAccepted, type DecisionToAudit } from './record-decision.js';
+import { runInRequestContext } from '../observability/request-context.js';
+import { loggedHolder, recordDecision, requireAuditedIfAccepted, type DecisionToAudit } from './record-decision.js';
 
 const T0 = Date.parse('2026-11-27T12:00:00Z');
 
-function capturingLogger(): Logger & { errors: Array<{ obj: object; msg?: string }> } {
+function capturingLogger(): Logger & { errors: Array<{ obj: object; msg?: string }>; infos: Array<{ obj: object; msg?: string }> } {
   const errors: Array<{ obj: object; msg?: string }> = [];
-  return { errors, info() {}, warn() {}, debug() {}, error: (obj, msg) => errors.push({ obj, msg }) };
+  const infos: Array<{ obj: object; msg?: string }> = [];
+  return { errors, infos, info: (obj, msg) => infos.push({ obj, msg }), warn() {}, debug() {}, error: (obj, msg) => errors.push({ obj, msg }) };
 }
 
 const rejected: DecisionToAudit = {
@@ -118,6 +120,53 @@ describe('recordDecision', () => {
     const recording = await recordDecision(createMemoryStorage().auditLog, { ...rejected, outcome: 'accepted' }, { clock: fixedClock(-1), logger });
     expect(recording).toStrictEqual({ recorded: false, outcome: 'accepted' });
     expect(logger.errors[0]!.obj).toMatchObject({ auditEvent: { owner: 'shop-a', outcome: 'accepted' } });
+  });
+});
+
+describe('the decision log line (KPARTY_LOG_HOLDER)', () => {
+  it('logs one info line per decision: policy, outcome, codes once, the holder hashed, request id and duration', async () => {
+    const logger = capturingLogger();
+    await runInRequestContext({ startedAt: performance.now() - 25 }, () =>
+      recordDecision(createMemoryStorage().auditLog, rejected, { clock: fixedClock(T0), logger }),
+    );
+    expect(logger.infos).toStrictEqual([
+      {
+        obj: {
+          decision: 'rejected',
+          policy: 'employee-portal',
+          owner: 'shop-a',
+          codes: ['credential.signature_invalid', 'credential.revoked'],
+          holder: loggedHolder(rejected.holder, 'hash'),
+          format: 'jwt_vp_json',
+          requestId: 'req-1',
+          durationMs: expect.any(Number),
+        },
+        msg: 'presentation rejected',
+      },
+    ]);
+    const line = JSON.stringify(logger.infos);
+    expect(line).not.toContain('z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK');
+    expect((logger.infos[0]!.obj as { durationMs: number }).durationMs).toBeGreaterThanOrEqual(25);
+  });
+
+  it('hashes the holder to a stable pseudonym, or omits it', () => {
+    const hashed = loggedHolder('did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', 'hash');
+    expect(hashed).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(loggedHolder('did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', 'hash')).toBe(hashed);
+    expect(loggedHolder('did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doL', 'hash')).not.toBe(hashed);
+    expect(loggedHolder('did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', 'omit')).toBeUndefined();
+    expect(loggedHolder(undefined, 'hash')).toBeUndefined();
+  });
+
+  it('with omit, and outside a request, the line has no holder and no duration; an unaudited decision says so', async () => {
+    const logger = capturingLogger();
+    await recordDecision(failingLog, { ...rejected, outcome: 'accepted', codes: [] }, { clock: fixedClock(T0), logger, logHolder: 'omit' });
+    expect(logger.infos).toStrictEqual([
+      {
+        obj: { decision: 'accepted', policy: 'employee-portal', owner: 'shop-a', codes: [], format: 'jwt_vp_json', requestId: 'req-1', audited: false },
+        msg: 'presentation accepted',
+      },
+    ]);
   });
 });
 

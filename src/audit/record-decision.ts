@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { KpartyError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { AuditEvent, AuditOutcome } from '../core/model/audit-event.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
+import { requestElapsedMs } from '../observability/request-context.js';
 import { newAuditEventId } from './audit-event-id.js';
 
 /** A verification decision to audit: who, which policy, what outcome and why — no credentials, no claims. */
@@ -26,6 +28,38 @@ export interface DecisionToAudit {
 export interface AuditDependencies {
   clock: Clock;
   logger: Logger;
+  /** KPARTY_LOG_HOLDER: how the decision's log line names the holder (default `hash`). */
+  logHolder?: 'hash' | 'omit';
+}
+
+/** The holder as the decision log line shows it: a pseudonym (`sha256:` + 16 hex digits), or nothing. */
+export function loggedHolder(holder: string | undefined, mode: 'hash' | 'omit'): string | undefined {
+  if (holder === undefined || mode === 'omit') return undefined;
+  return `sha256:${createHash('sha256').update(holder).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * One `info` line per verification decision (docs/operations.md#logs): policy,
+ * outcome, failed check codes, the holder hashed or omitted, the request id
+ * and how long the request had run. Never credentials, claims or the DID itself.
+ */
+function logDecision(decision: DecisionToAudit, deps: AuditDependencies, recorded: boolean): void {
+  const holder = loggedHolder(decision.holder, deps.logHolder ?? 'hash');
+  const durationMs = requestElapsedMs();
+  deps.logger.info(
+    {
+      decision: decision.outcome,
+      policy: decision.policyId,
+      owner: decision.owner,
+      codes: [...new Set(decision.codes ?? [])].slice(0, MAX_LIST_ENTRIES),
+      ...(holder === undefined ? {} : { holder }),
+      ...(decision.format === undefined ? {} : { format: cut(decision.format, MAX_FORMAT_LENGTH) }),
+      ...(decision.requestId === undefined ? {} : { requestId: cut(decision.requestId, MAX_REQUEST_ID_LENGTH) }),
+      ...(durationMs === undefined ? {} : { durationMs }),
+      ...(recorded ? {} : { audited: false }),
+    },
+    `presentation ${decision.outcome}`,
+  );
 }
 
 /** Whether the decision reached the audit log; the event is there to log or return either way. */
@@ -87,8 +121,10 @@ export async function recordDecision(log: AuditLog, decision: DecisionToAudit, d
   try {
     event = auditEventFor(decision, deps.clock);
     await log.record(event);
+    logDecision(decision, deps, true);
     return { recorded: true, event };
   } catch (error) {
+    logDecision(decision, deps, false);
     deps.logger.error(
       { err: error, auditEvent: event ?? { ...decision } },
       'recording a verification decision in the audit log failed; this log line is its only record',

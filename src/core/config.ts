@@ -109,6 +109,20 @@ export interface KpartyConfig {
   logLevel: LogLevel;
   /** NODE_ENV === 'production': unsafe settings refuse to start. */
   production: boolean;
+  /** `HOST`, default `0.0.0.0` (every IPv4 interface): the address the HTTP server binds; `127.0.0.1` keeps it local, `::` every IPv6 and IPv4 one. */
+  host: string;
+  /**
+   * `KPARTY_LOG_HOLDER`, default `hash`: how the decision log line names the holder — `hash` (a pseudonym,
+   * `sha256:` + 16 hex digits of SHA-256 of the DID: the same holder gives the same value, matchable against a
+   * known DID, not readable), or `omit`. The audit log keeps the DID either way.
+   */
+  logHolder: 'hash' | 'omit';
+  /**
+   * `KPARTY_DID_DRIVERS`: comma-separated installed packages implementing the did-resolver driver interface
+   * (`getResolver()`), e.g. `pkh-did-resolver`, for DID methods beyond did:key, did:jwk and did:web. Empty by default
+   * (src/did/drivers/did-drivers.ts, docs/security.md#did-drivers).
+   */
+  didDrivers: readonly string[];
   /** `KPARTY_JSONLD_CONTEXTS`: folder of operator JSON-LD contexts, pinned by `contexts.json` (docs/operations.md). */
   jsonldContextsDir: string | undefined;
   /** Caps on Data Integrity documents before any JSON-LD work (src/formats/data-integrity/document-caps.ts, docs/security.md). */
@@ -343,12 +357,29 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
   }
 
+  const host = (env.HOST ?? '').trim() || '0.0.0.0';
+  if (isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(host)) {
+    throw new ConfigError(`HOST must be an IP address or a host name to bind, e.g. 0.0.0.0, 127.0.0.1 or ::, got ${JSON.stringify(env.HOST)}`);
+  }
+  const logHolder = env.KPARTY_LOG_HOLDER || 'hash';
+  if (logHolder !== 'hash' && logHolder !== 'omit') {
+    throw new ConfigError(`KPARTY_LOG_HOLDER must be hash or omit, got ${JSON.stringify(env.KPARTY_LOG_HOLDER)}`);
+  }
+  const didDrivers = (env.KPARTY_DID_DRIVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of didDrivers) {
+    if (!/^(?:@[a-z0-9][a-z0-9._-]{0,100}\/)?[a-z0-9][a-z0-9._-]{0,100}$/.test(name)) {
+      throw new ConfigError(`KPARTY_DID_DRIVERS entries must be npm package names, got ${JSON.stringify(name)}`);
+    }
+  }
   const trustAnchorsDir = env.KPARTY_TRUST_ANCHORS || undefined;
   if (trustAnchorsDir !== undefined && trustAnchorsDir.trim() !== trustAnchorsDir) {
     throw new ConfigError('KPARTY_TRUST_ANCHORS must be a folder path without surrounding spaces');
   }
 
   return {
+    host,
+    logHolder,
+    didDrivers,
     port,
     issuer,
     database,

@@ -367,7 +367,10 @@ function closest(name: string, candidates: string[]): string | undefined {
       bestDistance = distance;
     }
   }
-  return best;
+  if (best !== undefined || name.length < 3) return best;
+  // A shortened name: `ttl` for `ttlSeconds` (too far for the edit distance) — when exactly one candidate starts with it.
+  const extended = candidates.filter((candidate) => candidate.toLowerCase().startsWith(name.toLowerCase()));
+  return extended.length === 1 ? extended[0] : undefined;
 }
 
 /** Levenshtein distance; inputs are short (≤ 64 characters, checked by the caller). */

@@ -15,6 +15,7 @@ export class KpartyMetrics {
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly decisions: Counter<'outcome'>;
   private readonly failedChecks: Counter<'code'>;
+  private readonly fetchFailures: Counter<'reason'>;
 
   constructor() {
     promClient.collectDefaultMetrics({ register: this.registry, prefix: 'kparty_' });
@@ -37,6 +38,17 @@ export class KpartyMetrics {
       labelNames: ['code'],
       registers: [this.registry],
     });
+    this.fetchFailures = new promClient.Counter({
+      name: 'kparty_outbound_fetch_failures_total',
+      help: 'Outbound fetches (did:web documents, status lists, DID drivers) that failed, by reason (FetchFailureReason)',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+  }
+
+  /** `reason` is a FetchFailureReason (src/core/ports/fetcher.ts): a closed set. */
+  observeFetchFailure(reason: string): void {
+    this.fetchFailures.inc({ reason });
   }
 
   /** `route` is the matched route template (e.g. `/v1/admin/policies/:id`), or `unmatched`. */

@@ -111,7 +111,7 @@ export interface Oid4vpDependencies {
   /** Relying parties with their own request-signing certificate (KPARTY_OID4VP_RP_CERTIFICATES), by relying-party id. */
   relyingPartyIdentities?: ReadonlyMap<string, ClientIdentity>;
   /** The format handlers: which policy formats have an OpenID4VP 1.0 identifier, and their vp_formats_supported. */
-  formats: Pick<FormatRegistry, 'credentialFormat'>;
+  formats: Pick<FormatRegistry, 'credentialFormat' | 'credentialFormats'>;
   signIn: SignInPort;
   clock: Clock;
   seal: SecretSeal;
@@ -432,7 +432,7 @@ export class Oid4vpService {
       state: record.state,
       dcql_query: toDcqlQuery(stored.policy),
       client_metadata: {
-        vp_formats_supported: this.vpFormatsSupported(stored.policy.credentials.map((c) => c.format)),
+        vp_formats_supported: this.vpFormatsSupported(),
         ...(display.name !== undefined ? { client_name: display.name } : {}),
         ...(display.logoUri !== undefined ? { logo_uri: display.logoUri } : {}),
         ...(key ? { jwks: { keys: [key.publicJwk] }, encrypted_response_enc_values_supported: [...RESPONSE_ENC_VALUES] } : {}),
@@ -454,12 +454,15 @@ export class Oid4vpService {
     return `openid4vp://?${query.toString()}`;
   }
 
-  /** `client_metadata.vp_formats_supported` (OpenID4VP 1.0 §11.1) for the formats the policy asks for, as their handlers describe them. */
-  private vpFormatsSupported(formats: readonly string[]): Record<string, unknown> {
+  /**
+   * `client_metadata.vp_formats_supported` (OpenID4VP 1.0 §11.1): every
+   * format kparty verifies over OpenID4VP, as its handler describes it (the
+   * algorithms it accepts), whatever this policy asks for.
+   */
+  private vpFormatsSupported(): Record<string, unknown> {
     const supported: Record<string, unknown> = {};
-    for (const id of formats) {
-      const entry = this.deps.formats.credentialFormat(id)?.openid4vp;
-      if (entry) supported[id] = entry.vpFormatsSupported;
+    for (const format of this.deps.formats.credentialFormats) {
+      if (format.openid4vp) supported[format.id] = format.openid4vp.vpFormatsSupported;
     }
     return supported;
   }

@@ -3,6 +3,7 @@ import { KpartyError } from '../core/errors.js';
 import { OPERATOR_OWNER, type PresentationPolicy, type StoredPolicy } from '../core/model/policy.js';
 import type { PolicyStore } from '../core/ports/policy-store.js';
 import type { Principal } from '../admin/principal.js';
+import { checkPolicyCapabilities, type PolicyCapabilities, type PolicyWarning } from './policy-capabilities.js';
 import { validatePolicy } from './validate-policy.js';
 
 function ownerOf(principal: Principal): string {
@@ -30,6 +31,8 @@ export class PolicyCatalog {
     private readonly clock: Clock,
     private readonly limits: { sessionMaxTtl: number },
     filePolicies: PresentationPolicy[] = [],
+    /** What this kparty can verify; policies no presentation could satisfy are refused (src/policy/policy-capabilities.ts). */
+    private readonly capabilities?: PolicyCapabilities,
   ) {
     const loadedAt = clock.now();
     this.files = new Map(
@@ -62,7 +65,7 @@ export class PolicyCatalog {
    * a read, a create cannot hide that the id exists (the wallet-facing
    * challenge endpoint tells anyone that much anyway).
    */
-  async putFor(principal: Principal, id: string, body: unknown): Promise<{ created: boolean; stored: StoredPolicy }> {
+  async putFor(principal: Principal, id: string, body: unknown): Promise<{ created: boolean; stored: StoredPolicy; warnings: PolicyWarning[] }> {
     const candidate = body !== null && typeof body === 'object' && !Array.isArray(body) ? { id, ...body } : body;
     const result = validatePolicy(candidate, this.limits);
     if (!result.ok) {
@@ -75,12 +78,33 @@ export class PolicyCatalog {
         errors: [{ code: 'request.invalid', path: '/id', detail: 'must equal the policy id in the path' }],
       });
     }
+    const { violations, warnings } = this.capabilities ? await checkPolicyCapabilities(result.policy, this.capabilities) : { violations: [], warnings: [] };
+    if (violations.length > 0) {
+      throw new KpartyError('policy.invalid', `the policy can never be satisfied: ${violations.length} violation(s)`, { errors: violations });
+    }
     if (this.files.has(id)) {
       throw new KpartyError('policy.conflict', `policy "${id}" is defined by the operator's policy files`);
     }
     const put = await this.store.put(result.policy, ownerOf(principal), this.clock.now());
     if (put.outcome === 'owned_by_other') throw new KpartyError('policy.conflict', `policy id "${id}" is taken`);
-    return { created: put.outcome === 'created', stored: put.stored };
+    return { created: put.outcome === 'created', stored: put.stored, warnings };
+  }
+
+  /**
+   * The policy files against what this kparty can verify (at start, once the
+   * DID methods and formats are known): every file policy that can never be
+   * satisfied, as `<id><pointer>: <detail>` lines, and the warnings.
+   */
+  async checkFilePolicies(): Promise<{ problems: string[]; warnings: string[] }> {
+    const problems: string[] = [];
+    const warnings: string[] = [];
+    if (!this.capabilities) return { problems, warnings };
+    for (const { policy } of this.files.values()) {
+      const check = await checkPolicyCapabilities(policy, this.capabilities);
+      problems.push(...check.violations.map((v) => `policy ${JSON.stringify(policy.id)} ${v.path}: ${v.detail ?? v.code}`));
+      warnings.push(...check.warnings.map((w) => `policy ${JSON.stringify(policy.id)} ${w.path}: ${w.detail}`));
+    }
+    return { problems, warnings };
   }
 
   async deleteFor(principal: Principal, id: string): Promise<void> {

@@ -110,6 +110,19 @@ describe('loadPolicyFiles', () => {
     expect((await configError(scratch)).message).toContain(`${join(scratch, 'dangling.json')}: cannot be read (ENOENT)`);
   });
 
+  it('names a policy without an id after its file, and refuses a file name that is not a valid id', async () => {
+    const policy = {
+      audience: 'https://orders.example.com',
+      credentials: [{ id: 'employee', format: 'jwt_vc_json', meta: { type_values: [['EmployeeCredential']] }, trustedIssuers: ['did:web:hr.example.com'] }],
+    };
+    await writeFile(join(scratch, 'orders-portal.json'), JSON.stringify(policy));
+    await expect(loadPolicyFiles(scratch, LIMITS)).resolves.toEqual([expect.objectContaining({ id: 'orders-portal' })]);
+    await writeFile(join(scratch, 'explicit.json'), JSON.stringify({ id: 'kept-id', ...policy }));
+    expect((await loadPolicyFiles(scratch, LIMITS)).map((p) => p.id)).toEqual(['kept-id', 'orders-portal']);
+    await writeFile(join(scratch, 'Not An Id!.json'), JSON.stringify(policy));
+    expect((await configError(scratch)).message).toContain(`${join(scratch, 'Not An Id!.json')}: /id:`);
+  });
+
   it('skips dotfiles such as editor backups', async () => {
     await writeFile(join(scratch, '.draft.json'), '{');
     await expect(loadPolicyFiles(scratch, LIMITS)).resolves.toEqual([]);

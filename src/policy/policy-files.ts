@@ -8,7 +8,7 @@
  */
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { PresentationPolicy } from '../core/model/policy.js';
 import { validatePolicy, type PolicyLimits } from './validate-policy.js';
@@ -28,9 +28,17 @@ const VARIABLE = 'KPARTY_POLICIES_DIR';
  * files define the same policy id.
  */
 export async function loadPolicyFiles(dir: string, limits: PolicyLimits): Promise<PresentationPolicy[]> {
+  return loadPolicyFileList(await policyFilePaths(dir), limits, `${VARIABLE}: invalid policy files in ${dir}`);
+}
+
+/**
+ * Reads the given policy files, all or nothing, like {@link loadPolicyFiles}
+ * (`kparty policies apply -f … -d …` too); `heading` starts the error message.
+ */
+export async function loadPolicyFileList(files: readonly string[], limits: PolicyLimits, heading: string): Promise<PresentationPolicy[]> {
   const problems: string[] = [];
   const loaded: Array<{ file: string; policy: PresentationPolicy }> = [];
-  for (const file of await policyFilePaths(dir)) {
+  for (const file of files) {
     const result = await loadPolicyFile(file, limits);
     if ('problems' in result) problems.push(...result.problems.map((problem) => `${file}: ${problem}`));
     else loaded.push({ file, policy: result.policy });
@@ -44,17 +52,18 @@ export async function loadPolicyFiles(dir: string, limits: PolicyLimits): Promis
   }
 
   if (problems.length > 0) {
-    throw new ConfigError(`${VARIABLE}: invalid policy files in ${dir}:\n  ${problems.join('\n  ')}`);
+    throw new ConfigError(`${heading}:\n  ${problems.join('\n  ')}`);
   }
   return loaded.map(({ policy }) => policy);
 }
 
-async function policyFilePaths(dir: string): Promise<string[]> {
+/** The `*.json` files directly in `dir`, sorted by name; `variable` names the setting or option in errors. */
+export async function policyFilePaths(dir: string, variable: string = VARIABLE): Promise<string[]> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    throw new ConfigError(`${VARIABLE}: ${folderProblem(dir, error)}`, { cause: error });
+    throw new ConfigError(`${variable}: ${folderProblem(dir, error)}`, { cause: error });
   }
   const paths: string[] = [];
   for (const entry of entries) {
@@ -113,7 +122,9 @@ async function loadPolicyFile(file: string, limits: PolicyLimits): Promise<FileR
     return { problems: [`is not valid JSON: ${messageOf(error)}`] };
   }
 
-  const result = validatePolicy(data, limits);
+  // A file without an `id` takes its name: employee-portal.json defines "employee-portal".
+  const named = data !== null && typeof data === 'object' && !Array.isArray(data) && !('id' in data) ? { id: basename(file, '.json'), ...data } : data;
+  const result = validatePolicy(named, limits);
   if (result.ok) return { policy: result.policy };
   return { problems: result.violations.map((v) => `${v.path || '(top level)'}: ${v.detail ?? 'invalid'}`) };
 }

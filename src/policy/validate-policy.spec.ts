@@ -69,6 +69,7 @@ describe('validatePolicy', () => {
     it.each<[string, (p: LoosePolicy) => void, string, { sessionMaxTtl: number }?]>([
       ['missing trustedIssuers', (p) => delete p.credentials[0].trustedIssuers, '/credentials/0/trustedIssuers: is required unless trusted_authorities is given (use ["*"] to accept any issuer)'],
       ['misspelled property', (p) => (p.credentials[0].trustedIssuer = ['did:web:hr.example.com']), '/credentials/0/trustedIssuer: unknown property "trustedIssuer" (did you mean "trustedIssuers"?)'],
+      ['shortened property name', (p) => (p.session = { ttl: 60 }), '/session/ttl: unknown property "ttl" (did you mean "ttlSeconds"?)'],
       ['empty trustedIssuers', (p) => (p.credentials[0].trustedIssuers = []), '/credentials/0/trustedIssuers: must have at least 1 item'],
       ['bad policy id', (p) => (p.id = '-leading-dash'), "/id: must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit"],
       ['policy id too long', (p) => (p.id = 'a'.repeat(129)), "/id: must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit"],

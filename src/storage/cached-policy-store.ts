@@ -78,13 +78,14 @@ export class CachedPolicyStore implements PolicyStore {
     if (this.options.maxAgeMs <= 0) return this.store.get(id);
     const now = this.clock.now();
     const hit = this.#entries.get(id);
-    if (hit && this.feed.live && now - hit.cachedAt < this.options.maxAgeMs) return hit.stored;
+    // A copy, like every store's answer: a caller changing what it got must not change what others get.
+    if (hit && this.feed.live && now - hit.cachedAt < this.options.maxAgeMs) return structuredClone(hit.stored);
     const generation = this.#generation;
     const stored = await this.store.get(id);
     if (stored === null) {
       this.#entries.delete(id);
     } else if (this.feed.live && generation === this.#generation) {
-      this.#entries.set(id, { stored, cachedAt: now });
+      this.#entries.set(id, { stored: structuredClone(stored), cachedAt: now });
     }
     return stored;
   }

@@ -45,6 +45,7 @@ describe('failClosedStorage', () => {
             throw new TypeError('The database connection is not open');
           },
           setIfAbsent: async (_name, value) => value,
+          set: async () => {},
         },
       }),
     );

@@ -35,9 +35,13 @@ describe('npm run demo', () => {
       /holder {2}did:key:z6Mk/,
       /HR issued Alice an EmployeeCredential/,
       /registered the relying party "orders"/,
+      /POST \/v1\/admin\/relying-parties/,
       /defined the policy "employee-portal"/,
+      /PUT \/v1\/admin\/policies\/employee-portal/,
       /GET \/orders without a token → 401/,
       /asked kparty for a challenge/,
+      /POST \/v1\/challenges/,
+      /POST \/v1\/presentations\/verify/,
       /verified: true, holder did:key:z6Mk/,
       /session token eyJ\S+ \(Bearer, expires in 300 s, scope "orders:read orders:write"\)/,
       /GET \/orders with the token → 200 ALLOWED: 1 order\(s\) for alice@example\.com/,
@@ -45,6 +49,7 @@ describe('npm run demo', () => {
       /GET \/orders with the same token → 401 REFUSED/,
       /WWW-Authenticate: Bearer error="invalid_token"/,
       /demo finished: every step behaved as expected/,
+      /docs\/api\.md/,
     ];
     let from = 0;
     for (const line of lines) {

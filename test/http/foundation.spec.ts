@@ -208,6 +208,7 @@ describe('kparty foundation over HTTP (built app, SQLite)', () => {
               format: 'jwt_vc_json',
               meta: { type_values: [['EmployeeCredential']] },
               claims: [{ path: ['credentialSubject', 'role'], values: ['admin', 'staff'] }, { path: ['credentialSubject', 'email'] }],
+              require_cryptographic_holder_binding: true,
             },
           ],
         },

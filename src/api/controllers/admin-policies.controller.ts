@@ -63,9 +63,9 @@ export class AdminPoliciesController {
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StoredPolicyDto> {
-    const { created, stored } = await this.kparty.policies.putFor(principal, id, body);
+    const { created, stored, warnings } = await this.kparty.policies.putFor(principal, id, body);
     void reply.status(created ? 201 : 200);
-    return present(stored);
+    return { ...present(stored), ...(warnings.length > 0 ? { warnings } : {}) };
   }
 
   @Delete(':id')

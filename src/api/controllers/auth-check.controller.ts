@@ -99,7 +99,7 @@ export class AuthCheckController {
       ...(scopeHeader !== undefined ? { scope: scopeHeader } : {}),
       ...(audienceHeader !== undefined ? { audience: audienceHeader } : {}),
     };
-    const { scope, audience } = requireValid<{ scope?: string; audience?: string }>('auth-check-query', requirements);
+    const { scope, audience } = requireValid<{ scope?: string; audience?: string }>('auth-check-query', requirements, 'the X-Kparty-Required-* headers');
     await this.authorize(authorization, scope, audience, reply);
   }
 

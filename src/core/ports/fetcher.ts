@@ -15,11 +15,11 @@ export interface FetchRequest {
   maxBytes?: number;
   /** Defaults to KPARTY_FETCH_TIMEOUT_MS; may only be lower. */
   timeoutMs?: number;
+  /** Refuse (`redirect_refused`, before connecting) a redirect to another scheme, host or port than `url`'s (issuer metadata). */
+  sameOriginRedirectsOnly?: boolean;
   /** Default GET. A POST (OpenID4VP callbacks) sends `body` and follows no redirect (`redirect_refused`). */
   method?: 'GET' | 'POST';
   body?: { contentType: string; data: Uint8Array };
-  /** Refuse (`redirect_refused`, before connecting) a redirect to another scheme, host or port than `url`'s (issuer metadata). */
-  sameOriginRedirectsOnly?: boolean;
 }
 
 export interface FetchResponse {

@@ -20,6 +20,15 @@ export function describeSettingsStoreContract(current: () => Storage): void {
       await expect(current().settings.get('blank')).resolves.toBe('');
     });
 
+    it('set replaces a stored value and stores an unset one', async () => {
+      await current().settings.setIfAbsent('operator_key_sha256', 'generated');
+      await current().settings.set('operator_key_sha256', 'reset');
+      await expect(current().settings.get('operator_key_sha256')).resolves.toBe('reset');
+      await expect(current().settings.setIfAbsent('operator_key_sha256', 'later')).resolves.toBe('reset');
+      await current().settings.set('fresh', 'value');
+      await expect(current().settings.get('fresh')).resolves.toBe('value');
+    });
+
     it('of concurrent setIfAbsent calls every caller gets the one stored value', async () => {
       const results = await Promise.all(['v1', 'v2', 'v3'].map((value) => current().settings.setIfAbsent('race', value)));
       expect(new Set(results).size).toBe(1);

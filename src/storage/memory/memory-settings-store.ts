@@ -14,4 +14,8 @@ export class MemorySettingsStore implements SettingsStore {
     this.values.set(name, value);
     return value;
   }
+
+  async set(name: string, value: string): Promise<void> {
+    this.values.set(name, value);
+  }
 }

@@ -18,4 +18,8 @@ export class PostgresSettingsStore implements SettingsStore {
     if (stored === null) throw new Error(`setting "${name}" vanished after it was stored`);
     return stored;
   }
+
+  async set(name: string, value: string): Promise<void> {
+    await this.pool.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value', [name, value]);
+  }
 }

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CompactEncrypt, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { fixedClock } from '../../../src/core/clock.js';
-import { issueJwtVc, presentJwtVp } from '../../support/credentials.js';
-import { ed25519Identity, p256Identity } from '../../support/identities.js';
-import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../../support/oid4vp-kparty.js';
-import { resolveRequest, submitVpToken } from '../../support/oid4vp-wallet.js';
+import { fixedClock } from '../../src/core/clock.js';
+import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
+import { ed25519Identity, p256Identity } from '../support/identities.js';
+import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../support/oid4vp-kparty.js';
+import { resolveRequest, submitVpToken } from '../support/oid4vp-wallet.js';
 
 const issuer = ed25519Identity();
 const holder = p256Identity();
@@ -77,7 +77,9 @@ describe('request objects', () => {
       ],
     });
     const metadata = payload.client_metadata as Record<string, unknown>;
-    expect(metadata.vp_formats_supported).toEqual({ jwt_vc_json: { alg_values: expect.arrayContaining(['ES256', 'EdDSA']) } });
+    // Every format kparty verifies over OpenID4VP 1.0 (vc+jwt has no 1.0 identifier).
+    expect(metadata.vp_formats_supported).toMatchObject({ jwt_vc_json: { alg_values: expect.arrayContaining(['ES256', 'EdDSA']) } });
+    expect(Object.keys(metadata.vp_formats_supported as object).sort()).toEqual(['dc+sd-jwt', 'jwt_vc_json', 'ldp_vc', 'mso_mdoc']);
     expect(metadata.encrypted_response_enc_values_supported).toEqual(['A128GCM', 'A256GCM']);
     expect((metadata.jwks as { keys: JWK[] }).keys).toEqual([expect.objectContaining({ kty: 'EC', crv: 'P-256', use: 'enc', alg: 'ECDH-ES' })]);
     expect((metadata.jwks as { keys: JWK[] }).keys[0]).not.toHaveProperty('d');

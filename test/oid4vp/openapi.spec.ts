@@ -5,12 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { pino } from 'pino';
-import { createApp } from '../../../src/api/create-app.js';
-import { buildOpenApiDocument } from '../../../src/api/openapi.js';
-import { loadConfig } from '../../../src/core/config.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { createKparty, type Kparty } from '../../../src/kparty.js';
-import { createMemoryStorage } from '../../../src/storage/memory/index.js';
+import { createApp } from '../../src/api/create-app.js';
+import { buildOpenApiDocument } from '../../src/api/openapi.js';
+import { loadConfig } from '../../src/core/config.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { createKparty, type Kparty } from '../../src/kparty.js';
+import { createMemoryStorage } from '../../src/storage/memory/index.js';
 
 describe('OpenAPI description of the OpenID4VP endpoints', () => {
   let kparty: Kparty;

@@ -4,14 +4,14 @@
  * authorization response: exactly one wins, the other answers 410.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Storage } from '../../../src/core/ports/storage.js';
-import { openPostgresStorage } from '../../../src/storage/postgres/index.js';
-import { withRedis } from '../../../src/storage/with-redis.js';
-import { issueJwtVc, presentJwtVp } from '../../support/credentials.js';
-import { ed25519Identity, p256Identity } from '../../support/identities.js';
-import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../../support/oid4vp-kparty.js';
-import { resolveRequest } from '../../support/oid4vp-wallet.js';
-import { createTestSchema, deleteRedisKeys, openRedisTestPorts, testRedisPrefix, TEST_DATABASE_URL, TEST_REDIS_URL, type TestSchema } from '../../support/servers.js';
+import type { Storage } from '../../src/core/ports/storage.js';
+import { openPostgresStorage } from '../../src/storage/postgres/index.js';
+import { withRedis } from '../../src/storage/with-redis.js';
+import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
+import { ed25519Identity, p256Identity } from '../support/identities.js';
+import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../support/oid4vp-kparty.js';
+import { resolveRequest } from '../support/oid4vp-wallet.js';
+import { createTestSchema, deleteRedisKeys, openRedisTestPorts, testRedisPrefix, TEST_DATABASE_URL, TEST_REDIS_URL, type TestSchema } from '../support/servers.js';
 
 const issuer = ed25519Identity();
 const holder = p256Identity();

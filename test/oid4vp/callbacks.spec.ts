@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
-import { fixedClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import type { Oid4vpRequestRecord } from '../../../src/core/model/oid4vp-request.js';
-import { FetchError, type FetchRequest, type Fetcher } from '../../../src/core/ports/fetcher.js';
-import { CallbackDispatcher } from '../../../src/oid4vp/callback-dispatcher.js';
-import { SigningKeyRing } from '../../../src/session/signing-key-ring.js';
-import { MemorySigningKeyStore } from '../../../src/storage/memory/memory-signing-key-store.js';
-import { serveOnLoopback, type LoopbackServer } from '../../net/loopback-server.js';
-import { issueJwtVc, presentJwtVp } from '../../support/credentials.js';
-import { ed25519Identity, p256Identity } from '../../support/identities.js';
-import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../../support/oid4vp-kparty.js';
-import { resolveRequest, submitVpToken } from '../../support/oid4vp-wallet.js';
+import { fixedClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { Oid4vpRequestRecord } from '../../src/core/model/oid4vp-request.js';
+import { FetchError, type FetchRequest, type Fetcher } from '../../src/core/ports/fetcher.js';
+import { CallbackDispatcher } from '../../src/oid4vp/callback-dispatcher.js';
+import { SigningKeyRing } from '../../src/session/signing-key-ring.js';
+import { MemorySigningKeyStore } from '../../src/storage/memory/memory-signing-key-store.js';
+import { serveOnLoopback, type LoopbackServer } from '../net/loopback-server.js';
+import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
+import { ed25519Identity, p256Identity } from '../support/identities.js';
+import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../support/oid4vp-kparty.js';
+import { resolveRequest, submitVpToken } from '../support/oid4vp-wallet.js';
 
 const issuer = ed25519Identity();
 const holder = p256Identity();
@@ -123,7 +123,7 @@ describe('CallbackDispatcher', () => {
   it('through the guarded fetcher, a private address not allow-listed is never contacted', async () => {
     const canary = await serveOnLoopback();
     try {
-      const { GuardedFetcher } = await import('../../../src/net/guarded-fetcher.js');
+      const { GuardedFetcher } = await import('../../src/net/guarded-fetcher.js');
       const fetcher = new GuardedFetcher({ allow: new Set(), timeoutMs: 1000, maxBytes: 1000 });
       const d = await dispatcher(fetcher, 2, []);
       d.notify(record(`${canary.origin}/hook`));

@@ -4,10 +4,10 @@
  * verified together through the sign-in use case. Wallet: Openid4vpClient.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { issueJwtVc, presentJwtVp } from '../../support/credentials.js';
-import { ed25519Identity, p256Identity } from '../../support/identities.js';
-import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../../support/oid4vp-kparty.js';
-import { resolveRequest, submitVpToken } from '../../support/oid4vp-wallet.js';
+import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
+import { ed25519Identity, p256Identity } from '../support/identities.js';
+import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../support/oid4vp-kparty.js';
+import { resolveRequest, submitVpToken } from '../support/oid4vp-wallet.js';
 
 const issuer = ed25519Identity();
 const holder = p256Identity();

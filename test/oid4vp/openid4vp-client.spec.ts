@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { issueJwtVc, presentJwtVp } from '../../support/credentials.js';
-import { ed25519Identity, p256Identity } from '../../support/identities.js';
-import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../../support/oid4vp-kparty.js';
-import { resolveRequest, submitVpToken } from '../../support/oid4vp-wallet.js';
-import { makeRequestSigningChain } from '../../support/x509-chain.js';
+import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
+import { ed25519Identity, p256Identity } from '../support/identities.js';
+import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../support/oid4vp-kparty.js';
+import { resolveRequest, submitVpToken } from '../support/oid4vp-wallet.js';
+import { makeRequestSigningChain } from '../support/x509-chain.js';
 
 const issuer = ed25519Identity();
 const holder = p256Identity();

@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jsQRModule from 'jsqr';
 import { chromium, type Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { issueJwtVc, presentJwtVp } from '../../support/credentials.js';
-import { ed25519Identity, p256Identity } from '../../support/identities.js';
-import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../../support/oid4vp-kparty.js';
-import { resolveRequest, submitVpToken } from '../../support/oid4vp-wallet.js';
+import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
+import { ed25519Identity, p256Identity } from '../support/identities.js';
+import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../support/oid4vp-kparty.js';
+import { resolveRequest, submitVpToken } from '../support/oid4vp-wallet.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Flags from the machine notes: no sandbox as root, and no background traffic to a closed network. */

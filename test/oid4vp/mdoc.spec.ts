@@ -22,9 +22,9 @@ import {
   present,
   type DeviceKeyPair,
   type TestCertificate,
-} from '../../../src/formats/mdoc/__fixtures__/mdoc-test-bed.js';
-import { startInProcessKparty, type InProcessKparty } from '../../support/oid4vp-kparty.js';
-import { resolveRequest, submitVpToken, type ResolvedRequest } from '../../support/oid4vp-wallet.js';
+} from '../../src/formats/mdoc/__fixtures__/mdoc-test-bed.js';
+import { startInProcessKparty, type InProcessKparty } from '../support/oid4vp-kparty.js';
+import { resolveRequest, submitVpToken, type ResolvedRequest } from '../support/oid4vp-wallet.js';
 
 const pem = (der: Uint8Array): string => `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
 
@@ -86,7 +86,7 @@ describe('mso_mdoc over OpenID4VP with Openid4vpClient and @owf/mdoc', () => {
   for (const responseMode of ['direct_post', 'direct_post.jwt'] as const) {
     it(`${responseMode}: an mDL DeviceResponse bound to this request's SessionTranscript verifies`, async () => {
       const { id, request } = await start(responseMode);
-      expect(Object.keys((request.payload.client_metadata as { vp_formats_supported: object }).vp_formats_supported)).toEqual(['mso_mdoc']);
+      expect(Object.keys((request.payload.client_metadata as { vp_formats_supported: object }).vp_formats_supported)).toContain('mso_mdoc');
       const deviceResponse = await present(await issue({ signer, device }), device, await walletRequest(request));
       expect((await submitVpToken(request, { mdl: [deviceResponse] })).status).toBe(200);
       const outcome = await kp.request('GET', `/v1/oid4vp/requests/${id}`, { key: rpKey });
