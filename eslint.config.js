@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    // ARCHITECTURE: the core is framework-free; NestJS lives in src/api/ and src/main.ts only
+    // docs/architecture.md: the core is framework-free; NestJS lives in src/api/ and src/main.ts only
     // (and in the guard's own NestJS module, src/guard/nestjs/, which the plain guard never imports).
     files: ['src/**/*.ts'],
     ignores: ['src/api/**', 'src/main.ts', 'src/guard/nestjs/**'],

@@ -33,7 +33,7 @@ import pg from 'pg';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = join(ROOT, 'dist', 'main.js');
 
-/** The machine's servers (STACK.md): trust auth, database `test`. */
+/** The machine's servers (docs/architecture.md "Toolchain facts"): trust auth, database `test`. */
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 

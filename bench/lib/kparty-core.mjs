@@ -16,7 +16,7 @@ export const POLICY_ID = 'employee-portal';
 export const BENCH_ADMIN_KEY = 'bench-operator-key-0123456789abcdef0123456789';
 
 /**
- * The policy every benchmark verifies against (SPEC §2's example): one
+ * The policy every benchmark verifies against (the example of docs/api.md "Presentation policies"): one
  * EmployeeCredential (jwt_vc_json) with a role from a list and an email,
  * issued within a year, status checked when present, holder binding, the
  * email mapped into the session token. `trustedIssuers` is `*` so the memory

@@ -18,6 +18,7 @@ import { Oid4vpAdminController } from './controllers/oid4vp-admin.controller.js'
 import { Oid4vpPageController } from './controllers/oid4vp-page.controller.js';
 import { Oid4vpRequestsController } from './controllers/oid4vp-requests.controller.js';
 import { Oid4vpWalletController } from './controllers/oid4vp-wallet.controller.js';
+import { VcApiController } from './controllers/vc-api.controller.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { KPARTY } from './tokens.js';
 
@@ -44,6 +45,7 @@ export class AppModule {
         Oid4vpWalletController,
         Oid4vpPageController,
         Oid4vpAdminController,
+        VcApiController,
       ],
       providers: [{ provide: KPARTY, useValue: kparty }, { provide: APP_FILTER, useClass: ProblemDetailsFilter }, AdminAuthGuard],
     };

@@ -17,7 +17,7 @@ import { runInRequestContext } from '../observability/request-context.js';
 import { performance } from 'node:perf_hooks';
 import type { Principal } from '../admin/principal.js';
 
-/** SPEC: request bodies over 1 MiB answer 413. */
+/** docs/api.md: request bodies over 1 MiB answer 413. */
 export const BODY_LIMIT_BYTES = 1_048_576;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -38,7 +38,7 @@ const isOid4vpFormEndpoint = (path: string): boolean => path.startsWith('/v1/oid
 const isForwardAuth = (path: string): boolean => path === '/v1/auth/check' || path === '/v1/auth/check/envoy' || path.startsWith('/v1/auth/check/envoy/');
 
 /**
- * SPEC: bodies are JSON. Anything else is refused before parsing (the framework
+ * docs/api.md: bodies are JSON. Anything else is refused before parsing (the framework
  * would accept text/plain) — except that the OAuth endpoints (token,
  * introspection, revocation) also take the form bodies their RFCs specify,
  * which Nest's Fastify adapter parses (application/x-www-form-urlencoded).

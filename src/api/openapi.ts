@@ -12,6 +12,8 @@ const REQUEST_SCHEMAS = {
   TokenExchangeRequest: 'token-request',
   SessionTokenRequest: 'session-token-request',
   Oid4vpRequest: 'oid4vp-request',
+  VcApiVerifyCredentialRequest: 'vc-api-verify-credential-request',
+  VcApiVerifyPresentationRequest: 'vc-api-verify-presentation-request',
 } as const;
 
 /** Builds the OpenAPI 3.1 document from the controllers plus the JSON Schemas in schemas/. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WalletRateLimits } from '../ratelimit/wallet-rate-limits.js';
 
 /**
- * The wallet-facing endpoints (SPEC §1, §3): the ones anyone may call without
+ * The wallet-facing endpoints (docs/api.md, docs/operations.md "Rate limits"): the ones anyone may call without
  * a key, and so the ones KPARTY_RATE_LIMIT protects. Matched by route pattern
  * (not the raw URL), so `/v1/challenges/` or a query string cannot dodge it.
  * Append wallet-facing routes here as they are added.
@@ -18,6 +18,9 @@ export const WALLET_ROUTES: ReadonlySet<string> = new Set([
   'GET /oid4vp/:id',
   'GET /oid4vp/:id/qr.svg',
   'GET /oid4vp/:id/status',
+  // The W3C VC API verifier endpoints may be public (KPARTY_VC_API_PUBLIC) and each call costs RDF canonicalisation.
+  'POST /v1/vc-api/credentials/verify',
+  'POST /v1/vc-api/presentations/verify',
 ]);
 
 function isWalletRoute(request: FastifyRequest): boolean {

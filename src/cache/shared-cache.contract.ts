@@ -12,7 +12,7 @@ const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, 
 
 /**
  * The behaviour every {@link SharedCache} adapter must have, as jest tests
- * (ARCHITECTURE rule 7: one suite, run unchanged against every adapter). Call
+ * (docs/architecture.md "House rules" 7: one suite, run unchanged against every adapter). Call
  * it at the top level of a spec file once per adapter; `open` returns a
  * cache on the real backing store (memory, Redis), using the system clock.
  *

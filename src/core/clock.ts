@@ -1,4 +1,4 @@
-/** Time as a port, so tests can freeze it (ARCHITECTURE rule 8). */
+/** Time as a port, so tests can freeze it (docs/architecture.md "House rules" 8). */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
@@ -19,5 +19,3 @@ export function fixedClock(ms: number): Clock & { set(ms: number): void; advance
     },
   };
 }
-
-export const epochSeconds = (clock: Clock): number => Math.floor(clock.now() / 1000);

@@ -13,7 +13,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string | undefined };
 
 /**
- * kparty's configuration, read from the environment (SPEC §3). Every field is
+ * kparty's configuration, read from the environment (docs/operations.md). Every field is
  * validated at start; an invalid value stops start-up with a ConfigError naming
  * the variable.
  */
@@ -129,6 +129,8 @@ export interface KpartyConfig {
   dataIntegrity: DataIntegrityLimitsConfig;
   /** OpenID4VP 1.0 verifier settings (docs/oid4vp.md). */
   oid4vp: Oid4vpConfig;
+  /** `KPARTY_VC_API_PUBLIC=true`: the W3C VC API verifier endpoints need no API key (docs/api.md). Default false. */
+  vcApiPublic: boolean;
 }
 
 /** `KPARTY_JSONLD_MAX_DEPTH`, `…_MAX_NODES`, `…_MAX_QUADS`, `…_MAX_BLANK_NODES`, `KPARTY_RDFC_MAX_WORK_FACTOR`, `KPARTY_DI_MAX_PROOFS`. */
@@ -212,6 +214,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw.trim());
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+/** `true` / `false` (or unset: false); anything else stops start-up. */
+function flag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
 }
 
 function parseIssuer(raw: string): string {
@@ -426,5 +436,6 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
       maxProofs: integer(env, 'KPARTY_DI_MAX_PROOFS', 4, 1, 16),
     },
     oid4vp: parseOid4vp(env, production),
+    vcApiPublic: flag(env, 'KPARTY_VC_API_PUBLIC'),
   };
 }

@@ -5,12 +5,12 @@
  * table below (see src/api/problem-details.filter.ts).
  */
 
-/** Codes of failed verification checks, listed in a problem's `errors` array (SPEC §1). */
+/** Codes of failed verification checks, listed in a problem's `errors` array (docs/api.md). */
 export const CHECK_CODES = [
   'presentation.malformed',
   'presentation.signature_invalid',
   'presentation.holder_mismatch',
-  // kparty's extensions (SPEC allows extending; documented in docs/errors.md):
+  // kparty's extensions (documented in docs/errors.md):
   'presentation.alg_forbidden',
   'presentation.expired',
   'presentation.not_yet_valid',
@@ -62,6 +62,8 @@ const PROBLEM_KINDS = {
   'policy.conflict': { status: 409, title: 'The policy id is already taken' },
   'relying_party.conflict': { status: 409, title: 'The relying party id is already taken' },
   'presentation.rejected': { status: 422, title: 'The presentation was rejected' },
+  // W3C VC API POST /v1/vc-api/credentials/verify (docs/api.md).
+  'credential.rejected': { status: 422, title: 'The credential was rejected' },
   // Session lifecycle (forward-auth, token exchange): see docs/errors.md.
   'session.missing': { status: 401, title: 'A session token is required' },
   'session.invalid': { status: 401, title: 'The session token is not valid' },
@@ -131,6 +133,7 @@ export function problemKind(code: ProblemCode): ProblemKind {
   return PROBLEM_KINDS[code];
 }
 
+/** Every top-level problem code (the OpenAPI document lists them). */
 export const PROBLEM_CODES = Object.keys(PROBLEM_KINDS) as ProblemCode[];
 
 /** Thrown at start-up for invalid configuration; the message names the variable or file. */

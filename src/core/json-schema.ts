@@ -3,7 +3,7 @@
  * folder, which are the single source of truth for request bodies and
  * presentation policies (the OpenAPI document references the same files).
  *
- * Every violation is reported, not only the first (SPEC §1: `errors` lists
+ * Every violation is reported, not only the first (docs/api.md "Verifying a presentation": `errors` lists
  * every failure), as {@link ErrorEntry} values whose `path` is a JSON pointer
  * (RFC 6901) into the validated value. Validation never throws on hostile
  * input: whatever the value, the answer is a list of violations.

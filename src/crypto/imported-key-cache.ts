@@ -23,7 +23,7 @@ function identityOf(jwk: PublicJwk): string {
 
 /**
  * Public keys imported into node:crypto `KeyObject`s, cached in a bounded LRU:
- * importing a JWK costs more than verifying with it (STACK.md: ≈ 12,000 ES256
+ * importing a JWK costs more than verifying with it (docs/architecture.md "Toolchain facts": ≈ 12,000 ES256
  * imports/s), and a did:key issuer signs many credentials.
  *
  * Keyed by the key material (see {@link identityOf}), not by the JWK object,

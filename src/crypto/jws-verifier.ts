@@ -52,8 +52,8 @@ const MAX_COMPACT_JWS_LENGTH = 1024 * 1024;
  * and `kid` are ignored here (the caller used `kid` to select `key`). The
  * algorithm is decided from the header BEFORE any cryptography: `none`,
  * `HS*` (the public key used as an HMAC secret, the classic confusion attack)
- * and anything outside `key.algorithms` (the allow-list of ARCHITECTURE
- * rule 5) give `alg_forbidden`. The signature is then verified with
+ * and anything outside `key.algorithms` (the allow-list of docs/architecture.md
+ * "House rules" 5) give `alg_forbidden`. The signature is then verified with
  * node:crypto and the key imported once into a `KeyObject`
  * (imported-key-cache.ts), on the thread pool or inline as
  * offload-policy.ts decides — on the hot path of every verification this

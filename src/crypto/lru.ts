@@ -3,7 +3,7 @@
  *
  * Caches in kparty are keyed by strings an attacker chooses (DIDs, key
  * thumbprints), so every cache has a fixed capacity: an unbounded map is a
- * memory-exhaustion vector (ARCHITECTURE "Do not copy": did-resolver's
+ * memory-exhaustion vector (docs/architecture.md "House rules", do not copy: did-resolver's
  * `inMemoryCache`). A `Map` keeps insertion order, so the first key is always
  * the least recently used one once `get` re-inserts what it returns.
  */

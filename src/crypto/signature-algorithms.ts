@@ -3,7 +3,7 @@ import { rsaModulusBits, type EcCurve, type JwkUsage, type PublicJwk } from './p
 
 /**
  * The JWS algorithms (RFC 7518 §3, RFC 8037, RFC 8812) a key may verify —
- * the allow-list passed to jose as `algorithms` (ARCHITECTURE rule 5), so a
+ * the allow-list passed to jose as `algorithms` (docs/architecture.md "House rules" 5), so a
  * token header can never choose an algorithm the key was not made for.
  *
  * - OKP Ed25519 → `EdDSA`, `Ed25519` (its fully-specified name,

@@ -16,7 +16,7 @@ export const MAX_DID_DOCUMENT_DEPTH = 32;
  * document for another DID is refused, so one DID can never borrow another
  * DID's keys, whatever the server answers.
  *
- * Only the shape is checked here; verification-key.ts reads the keys with
+ * Only the shape is checked here; select-verification-keys.ts reads the keys with
  * run-time checks of their own.
  *
  * @throws DidResolutionError with a detail safe to show

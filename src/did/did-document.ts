@@ -6,7 +6,7 @@ import type { JWK } from 'jose';
  *
  * These types describe what a well-formed document looks like; they are not a
  * guarantee. A document from the network (did:web) is attacker-controlled
- * JSON, so code that reads one (src/did/verification-key.ts) checks every
+ * JSON, so code that reads one (src/did/select-verification-keys.ts) checks every
  * shape at run time instead of trusting these types.
  */
 

@@ -2,7 +2,7 @@ import type { DidDocument } from './did-document.js';
 
 /**
  * One DID method (`did:key`, `did:jwk`, `did:web`), registered with a
- * {@link DidResolver} under the method name it declares (ARCHITECTURE rule 4:
+ * {@link DidResolver} under the method name it declares (docs/architecture.md "House rules" 4:
  * registries keyed by what a handler supports, credo-ts
  * `DidResolver.supportedMethods`).
  *

@@ -7,11 +7,11 @@ export type DidResolution =
   | { ok: false; code: 'did.unresolvable' | 'did.method_unsupported'; detail: string; cause?: unknown };
 
 /**
- * The DID method registry (ARCHITECTURE rule 4): resolves a DID with the
+ * The DID method registry (docs/architecture.md "House rules" 4): resolves a DID with the
  * method resolver registered for its method name.
  *
  * Never throws for a bad DID or a failing method: the outcome is a typed
- * result whose `code` is a check code (SPEC §1):
+ * result whose `code` is a check code (docs/api.md):
  * - malformed DID (or a DID URL, or over 8 KiB) → `did.unresolvable`, before any I/O;
  * - no resolver for the method → `did.method_unsupported`;
  * - the method throws → `did.unresolvable`; only a {@link DidResolutionError}'s

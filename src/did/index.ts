@@ -20,4 +20,4 @@ export {
   type KeySelection,
   type VerificationKey,
   type VerificationKeySelection,
-} from './verification-key.js';
+} from './select-verification-keys.js';

@@ -1,7 +1,7 @@
 import type { ParsedJws } from '../core/model/presentation.js';
 import { verifyCompactJws } from '../crypto/jws-verifier.js';
 import type { DidDocument } from './did-document.js';
-import { selectVerificationKeys } from './verification-key.js';
+import { selectVerificationKeys } from './select-verification-keys.js';
 
 export type DidSignatureVerification =
   | { ok: true }

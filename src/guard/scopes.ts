@@ -24,8 +24,3 @@ export function missingScopes(required: readonly string[], scopeClaim: unknown):
   const granted = grantedScopes(scopeClaim);
   return required.filter((scope) => !granted.has(scope));
 }
-
-/** Required scopes without duplicates, keeping their order. */
-export function unionOfScopes(...lists: ReadonlyArray<readonly string[] | undefined>): string[] {
-  return [...new Set(lists.flatMap((list) => list ?? []))];
-}

@@ -66,7 +66,7 @@ describe('verifySessionToken: accepted tokens', () => {
     expect(local.hits.get(JWKS_PATH)).toBe(1);
   });
 
-  it('accepts EdDSA (SPEC: ES256 or EdDSA) and typ "application/at+jwt" (RFC 9068 §4)', async () => {
+  it('accepts EdDSA (docs/api.md "Session tokens": ES256 or EdDSA) and typ "application/at+jwt" (RFC 9068 §4)', async () => {
     const ed = await signingKey('EdDSA', 'ed-1');
     local.published.push(ed);
     expect((await verifySessionToken(await local.mint({ key: ed }), options())).sub).toMatch(/^did:key:/);

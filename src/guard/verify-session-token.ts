@@ -13,7 +13,7 @@ import { requireIssuerUrl } from './issuer-url.js';
 import { fromJoseFailure } from './jose-failure.js';
 import { missingScopes, requireScopeTokens } from './scopes.js';
 
-/** Algorithms kparty may sign session tokens with (SPEC §1). */
+/** Algorithms kparty may sign session tokens with (docs/api.md). */
 export type SessionTokenAlgorithm = 'ES256' | 'EdDSA';
 
 /** The claims of a verified session token (RFC 9068 §2.2 plus kparty's `policy` and mapped claims). */
@@ -42,7 +42,7 @@ export interface VerifySessionTokenOptions {
   scopes?: readonly string[];
   /** Also ask kparty (RFC 7662) whether the token is still active, so revoked tokens are refused. One request per check. */
   introspection?: IntrospectionOptions;
-  /** Default `['ES256', 'EdDSA']` (SPEC §1); kparty signs with ES256 today. */
+  /** Default `['ES256', 'EdDSA']` (docs/api.md); kparty signs with ES256 today. */
   algorithms?: readonly SessionTokenAlgorithm[];
   /** Seconds tolerated on `exp`, `nbf` and `iat`. Default 5. */
   clockToleranceSeconds?: number;

@@ -5,7 +5,7 @@ import type { Counter, Histogram, Registry } from 'prom-client';
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /**
- * Prometheus metrics (SPEC: GET /metrics). Label values are bounded by
+ * Prometheus metrics (docs/operations.md: GET /metrics). Label values are bounded by
  * construction — route templates, not raw URLs; check codes from the code
  * union; no policy ids, DIDs or client addresses — so a hostile client cannot
  * grow the registry.
@@ -34,7 +34,7 @@ export class KpartyMetrics {
     });
     this.failedChecks = new promClient.Counter({
       name: 'kparty_verification_failed_checks_total',
-      help: 'Failed verification checks by SPEC error code',
+      help: 'Failed verification checks by check code (docs/errors.md)',
       labelNames: ['code'],
       registers: [this.registry],
     });

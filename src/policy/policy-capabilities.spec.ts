@@ -41,7 +41,7 @@ describe('checkPolicyCapabilities', () => {
     ['a did:jwk that is not JSON', 'did:jwk:bm90LWpzb24', /cannot be resolved/],
     ['a did:web naming an IP address that is not allow-listed', 'did:web:10.0.0.1', /cannot be resolved: invalid did:web: the host is an IP address/],
     ['a did:web with an empty path segment', 'did:web:example.com::x', /cannot be resolved: invalid did:web/],
-    ['something that is not a DID', 'https://hr.example.com', /is not a DID/],
+    ['something that is not a DID nor an issuer URL', 'hr.example.com', /is not a DID/],
   ])('refuses %s with policy.invalid at its path', async (_label, issuer, detail) => {
     const { violations } = await checkPolicyCapabilities(policy([GOOD_KEY, issuer]), capabilities);
     expect(violations).toEqual([{ code: 'policy.invalid', path: '/credentials/0/trustedIssuers/1', detail: expect.stringMatching(detail) }]);

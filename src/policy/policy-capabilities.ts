@@ -69,10 +69,10 @@ export async function checkPolicyCapabilities(policy: PresentationPolicy, capabi
       // Issuer URLs, x509_hash identifiers and pinned keys ({ id, jwks }) were checked by the schema; only DIDs
       // need a method kparty can resolve.
       const issuer = typeof entry === 'string' ? entry : entry.id;
-      if (!issuer.startsWith('did:')) continue;
+      if (/^https?:\/\//.test(issuer) || issuer.startsWith('x509_hash:')) continue;
       const method = DID_METHOD.exec(issuer)?.[1];
       if (method === undefined) {
-        violations.push({ code: 'policy.invalid', path, detail: `${quote(issuer)} is not a DID` });
+        violations.push({ code: 'policy.invalid', path, detail: `${quote(issuer)} is not a DID, an https issuer URL or an x509_hash identifier` });
         continue;
       }
       if (!methods.has(method)) {

@@ -1,5 +1,5 @@
 /**
- * Loads the operator's policy files (KPARTY_POLICIES_DIR, SPEC §1) at start-up,
+ * Loads the operator's policy files (KPARTY_POLICIES_DIR, docs/operations.md) at start-up,
  * so a deployment can keep its presentation policies in git.
  *
  * Start-up is all or nothing: one bad file stops the service with a

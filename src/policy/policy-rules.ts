@@ -28,7 +28,7 @@ type JsonObject = Record<string, unknown>;
 type PolicyRule = (policy: JsonObject, limits: PolicyLimits) => RuleViolation[];
 
 /**
- * Session-token claims kparty sets itself (SPEC §1, RFC 9068, RFC 8693 `act`,
+ * Session-token claims kparty sets itself (docs/api.md "Session tokens", RFC 9068, RFC 8693 `act`,
  * RFC 7800 `cnf`): mapping them from a credential would let credential content
  * override who the holder is or what the token is for.
  */

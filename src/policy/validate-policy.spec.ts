@@ -12,7 +12,7 @@ type LoosePolicy = Record<string, any>;
 const NOT_AN_ISSUER =
   'must be an exact DID (did:<method>:<method-specific-id>), or a did:web domain pattern (did:web:*.example.com), or "*" (any issuer), or an issuer URL (https://issuer.example.com), or an X.509 certificate hash (x509_hash:<base64url>), or pinned issuer keys ({"id", "jwks"})';
 
-/** SPEC §2's example, with a real did:key in trustedIssuers. */
+/** The example of docs/api.md "Presentation policies", with a real did:key in trustedIssuers. */
 function specExample(): LoosePolicy {
   return JSON.parse(readFileSync(new URL('./__fixtures__/valid/employee-portal.json', import.meta.url), 'utf8'));
 }
@@ -28,7 +28,7 @@ function lines(input: unknown, limits = LIMITS): string[] {
 }
 
 describe('validatePolicy', () => {
-  it('accepts the SPEC §2 example and returns it', () => {
+  it('accepts the example of docs/api.md "Presentation policies" and returns it', () => {
     const result = validatePolicy(specExample(), LIMITS);
     expect(result).toEqual({ ok: true, policy: specExample() });
   });

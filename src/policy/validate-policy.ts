@@ -1,5 +1,5 @@
 /**
- * Validation of a presentation policy (SPEC §2), whoever supplies it: a
+ * Validation of a presentation policy (docs/api.md "Presentation policies"), whoever supplies it: a
  * relying party through the admin API or the operator through policy files.
  * One function, so both are held to exactly the same rules.
  */

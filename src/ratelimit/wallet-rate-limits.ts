@@ -3,7 +3,7 @@ import { KpartyError } from '../core/errors.js';
 import type { RateDecision, RateLimiter } from '../core/ports/rate-limiter.js';
 import { clientKey } from './client-key.js';
 
-/** Limits are per minute (SPEC §3: KPARTY_RATE_LIMIT is requests per minute). */
+/** Limits are per minute (docs/operations.md "Rate limits": KPARTY_RATE_LIMIT is requests per minute). */
 export const RATE_WINDOW_MS = 60_000;
 
 /** Longest policy id counted per policy; longer ones cannot be policy ids (the schema caps ids) and are not counted. */

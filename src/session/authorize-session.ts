@@ -10,7 +10,7 @@ export interface AccessRequirements {
 }
 
 /**
- * Forward-auth's decision (SPEC §1): a valid, unrevoked session token meeting
+ * Forward-auth's decision (docs/api.md): a valid, unrevoked session token meeting
  * the requirements yields its claims. No token is `session.missing` and an
  * invalid, expired, revoked or wrong-audience token `session.invalid` (both
  * 401: the client should get a new token); a valid token without a required

@@ -4,7 +4,7 @@ import { signJwt } from '../crypto/jwt-signer.js';
 import type { SigningKeyRing } from './signing-key-ring.js';
 
 /**
- * Claims a session token always carries (RFC 9068 §2.2, SPEC §1), and the
+ * Claims a session token always carries (RFC 9068 §2.2, docs/api.md "Session tokens"), and the
  * members of an introspection response (RFC 7662 §2.2); mapped claims never
  * override them.
  */

@@ -6,7 +6,7 @@ import type { SigningKeyRing } from './signing-key-ring.js';
 /** Session tokens longer than this are refused before any parsing (real ones are a few hundred bytes). */
 export const MAX_SESSION_TOKEN_LENGTH = 64 * 1024;
 
-/** The claims of a valid session token (RFC 9068 §2.2, SPEC §1), mapped claims included. */
+/** The claims of a valid session token (RFC 9068 §2.2, docs/api.md "Session tokens"), mapped claims included. */
 export interface SessionClaims extends JWTPayload {
   iss: string;
   sub: string;

@@ -35,7 +35,7 @@ export function retirementMs(options: Pick<SigningKeyRotationOptions, 'sessionMa
 }
 
 /**
- * Rotates the session-signing key without breaking live tokens (SPEC §1): the
+ * Rotates the session-signing key without breaking live tokens (docs/api.md): the
  * next key is published `leadSeconds` ahead of use, so downstream JWKS caches
  * have it before the first token it signs; the old key stops signing then and
  * stays published until every token it signed has expired ({@link retirementMs});

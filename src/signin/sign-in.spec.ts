@@ -52,7 +52,7 @@ async function signInWith(overrides: Partial<SignInDependencies> = {}): Promise<
     policies,
     sessions: kit.issuer,
     auditLog: audit,
-    audit: { clock: kit.clock, logger: silentLogger },
+    logger: silentLogger,
     observeDecision: (outcome, codes) => decisions.push([outcome, codes]),
     ...overrides,
   });

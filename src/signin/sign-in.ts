@@ -1,5 +1,6 @@
-import { recordDecision, requireAuditedIfAccepted, type AuditDependencies, type DecisionToAudit } from '../audit/record-decision.js';
+import { recordDecision, requireAuditedIfAccepted, type DecisionToAudit } from '../audit/record-decision.js';
 import { KpartyError, type ErrorEntry } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { StoredPolicy } from '../core/model/policy.js';
 import type { AuditLog } from '../core/ports/audit-log.js';
 import type { WorkInFlight } from '../crypto/offload-policy.js';
@@ -58,7 +59,10 @@ export interface SignInDependencies {
   policies: PolicyCatalog;
   sessions: SessionIssuer;
   auditLog: AuditLog;
-  audit: AuditDependencies;
+  /** Where a decision the audit log did not take is written (at error level, whole), and each decision's log line. */
+  logger: Logger;
+  /** KPARTY_LOG_HOLDER: the holder in decision log lines hashed (default) or omitted. */
+  logHolder?: 'hash' | 'omit';
   /** Counts verifications in flight (signature checks go to the thread pool while others run: crypto/offload-policy.ts). */
   inFlight?: WorkInFlight;
   observeDecision?: DecisionObserver;
@@ -189,7 +193,11 @@ export class SignIn {
   }
 
   private async record(decision: DecisionToAudit): ReturnType<typeof recordDecision> {
-    const recording = await recordDecision(this.deps.auditLog, decision, this.deps.audit);
+    const recording = await recordDecision(this.deps.auditLog, decision, {
+      clock: this.deps.verification.clock,
+      logger: this.deps.logger,
+      ...(this.deps.logHolder !== undefined ? { logHolder: this.deps.logHolder } : {}),
+    });
     this.deps.observeDecision?.(decision.outcome, decision.codes ?? []);
     return recording;
   }

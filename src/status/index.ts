@@ -1,5 +1,5 @@
 /**
- * Credential status (SPEC §2 `status`): the status-checker registry and the
+ * Credential status (docs/api.md "Presentation policies", `status`): the status-checker registry and the
  * mechanisms kparty checks — W3C Bitstring Status List
  * (`BitstringStatusListEntry`), W3C StatusList2021 (`StatusList2021Entry`)
  * and the IETF Token Status List (`status.status_list`) — over one cached,

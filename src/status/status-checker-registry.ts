@@ -2,7 +2,7 @@ import type { StatusChecker, StatusCheckRequest } from './status-checker.js';
 import { shown, type StatusOutcome } from './status-outcome.js';
 
 /**
- * The status-mechanism registry (ARCHITECTURE rule 4): hands each entry to
+ * The status-mechanism registry (docs/architecture.md "House rules" 4): hands each entry to
  * the checker that declares it supports the entry's shape. An entry no
  * checker supports is a typed `unavailable` outcome (kparty cannot learn that
  * status), not a crash; an entry that is not even an object is `malformed`.

@@ -27,7 +27,7 @@ export interface StatusCheckRequest {
 }
 
 /**
- * One status mechanism (ARCHITECTURE rule 4: registered, not an if-chain):
+ * One status mechanism (docs/architecture.md "House rules" 4: registered, not an if-chain):
  * W3C `BitstringStatusListEntry`, `StatusList2021Entry`, IETF Token Status
  * List (`status.status_list`). `supports` looks at the entry's shape only;
  * `check` never throws for anything the entry or the list can contain.

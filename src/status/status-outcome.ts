@@ -1,7 +1,7 @@
 /**
  * What checking one status entry of a credential found out. The check
  * (src/verification/checks/status.ts) turns these into failures according to
- * the policy's `status` setting (SPEC §2).
+ * the policy's `status` setting (docs/api.md "Presentation policies").
  *
  * - `valid`: the list was read and the entry's status is 0 (or, for a
  *   `message` purpose, see `message`).

@@ -70,8 +70,8 @@ const DATABASE_PARTS = ALL_CONTRACT_PARTS.filter((part) => part !== 'rateLimiter
 const REDIS_PARTS: StorageContractPart[] = ['challenges', 'sessionDenylist', 'rateLimiter', 'oid4vpRequests', 'lifecycle'];
 
 /**
- * Every adapter the contract runs against, on real servers (ARCHITECTURE rule
- * 7): PostgreSQL and Redis from test/support/servers.ts — unreachable servers
+ * Every adapter the contract runs against, on real servers (docs/architecture.md
+ * "House rules" 7): PostgreSQL and Redis from test/support/servers.ts — unreachable servers
  * fail these tests, they are never skipped. The SharedCache port has its own
  * contract (src/cache/shared-cache.contract.ts), run here for every adapter
  * that has one.

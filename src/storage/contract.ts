@@ -34,7 +34,7 @@ export type StorageContractPart = keyof typeof CONTRACT_PARTS;
 export const ALL_CONTRACT_PARTS = Object.keys(CONTRACT_PARTS) as StorageContractPart[];
 
 /**
- * The behaviour every Storage adapter must have (ARCHITECTURE rule 7), as jest
+ * The behaviour every Storage adapter must have (docs/architecture.md "House rules" 7), as jest
  * tests. `open` must return a fresh, empty storage for each test; it is closed
  * after each test. Call it at the top level of a spec file, once per adapter,
  * with the `parts` that adapter provides (default: every part).

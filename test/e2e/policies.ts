@@ -1,4 +1,4 @@
-/** A valid policy in the shape of SPEC §2, named for what it asks: one employee credential. */
+/** A valid policy in the shape of docs/api.md "Presentation policies", named for what it asks: one employee credential. */
 export function employeePolicy(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id,

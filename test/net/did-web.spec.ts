@@ -1,6 +1,6 @@
 /**
  * did:web resolution through the real guarded fetcher against loopback
- * servers: documents served by an allow-listed host, refusals with the SPEC
+ * servers: documents served by an allow-listed host, refusals with the check
  * code, canaries that are never contacted, and one fetch for 10,000 fragment
  * variants of one DID.
  */
@@ -11,7 +11,7 @@ import { DidDocumentCache } from '../../src/did/did-document-cache.js';
 import { DidResolver } from '../../src/did/did-resolver.js';
 import { splitDidUrl } from '../../src/did/did-syntax.js';
 import { DidWebResolver } from '../../src/did/methods/web.js';
-import { selectVerificationKeys } from '../../src/did/verification-key.js';
+import { selectVerificationKeys } from '../../src/did/select-verification-keys.js';
 import { GuardedFetcher } from '../../src/net/guarded-fetcher.js';
 import type { HostResolver } from '../../src/net/pinned-address.js';
 import { didWebIdentity, serveDidWebHost, type DidWebHost } from '../support/did-web.js';

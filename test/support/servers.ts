@@ -1,5 +1,5 @@
 /**
- * The real PostgreSQL and Redis servers tests run against (STACK.md: on every
+ * The real PostgreSQL and Redis servers tests run against (docs/architecture.md "Toolchain facts": on every
  * developer and CI machine; `.ci/run` starts them when they are down). A test
  * that needs one FAILS with a message saying so when it is unreachable — it
  * never skips.

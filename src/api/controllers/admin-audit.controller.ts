@@ -9,7 +9,7 @@ import { AuditPageDto, ProblemDto, type AuditEventDto } from '../dto.js';
 import { requireValid } from '../request-validation.js';
 import { KPARTY } from '../tokens.js';
 
-/** SPEC §1 leaves paging open: 50 by default, at most 200 per page. */
+/** docs/api.md leaves paging to the server: 50 by default, at most 200 per page. */
 const DEFAULT_LIMIT = 50;
 
 function present(event: AuditEvent): AuditEventDto {

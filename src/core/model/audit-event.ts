@@ -1,4 +1,4 @@
-/** What a verification decided (SPEC §1, `GET /v1/admin/audit`). */
+/** What a verification decided (docs/api.md, `GET /v1/admin/audit`). */
 export type AuditOutcome = 'accepted' | 'rejected';
 
 /**

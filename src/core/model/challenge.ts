@@ -1,4 +1,4 @@
-/** A single-use challenge nonce bound to a policy (SPEC §1, `POST /v1/challenges`). */
+/** A single-use challenge nonce bound to a policy (docs/api.md, `POST /v1/challenges`). */
 export interface Challenge {
   /** ≥128 bits of randomness, base64url. */
   nonce: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { exportJWK, generateKeyPair } from 'jose';
 import { DidResolutionError } from '../did-method-resolver.js';
-import { selectVerificationKeys } from '../verification-key.js';
+import { selectVerificationKeys } from '../select-verification-keys.js';
 import { DidJwkResolver, didJwkDocument } from './jwk.js';
 
 const didJwk = (jwk: unknown): string => `did:jwk:${Buffer.from(JSON.stringify(jwk)).toString('base64url')}`;

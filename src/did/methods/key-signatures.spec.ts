@@ -6,7 +6,7 @@ import { CompactSign, importJWK } from 'jose';
 import { verifyCompactJws } from '../../crypto/jws-verifier.js';
 import { loadDidKeyVectors, type DidKeyVector } from '../__fixtures__/did-key-vectors.js';
 import { DidResolver } from '../did-resolver.js';
-import { selectVerificationKeys } from '../verification-key.js';
+import { selectVerificationKeys } from '../select-verification-keys.js';
 import { DidKeyResolver } from './key.js';
 
 /**

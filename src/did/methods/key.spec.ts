@@ -5,7 +5,7 @@ import { loadDidKeyVectors } from '../__fixtures__/did-key-vectors.js';
 import type { DidDocument, VerificationMethod } from '../did-document.js';
 import { DidResolutionError } from '../did-method-resolver.js';
 import { encodeMultibaseKey } from '../multikey.js';
-import { selectVerificationKeys } from '../verification-key.js';
+import { selectVerificationKeys } from '../select-verification-keys.js';
 import { DidKeyResolver, didKeyDocument } from './key.js';
 
 const vectors = loadDidKeyVectors();

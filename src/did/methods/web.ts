@@ -11,7 +11,7 @@ import { didWebLocation } from './web-url.js';
 export const DID_DOCUMENT_MEDIA_TYPES = ['application/did+json', 'application/did+ld+json', 'application/json'];
 
 export interface DidWebResolverOptions {
-  /** The guarded fetcher: the only way out (ARCHITECTURE: every outbound byte goes through one Fetcher). */
+  /** The guarded fetcher: the only way out (docs/architecture.md: every outbound byte goes through one Fetcher). */
   fetcher: Fetcher;
   /** KPARTY_OUTBOUND_ALLOW: DIDs naming one of these `host:port` are fetched over plain http, and may name an IP address. */
   allow: ReadonlySet<string>;

@@ -1,4 +1,5 @@
 import jsonldModule from 'jsonld';
+import ContextResolver from 'jsonld/lib/ContextResolver.js';
 import * as rdfCanonize from 'rdf-canonize';
 import type { Quad } from 'rdf-canonize';
 import type { DataIntegrityLimits } from './document-caps.js';
@@ -16,6 +17,11 @@ export class JsonLdDocumentError extends Error {}
 
 function loaderOf(contexts: JsonLdContextSet): (url: string) => Promise<RemoteDocument> {
   return contexts.loader;
+}
+
+/** The set's own resolved-context cache instead of jsonld.js's process-wide one (json-ld-contexts.ts). */
+function resolverOf(contexts: JsonLdContextSet): ContextResolver {
+  return new ContextResolver({ sharedCache: contexts.resolvedContexts });
 }
 
 /** jsonld.js errors name the problem in `details.event.code` (safe mode) or `name`; kept short and never the input. */
@@ -37,7 +43,7 @@ function describe(error: unknown): string {
  */
 export async function expandSafely(document: unknown, contexts: JsonLdContextSet): Promise<unknown[]> {
   try {
-    return await jsonld.expand(document, { documentLoader: loaderOf(contexts), safe: true, base: null });
+    return await jsonld.expand(document, { documentLoader: loaderOf(contexts), contextResolver: resolverOf(contexts), safe: true, base: null });
   } catch (error) {
     throw new JsonLdDocumentError(describe(error));
   }
@@ -61,6 +67,7 @@ export async function canonizeRdfc(
   try {
     dataset = await jsonld.toRDF(document, {
       documentLoader: loaderOf(contexts),
+      contextResolver: resolverOf(contexts),
       safe: true,
       base: null,
       rdfDirection: 'i18n-datatype',

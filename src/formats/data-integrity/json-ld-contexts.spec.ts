@@ -61,3 +61,20 @@ describe('pinned JSON-LD contexts', () => {
     await expect(JsonLdContextSet.withFolder(folder('{not json'))).rejects.toThrow(JsonLdContextError);
   });
 });
+
+describe('resolved contexts are cached per set, never process-wide', () => {
+  it('two sets pinning different documents under one URL each expand with their own', async () => {
+    const { expandSafely } = await import('./canonicalize.js');
+    const url = 'https://contexts.example/shared/v1';
+    const first = { '@context': { name: 'https://first.example/name' } };
+    const second = { '@context': { name: 'https://second.example/name' } };
+    const setOf = (context: unknown) => JsonLdContextSet.withFolder(folder({ [url]: { file: 'c.jsonld', sha256: contextHash(context) } }, { 'c.jsonld': JSON.stringify(context) }));
+    const [a, b] = await Promise.all([setOf(first), setOf(second)]);
+    const document = { '@context': url, name: 'x' };
+    const predicate = (expanded: unknown[]) => Object.keys(expanded[0] as object)[0];
+    expect(predicate(await expandSafely(document, a))).toBe('https://first.example/name');
+    expect(predicate(await expandSafely(document, b))).toBe('https://second.example/name');
+    expect(predicate(await expandSafely(document, a))).toBe('https://first.example/name');
+    expect(a.resolvedContexts.size).toBeGreaterThan(0);
+  });
+});

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../core/errors.js';
+import { LruMap } from '../../crypto/lru.js';
 import { jcs } from './jcs.js';
 import * as credentialsContext from '@digitalbazaar/credentials-context';
 import dataIntegrityContext from '@digitalbazaar/data-integrity-context';
@@ -15,8 +16,10 @@ import statusList2021Context from '@digitalbazaar/vc-status-list-context';
  * URL → SHA-256 of its JSON Canonicalization Scheme form (RFC 8785), plus the
  * operator's own (KPARTY_JSONLD_CONTEXTS, docs/operations.md). No context is
  * ever fetched: a document naming any other context is refused before
- * expansion starts (data-integrity/document-caps.ts), and the strict loader of
- * this set is the only document loader jsonld.js is ever handed.
+ * expansion starts (data-integrity/document-caps.ts), the strict loader of
+ * this set is the only document loader jsonld.js is ever handed, and
+ * jsonld.js's process-wide cache of resolved contexts is never used (each set
+ * brings its own, {@link JsonLdContextSet.resolvedContexts}).
  *
  * Deliberately NOT bundled: the credentials "undefined-terms" context and any
  * example context — both carry `@vocab`, which defines every term and would
@@ -48,6 +51,9 @@ export const MAX_CONTEXT_BYTES = 256 * 1024;
 
 /** A start-up error (a bad KPARTY_JSONLD_CONTEXTS folder, a bundled context that changed): reported like any configuration error. */
 export class JsonLdContextError extends ConfigError {}
+
+/** Resolved contexts kept per set (pinned ones and recently seen inline ones). */
+export const RESOLVED_CONTEXT_CACHE_SIZE = 256;
 
 export function contextHash(document: unknown): string {
   return createHash('sha256').update(jcs(document)).digest('hex');
@@ -87,6 +93,13 @@ export interface RemoteDocument {
  */
 export class JsonLdContextSet {
   readonly #contexts: ReadonlyMap<string, PinnedContext>;
+  /**
+   * Contexts jsonld.js has resolved with this set, handed to it as its cache
+   * in place of its process-wide one (canonicalize.ts): what one set resolved
+   * can never answer for another set, and nothing resolved outside kparty's
+   * loader can answer for this one. Bounded: inline contexts are cached too.
+   */
+  readonly resolvedContexts = new LruMap<string, unknown>(RESOLVED_CONTEXT_CACHE_SIZE);
 
   private constructor(contexts: ReadonlyMap<string, PinnedContext>) {
     this.#contexts = contexts;

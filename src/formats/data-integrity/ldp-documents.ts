@@ -5,6 +5,7 @@ import type { JoseCredential } from '../jose-credential.js';
 import { dateTimeSeconds, idOf, isObject, typeList } from '../jwt-parts.js';
 import { placeCredential } from '../jwt-presentation.js';
 import { credentialFailure, MAX_CREDENTIALS_PER_PRESENTATION, presentationMalformed } from '../presentation-format.js';
+import { StandaloneCredential } from '../standalone-credential.js';
 import { parseVcJwtV2 } from '../vc-jose/vc-jwt-v2.js';
 import { credentialStatusReferences, subjectBindings } from '../w3c-credential.js';
 
@@ -65,6 +66,37 @@ export function parseLdpCredential(document: unknown, path: string): DataIntegri
   };
 }
 
+/** Each entry of `verifiableCredential`: a Data Integrity credential or an enveloped VC-JOSE one; unreadable ones reported. */
+function readCredentials(listed: unknown[], scope: ParseScope): { credentials: ParsedCredential[]; failures: CheckFailure[] } {
+  const credentials: ParsedCredential[] = [];
+  const failures: CheckFailure[] = [];
+  listed.forEach((entry, index) => {
+    const path = scope.credentialPath(index);
+    if (isObject(entry) && typeList(entry.type)?.includes('EnvelopedVerifiableCredential')) {
+      if (typeof entry.id !== 'string' || !entry.id.startsWith(ENVELOPED_JWT)) {
+        failures.push(credentialFailure(path, `an enveloped credential's "id" must be a "${ENVELOPED_JWT}<jwt>" data URL`));
+        return;
+      }
+      const parsed: JoseCredential | CheckFailure = parseVcJwtV2(entry.id.slice(ENVELOPED_JWT.length), path);
+      if ('code' in parsed) failures.push(parsed);
+      else credentials.push(placeCredential(parsed, scope, index));
+      return;
+    }
+    const parsed = parseLdpCredential(entry, path);
+    if ('code' in parsed) failures.push(parsed);
+    else credentials.push(placeDataIntegrity(parsed, scope, index));
+  });
+  return { credentials, failures };
+}
+
+/** A credential on its own (W3C VC API): a presentation with no holder, no proof and no challenge. */
+function parseStandalone(input: StandaloneCredential, scope: ParseScope): ParseOutcome {
+  const { credentials, failures } = readCredentials([input.credential], scope);
+  if (credentials.length === 0) return { ok: false, failures };
+  const presentation: ParsedPresentation = { format: LDP_VP, index: scope.index, path: scope.path, challenge: { kind: 'stated', audience: [] }, credentials, proof: null };
+  return { ok: true, presentation, failures };
+}
+
 function placeDataIntegrity(parsed: DataIntegrityCredential, scope: ParseScope, index: number): ParsedCredential {
   return {
     ...parsed,
@@ -84,6 +116,7 @@ function placeDataIntegrity(parsed: DataIntegrityCredential, scope: ParseScope, 
  * Verifies nothing; credentials that cannot be read are reported and left out.
  */
 export function parseLdpPresentation(input: unknown, scope: ParseScope): ParseOutcome {
+  if (input instanceof StandaloneCredential) return parseStandalone(input, scope);
   const malformed = (detail: string): ParseOutcome => ({ ok: false, failures: [presentationMalformed(detail, scope.path)] });
   if (!isObject(input)) return malformed('a Data Integrity presentation must be a JSON object');
   const version = versionOf(input);
@@ -99,24 +132,7 @@ export function parseLdpPresentation(input: unknown, scope: ParseScope): ParseOu
 
   const listed = input.verifiableCredential === undefined ? [] : Array.isArray(input.verifiableCredential) ? input.verifiableCredential : [input.verifiableCredential];
   if (listed.length > MAX_CREDENTIALS_PER_PRESENTATION) return malformed(`the presentation carries ${listed.length} credentials; at most ${MAX_CREDENTIALS_PER_PRESENTATION} are accepted`);
-  const credentials: ParsedCredential[] = [];
-  const failures: CheckFailure[] = [];
-  listed.forEach((entry, index) => {
-    const path = scope.credentialPath(index);
-    if (isObject(entry) && typeList(entry.type)?.includes('EnvelopedVerifiableCredential')) {
-      if (typeof entry.id !== 'string' || !entry.id.startsWith(ENVELOPED_JWT)) {
-        failures.push(credentialFailure(path, `an enveloped credential's "id" must be a "${ENVELOPED_JWT}<jwt>" data URL`));
-        return;
-      }
-      const parsed: JoseCredential | CheckFailure = parseVcJwtV2(entry.id.slice(ENVELOPED_JWT.length), path);
-      if ('code' in parsed) failures.push(parsed);
-      else credentials.push(placeCredential(parsed, scope, index));
-      return;
-    }
-    const parsed = parseLdpCredential(entry, path);
-    if ('code' in parsed) failures.push(parsed);
-    else credentials.push(placeDataIntegrity(parsed, scope, index));
-  });
+  const { credentials, failures } = readCredentials(listed, scope);
   const presentation: ParsedPresentation = {
     format: LDP_VP,
     index: scope.index,

@@ -32,3 +32,9 @@ declare module 'rdf-canonize' {
     options: { algorithm: 'RDFC-1.0'; format?: 'application/n-quads'; maxWorkFactor?: number; maxDeepIterations?: number; signal?: AbortSignal; messageDigestAlgorithm?: 'SHA-256' | 'SHA-384' },
   ): Promise<string>;
 }
+declare module 'jsonld/lib/ContextResolver.js' {
+  /** jsonld.js's context resolver; `sharedCache` is where resolved contexts are kept between calls (`get`/`set`). */
+  export default class ContextResolver {
+    constructor(options: { sharedCache: { get(key: string): unknown; set(key: string, value: unknown): unknown } });
+  }
+}

@@ -6,7 +6,7 @@ import { decodeBase64url } from '../../crypto/base64url.js';
 import { decodeBase58btc } from '../../did/base58btc.js';
 import type { DidResolver } from '../../did/did-resolver.js';
 import { splitDidUrl } from '../../did/did-syntax.js';
-import { selectVerificationKeys } from '../../did/verification-key.js';
+import { selectVerificationKeys } from '../../did/select-verification-keys.js';
 import { canonizeRdfc, expandSafely, JsonLdDocumentError } from './canonicalize.js';
 import { CRYPTOSUITES, hashData, type Cryptosuite } from './cryptosuites.js';
 import { checkDocumentCaps, type DataIntegrityLimits } from './document-caps.js';

@@ -44,6 +44,7 @@ describe('CBOR pre-scan (hostile input, before any decoder)', () => {
     ['a stray break', hex('ff'), /break/],
     ['reserved additional information', hex('1c'), /reserved/],
     ['a tag kparty does not accept (cbor-x structured clone / records)', hex('d9 6871 80'), /tag 26737 is not accepted/],
+    ['a tagged COSE_Sign1 (tag 18: ISO/IEC 18013-5 uses it untagged)', hex('d2 84 40 a0 f6 40'), /tag 18 is not accepted/],
     ['tag 24 around something other than a byte string', hex('d8 18 01'), /tag 24 must wrap a byte string/],
     ['tag 24 around bytes that are not one CBOR item', hex('d8 18 42 01 02'), /trailing bytes inside an embedded/],
     ['tag 24 hiding a nesting bomb', new Uint8Array([0xd8, 0x18, 0x54, ...new Array(20).fill(0x81)]), /truncated|deeper/],

@@ -13,10 +13,14 @@
  *   input keeps a decoder reading);
  * - a declared length or count that cannot fit in the bytes that remain
  *   (every array element and map entry takes at least one byte);
- * - tags other than those ISO/IEC 18013-5 and COSE (RFC 9052) use: 0 and 1
- *   (tdate, epoch time), 17 and 18 (COSE_Mac0, COSE_Sign1), 24 (encoded CBOR
- *   data item), 100 and 1004 (full-date, RFC 8943), 37 (UUID, RFC 9562 tag 37);
- *   every other tag would reach decoder extensions kparty never asked for;
+ * - tags other than those ISO/IEC 18013-5 data uses: 0 and 1 (tdate, epoch
+ *   time), 24 (encoded CBOR data item), 100 and 1004 (full-date, RFC 8943),
+ *   37 (UUID); every other tag would reach decoder extensions kparty never
+ *   asked for. The COSE tags 17 and 18 are refused too: ISO/IEC 18013-5
+ *   carries IssuerAuth, DeviceSignature and DeviceMac untagged, and the
+ *   decoder's extension for them would parse a protected header that was
+ *   never pre-scanned (a CWT status list, which must be tagged, has its tag
+ *   taken off before its scan: src/status/token-status-list/status-list-cwt.ts);
  * - reserved additional-information values (28–30), a stray "break", trailing
  *   bytes after the top-level item, and truncated input.
  * Lengths are read as numbers up to 2^53; anything larger cannot fit anyway.
@@ -38,7 +42,7 @@ export interface CborLimits {
  */
 export const DEFAULT_CBOR_LIMITS: CborLimits = { maxBytes: 512 * 1024, maxDepth: 24, maxItems: 20_000 };
 
-export const ALLOWED_CBOR_TAGS: ReadonlySet<number> = new Set([0, 1, 17, 18, 24, 37, 100, 1004]);
+export const ALLOWED_CBOR_TAGS: ReadonlySet<number> = new Set([0, 1, 24, 37, 100, 1004]);
 
 export type CborScan = { ok: true; items: number } | { ok: false; detail: string };
 

@@ -12,7 +12,14 @@ export function renderElementValue(value: unknown, depth = 0): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (value instanceof DateOnly) return value.toISOString();
+  // A tag-1004 / tag-0 value that is not a date decodes to an Invalid Date: shown as null, never thrown.
+  if (value instanceof DateOnly) {
+    try {
+      return value.toISOString();
+    } catch {
+      return null;
+    }
+  }
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().replace('.000Z', 'Z');
   if (isBytes(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64url');
   if (Array.isArray(value)) return value.map((inner) => renderElementValue(inner, depth + 1));

@@ -168,6 +168,14 @@ describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
     expect(codes(result)).toContain('credential.expired');
   });
 
+  it('measures maxAgeSeconds from the MSO validityInfo.signed (credential.too_old)', async () => {
+    const now = Date.now();
+    const older = await issue({ signer, device, validity: { signed: new Date(now - 2 * 86_400_000), validFrom: new Date(now - 2 * 86_400_000), validUntil: new Date(now + 86_400_000) } });
+    const vp = await present(older, device, wallet);
+    expect(codes(await verifySubmission(policy({ credentials: [mdlQuery({ maxAgeSeconds: 3600 })] }), fromVpToken({ mdl: [vp] }), binding, deps))).toContain('credential.too_old');
+    expect((await verifySubmission(policy({ credentials: [mdlQuery({ maxAgeSeconds: 3 * 86_400 })] }), fromVpToken({ mdl: [vp] }), binding, deps)).failures).toEqual([]);
+  });
+
   it('refuses a claim value the query does not accept (age_over_18 false)', async () => {
     const minor = await issue({ signer, device, namespaces: { [MDL_NAMESPACE]: { family_name: 'Kid', age_over_18: false } } });
     const result = await verifySubmission(policy(), fromVpToken({ mdl: [await present(minor, device, wallet)] }), binding, deps);

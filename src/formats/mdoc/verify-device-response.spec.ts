@@ -245,3 +245,28 @@ describe('verifyDeviceResponse with @owf/mdoc as issuer and wallet', () => {
     });
   });
 });
+
+describe('verifyDeviceResponse on mutated input (never throws)', () => {
+  it('answers every single-byte mutation of a valid DeviceResponse with failures or a verified result, never an exception', async () => {
+    const valid = Buffer.from(await present(await issue({ signer, device }), device, request), 'base64url');
+    // A deterministic walk: every 47th byte, each set to values that change CBOR headers meaningfully
+    // (0, an 8-byte length, indefinite bstr/array/map, tag, undefined, break).
+    for (let at = 0; at < valid.length; at += 47) {
+      for (const value of [0x00, 0x1b, 0x5f, 0x9f, 0xbf, 0xd8, 0xf7, 0xff]) {
+        const mutated = Buffer.from(valid);
+        mutated[at] = value;
+        const result = verifyDeviceResponse(new Uint8Array(mutated), env());
+        expect(Array.isArray(result.failures)).toBe(true);
+        if (result.failures.length === 0) expect(result.documents).toHaveLength(1);
+      }
+    }
+  });
+
+  it('shows a full-date (tag 1004) or tdate (tag 0) that is not a date as null', async () => {
+    const { renderElementValue } = await import('./claims.js');
+    const { cborDecode } = await import('@owf/mdoc');
+    // 1004("not a date") and 0("nope")
+    expect(renderElementValue(cborDecode(new Uint8Array([0xd9, 0x03, 0xec, 0x6a, ...Buffer.from('not a date')])))).toBeNull();
+    expect(renderElementValue(cborDecode(new Uint8Array([0xc0, 0x64, ...Buffer.from('nope')])))).toBeNull();
+  });
+});

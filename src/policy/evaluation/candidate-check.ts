@@ -1,6 +1,6 @@
 /**
  * Whether one credential answers one credential query: every rule, in this
- * order, with every failure reported (SPEC §1: every failed check, not only
+ * order, with every failure reported (docs/api.md "Verifying a presentation": every failed check, not only
  * the first). Only credentials of the query's `format` are candidates; the
  * caller filters on format.
  */

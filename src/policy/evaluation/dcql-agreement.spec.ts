@@ -59,7 +59,7 @@ describe('agreement with the dcql library', () => {
   describe('examples', () => {
     const identity = identitySdJwtCredential();
     it.each<[string, CredentialQuery, ParsedCredential, boolean]>([
-      ['the SPEC §2 example', employeeQuery(), employeeCredential(), true],
+      ['the example of docs/api.md "Presentation policies"', employeeQuery(), employeeCredential(), true],
       ['a W3C type that is missing', employeeQuery(), employeeCredential({ types: ['VerifiableCredential'] }), false],
       ['a claim value not accepted', employeeQuery(), employeeCredential({ subject: { role: 'guest', email: 'a@example.com' } }), false],
       ['a missing claim', employeeQuery(), employeeCredential({ subject: { role: 'staff' } }), false],

@@ -12,7 +12,7 @@ function evaluate(policy: PresentationPolicy, credentials: ParsedCredential[]) {
   return evaluatePolicy(policy, credentials, CLOCK);
 }
 
-/** The SPEC §2 policy with its one query changed. */
+/** The docs/api.md example policy with its one query changed. */
 function employeePolicyWith(change: Partial<CredentialQuery>): PresentationPolicy {
   const policy = employeePortalPolicy();
   policy.credentials[0] = { ...(policy.credentials[0] as CredentialQuery), ...change };
@@ -22,7 +22,7 @@ function employeePolicyWith(change: Partial<CredentialQuery>): PresentationPolic
 const UNSATISFIED: CheckFailure = { code: 'policy.unsatisfied', path: 'presentation', detail: 'credential query "employee" is not satisfied' };
 
 describe('evaluatePolicy', () => {
-  it('accepts the SPEC §2 example with a matching credential', () => {
+  it('accepts the example of docs/api.md "Presentation policies" with a matching credential', () => {
     const credential = employeeCredential();
     const result = evaluate(employeePortalPolicy(), [credential]);
     expect(result.satisfied).toBe(true);

@@ -1,8 +1,8 @@
 /**
- * Evaluates a presentation policy (SPEC §2) against the credentials of a
+ * Evaluates a presentation policy (docs/api.md "Presentation policies") against the credentials of a
  * presentation whose signatures, validity and status were verified before:
  * DCQL matching (OpenID4VP 1.0 §6, claims paths §7) plus kparty's trust
- * rules, reporting every failure with a SPEC error code.
+ * rules, reporting every failure with its check code (docs/errors.md).
  *
  * 1. Every credential of a query's `format` is a candidate and is checked
  *    against every rule of the query (candidate-check.ts).

@@ -1,5 +1,5 @@
 /**
- * Session-token claims taken from the credentials (SPEC §2 `session.claims`):
+ * Session-token claims taken from the credentials (docs/api.md "Presentation policies", `session.claims`):
  * claim name → [credential query id, ...claims path].
  *
  * - The path is applied to the credential that answered that query

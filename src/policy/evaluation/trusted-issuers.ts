@@ -2,7 +2,7 @@ import type { CredentialQuery, PinnedIssuerEntry, TrustedIssuerEntry } from '../
 
 /**
  * Whether a credential's issuer is among a credential query's
- * `trustedIssuers` (SPEC §2): `"*"` (any issuer), an exact DID, or a did:web
+ * `trustedIssuers` (docs/api.md "Presentation policies"): `"*"` (any issuer), an exact DID, or a did:web
  * domain pattern `did:web:*.example.com`.
  *
  * Exact entries compare byte for byte: DIDs are case-sensitive strings, and
@@ -69,7 +69,7 @@ export function matchesDidWebPattern(pattern: string, issuer: string): boolean {
   return wantedPort !== null && actualPort !== null && wantedPort === actualPort;
 }
 
-/** Whether `issuer` is accepted by `trustedIssuers`; a pinned-key entry `{ id, jwks }` names `id` exactly. */
+/** Whether `issuer` is accepted by `trustedIssuers` (docs/api.md "Presentation policies"); a pinned-key entry `{ id, jwks }` names `id` exactly. */
 export function isTrustedIssuer(issuer: string, trustedIssuers: readonly TrustedIssuerEntry[]): boolean {
   return trustedIssuers.some((item) => {
     const entry = typeof item === 'string' ? item : item.id;

@@ -12,7 +12,7 @@ export const ISSUER = 'https://kparty.example';
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 
-/** The defaults of SPEC §3 and of the key-rotation settings. */
+/** The defaults of docs/operations.md and of the key-rotation settings. */
 export const ROTATION: SigningKeyRotationOptions = { leadSeconds: 600, intervalSeconds: 30 * 86_400, sessionMaxTtl: 3600, clockSkew: 60 };
 
 /** A session of relying party `shop-a` under policy `employee-portal`, with one mapped claim. */

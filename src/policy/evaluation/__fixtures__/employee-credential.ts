@@ -1,7 +1,7 @@
 /**
  * An EmployeeCredential (W3C VC-DM 1.1 as JWT, `jwt_vc_json`) issued by
  * did:web:hr.example.com to Alice, a staff member, issued 30 days before the
- * frozen now: the credential SPEC §2's example policy asks for.
+ * frozen now: the credential the example policy of docs/api.md "Presentation policies" asks for.
  */
 import type { ParsedCredential } from '../../../core/model/presentation.js';
 import { secondsAgo } from './frozen-clock.js';

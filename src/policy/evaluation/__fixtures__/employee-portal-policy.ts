@@ -1,4 +1,4 @@
-/** SPEC §2's example policy: one EmployeeCredential from HR (or a did:key issuer) with an admin or staff role and an email. */
+/** The example policy of docs/api.md "Presentation policies": one EmployeeCredential from HR (or a did:key issuer) with an admin or staff role and an email. */
 import type { PresentationPolicy } from '../../../core/model/policy.js';
 
 /** The second trusted issuer of the example, a did:key. */

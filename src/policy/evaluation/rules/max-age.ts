@@ -1,5 +1,5 @@
 /**
- * kparty's freshness rule (SPEC §2 `maxAgeSeconds`): the credential was issued
+ * kparty's freshness rule (docs/api.md "Presentation policies", `maxAgeSeconds`): the credential was issued
  * no longer than `maxAgeSeconds` (plus the tolerated clock skew) ago, measured
  * from `issuedAt`, or `notBefore` when the credential states no issuance time.
  * A credential stating neither fails: its age cannot be shown to be within the

@@ -1,5 +1,5 @@
 /**
- * kparty's trust rule (SPEC §2 `trustedIssuers`): the credential's issuer is
+ * kparty's trust rule (docs/api.md "Presentation policies", `trustedIssuers`): the credential's issuer is
  * accepted by the query. The list is not repeated in the failure: it is the
  * relying party's configuration, not something the wallet needs.
  */

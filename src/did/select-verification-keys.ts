@@ -1,7 +1,7 @@
 import type { VerificationKey } from '../crypto/verification-key.js';
 import type { DidDocument } from './did-document.js';
 import { MAX_DID_LENGTH, splitDidUrl } from './did-syntax.js';
-import { verificationMethodKey } from './verification-method-key.js';
+import { verificationMethodKey } from './read-method-key.js';
 
 export type { VerificationKey } from '../crypto/verification-key.js';
 

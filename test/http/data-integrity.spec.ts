@@ -1,6 +1,7 @@
 /**
- * Data Integrity presentations (ldp_vp) through the HTTP API of the built
- * service: presentations and credentials signed by @digitalbazaar/vc
+ * Data Integrity presentations (ldp_vp) and the W3C VC API verifier endpoints
+ * through the HTTP API of the real app (in process, test/http/harness.ts):
+ * presentations and credentials signed by @digitalbazaar/vc
  * (eddsa-rdfc-2022, ecdsa-rdfc-2019 P-256 and P-384, eddsa-jcs-2022; did:key),
  * the credential type and claims defined by an operator context pinned in
  * KPARTY_JSONLD_CONTEXTS, a loopback canary for remote contexts.
@@ -15,7 +16,7 @@ import { diKey, issueCredential, registerTestContext, signPresentation, type DiK
 import { issueVcJwtV2 } from '../support/credentials.js';
 import { ed25519Identity } from '../support/identities.js';
 import { startKparty, TEST_ADMIN_KEY, type Reply, type RunningKparty } from './harness.js';
-import { expectProblem } from './problem.js';
+import { expectProblem } from '../e2e/problem.js';
 
 const AUDIENCE = 'https://orders.example.com';
 const EMPLOYEE_CONTEXT_URL = 'https://contexts.example.com/employee/v1';
@@ -201,3 +202,93 @@ describe('POST /v1/presentations/verify and /v1/token with Data Integrity presen
     expect({ status: reply.status, body: reply.body }).toMatchObject({ status: 200, body: { access_token: expect.any(String), token_type: 'Bearer' } });
   });
 });
+
+describe('W3C VC API verifier endpoints (/v1/vc-api)', () => {
+  let kparty: RunningKparty;
+  let open: RunningKparty;
+  let rpKey: string;
+  let issuer: DiKey;
+  let holder: DiKey;
+  const now = (): string => new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const credential = (by: DiKey, subject: string) =>
+    issueCredential({ '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], issuer: by.did, validFrom: now(), credentialSubject: { id: subject } }, by, 'eddsa-rdfc-2022', now());
+  /** `key`: null sends no Authorization header. */
+  const post = (path: string, body: unknown, key: string | null = rpKey, on: RunningKparty = kparty): Promise<Reply> =>
+    on.request('POST', `/v1/vc-api/${path}`, { body, ...(key !== null ? { key } : {}) });
+  const codesOf = (reply: Reply): string[] => (reply.body?.errors ?? []).map((e: { code: string }) => e.code).sort();
+
+  beforeAll(async () => {
+    issuer = await diKey('Ed25519');
+    holder = await diKey('P-256');
+    [kparty, open] = await Promise.all([startKparty(), startKparty({ env: { KPARTY_VC_API_PUBLIC: 'true' } })]);
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'verifier', name: 'Verifier' } });
+    rpKey = rp.body.apiKey;
+    const put = await kparty.request('PUT', '/v1/admin/policies/vc-api-portal', { key: rpKey, body: policy('vc-api-portal', 'ldp_vc', ['*']) });
+    expect(put.status).toBe(201);
+  });
+  afterAll(async () => {
+    await Promise.all([kparty?.stop(), open?.stop()]);
+  });
+
+  it('credentials/verify: 200 with the checks that ran for a credential signed by @digitalbazaar/vc', async () => {
+    const reply = await post('credentials/verify', { verifiableCredential: await credential(issuer, holder.did), options: {} });
+    expect({ status: reply.status, body: reply.body }).toEqual({
+      status: 200,
+      body: { verified: true, checks: ['proof', 'validity', 'status'], warnings: [], errors: [], credentials: [{ format: 'ldp_vc', issuer: issuer.did, type: ['VerifiableCredential'], status: 'none' }] },
+    });
+  });
+
+  it('credentials/verify: a tampered credential → 422 credential.rejected listing credential.signature_invalid', async () => {
+    const vc = await credential(issuer, holder.did);
+    (vc.credentialSubject as Record<string, unknown>).id = 'did:example:mallory';
+    const reply = await post('credentials/verify', { verifiableCredential: vc });
+    expectProblem(reply, 422, 'credential.rejected');
+    expect(codesOf(reply)).toEqual(['credential.signature_invalid']);
+  });
+
+  it('credentials/verify: an unpinned context → 422 naming it; a body without a credential → 400', async () => {
+    const vc = { ...(await credential(issuer, holder.did)), '@context': ['https://www.w3.org/ns/credentials/v2', 'https://contexts.example.org/unknown'] };
+    const reply = await post('credentials/verify', { verifiableCredential: vc });
+    expectProblem(reply, 422, 'credential.rejected');
+    expect(reply.body.errors).toEqual([expect.objectContaining({ code: 'credential.malformed', detail: expect.stringContaining('https://contexts.example.org/unknown') })]);
+    expectProblem(await post('credentials/verify', { options: {} }), 400, 'request.invalid');
+  });
+
+  it('presentations/verify with a kparty challenge: verified once, then the challenge is used up', async () => {
+    const issued = await kparty.request('POST', '/v1/challenges', { body: { policy: 'vc-api-portal' } });
+    const vp = await signPresentation([await credential(issuer, holder.did)], holder, 'ecdsa-rdfc-2019', { challenge: issued.body.challenge, domain: issued.body.domain, date: now() });
+    const first = await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: issued.body.challenge } });
+    expect({ status: first.status, checks: first.body.checks }).toEqual({ status: 200, checks: ['proof', 'validity', 'status', 'challenge', 'domain'] });
+    const again = await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: issued.body.challenge } });
+    expect({ status: again.status, verified: again.body.verified }).toEqual({ status: 200, verified: true });
+    // Consumed by the first call: POST /v1/presentations/verify no longer accepts it.
+    const replay = await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'vc-api-portal', presentation: vp } });
+    expect(codesOf(replay)).toContain('challenge.unknown');
+  });
+
+  it("presentations/verify with the caller's own challenge and domain: compared, not consumed", async () => {
+    const vp = await signPresentation([await credential(issuer, holder.did)], holder, 'ecdsa-rdfc-2019', { challenge: 'caller-challenge-1', domain: 'https://caller.example', date: now() });
+    for (let i = 0; i < 2; i++) expect((await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: 'caller-challenge-1', domain: 'https://caller.example' } })).status).toBe(200);
+    const wrongChallenge = await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: 'another', domain: 'https://caller.example' } });
+    expectProblem(wrongChallenge, 422, 'presentation.rejected');
+    expect(codesOf(wrongChallenge)).toEqual(['challenge.unknown']);
+    const wrongDomain = await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: 'caller-challenge-1', domain: 'https://other.example' } });
+    expect(codesOf(wrongDomain)).toEqual(['audience.mismatch']);
+  });
+
+  it('presentations/verify: a credential tampered inside a re-signed presentation → 422 credential.signature_invalid', async () => {
+    const vc = await credential(issuer, holder.did);
+    (vc.credentialSubject as Record<string, unknown>).id = 'did:example:mallory';
+    const vp = await signPresentation([vc], holder, 'ecdsa-rdfc-2019', { challenge: 'c-2', date: now() });
+    const reply = await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: 'c-2' } });
+    expect(codesOf(reply)).toEqual(['credential.signature_invalid']);
+  });
+
+  it('needs an API key unless KPARTY_VC_API_PUBLIC=true', async () => {
+    const body = { verifiableCredential: await credential(issuer, holder.did) };
+    expectProblem(await post('credentials/verify', body, null), 401, 'auth.unauthorized');
+    expectProblem(await post('credentials/verify', body, 'not-a-key'), 401, 'auth.unauthorized');
+    expect((await post('credentials/verify', body, null, open)).status).toBe(200);
+  });
+});
+

@@ -7,7 +7,7 @@ import { encodeBase58btc } from './base58btc.js';
 import type { DidDocument } from './did-document.js';
 import { didKeyDocument } from './methods/key.js';
 import { encodeMultibaseKey } from './multikey.js';
-import { MAX_CANDIDATE_KEYS, selectVerificationKeys } from './verification-key.js';
+import { MAX_CANDIDATE_KEYS, selectVerificationKeys } from './select-verification-keys.js';
 
 const KEY_ID = 'z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp';
 const DID = `did:key:${KEY_ID}`;
