@@ -24,7 +24,7 @@ import { JsonLdContextSet } from './formats/data-integrity/json-ld-contexts.js';
 import { anchoredChainValidator } from './formats/mdoc/chain-validator.js';
 import { createFormatRegistry } from './formats/registered-formats.js';
 import { CallbackDispatcher } from './oid4vp/callback-dispatcher.js';
-import { createClientIdentity } from './oid4vp/create-client-identity.js';
+import { createClientIdentity, loadRelyingPartyIdentities } from './oid4vp/create-client-identity.js';
 import type { DidWebRequestKeys } from './oid4vp/did-web-request-keys.js';
 import { Oid4vpService } from './oid4vp/oid4vp-service.js';
 import { secretBoxFromConfig, textSeal } from './crypto/secret-box.js';
@@ -192,6 +192,8 @@ export async function wireOid4vp(deps: {
   // KPARTY_SECRET_KEY seals the OpenID4VP secrets at rest through the SecretBox port (docs/security.md, "Secrets at rest").
   const secretBox = secretBoxFromConfig(config.secretKeys);
   const { identity, didKeys } = await createClientIdentity(config, storage.settings, textSeal(secretBox, 'oid4vp:request-signing-key'), clock);
+  // KPARTY_OID4VP_RP_CERTIFICATES: relying parties that sign under their own certificate (docs/oid4vp.md).
+  const relyingPartyIdentities = await loadRelyingPartyIdentities(config);
   const callbacks = new CallbackDispatcher({ fetcher: deps.fetcher, keys: deps.signingKeys, clock, logger, issuer: config.issuer, attempts: config.oid4vp.callbackAttempts });
   const oid4vp = new Oid4vpService(
     {
@@ -200,6 +202,7 @@ export async function wireOid4vp(deps: {
       policies: deps.policies,
       relyingParties: storage.relyingParties,
       identity,
+      relyingPartyIdentities,
       signIn: deps.signIn,
       clock,
       seal: textSeal(secretBox, 'oid4vp:response-encryption-key'),

@@ -202,6 +202,12 @@ export interface Oid4vpConfig {
   maxResponseBytes: number;
   /** `KPARTY_OID4VP_CALLBACK_ATTEMPTS`, default 5: how many times a callback is tried (back-off 1 s, 2 s, 4 s, ...). */
   callbackAttempts: number;
+  /**
+   * `KPARTY_OID4VP_RP_CERTIFICATES`: folder of relying parties' own request-signing certificates (operator-managed):
+   * `<relying party id>.chain.pem` + `<relying party id>.key.pem`. Such a relying party's requests are signed under its
+   * own x509_hash (or x509_san_dns) client id instead of the deployment's.
+   */
+  rpCertificatesDir: string | undefined;
 }
 
 function parseOid4vp(env: Env, production: boolean): Oid4vpConfig {
@@ -229,6 +235,7 @@ function parseOid4vp(env: Env, production: boolean): Oid4vpConfig {
     resultTtl: integer(env, 'KPARTY_OID4VP_RESULT_TTL', 300, 1, 86_400),
     maxResponseBytes: integer(env, 'KPARTY_OID4VP_MAX_RESPONSE_BYTES', 262_144, 1024, 1_048_576),
     callbackAttempts: integer(env, 'KPARTY_OID4VP_CALLBACK_ATTEMPTS', 5, 1, 10),
+    rpCertificatesDir: env.KPARTY_OID4VP_RP_CERTIFICATES || undefined,
   };
 }
 

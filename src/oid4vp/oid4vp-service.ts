@@ -108,6 +108,8 @@ export interface Oid4vpDependencies {
   policies: PolicyCatalog;
   relyingParties: RelyingPartyStore;
   identity: ClientIdentity;
+  /** Relying parties with their own request-signing certificate (KPARTY_OID4VP_RP_CERTIFICATES), by relying-party id. */
+  relyingPartyIdentities?: ReadonlyMap<string, ClientIdentity>;
   /** The format handlers: which policy formats have an OpenID4VP 1.0 identifier, and their vp_formats_supported. */
   formats: Pick<FormatRegistry, 'credentialFormat' | 'credentialFormats'>;
   signIn: SignInPort;
@@ -207,7 +209,7 @@ export class Oid4vpService {
       policyId: stored.policy.id,
       flow,
       responseMode,
-      clientId: this.deps.identity.clientId(responseUri),
+      clientId: this.identityOf(stored.owner).clientId(responseUri),
       nonce: randomToken(32),
       state: randomToken(32),
       responseUri,
@@ -302,7 +304,9 @@ export class Oid4vpService {
    * request object, and `wallet_metadata`.
    */
   async requestObject(id: string, post?: { walletNonce?: unknown; walletMetadata?: unknown }): Promise<string> {
-    const sign = this.deps.identity.sign;
+    const found = await this.deps.store.get(id);
+    if (!found) throw notFound();
+    const sign = this.identityOf(found.owner).sign;
     if (!sign) throw notFound();
     const walletNonce = post ? this.walletNonce(post.walletNonce) : undefined;
     if (post) this.checkWalletMetadata(post.walletMetadata);
@@ -399,6 +403,11 @@ export class Oid4vpService {
 
   // ---- internals -----------------------------------------------------------------------------
 
+  /** The relying party's own identity when the operator gave it one, else the deployment's. */
+  private identityOf(owner: string): ClientIdentity {
+    return this.deps.relyingPartyIdentities?.get(owner) ?? this.deps.identity;
+  }
+
   private async auditRejection(record: Oid4vpRequestRecord, codes: string[], requestId: string | undefined): Promise<void> {
     await this.deps.auditRejection?.({ owner: record.owner, policyId: record.policyId, codes, ...(requestId !== undefined ? { requestId } : {}) });
   }
@@ -434,7 +443,7 @@ export class Oid4vpService {
   /** `openid4vp://` URI: by reference (request_uri) for signed requests, by value for `redirect_uri` (unsigned). */
   private async walletUri(record: Oid4vpRequestRecord): Promise<string> {
     const query = new URLSearchParams({ client_id: record.clientId });
-    if (this.deps.identity.sign) {
+    if (this.identityOf(record.owner).sign) {
       query.set('request_uri', `${this.options.issuer}/v1/oid4vp/request-objects/${record.id}`);
       if (record.requestUriMethod === 'post') query.set('request_uri_method', 'post');
     } else {

@@ -18,7 +18,7 @@ describe('OpenAPI description of the OpenID4VP endpoints', () => {
 
   beforeAll(async () => {
     kparty = await createKparty(loadConfig({ LOG_LEVEL: 'silent', KPARTY_ADMIN_KEY: 'x'.repeat(40) }), { logger: silentLogger, storage: createMemoryStorage() });
-    const app = await createApp(kparty, pino({ level: 'silent' }), { openApi: false });
+    const app = await createApp(kparty, pino({ level: 'silent' }));
     document = JSON.parse(JSON.stringify(buildOpenApiDocument(app, kparty.config.issuer))) as Record<string, unknown>;
     await app.close();
   });

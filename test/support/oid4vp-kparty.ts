@@ -31,7 +31,7 @@ export async function startInProcessKparty(env: Record<string, string> = {}, opt
   const config = loadConfig({ PORT: String(port), KPARTY_ISSUER: baseUrl, KPARTY_ADMIN_KEY: TEST_ADMIN_KEY, KPARTY_RATE_LIMIT: '0', LOG_LEVEL: 'silent', ...env });
   const storage = options.storage ?? createMemoryStorage();
   const kparty = await createKparty(config, { logger: silentLogger, storage, ...(options.clock ? { clock: options.clock } : {}) });
-  const app: NestFastifyApplication = await createApp(kparty, pino({ level: 'silent' }), { openApi: false });
+  const app: NestFastifyApplication = await createApp(kparty, pino({ level: 'silent' }));
   await app.listen({ port, host: 'localhost' });
   return {
     baseUrl,

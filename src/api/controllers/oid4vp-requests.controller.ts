@@ -9,6 +9,7 @@ import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiQuery,
   ApiTags,
   ApiUnauthorizedResponse,
@@ -20,6 +21,7 @@ import type { Kparty } from '../../kparty.js';
 import type { CreateOid4vpRequest, CreatedOid4vpRequest, Oid4vpRequestView } from '../../oid4vp/oid4vp-service.js';
 import { AdminAuthGuard, CurrentPrincipal } from '../admin-auth.guard.js';
 import { Oid4vpCreatedDto, Oid4vpRequestViewDto, ProblemDto } from '../dto.js';
+import { OID4VP_CREATED_EXAMPLE, OID4VP_VIEW_EXAMPLE } from './oid4vp-openapi-examples.js';
 import { requireValid } from '../request-validation.js';
 import { KPARTY } from '../tokens.js';
 
@@ -32,7 +34,7 @@ export function requireOid4vpId(id: string): string {
 }
 
 /** The relying party's side of OpenID4VP 1.0 (docs/oid4vp.md): start, read, cancel. */
-@ApiTags('openid4vp')
+@ApiTags('relying party')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ProblemDto })
 @Controller('v1/oid4vp/requests')
@@ -45,7 +47,13 @@ export class Oid4vpRequestsController {
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
   @ApiBody({ schema: { $ref: '#/components/schemas/Oid4vpRequest' } })
-  @ApiCreatedResponse({ type: Oid4vpCreatedDto })
+  @ApiOperation({
+    summary: 'Start an OpenID4VP request',
+    description:
+      'Relying-party key. Starts an OpenID4VP 1.0 request for one of your policies: show `pageUrl` (QR code, live status) or render ' +
+      '`requestUri` yourself; read the outcome with GET. Flows, response modes and client identifier prefixes: docs/oid4vp.md.',
+  })
+  @ApiCreatedResponse({ type: Oid4vpCreatedDto, example: OID4VP_CREATED_EXAMPLE })
   @ApiBadRequestResponse({ type: ProblemDto, description: '`request.invalid`; `oid4vp.callback_origin_not_registered`' })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`policy.not_found` (also for another relying party\'s policy)' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: '`oid4vp.policy_unsupported`: a credential query has no OpenID4VP 1.0 format identifier (e.g. `vc+jwt`)' })
@@ -61,7 +69,13 @@ export class Oid4vpRequestsController {
   @Get(':id')
   @Header('Cache-Control', 'no-store')
   @ApiQuery({ name: 'response_code', required: false, description: 'same_device: the code the wallet\'s redirect carried' })
-  @ApiOkResponse({ type: Oid4vpRequestViewDto })
+  @ApiOperation({
+    summary: 'Read an OpenID4VP request',
+    description:
+      'Relying-party key. Status (pending, fetched, verified, rejected, expired, cancelled) and, once, the result — the body of ' +
+      'POST /v1/presentations/verify. Same-device requests release the result only with `?response_code=`.',
+  })
+  @ApiOkResponse({ type: Oid4vpRequestViewDto, example: OID4VP_VIEW_EXAMPLE })
   @ApiForbiddenResponse({ type: ProblemDto, description: '`oid4vp.response_code_invalid`' })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found` (also for another relying party\'s request)' })
   async read(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query('response_code') responseCode?: unknown): Promise<Oid4vpRequestView> {
@@ -74,6 +88,7 @@ export class Oid4vpRequestsController {
   /** Cancels an open request: the wallet can no longer fetch it or answer it. */
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Cancel an OpenID4VP request', description: 'Relying-party key. The wallet can no longer fetch or answer the request; the callback, if any, is told.' })
   @ApiNoContentResponse({ description: 'cancelled (or already cancelled)' })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found`' })
   @ApiGoneResponse({ type: ProblemDto, description: '`oid4vp.request_closed`: already decided or expired' })

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConsumes, ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConsumes, ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { OID4VP_REQUEST_OBJECT_EXAMPLE } from './oid4vp-openapi-examples.js';
 import type { FastifyRequest } from 'fastify';
 import { KpartyError } from '../../core/errors.js';
 import type { Kparty } from '../../kparty.js';
@@ -20,7 +21,7 @@ function single(name: string, value: unknown): unknown {
 }
 
 /** The wallet's side of OpenID4VP 1.0 (public, standard): request objects by reference and the response endpoint. */
-@ApiTags('openid4vp wallet')
+@ApiTags('wallet')
 @Controller('v1/oid4vp')
 export class Oid4vpWalletController {
   constructor(@Inject(KPARTY) private readonly kparty: Kparty) {}
@@ -30,7 +31,8 @@ export class Oid4vpWalletController {
   @Header('Content-Type', 'application/oauth-authz-req+jwt')
   @Header('Cache-Control', 'no-store')
   @ApiProduces('application/oauth-authz-req+jwt')
-  @ApiOkResponse({ description: 'the request object JWT', schema: { type: 'string' } })
+  @ApiOperation({ summary: 'Fetch an OpenID4VP request object', description: 'Public (the wallet). The signed request object (typ oauth-authz-req+jwt) named by request_uri; fetchable again until the request is answered, never after.' })
+  @ApiOkResponse({ description: 'the request object JWT', schema: { type: 'string' }, example: OID4VP_REQUEST_OBJECT_EXAMPLE })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found`' })
   @ApiGoneResponse({ type: ProblemDto, description: '`oid4vp.request_closed`: answered, expired or cancelled' })
   async get(@Param('id') id: string): Promise<string> {
@@ -44,7 +46,8 @@ export class Oid4vpWalletController {
   @Header('Cache-Control', 'no-store')
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiProduces('application/oauth-authz-req+jwt')
-  @ApiOkResponse({ description: 'the request object JWT, with `wallet_nonce` when one was sent', schema: { type: 'string' } })
+  @ApiOperation({ summary: 'Fetch an OpenID4VP request object by POST', description: 'Public (the wallet). request_uri_method=post (OpenID4VP 1.0 §5.10): wallet_metadata and wallet_nonce in a form body; the nonce is echoed in the request object.' })
+  @ApiOkResponse({ description: 'the request object JWT, with `wallet_nonce` when one was sent', schema: { type: 'string' }, example: OID4VP_REQUEST_OBJECT_EXAMPLE })
   @ApiBadRequestResponse({ type: ProblemDto, description: '`request.invalid`: wallet_metadata not a JSON object, wallet_nonce malformed' })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found`' })
   @ApiGoneResponse({ type: ProblemDto, description: '`oid4vp.request_closed`' })
@@ -65,7 +68,8 @@ export class Oid4vpWalletController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiOkResponse({ schema: { type: 'object', properties: { redirect_uri: { type: 'string' } } } })
+  @ApiOperation({ summary: 'Answer an OpenID4VP request (response_uri)', description: 'Public (the wallet). The authorization response: vp_token + state, or response (a JWE to this request\'s key), or a wallet error. Answers {} or, same-device, { redirect_uri } with the response_code.' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { redirect_uri: { type: 'string' } } }, example: {} })
   @ApiBadRequestResponse({ type: ProblemDto, description: '`oid4vp.response_invalid`: missing or foreign state, JWE not to this request\'s key or with another algorithm, wrong response mode' })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found`' })
   @ApiGoneResponse({ type: ProblemDto, description: '`oid4vp.request_closed`: already answered (a replay), expired or cancelled' })
