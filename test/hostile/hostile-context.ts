@@ -1,5 +1,5 @@
-import { SignJWT } from 'jose';
-import { ed25519Identity, type TestIdentity } from '../support/identities.js';
+import { decodeJwt, SignJWT } from 'jose';
+import { ed25519Identity, p256Identity, type TestIdentity } from '../support/identities.js';
 import { IN_PROCESS_ADMIN_KEY, startInProcess, type InProcessKparty } from '../support/in-process-app.js';
 import type { HostileContext } from './hostile-entry.js';
 
@@ -52,6 +52,28 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
   if (rp.status !== 201) throw new Error(`relying party: ${rp.status} ${rp.text}`);
   const rpKey = rp.body.apiKey as string;
   await put('hostile-rp-policy', 'jwt_vc_json', RP_AUDIENCE, rpKey);
+  const sdIssuer = p256Identity();
+  const sdHolder = p256Identity();
+  const sdPolicy = {
+    id: 'hostile-sd',
+    audience: HOSTILE_AUDIENCE,
+    credentials: [{ id: 'employee', format: 'dc+sd-jwt', meta: { vct_values: ['urn:hostile:employee:1'] }, claims: [{ path: ['role'], values: ['staff'] }], trustedIssuers: [sdIssuer.did], status: 'ignore' }],
+    holderBinding: 'required',
+    session: { scope: 'orders:read', claims: { role: ['employee', 'role'] } },
+  };
+  const sdReply = await kparty.request('PUT', '/v1/admin/policies/hostile-sd', { key: IN_PROCESS_ADMIN_KEY, body: sdPolicy });
+  if (sdReply.status !== 201) throw new Error(`policy hostile-sd: ${sdReply.status} ${sdReply.text}`);
+  const mdocReply = await kparty.request('PUT', '/v1/admin/policies/hostile-rp-mdoc', {
+    key: rpKey,
+    body: {
+      id: 'hostile-rp-mdoc',
+      audience: RP_AUDIENCE,
+      credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: 'org.iso.18013.5.1.mDL' }, claims: [{ path: ['org.iso.18013.5.1', 'age_over_18'], values: [true] }], trustedIssuers: ['*'], status: 'ignore' }],
+      session: { scope: 'orders:read' },
+    },
+  });
+  if (mdocReply.status !== 201) throw new Error(`policy hostile-rp-mdoc: ${mdocReply.status} ${mdocReply.text}`);
+  await put('hostile-ldp', 'ldp_vc', HOSTILE_AUDIENCE, IN_PROCESS_ADMIN_KEY);
 
   const challenge = async (policyId = 'hostile-v1'): Promise<string> => {
     const reply = await kparty.request('POST', '/v1/challenges', { body: { policy: policyId } });
@@ -70,6 +92,18 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
     rpKey,
     rpId: 'hostile-rp',
     challenge,
+    sdPolicyId: 'hostile-sd',
+    sdIssuer,
+    sdHolder,
+    ldpPolicyId: 'hostile-ldp',
+    async oid4vpRequest(body = {}) {
+      const created = await kparty.request('POST', '/v1/oid4vp/requests', { key: rpKey, body: { policy: 'hostile-rp-policy', ...body } });
+      if (created.status !== 201) throw new Error(`oid4vp request: ${created.status} ${created.text}`);
+      const object = await kparty.request('GET', `/v1/oid4vp/request-objects/${created.body.id as string}`);
+      if (object.status !== 200) throw new Error(`request object: ${object.status} ${object.text}`);
+      const payload = decodeJwt(object.text);
+      return { id: created.body.id as string, requestUri: created.body.requestUri as string, state: payload.state as string, nonce: payload.nonce as string, clientId: payload.client_id as string };
+    },
     async vcJwt(change) {
       const payload: Record<string, unknown> = {
         iss: issuer.did,

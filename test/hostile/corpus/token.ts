@@ -1,0 +1,84 @@
+/**
+ * Hostile requests to POST /v1/token's refresh_token grant (RFC 6749 §6,
+ * docs/sessions.md: malformed, oversized, repeated tokens, broken client
+ * authentication), DPoP proofs (RFC 9449: huge, several, not a JWS, a private
+ * key, HS256, stale iat) and X-Forwarded-* headers on /v1/auth/check.
+ */
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import type { HostileEntry, HostileRequest } from '../hostile-entry.js';
+
+const REFRESH = 'refresh_token';
+const b64u = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const token = (fields: Record<string, string>, headers: Record<string, string> = {}, raw?: string): HostileRequest => ({
+  method: 'POST',
+  url: '/v1/token',
+  raw: raw ?? new URLSearchParams(fields).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+});
+const refresh = (refreshToken: string, headers: Record<string, string> = {}): HostileRequest => token({ grant_type: REFRESH, refresh_token: refreshToken }, headers);
+const invalidGrant = { status: 400, oauthError: 'invalid_grant' };
+const invalidRequest = { status: 400, oauthError: 'invalid_request' };
+const invalidClient = { status: 401, oauthError: 'invalid_client' };
+const invalidDpop = { status: 400, oauthError: 'invalid_dpop_proof' };
+const now = (): number => Math.floor(Date.now() / 1000);
+
+/** A DPoP proof for POST /v1/token signed by a fresh ES256 key, with header/payload changes. */
+async function dpop(change: { header?: Record<string, unknown>; payload?: Record<string, unknown>; privateInHeader?: boolean } = {}): Promise<string> {
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = change.privateInHeader ? await exportJWK(privateKey) : await exportJWK(publicKey);
+  return new SignJWT({ htm: 'POST', htu: 'http://localhost/v1/token', jti: `j${Math.random()}`, iat: now(), ...change.payload })
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk, ...change.header })
+    .sign(privateKey);
+}
+const hs256Dpop = async (): Promise<string> =>
+  new SignJWT({ htm: 'POST', htu: 'http://localhost/v1/token', jti: 'j1', iat: now() }).setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: b64u('secret') } as unknown as Record<string, string> }).sign(new TextEncoder().encode('secret-secret-secret-secret-secret'));
+const noneDpop = (): string => `${b64u({ alg: 'none', typ: 'dpop+jwt', jwk: { kty: 'OKP', crv: 'Ed25519', x: b64u(Buffer.alloc(32)) } })}.${b64u({ htm: 'POST', htu: 'http://localhost/v1/token', jti: 'j', iat: now() })}.`;
+const check = (headers: Record<string, string>): HostileRequest => ({ method: 'GET', url: '/v1/auth/check', headers });
+
+export const tokenEntries: HostileEntry[] = [
+  // refresh_token grant.
+  { name: 'refresh: missing refresh_token', request: () => token({ grant_type: REFRESH }), expect: invalidRequest },
+  { name: 'refresh: empty refresh_token', request: () => refresh(''), expect: invalidRequest },
+  { name: 'refresh: garbage refresh_token', request: () => refresh('garbage'), expect: invalidGrant },
+  { name: 'refresh: a refresh token of 43 base64url chars never issued', request: () => refresh('A'.repeat(43)), expect: invalidGrant },
+  { name: 'refresh: a JWT as refresh token', request: () => refresh(`${b64u({ alg: 'none' })}.${b64u({ sub: 'admin' })}.`), expect: invalidGrant },
+  { name: 'refresh: refresh token of 100 KB', request: () => refresh('r'.repeat(100_000)), expect: invalidRequest },
+  { name: 'refresh: refresh token with NUL and newline', request: () => refresh('abc\u0000def\nghi'), expect: invalidGrant },
+  { name: 'refresh: refresh_token repeated', request: () => token({}, {}, 'grant_type=refresh_token&refresh_token=a&refresh_token=b'), expect: invalidRequest },
+  { name: 'refresh: grant_type repeated', request: () => token({}, {}, 'grant_type=refresh_token&grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&refresh_token=a'), expect: invalidRequest },
+  { name: 'refresh: scope of 10 KB', request: () => token({ grant_type: REFRESH, refresh_token: 'A'.repeat(43), scope: 's '.repeat(5000) }), expect: invalidRequest },
+  { name: 'refresh: JSON body with a garbage token', request: () => ({ method: 'POST', url: '/v1/token', body: { grant_type: REFRESH, refresh_token: 'x' } }), expect: invalidGrant },
+  { name: 'refresh: JSON body with the token an array', request: () => ({ method: 'POST', url: '/v1/token', body: { grant_type: REFRESH, refresh_token: ['a', 'b'] } }), expect: invalidRequest },
+  { name: 'refresh: text/plain body', request: () => token({}, { 'content-type': 'text/plain' }, 'grant_type=refresh_token&refresh_token=x'), expect: { status: 415, oauthError: 'invalid_request' } },
+  { name: 'refresh: form body of 2 MiB', request: () => token({}, {}, `grant_type=refresh_token&refresh_token=${'x'.repeat(2_097_152)}`), expect: { status: 413, oauthError: 'invalid_request' } },
+  // Client authentication.
+  { name: 'refresh: Basic header not base64', request: () => refresh('A'.repeat(43), { authorization: 'Basic %%%%' }), expect: invalidClient },
+  { name: 'refresh: Basic header without a colon', request: () => refresh('A'.repeat(43), { authorization: `Basic ${Buffer.from('hostile-rp').toString('base64')}` }), expect: invalidClient },
+  { name: 'refresh: Basic header with a wrong secret', request: (c) => refresh('A'.repeat(43), { authorization: `Basic ${Buffer.from(`${c.rpId}:wrong`).toString('base64')}` }), expect: invalidClient },
+  { name: 'refresh: Basic header of 10 KB', request: () => refresh('A'.repeat(43), { authorization: `Basic ${Buffer.from(`a:${'b'.repeat(7000)}`).toString('base64')}` }), expect: invalidClient },
+  { name: 'refresh: Basic client id with percent-encoded NUL', request: () => refresh('A'.repeat(43), { authorization: `Basic ${Buffer.from('a%00b:secret').toString('base64')}` }), expect: invalidClient },
+  { name: 'refresh: unknown authorization scheme', request: () => refresh('A'.repeat(43), { authorization: 'Digest username="x"' }), expect: invalidClient },
+  { name: 'refresh: Bearer with a wrong key', request: () => refresh('A'.repeat(43), { authorization: 'Bearer kpk_wrong' }), expect: invalidClient },
+  // DPoP.
+  { name: 'DPoP: not a JWS', request: () => refresh('A'.repeat(43), { dpop: 'not-a-jws' }), expect: invalidDpop },
+  { name: 'DPoP: 8 KB header', request: () => refresh('A'.repeat(43), { dpop: `${'a'.repeat(4000)}.${'b'.repeat(4000)}.c` }), expect: invalidDpop },
+  { name: 'DPoP: two proofs in one header', request: async () => refresh('A'.repeat(43), { dpop: `${await dpop()}, ${await dpop()}` }), expect: invalidDpop },
+  { name: 'DPoP: alg none', request: () => refresh('A'.repeat(43), { dpop: noneDpop() }), expect: invalidDpop },
+  { name: 'DPoP: HS256 with an oct jwk', request: async () => refresh('A'.repeat(43), { dpop: await hs256Dpop() }), expect: invalidDpop },
+  { name: 'DPoP: jwk carries the private key', request: async () => refresh('A'.repeat(43), { dpop: await dpop({ privateInHeader: true }) }), expect: invalidDpop },
+  { name: 'DPoP: typ JWT', request: async () => refresh('A'.repeat(43), { dpop: await dpop({ header: { typ: 'JWT' } }) }), expect: invalidDpop },
+  { name: 'DPoP: iat an hour old', request: async () => refresh('A'.repeat(43), { dpop: await dpop({ payload: { iat: now() - 3600 } }) }), expect: invalidDpop },
+  { name: 'DPoP: iat a day ahead', request: async () => refresh('A'.repeat(43), { dpop: await dpop({ payload: { iat: now() + 86_400 } }) }), expect: invalidDpop },
+  { name: 'DPoP: iat a string', request: async () => refresh('A'.repeat(43), { dpop: await dpop({ payload: { iat: String(now()) } }) }), expect: invalidDpop },
+  { name: 'DPoP: htm GET', request: async () => refresh('A'.repeat(43), { dpop: await dpop({ payload: { htm: 'GET' } }) }), expect: invalidDpop },
+  { name: 'DPoP: htu of another server', request: async () => refresh('A'.repeat(43), { dpop: await dpop({ payload: { htu: 'https://evil.example/v1/token' } }) }), expect: invalidDpop },
+  { name: 'DPoP: no jti', request: async () => refresh('A'.repeat(43), { dpop: await dpop({ payload: { jti: undefined } }) }), expect: invalidDpop },
+  { name: 'DPoP: jti of 10 KB', request: async () => refresh('A'.repeat(43), { dpop: await dpop({ payload: { jti: 'j'.repeat(10_000) } }) }), expect: invalidDpop },
+  // Forward-auth and X-Forwarded-*.
+  { name: 'auth check: X-Forwarded-Host of 10 KB', request: () => check({ authorization: 'Bearer x', 'x-forwarded-host': 'h'.repeat(10_000) }), expect: { status: 401, code: 'session.invalid' } },
+  { name: 'auth check: X-Forwarded-Proto javascript', request: () => check({ authorization: 'DPoP x', 'x-forwarded-proto': 'javascript', dpop: 'a.b.c' }), expect: { status: 401, code: 'session.invalid' } },
+  { name: 'auth check: X-Forwarded-Uri with a CRLF', request: () => check({ authorization: 'Bearer x', 'x-forwarded-uri': '/a%0d%0aSet-Cookie:%20x=1' }), expect: { status: 401, code: 'session.invalid' } },
+  { name: 'auth check: X-Forwarded-For list of 1000 addresses', request: () => check({ authorization: 'Bearer x', 'x-forwarded-for': Array.from({ length: 1000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`).join(', ') }), expect: { status: 401, code: 'session.invalid' } },
+  { name: 'auth check: DPoP scheme with a garbage proof', request: () => check({ authorization: 'DPoP x', dpop: 'garbage' }), expect: { status: 401, code: 'session.invalid' } },
+  { name: 'auth check: DPoP scheme without a proof', request: () => check({ authorization: 'DPoP x' }), expect: { status: 401, code: 'session.invalid' } },
+];
