@@ -5,7 +5,7 @@ import { dataIntegrityEntries } from './data-integrity.js';
 import { dateEntries } from './dates.js';
 import { endpointEntries } from './endpoints.js';
 import { mdocEntries } from './mdoc.js';
-import { oid4vpEntries } from './oid4vp.js';
+import { oid4vpDecisionEntries, oid4vpEntries } from './oid4vp.js';
 import { sdJwtEntries } from './sd-jwt-vc.js';
 import { tokenEntries } from './token.js';
 import { vcApiEntries } from './vc-api.js';
@@ -18,6 +18,7 @@ export const HOSTILE_CORPUS: ReadonlyArray<{ table: string; entries: readonly Ho
   { table: 'mso_mdoc DeviceResponses (verify endpoint and OpenID4VP)', entries: mdocEntries },
   { table: 'Data Integrity presentations (ldp_vp)', entries: dataIntegrityEntries },
   { table: 'OpenID4VP relying-party and wallet endpoints', entries: oid4vpEntries },
+  { table: 'OpenID4VP responses that end the request rejected', entries: oid4vpDecisionEntries },
   { table: 'refresh_token grant, DPoP and forwarded headers', entries: tokenEntries },
   { table: 'W3C VC API verifier endpoints', entries: vcApiEntries },
 ];

@@ -97,3 +97,57 @@ export const oid4vpEntries: HostileEntry[] = [
   { name: 'response: multipart body', request: async (c) => ({ method: 'POST', url: `/v1/oid4vp/responses/${(await c.oid4vpRequest(direct)).id}`, raw: '--b\r\nContent-Disposition: form-data; name="state"\r\n\r\nx\r\n--b--', headers: { 'content-type': 'multipart/form-data; boundary=b' } }), expect: { status: 415, code: 'request.unsupported_media_type' } },
   { name: 'response: form body of 2 MiB', request: async (c) => ({ ...form(`/v1/oid4vp/responses/${(await c.oid4vpRequest(direct)).id}`, {}), raw: `vp_token=${'x'.repeat(2_097_152)}` }), expect: { status: 413, code: 'request.too_large' } },
 ];
+
+/** A direct_post response to a fresh request carrying its real state, plus `fields` (form) or `json` (JSON body). */
+const answer = async (c: HostileContext, fields: Record<string, unknown>, json = false): Promise<HostileRequest> => {
+  const r = await c.oid4vpRequest(direct);
+  const url = `/v1/oid4vp/responses/${r.id}`;
+  if (json) return { method: 'POST', url, body: { state: r.state, ...fields } };
+  return form(url, { state: r.state, ...(fields as Record<string, string>) });
+};
+const decided = { status: 200, walletDecision: 'rejected' as const };
+
+/** Responses carrying the request's own state: the request ends rejected and the wallet gets `{}` (OpenID4VP 1.0 §8.2). */
+export const oid4vpDecisionEntries: HostileEntry[] = [
+  { name: 'response: wallet error of 10 KB with control characters', request: (c) => answer(c, { error: `access_denied\u0000\r\n${'x'.repeat(10_000)}`, error_description: 'y'.repeat(20_000) }), expect: decided },
+  { name: 'response: wallet error "__proto__"', request: (c) => answer(c, { error: '__proto__' }), expect: decided },
+  { name: 'response: vp_token not JSON', request: (c) => answer(c, { vp_token: '{not json' }), expect: decided },
+  { name: 'response: vp_token a JSON array', request: (c) => answer(c, { vp_token: '["a.b.c"]' }), expect: decided },
+  { name: 'response: vp_token with a __proto__ query id', request: (c) => answer(c, { vp_token: '{"__proto__":["a.b.c"],"employee":["a.b.c"]}' }), expect: decided },
+  { name: 'response: vp_token with 2000 query ids', request: (c) => answer(c, { vp_token: JSON.stringify(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`q${i}`, ['a']]))) }), expect: decided },
+  { name: 'response: vp_token with 1000 presentations for one query', request: (c) => answer(c, { vp_token: JSON.stringify({ employee: Array.from({ length: 1000 }, () => 'a.b.c') }) }), expect: decided },
+  { name: 'response: vp_token nested 5000 deep', request: (c) => answer(c, { vp_token: `{"employee":[${'['.repeat(5000)}${']'.repeat(5000)}]}` }), expect: decided },
+  { name: 'response: vp_token with an empty presentation list', request: (c) => answer(c, { vp_token: '{"employee":[]}' }), expect: decided },
+  { name: 'response: vp_token presentation a number', request: (c) => answer(c, { vp_token: '{"employee":[12]}' }), expect: decided },
+  { name: 'response: JSON body, vp_token an object', request: (c) => answer(c, { vp_token: { employee: ['a.b.c'] } }, true), expect: decided },
+  { name: 'response: JSON body, vp_token a number', request: (c) => answer(c, { vp_token: 12 }, true), expect: decided },
+  { name: 'response: JSON body, error an object', request: (c) => answer(c, { error: { code: 'x' } }, true), expect: decided },
+  { name: 'response: JSON body, vp_token presentation an object nested 100 deep', request: (c) => answer(c, { vp_token: { employee: [JSON.parse(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`)] } }, true), expect: decided },
+  {
+    name: 'response: a replay after the request was decided',
+    request: async (c) => {
+      const first = await answer(c, { error: 'access_denied' });
+      await c.kparty.request(first.method, first.url, first);
+      return first;
+    },
+    expect: { status: 410, code: 'oid4vp.request_closed' },
+  },
+  {
+    name: 'response: to a cancelled request',
+    request: async (c) => {
+      const r = await c.oid4vpRequest(direct);
+      await c.kparty.request('DELETE', `/v1/oid4vp/requests/${r.id}`, { key: c.rpKey });
+      return form(`/v1/oid4vp/responses/${r.id}`, { state: r.state, vp_token: '{}' });
+    },
+    expect: { status: 410, code: 'oid4vp.request_closed' },
+  },
+  {
+    name: 'request object: after cancellation',
+    request: async (c) => {
+      const r = await c.oid4vpRequest();
+      await c.kparty.request('DELETE', `/v1/oid4vp/requests/${r.id}`, { key: c.rpKey });
+      return { method: 'GET', url: `/v1/oid4vp/request-objects/${r.id}` };
+    },
+    expect: { status: 410, code: 'oid4vp.request_closed' },
+  },
+];
