@@ -80,8 +80,13 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
     if (reply.status !== 201) throw new Error(`challenge: ${reply.status} ${reply.text}`);
     return reply.body.challenge as string;
   };
-  const audienceOf = (policyId: string): string => (policyId === 'hostile-rp-policy' ? RP_AUDIENCE : HOSTILE_AUDIENCE);
-  return {
+  const audienceOf = (policyId: string): string => (policyId.startsWith('hostile-rp-') ? RP_AUDIENCE : HOSTILE_AUDIENCE);
+  const refreshPolicy = { ...policy('hostile-rp-refresh', 'jwt_vc_json', issuer.did, RP_AUDIENCE), session: { scope: 'orders:read', refresh: { ttlSeconds: 3600, absoluteTtlSeconds: 86_400, recheck: 'none' } } };
+  const refreshReply = await kparty.request('PUT', '/v1/admin/policies/hostile-rp-refresh', { key: rpKey, body: refreshPolicy });
+  if (refreshReply.status !== 201) throw new Error(`policy hostile-rp-refresh: ${refreshReply.status} ${refreshReply.text}`);
+  const other = await kparty.request('POST', '/v1/admin/relying-parties', { key: IN_PROCESS_ADMIN_KEY, body: { id: 'hostile-rp-2', name: 'Other RP', audiences: ['https://rp2.hostile.example.com'] } });
+  if (other.status !== 201) throw new Error(`relying party 2: ${other.status} ${other.text}`);
+  const context: HostileContext = {
     kparty,
     operatorKey: IN_PROCESS_ADMIN_KEY,
     policyId: 'hostile-v1',
@@ -96,6 +101,18 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
     sdIssuer,
     sdHolder,
     ldpPolicyId: 'hostile-ldp',
+    otherRpKey: other.body.apiKey as string,
+    async refreshToken() {
+      const credential = await context.vcJwt();
+      const subjectToken = await context.vpJwt([credential], undefined, 'hostile-rp-refresh');
+      const reply = await kparty.request('POST', '/v1/token', {
+        key: rpKey,
+        raw: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subjectToken, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', policy: 'hostile-rp-refresh' }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      if (reply.status !== 200 || typeof reply.body.refresh_token !== 'string') throw new Error(`refresh token: ${reply.status} ${reply.text}`);
+      return reply.body.refresh_token as string;
+    },
     async oid4vpRequest(body = {}) {
       const created = await kparty.request('POST', '/v1/oid4vp/requests', { key: rpKey, body: { policy: 'hostile-rp-policy', ...body } });
       if (created.status !== 201) throw new Error(`oid4vp request: ${created.status} ${created.text}`);
@@ -154,4 +171,5 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
       return sign(holder, 'vp+jwt', payload);
     },
   };
+  return context;
 }

@@ -66,6 +66,10 @@ export interface HostileContext {
   sdHolder: TestIdentity;
   /** An operator-owned `ldp_vc` policy trusting `issuer`. */
   ldpPolicyId: string;
+  /** A second relying party's key (owns nothing the corpus uses). */
+  otherRpKey: string;
+  /** A live refresh token of the relying party (policy hostile-rp-refresh, confidential client, Bearer). */
+  refreshToken(): Promise<string>;
   /** A fresh OpenID4VP request of the relying party (policy hostile-rp-policy) with its request object's `state`. */
   oid4vpRequest(body?: Record<string, unknown>): Promise<{ id: string; requestUri: string; state: string; nonce: string; clientId: string }>;
 }

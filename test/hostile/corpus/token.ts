@@ -82,3 +82,28 @@ export const tokenEntries: HostileEntry[] = [
   { name: 'auth check: DPoP scheme with a garbage proof', request: () => check({ authorization: 'DPoP x', dpop: 'garbage' }), expect: { status: 401, code: 'session.invalid' } },
   { name: 'auth check: DPoP scheme without a proof', request: () => check({ authorization: 'DPoP x' }), expect: { status: 401, code: 'session.invalid' } },
 ];
+
+/** Attacks with a live refresh token of the relying party (a confidential client's session, docs/sessions.md). */
+export const liveRefreshEntries: HostileEntry[] = [
+  { name: 'live refresh: without client authentication', request: async (c) => refresh(await c.refreshToken()), expect: invalidClient },
+  { name: 'live refresh: with another relying party\'s key', request: async (c) => refresh(await c.refreshToken(), { authorization: `Bearer ${c.otherRpKey}` }), expect: invalidGrant },
+  { name: 'live refresh: with the operator key', request: async (c) => refresh(await c.refreshToken(), { authorization: `Bearer ${c.operatorKey}` }), expect: invalidGrant },
+  { name: 'live refresh: Basic with the right id and a wrong secret', request: async (c) => refresh(await c.refreshToken(), { authorization: `Basic ${Buffer.from(`${c.rpId}:wrong`).toString('base64')}` }), expect: invalidClient },
+  { name: 'live refresh: Basic with another id and the right secret', request: async (c) => refresh(await c.refreshToken(), { authorization: `Basic ${Buffer.from(`hostile-rp-2:${c.rpKey}`).toString('base64')}` }), expect: invalidClient },
+  { name: 'live refresh: a DPoP proof on a Bearer session', request: async (c) => refresh(await c.refreshToken(), { authorization: `Bearer ${c.rpKey}`, dpop: await dpop() }), expect: invalidDpop },
+  { name: 'live refresh: widening the scope', request: async (c) => token({ grant_type: REFRESH, refresh_token: await c.refreshToken(), scope: 'orders:read admin' }, { authorization: `Bearer ${c.rpKey}` }), expect: { status: 400, oauthError: 'invalid_scope' } },
+  {
+    name: 'live refresh: the rotated-out token used again (reuse)',
+    request: async (c) => {
+      const first = await c.refreshToken();
+      const rotated = await c.kparty.request('POST', '/v1/token', { ...refresh(first, { authorization: `Bearer ${c.rpKey}` }) });
+      if (rotated.status !== 200) throw new Error(`rotation: ${rotated.status} ${rotated.text}`);
+      return refresh(first, { authorization: `Bearer ${c.rpKey}` });
+    },
+    expect: invalidGrant,
+  },
+  { name: 'live refresh: token with a byte flipped', request: async (c) => { const t = await c.refreshToken(); return refresh(`${t.slice(0, -1)}${t.endsWith('A') ? 'B' : 'A'}`, { authorization: `Bearer ${c.rpKey}` }); }, expect: invalidGrant },
+  { name: 'live refresh: token with a trailing space', request: async (c) => refresh(`${await c.refreshToken()} `, { authorization: `Bearer ${c.rpKey}` }), expect: invalidGrant },
+  { name: 'live refresh: revoked by another relying party (no effect) then used by it', request: async (c) => { const t = await c.refreshToken(); await c.kparty.request('POST', '/v1/sessions/revoke', { key: c.otherRpKey, raw: new URLSearchParams({ token: t }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }); return refresh(t, { authorization: `Bearer ${c.otherRpKey}` }); }, expect: invalidGrant },
+  { name: 'live refresh: used as an access token at auth check', request: async (c) => check({ authorization: `Bearer ${await c.refreshToken()}` }), expect: { status: 401, code: 'session.invalid' } },
+];
