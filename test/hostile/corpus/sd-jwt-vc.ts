@@ -132,6 +132,22 @@ export const sdJwtEntries: HostileEntry[] = [
   entry('https issuer on loopback', { payload: (p) => (p.iss = 'https://127.0.0.1:1/issuer'), header: { kid: 'k1' } }, 'credential.issuer_untrusted'),
   entry('http issuer', { payload: (p) => (p.iss = 'http://issuer.example') }, 'credential.issuer_untrusted'),
   entry('did:web issuer on a private address', { payload: (p) => (p.iss = 'did:web:10.0.0.1'), header: { kid: 'did:web:10.0.0.1#k' } }, 'did.unresolvable', 'credential.issuer_untrusted'),
+  // Format confusion and key substitution.
+  { name: 'dc+sd-jwt: a valid SD-JWT presented under a jwt_vc_json policy', request: async (c) => ({ method: 'POST', url: '/v1/presentations/verify', body: { policy: c.policyId, presentation: await sdJwt(c) } }), expect: { status: 422, code: 'presentation.rejected' } },
+  { name: 'dc+sd-jwt: a VP-JWT presented under the dc+sd-jwt policy', request: async (c) => verify(c, await c.vpJwt([await c.vcJwt()], undefined, c.sdPolicyId)), expect: { status: 422, code: 'presentation.rejected' } },
+  { name: 'dc+sd-jwt: KB-JWT signed by the issuer\'s key', request: async (c) => verify(c, await sdJwt(c, { payload: (p) => (p.cnf = { jwk: c.sdIssuer.publicJwk }) }).then((t) => t)), expect: { status: 422, code: 'presentation.rejected', errors: ['sdjwt.key_binding_invalid'] } },
+  entry('cnf.kid a did:web on a private address', { payload: (p) => (p.cnf = { kid: 'did:web:192.168.0.1#k' }) }, 'did.unresolvable'),
+  entry('cnf.jwk a small-order Ed25519 key', { payload: (p) => (p.cnf = { jwk: { kty: 'OKP', crv: 'Ed25519', x: b64u(Buffer.concat([Buffer.from([1]), Buffer.alloc(31)])) } }) }, 'sdjwt.key_binding_invalid'),
+  entry('cnf.jwk a symmetric key', { payload: (p) => (p.cnf = { jwk: { kty: 'oct', k: b64u('secret') } }) }, 'sdjwt.key_binding_invalid'),
+  entry('vct an object', { payload: (p) => (p.vct = { evil: true }) }, 'credential.malformed'),
+  entry('vct of another type', { payload: (p) => (p.vct = 'urn:other:1') }, 'policy.unsatisfied'),
+  entry('iss a number', { payload: (p) => (p.iss = 42) }, 'credential.malformed'),
+  // Numeric dates (docs/security.md row 2): outside 0 … 253402300799 a date is malformed, not a validity verdict.
+  entry('iat 1e300', { payload: (p) => (p.iat = 1e300) }, 'credential.malformed'),
+  entry('exp 1e300', { payload: (p) => (p.exp = 1e300) }, 'credential.malformed'),
+  entry('exp -1e13', { payload: (p) => (p.exp = -1e13) }, 'credential.malformed'),
+  entry('nbf 1e13', { payload: (p) => (p.nbf = 1e13) }, 'credential.malformed'),
+  entry('iat -1', { payload: (p) => (p.iat = -1) }, 'credential.malformed'),
   // Whole-string shape.
   { name: 'dc+sd-jwt: no tilde at all', request: async (c) => verify(c, (await sdJwt(c, { kb: false })).slice(0, -1).split('~')[0]), expect: { status: 422, code: 'presentation.rejected' } },
   { name: 'dc+sd-jwt: 600 KB string', request: (c) => verify(c, `${'a'.repeat(600_000)}~`), expect: { status: 422, code: 'presentation.rejected', errors: ['presentation.malformed'] } },
