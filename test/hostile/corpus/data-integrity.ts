@@ -81,5 +81,13 @@ export const dataIntegrityEntries: HostileEntry[] = [
   { name: 'ldp_vp: proofValue of 100 KB', request: (c) => presentation(c, (_vp, proof) => (proof.proofValue = `z${'1'.repeat(100_000)}`)), expect: rejected() },
   { name: 'ldp_vp: no proof', request: (c) => presentation(c, (vp) => delete vp.proof), expect: rejected() },
   { name: 'ldp_vp: __proto__ member in the subject', request: (c) => ({ method: 'POST', url: '/v1/presentations/verify', raw: `{"policy":"${c.ldpPolicyId}","presentation":{"@context":["${V2}"],"type":["VerifiablePresentation"],"__proto__":{"holder":"x"}}}`, headers: { 'content-type': 'application/json' } }), expect: { status: 400, code: 'request.invalid' } },
+  // Dates (docs/security.md row 2) are read whatever the proof says.
+  ...['+275760-09-13T00:00:00Z', '99999-12-31T23:59:59Z', '2025-02-30T00:00:00Z', '2025-01-01T24:00:01Z', '-0001-01-01T00:00:00Z', 'now'].map(
+    (date): HostileEntry => ({
+      name: `ldp_vc validUntil ${date}`,
+      request: (c) => presentation(c, (vp) => (vp.verifiableCredential = [credential(c, { validFrom: '2020-01-01T00:00:00Z', validUntil: date })])),
+      expect: rejected('credential.malformed'),
+    }),
+  ),
   { name: 'ldp_vp: type missing', request: (c) => presentation(c, (vp) => delete vp.type), expect: rejected() },
 ];
