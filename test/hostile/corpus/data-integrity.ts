@@ -89,5 +89,14 @@ export const dataIntegrityEntries: HostileEntry[] = [
       expect: rejected('credential.malformed'),
     }),
   ),
+  // Enveloped credentials (VC-JOSE-COSE) inside an ldp_vp.
+  ...['data:application/vc+jwt,garbage', 'data:application/vc+jwt;base64,Z2FyYmFnZQ==', 'data:application/dc+sd-jwt,a~b~', 'data:application/vc+cose;base64,oA', 'data:,', 'http://169.254.169.254/vc', `data:application/vc+jwt,${'a'.repeat(600_000)}`].map(
+    (id): HostileEntry => ({
+      name: `ldp_vp with an EnvelopedVerifiableCredential ${id.slice(0, 48)}`,
+      request: (c) => presentation(c, (vp) => (vp.verifiableCredential = [{ '@context': V2, id, type: 'EnvelopedVerifiableCredential' }])),
+      expect: rejected(),
+    }),
+  ),
+  { name: 'vc-api credential: an EnvelopedVerifiableCredential of garbage', request: (c) => ({ method: 'POST', url: '/v1/vc-api/credentials/verify', key: c.rpKey, body: { verifiableCredential: { '@context': V2, id: 'data:application/vc+jwt,garbage', type: 'EnvelopedVerifiableCredential' } } }), expect: { status: 422, code: 'credential.rejected' } },
   { name: 'ldp_vp: type missing', request: (c) => presentation(c, (vp) => delete vp.type), expect: rejected() },
 ];
