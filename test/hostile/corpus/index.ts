@@ -7,7 +7,7 @@ import { endpointEntries } from './endpoints.js';
 import { mdocEntries } from './mdoc.js';
 import { oid4vpDecisionEntries, oid4vpEntries } from './oid4vp.js';
 import { sdJwtEntries } from './sd-jwt-vc.js';
-import { liveRefreshEntries, tokenEntries } from './token.js';
+import { dpopSessionEntries, liveRefreshEntries, tokenEntries } from './token.js';
 import { vcApiEntries } from './vc-api.js';
 
 export const HOSTILE_CORPUS: ReadonlyArray<{ table: string; entries: readonly HostileEntry[] }> = [
@@ -21,5 +21,6 @@ export const HOSTILE_CORPUS: ReadonlyArray<{ table: string; entries: readonly Ho
   { table: 'OpenID4VP responses that end the request rejected', entries: oid4vpDecisionEntries },
   { table: 'refresh_token grant, DPoP and forwarded headers', entries: tokenEntries },
   { table: 'live refresh tokens in the wrong hands', entries: liveRefreshEntries },
+  { table: 'DPoP-bound sessions at forward-auth', entries: dpopSessionEntries },
   { table: 'W3C VC API verifier endpoints', entries: vcApiEntries },
 ];

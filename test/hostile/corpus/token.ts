@@ -5,7 +5,7 @@
  * key, HS256, stale iat) and X-Forwarded-* headers on /v1/auth/check.
  */
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import type { HostileEntry, HostileRequest } from '../hostile-entry.js';
+import type { HostileContext, HostileEntry, HostileRequest } from '../hostile-entry.js';
 
 const REFRESH = 'refresh_token';
 const b64u = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -106,4 +106,43 @@ export const liveRefreshEntries: HostileEntry[] = [
   { name: 'live refresh: token with a trailing space', request: async (c) => refresh(`${await c.refreshToken()} `, { authorization: `Bearer ${c.rpKey}` }), expect: invalidGrant },
   { name: 'live refresh: revoked by another relying party (no effect) then used by it', request: async (c) => { const t = await c.refreshToken(); await c.kparty.request('POST', '/v1/sessions/revoke', { key: c.otherRpKey, raw: new URLSearchParams({ token: t }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }); return refresh(t, { authorization: `Bearer ${c.otherRpKey}` }); }, expect: invalidGrant },
   { name: 'live refresh: used as an access token at auth check', request: async (c) => check({ authorization: `Bearer ${await c.refreshToken()}` }), expect: { status: 401, code: 'session.invalid' } },
+];
+
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+
+/** A DPoP-bound session (policy session.dpop optional, no client authentication) and its key. */
+async function dpopSession(c: HostileContext): Promise<{ accessToken: string; privateKey: PrivateKey; jwk: Record<string, unknown>; issuer: string }> {
+  const issuer = c.kparty.kparty.config.issuer;
+  const body = {
+    id: 'hostile-rp-dpop',
+    audience: 'https://rp.hostile.example.com',
+    credentials: [{ id: 'employee', format: 'jwt_vc_json', meta: { type_values: [['EmployeeCredential']] }, trustedIssuers: [c.issuer.did], status: 'ignore' }],
+    holderBinding: 'required',
+    session: { scope: 'orders:read', dpop: 'required' },
+  };
+  const put = await c.kparty.request('PUT', '/v1/admin/policies/hostile-rp-dpop', { key: c.rpKey, body });
+  if (put.status >= 300) throw new Error(`dpop policy: ${put.status} ${put.text}`);
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const proof = await new SignJWT({ htm: 'POST', htu: `${issuer}/v1/token`, jti: `j${Math.random()}`, iat: now() }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(privateKey);
+  const subjectToken = await c.vpJwt([await c.vcJwt()], undefined, 'hostile-rp-dpop');
+  const reply = await c.kparty.request('POST', '/v1/token', {
+    raw: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subjectToken, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', policy: 'hostile-rp-dpop' }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof },
+  });
+  if (reply.status !== 200) throw new Error(`dpop session: ${reply.status} ${reply.text}`);
+  return { accessToken: reply.body.access_token as string, privateKey, jwk, issuer };
+}
+const proofFor = async (s: { privateKey: PrivateKey; jwk: Record<string, unknown> }, htm: string, htu: string, extra: Record<string, unknown> = {}): Promise<string> =>
+  new SignJWT({ htm, htu, jti: `j${Math.random()}`, iat: now(), ...extra }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: s.jwk }).sign(s.privateKey);
+
+/** A DPoP-bound access token at forward-auth, with proofs that must not pass (RFC 9449 §4.3, §7). */
+export const dpopSessionEntries: HostileEntry[] = [
+  { name: 'DPoP session: as a Bearer token', request: async (c) => check({ authorization: `Bearer ${(await dpopSession(c)).accessToken}` }), expect: { status: 401, code: 'session.dpop_invalid' } },
+  { name: 'DPoP session: without a proof', request: async (c) => check({ authorization: `DPoP ${(await dpopSession(c)).accessToken}` }), expect: { status: 401, code: 'session.dpop_invalid' } },
+  { name: 'DPoP session: a proof by another key', request: async (c) => { const s = await dpopSession(c); const other = await dpopSession(c); return check({ authorization: `DPoP ${s.accessToken}`, dpop: await proofFor(other, 'GET', `${s.issuer}/v1/auth/check`) }); }, expect: { status: 401, code: 'session.dpop_invalid' } },
+  { name: 'DPoP session: proof for another host via untrusted X-Forwarded-*', request: async (c) => { const s = await dpopSession(c); return check({ authorization: `DPoP ${s.accessToken}`, dpop: await proofFor(s, 'GET', 'https://api.evil.example/orders'), 'x-forwarded-method': 'GET', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.evil.example', 'x-forwarded-uri': '/orders' }); }, expect: { status: 401, code: 'session.dpop_invalid' } },
+  { name: 'DPoP session: proof without ath', request: async (c) => { const s = await dpopSession(c); return check({ authorization: `DPoP ${s.accessToken}`, dpop: await proofFor(s, 'GET', `${s.issuer}/v1/auth/check`) }); }, expect: { status: 401, code: 'session.dpop_invalid' } },
+  { name: 'DPoP session: proof with a wrong ath', request: async (c) => { const s = await dpopSession(c); return check({ authorization: `DPoP ${s.accessToken}`, dpop: await proofFor(s, 'GET', `${s.issuer}/v1/auth/check`, { ath: 'A'.repeat(43) }) }); }, expect: { status: 401, code: 'session.dpop_invalid' } },
+  { name: 'DPoP session: refresh-less sign-in without a proof (dpop required)', request: async (c) => { await dpopSession(c); return token({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: await c.vpJwt([await c.vcJwt()], undefined, 'hostile-rp-dpop'), subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', policy: 'hostile-rp-dpop' }); }, expect: invalidDpop },
 ];
