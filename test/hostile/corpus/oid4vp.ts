@@ -39,6 +39,12 @@ export const oid4vpEntries: HostileEntry[] = [
   { name: 'create: same_device redirectUri javascript:', request: (c) => create(c, { flow: 'same_device', redirectUri: 'javascript:alert(1)' }), expect: invalid },
   { name: 'create: same_device redirectUri with user info', request: (c) => create(c, { flow: 'same_device', redirectUri: 'https://a:b@shop.example/done' }), expect: invalid },
   { name: 'create: same_device redirectUri of 10 KB', request: (c) => create(c, { flow: 'same_device', redirectUri: `https://shop.example/${'a'.repeat(10_000)}` }), expect: invalid },
+  // Stored and handed to the wallet as sent: a URL parser's repairs must not be needed (fixed in this round: were 201).
+  { name: 'create: redirectUri with a NUL', request: (c) => create(c, { flow: 'same_device', redirectUri: 'https://shop.example/\u0000done' }), expect: invalid },
+  { name: 'create: redirectUri with a backslash authority', request: (c) => create(c, { flow: 'same_device', redirectUri: 'https:/\\evil.example/done' }), expect: invalid },
+  { name: 'create: redirectUri with a space and a newline', request: (c) => create(c, { flow: 'same_device', redirectUri: 'https://shop.example/a b\nc' }), expect: invalid },
+  { name: 'create: redirectUri with raw non-ASCII', request: (c) => create(c, { flow: 'same_device', redirectUri: 'https://shöp.example/done' }), expect: invalid },
+  { name: 'create: callbackUrl with a backslash', request: (c) => create(c, { callbackUrl: 'https:\\\\evil.example/hook' }), expect: invalid },
   { name: 'create: callbackUrl on an unregistered origin', request: (c) => create(c, { callbackUrl: 'https://evil.example/hook' }), expect: { status: 400, code: 'oid4vp.callback_origin_not_registered' } },
   { name: 'create: callbackUrl on a private address', request: (c) => create(c, { callbackUrl: 'https://169.254.169.254/latest/meta-data' }), expect: { status: 400, code: 'oid4vp.callback_origin_not_registered' } },
   { name: 'create: callbackUrl not a URL', request: (c) => create(c, { callbackUrl: 'not a url' }), expect: invalid },
