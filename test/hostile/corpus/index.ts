@@ -5,7 +5,7 @@ import { dataIntegrityEntries } from './data-integrity.js';
 import { dateEntries } from './dates.js';
 import { endpointEntries } from './endpoints.js';
 import { mdocEntries } from './mdoc.js';
-import { oid4vpDecisionEntries, oid4vpEntries } from './oid4vp.js';
+import { oid4vpDecisionEntries, oid4vpEncryptedEntries, oid4vpEntries } from './oid4vp.js';
 import { sdJwtEntries } from './sd-jwt-vc.js';
 import { dpopSessionEntries, liveRefreshEntries, tokenEntries } from './token.js';
 import { vcApiEntries } from './vc-api.js';
@@ -19,6 +19,7 @@ export const HOSTILE_CORPUS: ReadonlyArray<{ table: string; entries: readonly Ho
   { table: 'Data Integrity presentations (ldp_vp)', entries: dataIntegrityEntries },
   { table: 'OpenID4VP relying-party and wallet endpoints', entries: oid4vpEntries },
   { table: 'OpenID4VP responses that end the request rejected', entries: oid4vpDecisionEntries },
+  { table: 'OpenID4VP responses encrypted to the request\'s key', entries: oid4vpEncryptedEntries },
   { table: 'refresh_token grant, DPoP and forwarded headers', entries: tokenEntries },
   { table: 'live refresh tokens in the wrong hands', entries: liveRefreshEntries },
   { table: 'DPoP-bound sessions at forward-auth', entries: dpopSessionEntries },

@@ -5,7 +5,7 @@
  * response endpoint (form bodies, `response` JWEs with other algorithms or
  * keys, missing or foreign state, replays, oversized bodies).
  */
-import { CompactEncrypt, exportJWK, generateKeyPair } from 'jose';
+import { CompactEncrypt, decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { HostileContext, HostileEntry, HostileRequest } from '../hostile-entry.js';
 
 const b64u = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -164,4 +164,31 @@ export const oid4vpDecisionEntries: HostileEntry[] = [
     },
     expect: { status: 410, code: 'oid4vp.request_closed' },
   },
+];
+
+/** A direct_post.jwt response encrypted to the request's own key (from its request object), with `plaintext`. */
+const encrypted = async (c: HostileContext, plaintext: (state: string) => string, header: Record<string, unknown> = {}): Promise<HostileRequest> => {
+  const r = await c.oid4vpRequest();
+  const object = await c.kparty.request('GET', `/v1/oid4vp/request-objects/${r.id}`);
+  const metadata = decodeJwt(object.text).client_metadata as { jwks: { keys: Array<Record<string, unknown>> } };
+  const jwk = metadata.jwks.keys[0]!;
+  const jwe = await new CompactEncrypt(new TextEncoder().encode(plaintext(r.state)))
+    .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', ...(typeof jwk.kid === 'string' ? { kid: jwk.kid } : {}), ...header })
+    .encrypt(await importJWK({ ...jwk, alg: 'ECDH-ES' } as JWK, 'ECDH-ES'));
+  return form(`/v1/oid4vp/responses/${r.id}`, { response: jwe });
+};
+
+/** Responses encrypted to the right key whose plaintext is hostile. */
+export const oid4vpEncryptedEntries: HostileEntry[] = [
+  { name: 'encrypted response: plaintext not JSON', request: (c) => encrypted(c, () => 'not json'), expect: responseInvalid },
+  { name: 'encrypted response: plaintext a JSON array', request: (c) => encrypted(c, (state) => JSON.stringify([state])), expect: responseInvalid },
+  { name: 'encrypted response: a foreign state inside', request: (c) => encrypted(c, () => JSON.stringify({ state: 'A'.repeat(43), vp_token: {} })), expect: responseInvalid },
+  { name: 'encrypted response: no state inside', request: (c) => encrypted(c, () => JSON.stringify({ vp_token: { employee: ['a.b.c'] } })), expect: responseInvalid },
+  { name: 'encrypted response: a nested JWE inside', request: (c) => encrypted(c, () => `${b64u({ alg: 'ECDH-ES', enc: 'A128GCM' })}..a.b.c`), expect: responseInvalid },
+  { name: 'encrypted response: a signed JWT inside', request: (c) => encrypted(c, (state) => `${b64u({ alg: 'none' })}.${b64u({ state, vp_token: {} })}.`), expect: responseInvalid },
+  { name: 'encrypted response: plaintext nested 5000 deep', request: (c) => encrypted(c, (state) => `{"state":"${state}","vp_token":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`), expect: { status: 200, walletDecision: 'rejected' } },
+  { name: 'encrypted response: state right, vp_token garbage', request: (c) => encrypted(c, (state) => JSON.stringify({ state, vp_token: { employee: ['garbage'] } })), expect: { status: 200, walletDecision: 'rejected' } },
+  { name: 'encrypted response: state right, vp_token a string', request: (c) => encrypted(c, (state) => JSON.stringify({ state, vp_token: 'a.b.c' })), expect: { status: 200, walletDecision: 'rejected' } },
+  { name: 'encrypted response: state an object', request: (c) => encrypted(c, (state) => JSON.stringify({ state: { state }, vp_token: {} })), expect: responseInvalid },
+  { name: 'encrypted response: with a header apu/apv of 10 KB', request: (c) => encrypted(c, (state) => JSON.stringify({ state, vp_token: {} }), { apu: b64u('u'.repeat(10_000)) }), expect: { status: 200, walletDecision: 'rejected' } },
 ];
