@@ -7,7 +7,7 @@ import { endpointEntries } from './endpoints.js';
 import { mdocEntries } from './mdoc.js';
 import { oid4vpDecisionEntries, oid4vpEncryptedEntries, oid4vpEntries } from './oid4vp.js';
 import { sdJwtEntries } from './sd-jwt-vc.js';
-import { dpopSessionEntries, liveRefreshEntries, tokenEntries } from './token.js';
+import { dpopSessionEntries, exchangeEntries, liveRefreshEntries, tokenEntries } from './token.js';
 import { vcApiEntries } from './vc-api.js';
 
 export const HOSTILE_CORPUS: ReadonlyArray<{ table: string; entries: readonly HostileEntry[] }> = [
@@ -23,5 +23,6 @@ export const HOSTILE_CORPUS: ReadonlyArray<{ table: string; entries: readonly Ho
   { table: 'refresh_token grant, DPoP and forwarded headers', entries: tokenEntries },
   { table: 'live refresh tokens in the wrong hands', entries: liveRefreshEntries },
   { table: 'DPoP-bound sessions at forward-auth', entries: dpopSessionEntries },
+  { table: 'token exchange with this round\'s formats', entries: exchangeEntries },
   { table: 'W3C VC API verifier endpoints', entries: vcApiEntries },
 ];

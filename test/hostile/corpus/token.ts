@@ -146,3 +146,19 @@ export const dpopSessionEntries: HostileEntry[] = [
   { name: 'DPoP session: proof with a wrong ath', request: async (c) => { const s = await dpopSession(c); return check({ authorization: `DPoP ${s.accessToken}`, dpop: await proofFor(s, 'GET', `${s.issuer}/v1/auth/check`, { ath: 'A'.repeat(43) }) }); }, expect: { status: 401, code: 'session.dpop_invalid' } },
   { name: 'DPoP session: refresh-less sign-in without a proof (dpop required)', request: async (c) => { await dpopSession(c); return token({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: await c.vpJwt([await c.vcJwt()], undefined, 'hostile-rp-dpop'), subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', policy: 'hostile-rp-dpop' }); }, expect: invalidDpop },
 ];
+
+const exchange = (policy: string, subjectToken: string, subjectTokenType = 'urn:ietf:params:oauth:token-type:jwt'): HostileRequest =>
+  token({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subjectToken, subject_token_type: subjectTokenType, policy });
+
+/** The token exchange (RFC 8693) with presentations of this round's formats as subject tokens. */
+export const exchangeEntries: HostileEntry[] = [
+  { name: 'exchange: an SD-JWT of only tildes', request: (c) => exchange(c.sdPolicyId, '~'.repeat(300)), expect: invalidGrant },
+  { name: 'exchange: an SD-JWT with 300 empty disclosures', request: (c) => exchange(c.sdPolicyId, `a.b.c${'~x'.repeat(300)}~`), expect: invalidGrant },
+  { name: 'exchange: an SD-JWT with a KB-JWT alg none', request: (c) => exchange(c.sdPolicyId, `${b64u({ alg: 'ES256', typ: 'dc+sd-jwt' })}.${b64u({ vct: 'urn:hostile:employee:1' })}.AAAA~${b64u({ alg: 'none', typ: 'kb+jwt' })}.${b64u({ nonce: 'x' })}.`), expect: invalidGrant },
+  { name: 'exchange: an mdoc DeviceResponse (base64url CBOR)', request: (c) => exchange(c.policyId, Buffer.from('a36776657273696f6e63312e3069646f63756d656e7473806673746174757300', 'hex').toString('base64url')), expect: invalidGrant },
+  { name: 'exchange: a CBOR bomb (arrays nested 100000 deep)', request: (c) => exchange(c.policyId, Buffer.concat([Buffer.alloc(100_000, 0x81), Buffer.from([0])]).toString('base64url')), expect: invalidGrant },
+  { name: 'exchange: an ldp_vp as a JSON string', request: (c) => exchange(c.ldpPolicyId, JSON.stringify({ '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], proof: { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofValue: 'z1' } })), expect: invalidGrant },
+  { name: 'exchange: an ldp_vp string nested 5000 deep', request: (c) => exchange(c.ldpPolicyId, `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`), expect: invalidGrant },
+  { name: 'exchange: a vp_token object of 2000 query ids', request: (c) => exchange(c.policyId, JSON.stringify(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`q${i}`, ['a.b.c']])))), expect: invalidGrant },
+  { name: 'exchange: an unknown subject_token_type', request: (c) => exchange(c.policyId, 'a.b.c', 'urn:evil:token-type'), expect: invalidRequest },
+];
