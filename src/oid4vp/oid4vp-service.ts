@@ -149,7 +149,13 @@ function invalidResponse(detail: string): KpartyError {
 }
 
 /** A redirect or callback URL: absolute http(s), no fragment, no credentials; https only in production (except loopback callbacks in tests). */
+/** The characters of a URI (RFC 3986 §2: unreserved, reserved and percent-encodings); no controls, spaces, backslashes. */
+const URI_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
+
 function checkUrl(name: string, raw: string, production: boolean): URL {
+  // The URL is stored and handed to wallets and browsers as sent, so it must already be a URI, not something a
+  // parser repairs (a NUL, "https:/\\evil.example").
+  if (!URI_CHARACTERS.test(raw)) throw new KpartyError('request.invalid', `${name} must be a URI (RFC 3986): percent-encode other characters`);
   let url: URL;
   try {
     url = new URL(raw);

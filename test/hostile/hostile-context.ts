@@ -1,5 +1,5 @@
-import { CompactSign } from 'jose';
-import { ed25519Identity, type TestIdentity } from '../support/identities.js';
+import { CompactSign, decodeJwt } from 'jose';
+import { ed25519Identity, p256Identity, type TestIdentity } from '../support/identities.js';
 import { IN_PROCESS_ADMIN_KEY, startInProcess, type InProcessKparty } from '../support/in-process-app.js';
 import type { HostileContext } from './hostile-entry.js';
 
@@ -56,14 +56,41 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
   if (rp.status !== 201) throw new Error(`relying party: ${rp.status} ${rp.text}`);
   const rpKey = rp.body.apiKey as string;
   await put('hostile-rp-policy', 'jwt_vc_json', RP_AUDIENCE, rpKey);
+  const sdIssuer = p256Identity();
+  const sdHolder = p256Identity();
+  const sdPolicy = {
+    id: 'hostile-sd',
+    audience: HOSTILE_AUDIENCE,
+    credentials: [{ id: 'employee', format: 'dc+sd-jwt', meta: { vct_values: ['urn:hostile:employee:1'] }, claims: [{ path: ['role'], values: ['staff'] }], trustedIssuers: [sdIssuer.did], status: 'ignore' }],
+    holderBinding: 'required',
+    session: { scope: 'orders:read', claims: { role: ['employee', 'role'] } },
+  };
+  const sdReply = await kparty.request('PUT', '/v1/admin/policies/hostile-sd', { key: IN_PROCESS_ADMIN_KEY, body: sdPolicy });
+  if (sdReply.status !== 201) throw new Error(`policy hostile-sd: ${sdReply.status} ${sdReply.text}`);
+  const mdocReply = await kparty.request('PUT', '/v1/admin/policies/hostile-rp-mdoc', {
+    key: rpKey,
+    body: {
+      id: 'hostile-rp-mdoc',
+      audience: RP_AUDIENCE,
+      credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: 'org.iso.18013.5.1.mDL' }, claims: [{ path: ['org.iso.18013.5.1', 'age_over_18'], values: [true] }], trustedIssuers: ['*'], status: 'ignore' }],
+      session: { scope: 'orders:read' },
+    },
+  });
+  if (mdocReply.status !== 201) throw new Error(`policy hostile-rp-mdoc: ${mdocReply.status} ${mdocReply.text}`);
+  await put('hostile-ldp', 'ldp_vc', HOSTILE_AUDIENCE, IN_PROCESS_ADMIN_KEY);
 
   const challenge = async (policyId = 'hostile-v1'): Promise<string> => {
     const reply = await kparty.request('POST', '/v1/challenges', { body: { policy: policyId } });
     if (reply.status !== 201) throw new Error(`challenge: ${reply.status} ${reply.text}`);
     return reply.body.challenge as string;
   };
-  const audienceOf = (policyId: string): string => (policyId === 'hostile-rp-policy' ? RP_AUDIENCE : HOSTILE_AUDIENCE);
-  return {
+  const audienceOf = (policyId: string): string => (policyId.startsWith('hostile-rp-') ? RP_AUDIENCE : HOSTILE_AUDIENCE);
+  const refreshPolicy = { ...policy('hostile-rp-refresh', 'jwt_vc_json', issuer.did, RP_AUDIENCE), session: { scope: 'orders:read', refresh: { ttlSeconds: 3600, absoluteTtlSeconds: 86_400, recheck: 'none' } } };
+  const refreshReply = await kparty.request('PUT', '/v1/admin/policies/hostile-rp-refresh', { key: rpKey, body: refreshPolicy });
+  if (refreshReply.status !== 201) throw new Error(`policy hostile-rp-refresh: ${refreshReply.status} ${refreshReply.text}`);
+  const other = await kparty.request('POST', '/v1/admin/relying-parties', { key: IN_PROCESS_ADMIN_KEY, body: { id: 'hostile-rp-2', name: 'Other RP', audiences: ['https://rp2.hostile.example.com'] } });
+  if (other.status !== 201) throw new Error(`relying party 2: ${other.status} ${other.text}`);
+  const context: HostileContext = {
     kparty,
     operatorKey: IN_PROCESS_ADMIN_KEY,
     policyId: 'hostile-v1',
@@ -74,6 +101,30 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
     rpKey,
     rpId: 'hostile-rp',
     challenge,
+    sdPolicyId: 'hostile-sd',
+    sdIssuer,
+    sdHolder,
+    ldpPolicyId: 'hostile-ldp',
+    otherRpKey: other.body.apiKey as string,
+    async refreshToken() {
+      const credential = await context.vcJwt();
+      const subjectToken = await context.vpJwt([credential], undefined, 'hostile-rp-refresh');
+      const reply = await kparty.request('POST', '/v1/token', {
+        key: rpKey,
+        raw: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subjectToken, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', policy: 'hostile-rp-refresh' }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      if (reply.status !== 200 || typeof reply.body.refresh_token !== 'string') throw new Error(`refresh token: ${reply.status} ${reply.text}`);
+      return reply.body.refresh_token as string;
+    },
+    async oid4vpRequest(body = {}) {
+      const created = await kparty.request('POST', '/v1/oid4vp/requests', { key: rpKey, body: { policy: 'hostile-rp-policy', ...body } });
+      if (created.status !== 201) throw new Error(`oid4vp request: ${created.status} ${created.text}`);
+      const object = await kparty.request('GET', `/v1/oid4vp/request-objects/${created.body.id as string}`);
+      if (object.status !== 200) throw new Error(`request object: ${object.status} ${object.text}`);
+      const payload = decodeJwt(object.text);
+      return { id: created.body.id as string, requestUri: created.body.requestUri as string, state: payload.state as string, nonce: payload.nonce as string, clientId: payload.client_id as string };
+    },
     async vcJwt(change) {
       const payload: Record<string, unknown> = {
         iss: issuer.did,
@@ -124,4 +175,5 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
       return sign(holder, 'vp+jwt', payload);
     },
   };
+  return context;
 }

@@ -29,6 +29,15 @@ describe.each(HOSTILE_CORPUS)('hostile corpus: $table', ({ entries }) => {
     const request = await entry.request(context);
     const reply = await context.kparty.request(request.method, request.url, request);
     expect(reply.status).toBeLessThan(500);
+    if (entry.expect.walletDecision === 'rejected') {
+      expect({ status: reply.status, body: reply.body }).toEqual({ status: 200, body: {} });
+      const id = /\/v1\/oid4vp\/responses\/([A-Za-z0-9_-]+)/.exec(request.url)?.[1];
+      const view = await context.kparty.request('GET', `/v1/oid4vp/requests/${id ?? ''}`, { key: context.rpKey });
+      expect({ status: view.status, state: view.body?.status }).toEqual({ status: 200, state: 'rejected' });
+      expect(view.text).not.toMatch(/"access_token"|"session"/);
+      if (entry.expect.errors) expect(JSON.stringify(view.body)).toEqual(expect.stringContaining(entry.expect.errors[0]!));
+      return;
+    }
     if (entry.expect.oauthError !== undefined) {
       expect({ status: reply.status, error: reply.body?.error }).toEqual({ status: entry.expect.status, error: entry.expect.oauthError });
     } else {

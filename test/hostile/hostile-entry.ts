@@ -27,6 +27,12 @@ export interface HostileExpectation {
   oauthError?: string;
   /** Codes that must appear in `errors` (verification failures). */
   errors?: string[];
+  /**
+   * The OpenID4VP response endpoint answers a wallet's parsable but hostile response with 200 `{}` (OpenID4VP 1.0
+   * §8.2) and ends the request: `rejected` asserts that answer and that the relying party then reads the request as
+   * rejected (with `errors`, when given, among its result's errors).
+   */
+  walletDecision?: 'rejected';
 }
 
 /** Everything an entry may build its request from; made once per run by test/hostile/hostile-context.ts. */
@@ -53,6 +59,19 @@ export interface HostileContext {
   vpJwt(credentials: string[], change?: (payload: Record<string, unknown>) => void, policy?: string): Promise<string>;
   /** A `vp+jwt` (VC-DM 2.0) likewise. */
   vpJwtV2(credentials: string[], change?: (payload: Record<string, unknown>) => void, policy?: string): Promise<string>;
+  /** An operator-owned `dc+sd-jwt` policy (vct `urn:hostile:employee:1`, claim `role`) trusting `sdIssuer`. */
+  sdPolicyId: string;
+  /** A P-256 did:key issuer of SD-JWT VCs and a P-256 holder (its `cnf` key). */
+  sdIssuer: TestIdentity;
+  sdHolder: TestIdentity;
+  /** An operator-owned `ldp_vc` policy trusting `issuer`. */
+  ldpPolicyId: string;
+  /** A second relying party's key (owns nothing the corpus uses). */
+  otherRpKey: string;
+  /** A live refresh token of the relying party (policy hostile-rp-refresh, confidential client, Bearer). */
+  refreshToken(): Promise<string>;
+  /** A fresh OpenID4VP request of the relying party (policy hostile-rp-policy) with its request object's `state`. */
+  oid4vpRequest(body?: Record<string, unknown>): Promise<{ id: string; requestUri: string; state: string; nonce: string; clientId: string }>;
 }
 
 export interface HostileEntry {

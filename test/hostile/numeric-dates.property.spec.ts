@@ -35,8 +35,10 @@ const FIELDS: Field[] = [
   { format: 'v2', where: 'vc', path: ['validUntil'] },
 ];
 
+// NaN and ±Infinity are not JSON (they serialise as null, among `values` below), and jose's SignJWT refuses them
+// in exp/nbf/iat ("claim must be a finite number"): generated, they failed the property in the test's own signing.
 const numbers = fc.oneof(
-  fc.double({ noNaN: false }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),
   fc.constantFrom(-1e13, 1e13, 9e15, -1e300, 1e300, -1, 0, MAX_DATE_SECONDS, MAX_DATE_SECONDS + 1, Number.MAX_SAFE_INTEGER, -0, 0.5),
 );

@@ -5,6 +5,7 @@ import { parsePublicJwkCached as parsePublicJwk } from '../../trust/public-jwk-c
 import { isDid, splitDidUrl } from '../../did/did-syntax.js';
 import { x509HashIdentifier } from '../../trust/certificate-chain.js';
 import { certificateNames } from '../../trust/issuer-keys.js';
+import { saneNumericDate } from '../date-range.js';
 import { decodeJwt } from '../jwt-parts.js';
 import { processDisclosures } from './disclosures.js';
 import { JWK_THUMBPRINT_URI } from './key-binding.js';
@@ -65,9 +66,10 @@ export function readSdJwtVc(input: unknown): { ok: true; read: ReadSdJwtVc } | R
   if (payload.iss !== undefined && (typeof payload.iss !== 'string' || payload.iss.length === 0 || payload.iss.length > 2048)) return fail('"iss" must be a non-empty string');
   const times: Partial<Record<'iat' | 'nbf' | 'exp', number>> = {};
   for (const name of ['iat', 'nbf', 'exp'] as const) {
-    const value = payload[name];
+    // Within the sane date range, like every other format (docs/security.md, "Numeric dates").
+    const value = saneNumericDate(payload, name);
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`"${name}" must be a NumericDate`);
+    if (value instanceof Error) return fail(value.message);
     times[name] = value;
   }
   const iss = payload.iss as string | undefined;
