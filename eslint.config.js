@@ -18,10 +18,7 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/api/**', 'src/main.ts', 'src/guard/nestjs/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['@nestjs/*'], message: 'The core is framework-free: NestJS belongs in src/api/.' }] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@nestjs/*'], message: 'The core is framework-free: NestJS belongs in src/api/.' }] }],
     },
   },
   {
@@ -46,14 +43,23 @@ export default tseslint.config(
     // The guard's NestJS module, likewise, imports only the guard.
     files: ['src/guard/nestjs/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['../../*'], message: 'kparty/guard imports nothing from the rest of src/.' }] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../../*'], message: 'kparty/guard imports nothing from the rest of src/.' }] }],
     },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', fetch: 'readonly', AbortSignal: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        fetch: 'readonly',
+        AbortSignal: 'readonly',
+      },
+    },
   },
 );

@@ -41,7 +41,13 @@ export default {
       displayName: 'unit',
       // Every spec under src/ and test/ but the spawned-process, browser and multi-replica suites (the e2e project).
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/storage/', '\\.browser\\.spec\\.ts$', '<rootDir>/test/oid4vp/replicas\\.spec\\.ts$'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/test/e2e/',
+        '<rootDir>/test/storage/',
+        '\\.browser\\.spec\\.ts$',
+        '<rootDir>/test/oid4vp/replicas\\.spec\\.ts$',
+      ],
     },
     {
       ...shared,

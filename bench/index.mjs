@@ -30,7 +30,10 @@ import { ROOT } from './lib/service.mjs';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const write = !args.includes('--no-write');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const wanted = (name) => !only || only.includes(name);
 
 /** Sizes of each section: the full run (≈ 3–5 minutes on 2 cores) and --quick. */
@@ -73,7 +76,12 @@ if (wanted('http')) {
     await section('2. HTTP, 2 processes on PostgreSQL + Redis', 'http.mjs', { ...PLAN.http, topology: 'pg-redis-2' }, { timeoutMs: 150_000 }),
   ];
   const sqlite = results.http[0];
-  results.openLoop = await section('2b. open loop, 1 process on SQLite', 'open-loop.mjs', { ...PLAN.openLoop, maxPerSecond: sqlite?.measured ? sqlite.okPerSecond : 0 }, { timeoutMs: 180_000 });
+  results.openLoop = await section(
+    '2b. open loop, 1 process on SQLite',
+    'open-loop.mjs',
+    { ...PLAN.openLoop, maxPerSecond: sqlite?.measured ? sqlite.okPerSecond : 0 },
+    { timeoutMs: 180_000 },
+  );
 }
 if (wanted('memory')) results.memory = await section('3. memory', 'memory.mjs', PLAN.memory, { nodeArgs: ['--expose-gc'], timeoutMs: 240_000 });
 if (wanted('profile')) results.profile = await section('4. profiles', 'profile.mjs', PLAN.profile, { timeoutMs: 150_000 });

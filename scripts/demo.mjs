@@ -80,7 +80,11 @@ async function demo(workDir, children) {
   const credential = await issueEmployeeCredential(hr, alice.did, 'alice@example.com');
   step(`HR issued Alice an EmployeeCredential (VC-JWT, ${credential.length} bytes, signed with did-jwt-vc)`);
 
-  const rp = await call(kp, 'POST', '/v1/admin/relying-parties', { expect: 201, key: adminKey, json: { id: 'orders', name: 'Orders API', audiences: [AUDIENCE] } });
+  const rp = await call(kp, 'POST', '/v1/admin/relying-parties', {
+    expect: 201,
+    key: adminKey,
+    json: { id: 'orders', name: 'Orders API', audiences: [AUDIENCE] },
+  });
   step('the operator registered the relying party "orders" and got its API key (kpk_…, shown once)');
   detail('POST /v1/admin/relying-parties  (operator key)');
 
@@ -125,7 +129,8 @@ async function demo(workDir, children) {
   const presentation = await presentCredentials(alice, [credential], challenge.body);
   const verified = await call(kp, 'POST', '/v1/presentations/verify', { expect: 200, json: { policy: POLICY, presentation } });
   const { session } = verified.body;
-  if (verified.body.holder !== alice.did || typeof session?.token !== 'string') throw new UnexpectedResult('kparty accepted, but without Alice as holder or without a session token');
+  if (verified.body.holder !== alice.did || typeof session?.token !== 'string')
+    throw new UnexpectedResult('kparty accepted, but without Alice as holder or without a session token');
   step('the wallet presented the credential; kparty checked signatures, challenge, audience and policy:');
   detail('POST /v1/presentations/verify');
   detail(`verified: ${verified.body.verified}, holder ${short(verified.body.holder, 40)}`);

@@ -164,7 +164,9 @@ export async function startReplicas(options = {}) {
   };
 
   // Started together, as a deployment does: they race to migrate and to create the first signing key.
-  const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startProcess(i, env, options.nodeArgs ?? [], options.startTimeoutMs ?? 30_000)));
+  const started = await Promise.allSettled(
+    Array.from({ length: count }, (_, i) => startProcess(i, env, options.nodeArgs ?? [], options.startTimeoutMs ?? 30_000)),
+  );
   const processes = started.filter((r) => r.status === 'fulfilled').map((r) => r.value);
   const stop = async () => {
     await Promise.all(processes.map((replica) => replica.stop()));

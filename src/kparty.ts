@@ -7,7 +7,6 @@ import { RelyingPartyAdmin } from './admin/relying-parties.js';
 import type { Logger } from './core/logger.js';
 import type { Fetcher } from './core/ports/fetcher.js';
 import type { Storage } from './core/ports/storage.js';
-import { verificationsInFlight } from './crypto/offload-policy.js';
 import { startMaintenance } from './maintenance.js';
 import { GuardedFetcher } from './net/guarded-fetcher.js';
 import { countingFetcher } from './observability/counting-fetcher.js';
@@ -19,7 +18,7 @@ import type { SessionIssuer } from './session/session-issuer.js';
 import type { SessionVerifier } from './session/session-verifier.js';
 import type { SigningKeyRing } from './session/signing-key-ring.js';
 import type { SigningKeyRotator } from './session/signing-key-rotation.js';
-import { SignIn } from './signin/sign-in.js';
+import { type SignIn } from './signin/sign-in.js';
 import { TokenExchange } from './signin/token-exchange.js';
 import { failClosedStorage } from './storage/fail-closed-storage.js';
 import { MemoryRateLimiter } from './storage/memory/memory-rate-limiter.js';
@@ -30,7 +29,7 @@ import type { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata
 import { VcApiVerifier } from './vc-api/vc-api-verifier.js';
 import { TrustAnchorStore } from './trust/trust-anchors.js';
 import type { VerificationDependencies } from './verification/verification-context.js';
-import { wireOid4vp, wireOperatorKey, wirePolicies, wireRefresh, wireSessions, wireVerification } from './wiring.js';
+import { wireOid4vp, wireOperatorKey, wirePolicies, wireRefresh, wireSessions, wireSignIn, wireVerification } from './wiring.js';
 import type { SessionFamilies } from './session/refresh/session-families.js';
 import type { DpopProofs } from './session/dpop/dpop-proofs.js';
 
@@ -98,19 +97,18 @@ export async function createKparty(config: KpartyConfig, options: KpartyOptions)
   // Every storage failure after this line is a 503 service.unavailable (fail closed).
   const storage = failClosedStorage(options.storage ?? (await openStorage(config, logger)));
   try {
-    const operatorKey = await wireOperatorKey({ config, storage, logger, ...(options.onGeneratedOperatorKey ? { onGenerated: options.onGeneratedOperatorKey } : {}) });
-    const session = await wireSessions({ storage, clock, config });
+    const base = { storage, clock, config, logger };
+    const operatorKey = await wireOperatorKey({ ...base, onGenerated: options.onGeneratedOperatorKey });
+    const session = await wireSessions(base);
     const sqlitePath = config.database.kind === 'sqlite' && options.storage === undefined ? { sqlitePath: resolvePath(config.database.path) } : {};
     logger.info({ storage: storage.kind, ...sqlitePath, policyFiles: filePolicies.length, signingKey: session.signingKeys.current().kid }, 'kparty core ready');
     const metrics = new KpartyMetrics();
     const fetcher = countingFetcher(GuardedFetcher.fromConfig(config), (reason) => metrics.observeFetchFailure(reason));
-    const { verification, issuerMetadata } = await wireVerification({ storage, clock, config, fetcher, trustAnchors, logger });
-    const policies = await wirePolicies({ storage, clock, config, filePolicies, verification, logger });
-    const observeDecision = (outcome: 'accepted' | 'rejected', codes: readonly string[]): void => metrics.observeDecision(outcome, codes);
-    const signInDeps = { verification, policies, sessions: session.sessions, auditLog: storage.auditLog, logger, logHolder: config.logHolder };
-    const { sessionFamilies, dpop } = await wireRefresh({ storage, clock, config, logger, sessions: session.sessions, policies, status: verification.status });
-    const signIn = new SignIn({ ...signInDeps, inFlight: verificationsInFlight, observeDecision, maxResponseBytes: config.maxResponseBytes, families: sessionFamilies });
-    const { oid4vp, didKeys, callbacks } = await wireOid4vp({ config, storage, clock, logger, fetcher, signingKeys: session.signingKeys, verification, policies, signIn });
+    const { verification, issuerMetadata } = await wireVerification({ ...base, fetcher, trustAnchors });
+    const policies = await wirePolicies({ ...base, filePolicies, verification });
+    const { sessionFamilies, dpop } = await wireRefresh({ ...base, sessions: session.sessions, policies, status: verification.status });
+    const signIn = wireSignIn({ ...base, verification, policies, sessions: session.sessions, families: sessionFamilies, metrics });
+    const { oid4vp, didKeys, callbacks } = await wireOid4vp({ ...base, fetcher, signingKeys: session.signingKeys, verification, policies, signIn });
     const purges = { 'OpenID4VP requests': () => oid4vp.purgeExpired(), 'ended session families': () => sessionFamilies.purge() };
     const maintenance = await startMaintenance({ storage, clock, logger, ...session, auditRetentionDays: config.auditRetentionDays, purges });
     const limits = { perAddressPerMinute: config.rateLimitPerMinute, perPolicyPerMinute: config.rateLimitPerPolicyPerMinute };

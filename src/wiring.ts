@@ -39,7 +39,9 @@ import type { StatusCheckerRegistry } from './status/index.js';
 import { SessionVerifier } from './session/session-verifier.js';
 import { SigningKeyRing } from './session/signing-key-ring.js';
 import { SigningKeyRotator } from './session/signing-key-rotation.js';
-import type { SignIn } from './signin/sign-in.js';
+import { SignIn } from './signin/sign-in.js';
+import { verificationsInFlight } from './crypto/offload-policy.js';
+import type { KpartyMetrics } from './observability/metrics.js';
 import { createStatusCheckers } from './status/index.js';
 import { JwtVcIssuerMetadataResolver } from './trust/jwt-vc-issuer-metadata.js';
 import type { TrustAnchorStore } from './trust/trust-anchors.js';
@@ -194,7 +196,14 @@ export async function wireOid4vp(deps: {
   const { identity, didKeys } = await createClientIdentity(config, storage.settings, textSeal(secretBox, 'oid4vp:request-signing-key'), clock);
   // KPARTY_OID4VP_RP_CERTIFICATES: relying parties that sign under their own certificate (docs/oid4vp.md).
   const relyingPartyIdentities = await loadRelyingPartyIdentities(config);
-  const callbacks = new CallbackDispatcher({ fetcher: deps.fetcher, keys: deps.signingKeys, clock, logger, issuer: config.issuer, attempts: config.oid4vp.callbackAttempts });
+  const callbacks = new CallbackDispatcher({
+    fetcher: deps.fetcher,
+    keys: deps.signingKeys,
+    clock,
+    logger,
+    issuer: config.issuer,
+    attempts: config.oid4vp.callbackAttempts,
+  });
   const oid4vp = new Oid4vpService(
     {
       store: storage.oid4vpRequests,
@@ -264,7 +273,7 @@ export async function wireOperatorKey(deps: {
   config: KpartyConfig;
   storage: Storage;
   logger: Logger;
-  onGenerated?: (key: string) => void;
+  onGenerated?: ((key: string) => void) | undefined;
 }): Promise<{ hash: string }> {
   const { config, storage, logger } = deps;
   if (config.production && !config.secretKeys) {
@@ -279,4 +288,30 @@ export async function wireOperatorKey(deps: {
     deps.onGenerated?.(operatorKey.generated);
   }
   return { hash: operatorKey.hash };
+}
+
+/** The sign-in use case (verify → audit → issue) the three doors share, counted in the metrics. */
+export function wireSignIn(deps: {
+  config: KpartyConfig;
+  storage: Storage;
+  logger: Logger;
+  verification: VerificationDependencies;
+  policies: PolicyCatalog;
+  sessions: SessionIssuer;
+  families: SessionFamilies;
+  metrics: KpartyMetrics;
+}): SignIn {
+  const { config, storage, metrics } = deps;
+  return new SignIn({
+    verification: deps.verification,
+    policies: deps.policies,
+    sessions: deps.sessions,
+    auditLog: storage.auditLog,
+    logger: deps.logger,
+    logHolder: config.logHolder,
+    inFlight: verificationsInFlight,
+    observeDecision: (outcome, codes) => metrics.observeDecision(outcome, codes),
+    maxResponseBytes: config.maxResponseBytes,
+    families: deps.families,
+  });
 }

@@ -95,7 +95,10 @@ export function summariseCpuProfile(file, root, { top = 15, from } = {}) {
   return {
     totalMs,
     allAreas,
-    functions: [...functions.values()].sort((a, b) => b.ms - a.ms).slice(0, top).map((f) => ({ ...f, share: share(f.ms) })),
+    functions: [...functions.values()]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, top)
+      .map((f) => ({ ...f, share: share(f.ms) })),
     areas: allAreas.slice(0, top),
   };
 }

@@ -31,10 +31,7 @@ export function benchmarkPolicy() {
         id: 'employee',
         format: 'jwt_vc_json',
         meta: { type_values: [['EmployeeCredential']] },
-        claims: [
-          { path: ['credentialSubject', 'role'], values: ['admin', 'staff'] },
-          { path: ['credentialSubject', 'email'] },
-        ],
+        claims: [{ path: ['credentialSubject', 'role'], values: ['admin', 'staff'] }, { path: ['credentialSubject', 'email'] }],
         trustedIssuers: ['*'],
         maxAgeSeconds: 31536000,
         status: 'required',

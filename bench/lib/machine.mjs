@@ -31,6 +31,11 @@ export function describeMachine() {
     platform: `${process.platform} ${process.arch}`,
     loadAverage: loadavg(),
     revision: gitRevision(),
-    versions: Object.fromEntries(['did-jwt-vc', 'did-jwt', 'key-did-resolver', 'did-resolver', 'jose', 'autocannon', 'fastify', '@nestjs/core', 'better-sqlite3'].map((name) => [name, packageVersion(name)])),
+    versions: Object.fromEntries(
+      ['did-jwt-vc', 'did-jwt', 'key-did-resolver', 'did-resolver', 'jose', 'autocannon', 'fastify', '@nestjs/core', 'better-sqlite3'].map((name) => [
+        name,
+        packageVersion(name),
+      ]),
+    ),
   };
 }

@@ -54,7 +54,15 @@ export const mdocContext = {
     },
     getCertificateData: ({ certificate }) => {
       const cert = new X509Certificate(certificate);
-      return { issuerName: cert.issuer, subjectName: cert.subject, serialNumber: cert.serialNumber, thumbprint: cert.fingerprint256, notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo), pem: cert.toString() };
+      return {
+        issuerName: cert.issuer,
+        subjectName: cert.subject,
+        serialNumber: cert.serialNumber,
+        thumbprint: cert.fingerprint256,
+        notBefore: new Date(cert.validFrom),
+        notAfter: new Date(cert.validTo),
+        pem: cert.toString(),
+      };
     },
   },
 };
@@ -85,7 +93,13 @@ async function certificate({ subject, issuer, keys, signingKey, ca }) {
 export async function mdlDeviceResponse(request) {
   const iacaKeys = await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify']);
   const dsKeys = await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify']);
-  const iacaDer = await certificate({ subject: 'CN=bench IACA, C=UT', issuer: 'CN=bench IACA, C=UT', keys: iacaKeys, signingKey: iacaKeys.privateKey, ca: true });
+  const iacaDer = await certificate({
+    subject: 'CN=bench IACA, C=UT',
+    issuer: 'CN=bench IACA, C=UT',
+    keys: iacaKeys,
+    signingKey: iacaKeys.privateKey,
+    ca: true,
+  });
   const dsDer = await certificate({ subject: 'CN=bench DS, C=UT', issuer: 'CN=bench IACA, C=UT', keys: dsKeys, signingKey: iacaKeys.privateKey, ca: false });
   const dsJwk = await webcrypto.subtle.exportKey('jwk', dsKeys.privateKey);
   const device = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -48,14 +48,22 @@ function machineSection({ machine, loadAverageAfter, startedAt, elapsedS, quick 
     row('CPU', `${machine.cpu}, ${machine.cores} cores (nproc)`),
     row('memory', `${machine.memoryGiB.toFixed(1)} GiB`),
     row('Node.js', `${machine.node} (${machine.platform})`),
-    row('load average (1, 5, 15 min) before / after', `${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')} / ${loadAverageAfter.map((l) => l.toFixed(2)).join(', ')}`),
+    row(
+      'load average (1, 5, 15 min) before / after',
+      `${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')} / ${loadAverageAfter.map((l) => l.toFixed(2)).join(', ')}`,
+    ),
     row('revision', machine.revision),
-    row('libraries', Object.entries(machine.versions).map(([name, version]) => `${name} ${version}`).join(', ')),
+    row(
+      'libraries',
+      Object.entries(machine.versions)
+        .map(([name, version]) => `${name} ${version}`)
+        .join(', '),
+    ),
     row('duration', `${elapsedS.toFixed(0)} s`),
     '',
     busy
       ? '> **The machine was busy when this run started** (1-minute load average above half the cores): other processes took CPU time, so rates are low and latencies high by an unknown amount. The per-CPU-second figures and CPU time per request are disturbed much less; rerun on a quiet machine for recorded figures.'
-      : '> The machine was quiet when the run started (1-minute load average below half the cores); the load average after it is mostly the benchmark\'s own.',
+      : "> The machine was quiet when the run started (1-minute load average below half the cores); the load average after it is mostly the benchmark's own.",
     '',
   ];
 }
@@ -87,7 +95,13 @@ function goalsSection(results) {
   const sqliteLabel = `HTTP on SQLite (1 process, ${GOALS.connections} connections) ≥ ${pct(GOALS.sqliteShareOfCryptoBound)} of the one-core crypto bound`;
   if (measured(sqlite) && bound) {
     const share = sqlite.okPerSecond / bound;
-    lines.push(row(sqliteLabel, `${pct(share)} (${whole(sqlite.okPerSecond)}/s of ${whole(bound)}/s)`, yesNo(share >= GOALS.sqliteShareOfCryptoBound && sqlite.non2xx === 0)));
+    lines.push(
+      row(
+        sqliteLabel,
+        `${pct(share)} (${whole(sqlite.okPerSecond)}/s of ${whole(bound)}/s)`,
+        yesNo(share >= GOALS.sqliteShareOfCryptoBound && sqlite.non2xx === 0),
+      ),
+    );
   } else notMeasured(sqliteLabel, sqlite, bound ? sqlite : undefined);
   const p99Label = `HTTP p99 on SQLite ≤ ${GOALS.sqliteP99Ms} ms at ${GOALS.connections} connections`;
   if (measured(sqlite)) lines.push(row(p99Label, `${sqlite.latencyMs.p99} ms`, yesNo(sqlite.latencyMs.p99 <= GOALS.sqliteP99Ms)));
@@ -106,12 +120,25 @@ function goalsSection(results) {
   } else notMeasured(pgLabel, sqlite, pg1);
   const twoLabel = 'PostgreSQL + Redis, 2 processes on this machine: no worse than 1';
   if (measured(pg1) && measured(pg2)) {
-    lines.push(row(twoLabel, `${whole(pg2.okPerSecond)}/s vs ${whole(pg1.okPerSecond)}/s (${times(pg2.okPerSecond / pg1.okPerSecond)})`, yesNo(pg2.okPerSecond >= pg1.okPerSecond * 0.95 && pg2.non2xx === 0)));
+    lines.push(
+      row(
+        twoLabel,
+        `${whole(pg2.okPerSecond)}/s vs ${whole(pg1.okPerSecond)}/s (${times(pg2.okPerSecond / pg1.okPerSecond)})`,
+        yesNo(pg2.okPerSecond >= pg1.okPerSecond * 0.95 && pg2.non2xx === 0),
+      ),
+    );
   } else notMeasured(twoLabel, pg1, pg2);
   const open = results.openLoop;
   const half = measured(open) ? open.runs.find((r) => r.fraction === 0.5) : undefined;
   const openLabel = `open loop at half the SQLite maximum: p99 ≤ ${GOALS.openLoopP99Ms} ms`;
-  if (half) lines.push(row(openLabel, `${half.latencyMs.p99.toFixed(1)} ms at ${whole(half.offeredPerSecond)}/s offered`, yesNo(half.latencyMs.p99 <= GOALS.openLoopP99Ms && half.non2xx === 0 && half.errors === 0)));
+  if (half)
+    lines.push(
+      row(
+        openLabel,
+        `${half.latencyMs.p99.toFixed(1)} ms at ${whole(half.offeredPerSecond)}/s offered`,
+        yesNo(half.latencyMs.p99 <= GOALS.openLoopP99Ms && half.non2xx === 0 && half.errors === 0),
+      ),
+    );
   else notMeasured(openLabel, open);
   const memory = results.memory;
   if (!failed(memory)) {
@@ -131,21 +158,32 @@ function inProcessSection(ip) {
   if (failed(ip)) return [...lines, `Not measured: ${ip?.error ?? 'not run'}.`, ''];
   const { medians: m } = ip;
   const fair = m.peerFair;
-  lines.push(
-    row('what', 'verifications / s', 'per CPU-second', '× peer (fair)', '× peer per CPU-s'),
-    row('---', '---:', '---:', '---:', '---:'),
-  );
+  lines.push(row('what', 'verifications / s', 'per CPU-second', '× peer (fair)', '× peer per CPU-s'), row('---', '---:', '---:', '---:', '---:'));
   const line = (label, r) => row(label, whole(r.wall), whole(r.cpu), times(r.wall / fair.wall), times(r.cpu / fair.cpu));
   lines.push(
     line('**peer, fair**: did-jwt-vc `verifyPresentation` + `verifyCredential` of the embedded VC', fair),
-    line('peer, VP only: did-jwt-vc `verifyPresentation` (does not check the VC\'s signature)', m.peerVpOnly),
-    line('**kparty checks**: `verifyPresentation` (dist/verification) — every check of the service, challenge consumed from the memory NonceStore', m.kpartyChecks),
-    line('kparty verify-and-issue: `SignIn.signIn` — policy read, checks, challenge consumed and audit event written in SQLite, ES256 session token', m.kpartyService),
-    row('raw bound: node:crypto Ed25519 verifications / s ÷ 2 (two signatures per presentation)', whole(ip.rawBound.wall), whole(ip.rawBound.cpu), times(ip.rawBound.wall / fair.wall), times(ip.rawBound.cpu / fair.cpu)),
+    line("peer, VP only: did-jwt-vc `verifyPresentation` (does not check the VC's signature)", m.peerVpOnly),
+    line(
+      '**kparty checks**: `verifyPresentation` (dist/verification) — every check of the service, challenge consumed from the memory NonceStore',
+      m.kpartyChecks,
+    ),
+    line(
+      'kparty verify-and-issue: `SignIn.signIn` — policy read, checks, challenge consumed and audit event written in SQLite, ES256 session token',
+      m.kpartyService,
+    ),
+    row(
+      'raw bound: node:crypto Ed25519 verifications / s ÷ 2 (two signatures per presentation)',
+      whole(ip.rawBound.wall),
+      whole(ip.rawBound.cpu),
+      times(ip.rawBound.wall / fair.wall),
+      times(ip.rawBound.cpu / fair.cpu),
+    ),
     '',
     `${ip.rounds} rounds of ${ip.perRound} verifications per line after ${ip.warmup} warm-up verifications; raw Ed25519: ${whole(ip.rawEd25519.wall)} verifications/s. The peer resolves DIDs with did-resolver + key-did-resolver (with did-resolver's cache on, which only helps it) and checks audience and challenge (\`nonce\`) like kparty does. kparty's checks: parse (format registry), challenge, audience, DID resolution (did:key, no I/O, cached), both signatures, validity period, status, holder binding, DCQL policy evaluation.`,
     '',
-    `Round by round (verifications/s): ${Object.entries(ip.all).map(([name, list]) => `${name} ${list.map((r) => whole(r.wall)).join(' / ')}`).join('; ')}.`,
+    `Round by round (verifications/s): ${Object.entries(ip.all)
+      .map(([name, list]) => `${name} ${list.map((r) => whole(r.wall)).join(' / ')}`)
+      .join('; ')}.`,
     '',
     `Signature operations in kparty's lines: ${whole(ip.signatureOperations.inline)} inline, ${whole(ip.signatureOperations.offloaded)} on the thread pool (one verification at a time leaves the loop nothing else to do, so the offload policy keeps them inline after its probes).`,
     '',
@@ -159,7 +197,20 @@ function httpSection(list) {
     '',
     `Every request carries its own presentation answering its own fresh challenge (fetched with POST /v1/challenges and signed before the timed part), so every 200 is a complete verify-and-issue: policy read, all checks, challenge consumed, audit event written, session token signed. autocannon 9 sends each prepared body once over ${GOALS.connections} keep-alive connections on loopback; the run is sized from a warm-up to last about ten seconds. The service runs as \`node dist/main.js\` with LOG_LEVEL=warn and KPARTY_RATE_LIMIT=0 (all requests come from one address). autocannon runs on the same machine and shares its cores.`,
     '',
-    row('topology', 'requests', 'verify-and-issue / s', 'p50', 'p99', 'max', 'non-2xx', 'errors / timeouts', 'kparty CPU per request', 'kparty cores busy', 'PostgreSQL + Redis CPU per request', 'autocannon CPU'),
+    row(
+      'topology',
+      'requests',
+      'verify-and-issue / s',
+      'p50',
+      'p99',
+      'max',
+      'non-2xx',
+      'errors / timeouts',
+      'kparty CPU per request',
+      'kparty cores busy',
+      'PostgreSQL + Redis CPU per request',
+      'autocannon CPU',
+    ),
     row('---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'),
   ];
   const notes = [];
@@ -186,8 +237,13 @@ function httpSection(list) {
       ),
     );
     if (http.failures.length > 0) notes.push(`${name}: first failures: ${http.failures.map((f) => `\`${f.replaceAll('|', '\\|')}\``).join('; ')}`);
-    if (http.targets > 1) notes.push(`${name}: one autocannon per process, ${http.connections / http.targets} connections each; p50 is their request-weighted mean, p99 and max the largest of theirs.`);
-    notes.push(`${name}: ${http.description}; ${whole(http.prepared)} requests prepared in ${http.prepareS.toFixed(1)} s; warm-up ${whole(http.warmup.sent)} requests at ${whole(http.warmup.okPerSecond)}/s.`);
+    if (http.targets > 1)
+      notes.push(
+        `${name}: one autocannon per process, ${http.connections / http.targets} connections each; p50 is their request-weighted mean, p99 and max the largest of theirs.`,
+      );
+    notes.push(
+      `${name}: ${http.description}; ${whole(http.prepared)} requests prepared in ${http.prepareS.toFixed(1)} s; warm-up ${whole(http.warmup.sent)} requests at ${whole(http.warmup.okPerSecond)}/s.`,
+    );
   }
   return [...lines, '', ...notes.map((n) => `- ${n}`), ''];
 }
@@ -196,12 +252,24 @@ function openLoopSection(open) {
   const lines = [
     '## 2b. Latency under a fixed offered load (open loop)',
     '',
-    'One process on SQLite; requests fall due at a fixed rate — a fraction of the SQLite maximum measured above — whether or not earlier ones were answered, and each latency counts from the request\'s due time, so a stall is charged to every request that should have gone out during it (bench/lib/open-loop.mjs: raw keep-alive sockets, up to 64 connections, a 1 ms scheduling tick; autocannon\'s `overallRate` is not an open loop, it sends each second\'s quota in a burst). Every request answers its own fresh challenge.',
+    "One process on SQLite; requests fall due at a fixed rate — a fraction of the SQLite maximum measured above — whether or not earlier ones were answered, and each latency counts from the request's due time, so a stall is charged to every request that should have gone out during it (bench/lib/open-loop.mjs: raw keep-alive sockets, up to 64 connections, a 1 ms scheduling tick; autocannon's `overallRate` is not an open loop, it sends each second's quota in a burst). Every request answers its own fresh challenge.",
     '',
   ];
   if (!measured(open)) return [...lines, `Not measured: ${open?.failed ? open.error : (open?.reason ?? 'not run')}.`, ''];
   lines.push(
-    row('offered', 'share of max', 'answered', 'p50', 'p90', 'p99', 'max', 'non-2xx / errors', 'kparty CPU per request', 'GC ms per s (pauses; major ms)', 'event-loop delay p99 / max'),
+    row(
+      'offered',
+      'share of max',
+      'answered',
+      'p50',
+      'p90',
+      'p99',
+      'max',
+      'non-2xx / errors',
+      'kparty CPU per request',
+      'GC ms per s (pauses; major ms)',
+      'event-loop delay p99 / max',
+    ),
     row('---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'),
     ...open.runs.map((r) =>
       row(
@@ -219,7 +287,7 @@ function openLoopSection(open) {
       ),
     ),
     '',
-    'The last two columns are the server\'s own account of the run (its `GET /metrics`: prom-client\'s GC histogram and event-loop delay, sampled every 10 ms): when the event loop\'s delay p99 is near the requests\' p99, the tail is made on the event loop (synchronous work: signatures run inline, SQLite statements, JSON, GC pauses); when it is far below, requests wait elsewhere (thread pool, sockets, the client).',
+    "The last two columns are the server's own account of the run (its `GET /metrics`: prom-client's GC histogram and event-loop delay, sampled every 10 ms): when the event loop's delay p99 is near the requests' p99, the tail is made on the event loop (synchronous work: signatures run inline, SQLite statements, JSON, GC pauses); when it is far below, requests wait elsewhere (thread pool, sockets, the client).",
     '',
   );
   return lines;
@@ -246,9 +314,23 @@ function memorySection(memory) {
     '',
     row('after … verifications', 'RSS', 'heap used', 'external + array buffers', 'did:key documents cached', 'imported keys cached'),
     row('---:', '---:', '---:', '---:', '---:', '---:'),
-    row(`warm-up (${whole(memory.before.verifications)})`, mib(memory.before.rss), mib(memory.before.heapUsed), mib(memory.before.external), whole(memory.before.didDocuments.key ?? 0), whole(memory.before.importedKeys)),
+    row(
+      `warm-up (${whole(memory.before.verifications)})`,
+      mib(memory.before.rss),
+      mib(memory.before.heapUsed),
+      mib(memory.before.external),
+      whole(memory.before.didDocuments.key ?? 0),
+      whole(memory.before.importedKeys),
+    ),
     ...memory.series.map((p) =>
-      row(whole(p.verifications - memory.before.verifications), mib(p.rss), mib(p.heapUsed), mib(p.external), whole(p.didDocuments.key ?? 0), whole(p.importedKeys)),
+      row(
+        whole(p.verifications - memory.before.verifications),
+        mib(p.rss),
+        mib(p.heapUsed),
+        mib(p.external),
+        whole(p.didDocuments.key ?? 0),
+        whole(p.importedKeys),
+      ),
     ),
     '',
     `${memoryVerdict(memory).text}. With ${whole(memory.issuers + 1)} DIDs in rotation against a 10,000-entry did:key LRU and a ${whole(memory.after.importedKeysCapacity)}-entry key LRU, every cache is full and evicting: this is the worst case for both, and the figures show what it costs in memory (bounded) and speed (every issuer's document and key rebuilt on each use).`,
@@ -277,7 +359,17 @@ function profileTable(title, profile, description) {
 }
 
 const STORAGE_PACKAGES = new Set(['better-sqlite3', 'pg', 'pg-protocol', 'pg-pool', 'ioredis']);
-const HTTP_PACKAGES = new Set(['fastify', 'find-my-way', 'secure-json-parse', 'avvio', '@fastify/middie', 'toad-cache', 'pino', 'light-my-request', 'fast-json-stringify']);
+const HTTP_PACKAGES = new Set([
+  'fastify',
+  'find-my-way',
+  'secure-json-parse',
+  'avvio',
+  '@fastify/middie',
+  'toad-cache',
+  'pino',
+  'light-my-request',
+  'fast-json-stringify',
+]);
 
 /** The profile's time in four parts a reader can act on. */
 function breakdown(profile) {
@@ -290,13 +382,16 @@ function breakdown(profile) {
     else parts.other += share;
   }
   const named = [
-    ['signatures (node:crypto verifying and signing, and kparty\'s JWS code around it)', parts.signatures],
+    ["signatures (node:crypto verifying and signing, and kparty's JWS code around it)", parts.signatures],
     ['storage (SQLite statements)', parts.storage],
-    ['HTTP (Node\'s server, Fastify, NestJS)', parts.http],
+    ["HTTP (Node's server, Fastify, NestJS)", parts.http],
     ['parsing, DID resolution, checks, policy evaluation, audit and session code', parts.verification],
     ['the rest (garbage collection, the profiler)', parts.other],
   ];
-  return `${named.filter(([, share]) => share >= 0.0005).map(([what, share]) => `${what} ${pct(share)}`).join('; ')}.`;
+  return `${named
+    .filter(([, share]) => share >= 0.0005)
+    .map(([what, share]) => `${what} ${pct(share)}`)
+    .join('; ')}.`;
 }
 
 function profileSection(profile) {
@@ -305,7 +400,11 @@ function profileSection(profile) {
   lines.push(
     `Profiles written to \`${profile.dir}\` (kept until the next run; open them in Chrome DevTools → Performance, or speedscope). Time spent in node:crypto, SQLite or a socket is charged to the kparty or package code that called it. On a busy machine a thread that loses its core mid-call is charged for the wait too, so shares there lean towards whatever runs most often.`,
     '',
-    ...profileTable('In process: verify-and-issue', profile.inProcess, `${whole(profile.inProcess.count)} \`SignIn.signIn\` calls on SQLite after a warm-up, the V8 sampling profiler over those calls only; ${profile.inProcess.totalMs.toFixed(0)} ms of samples on the main thread.`),
+    ...profileTable(
+      'In process: verify-and-issue',
+      profile.inProcess,
+      `${whole(profile.inProcess.count)} \`SignIn.signIn\` calls on SQLite after a warm-up, the V8 sampling profiler over those calls only; ${profile.inProcess.totalMs.toFixed(0)} ms of samples on the main thread.`,
+    ),
     ...profileTable(
       'Server under load: `node --cpu-prof dist/main.js`',
       profile.server,
@@ -320,9 +419,9 @@ const DESIGN = [
   '',
   'Not measured here, but what the figures rest on (docs/architecture.md has the reasons):',
   '',
-  '- **Signatures with node:crypto, placed by load.** `KeyObject`s imported once per key (a 2,000-entry LRU, `src/crypto/imported-key-cache.ts`); each signature operation runs on libuv\'s thread pool while other requests\' operations are in flight — another core verifies while the event loop serves them — and inline when the loop would only wait (`src/crypto/offload-policy.ts`). The session token is signed the same way (`src/crypto/jwt-signer.ts`). jose remains the reference the tests verify against.',
+  "- **Signatures with node:crypto, placed by load.** `KeyObject`s imported once per key (a 2,000-entry LRU, `src/crypto/imported-key-cache.ts`); each signature operation runs on libuv's thread pool while other requests' operations are in flight — another core verifies while the event loop serves them — and inline when the loop would only wait (`src/crypto/offload-policy.ts`). The session token is signed the same way (`src/crypto/jwt-signer.ts`). jose remains the reference the tests verify against.",
   '- **did:key resolved without I/O** and its documents kept (10,000-entry LRU, frozen).',
-  '- **One decoding of the presentation**: the format registry\'s recognise-then-parse shares one base64url + JSON decoding (`src/formats/jwt-parts.ts`).',
+  "- **One decoding of the presentation**: the format registry's recognise-then-parse shares one base64url + JSON decoding (`src/formats/jwt-parts.ts`).",
   '- **SQLite `synchronous = NORMAL`** in WAL mode: no fsync per commit (two commits per verification: challenge consumed, audit event); the file stays consistent, a power loss can roll back the last commits.',
   '- **No per-request log lines at LOG_LEVEL info**: Fastify\'s "incoming request"/"request completed" lines only at debug or trace; failures are still logged with their request id.',
   '',
@@ -354,7 +453,7 @@ function mdocSection(mdoc) {
   const lines = [
     '## 5. mso_mdoc DeviceResponses in process',
     '',
-    'One mDL DeviceResponse (ES256, 7 elements, IACA → document signer, device signature over the OpenID4VP 1.0 session transcript), made by @owf/mdoc\'s own issuer and wallet functions, verified one at a time by both sides from the same base64url `vp_token` value. The peer is @owf/mdoc 0.6.0 `Verifier.verifyDeviceResponse` with its crypto context on node:crypto; kparty is `verifyDeviceResponse` of dist/formats/mdoc (CBOR pre-scan, RFC 5280 path validation through src/trust, IssuerAuth, digests, validity, DeviceAuth, claims).',
+    "One mDL DeviceResponse (ES256, 7 elements, IACA → document signer, device signature over the OpenID4VP 1.0 session transcript), made by @owf/mdoc's own issuer and wallet functions, verified one at a time by both sides from the same base64url `vp_token` value. The peer is @owf/mdoc 0.6.0 `Verifier.verifyDeviceResponse` with its crypto context on node:crypto; kparty is `verifyDeviceResponse` of dist/formats/mdoc (CBOR pre-scan, RFC 5280 path validation through src/trust, IssuerAuth, digests, validity, DeviceAuth, claims).",
     '',
   ];
   if (failed(mdoc)) return [...lines, `Not measured: ${mdoc?.error ?? 'not run'}.`, ''];

@@ -52,4 +52,3 @@ export function runSection(file, options, { nodeArgs = [], timeoutMs, log }) {
     });
   });
 }
-

@@ -22,7 +22,16 @@ import { definePolicy, startTopology } from '../lib/topologies.mjs';
 /** The servers the PostgreSQL + Redis topology shares (their command names in /proc). */
 const BACKING_SERVICES = ['postgres', 'redis-server'];
 
-export async function run({ topology = 'sqlite-1', connections = 32, warmupRequests = 2000, durationS = 10, maxRequests = 60_000, minRequests = 3000, nodeArgs = [], env = {} } = {}) {
+export async function run({
+  topology = 'sqlite-1',
+  connections = 32,
+  warmupRequests = 2000,
+  durationS = 10,
+  maxRequests = 60_000,
+  minRequests = 3000,
+  nodeArgs = [],
+  env = {},
+} = {}) {
   const cluster = await startTopology(topology, { env, nodeArgs });
   if (!cluster) return { topology, measured: false, reason: 'the PostgreSQL + Redis multi-process helper is not in this tree yet' };
   try {
@@ -49,7 +58,9 @@ export async function run({ topology = 'sqlite-1', connections = 32, warmupReque
     const client = process.cpuUsage(clientBefore);
     const serverCpuS = cluster.processes.reduce((sum, p, i) => sum + ((cpuSecondsOf(p.pid) ?? NaN) - (cpuBefore[i] ?? NaN)), 0);
     const backingCpuS = (cpuSecondsOfCommands(BACKING_SERVICES) ?? NaN) - (backingBefore ?? NaN);
-    console.log(`http ${topology}: ${Math.round(result.okPerSecond)} ok/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+    console.log(
+      `http ${topology}: ${Math.round(result.okPerSecond)} ok/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+    );
     return {
       topology,
       measured: true,

@@ -119,7 +119,11 @@ export async function run({ rounds = 5, perRound = 600, warmup = 300 } = {}) {
       const pool = await presentations(poolOf[name], perRound);
       rates[name].push(await timeSequential(perRound, (i) => once(pool[i], i)));
     }
-    console.log(`in-process round ${round + 1}/${rounds}: ${Object.entries(rates).map(([n, r]) => `${n} ${Math.round(r.at(-1).wall)}/s (${Math.round(r.at(-1).cpu)}/cpu-s)`).join(', ')}`);
+    console.log(
+      `in-process round ${round + 1}/${rounds}: ${Object.entries(rates)
+        .map(([n, r]) => `${n} ${Math.round(r.at(-1).wall)}/s (${Math.round(r.at(-1).cpu)}/cpu-s)`)
+        .join(', ')}`,
+    );
   }
 
   const sample = present('raw-bound', AUDIENCE);

@@ -57,10 +57,26 @@ export async function run({ rounds = 5, perRound = 100, warmup = 100 } = {}) {
     const generated = await Ed25519Multikey.generate();
     const did = `did:key:${generated.publicKeyMultibase}`;
     const id = `${did}#${generated.publicKeyMultibase}`;
-    const keyPair = await Ed25519Multikey.from({ ...(await generated.export({ publicKey: true, secretKey: true, includeContext: true })), id, controller: did });
-    const method = { '@context': 'https://w3id.org/security/multikey/v1', ...(await keyPair.export({ publicKey: true, includeContext: false })), id, type: 'Multikey', controller: did };
+    const keyPair = await Ed25519Multikey.from({
+      ...(await generated.export({ publicKey: true, secretKey: true, includeContext: true })),
+      id,
+      controller: did,
+    });
+    const method = {
+      '@context': 'https://w3id.org/security/multikey/v1',
+      ...(await keyPair.export({ publicKey: true, includeContext: false })),
+      id,
+      type: 'Multikey',
+      controller: did,
+    };
     documents.set(id, method);
-    documents.set(did, { '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'], id: did, verificationMethod: [method], assertionMethod: [id], authentication: [id] });
+    documents.set(did, {
+      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+      id: did,
+      verificationMethod: [method],
+      assertionMethod: [id],
+      authentication: [id],
+    });
     return { did, keyPair };
   };
   const documentLoader = async (url) => {
@@ -73,7 +89,8 @@ export async function run({ rounds = 5, perRound = 100, warmup = 100 } = {}) {
   const issuer = await keyOf();
   const holder = await keyOf();
   const sign = async (suite) => {
-    const suiteFor = (key) => new DataIntegrityProof({ signer: key.keyPair.signer(), cryptosuite: suite === 'rdfc' ? eddsaRdfc2022 : eddsaJcsSign(), date: '2026-06-01T00:00:00Z' });
+    const suiteFor = (key) =>
+      new DataIntegrityProof({ signer: key.keyPair.signer(), cryptosuite: suite === 'rdfc' ? eddsaRdfc2022 : eddsaJcsSign(), date: '2026-06-01T00:00:00Z' });
     const credential = await vc.issue({
       credential: {
         '@context': ['https://www.w3.org/ns/credentials/v2'],
@@ -105,15 +122,31 @@ export async function run({ rounds = 5, perRound = 100, warmup = 100 } = {}) {
       const resolution = await resolver.resolve(did);
       documents.set(did, resolution.ok ? resolution.document : null);
     }
-    const proofEnv = { now: Date.parse('2026-06-02T00:00:00Z'), clockSkewSeconds: 60, binding: { nonce: CHALLENGE, audience: DOMAIN }, didDocument: (did) => documents.get(did), queriesFor: () => [] };
-    const [holderFailures, ...credentialFailures] = await Promise.all([handler.verifyHolderProof(presentation, proofEnv), ...presentation.credentials.map((c) => handler.verifyIssuerProof(c, proofEnv))]);
+    const proofEnv = {
+      now: Date.parse('2026-06-02T00:00:00Z'),
+      clockSkewSeconds: 60,
+      binding: { nonce: CHALLENGE, audience: DOMAIN },
+      didDocument: (did) => documents.get(did),
+      queriesFor: () => [],
+    };
+    const [holderFailures, ...credentialFailures] = await Promise.all([
+      handler.verifyHolderProof(presentation, proofEnv),
+      ...presentation.credentials.map((c) => handler.verifyIssuerProof(c, proofEnv)),
+    ]);
     if (presentation.challenge.nonce !== CHALLENGE || !presentation.challenge.audience.includes(DOMAIN)) throw new Error('kparty: wrong binding');
-    if (holderFailures.length > 0 || credentialFailures.flat().length > 0) throw new Error(`kparty rejected: ${JSON.stringify([holderFailures, credentialFailures])}`);
+    if (holderFailures.length > 0 || credentialFailures.flat().length > 0)
+      throw new Error(`kparty rejected: ${JSON.stringify([holderFailures, credentialFailures])}`);
   };
   const peerSuite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
   const peer = async () => {
     // A fresh copy each time: the library caches a document hash on the suite keyed by object identity.
-    const result = await vc.verify({ presentation: globalThis.structuredClone(rdfcVp), challenge: CHALLENGE, domain: DOMAIN, suite: peerSuite, documentLoader });
+    const result = await vc.verify({
+      presentation: globalThis.structuredClone(rdfcVp),
+      challenge: CHALLENGE,
+      domain: DOMAIN,
+      suite: peerSuite,
+      documentLoader,
+    });
     if (!result.verified) throw new Error(`peer rejected: ${JSON.stringify(result.error ?? result)}`);
   };
   // What one verification canonicalises: the VP without its proof (credential embedded), its proof configuration,
@@ -152,7 +185,11 @@ export async function run({ rounds = 5, perRound = 100, warmup = 100 } = {}) {
   const rates = Object.fromEntries(Object.keys(sides).map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, once] of Object.entries(sides)) rates[name].push(await timeSequential(name === 'rawBound' ? perRound * 20 : perRound, once));
-    console.log(`ldp round ${round + 1}/${rounds}: ${Object.entries(rates).map(([n, r]) => `${n} ${Math.round(r.at(-1).cpu)}/cpu-s`).join(', ')}`);
+    console.log(
+      `ldp round ${round + 1}/${rounds}: ${Object.entries(rates)
+        .map(([n, r]) => `${n} ${Math.round(r.at(-1).cpu)}/cpu-s`)
+        .join(', ')}`,
+    );
   }
   const medianOf = (list) => ({ wall: median(list.map((r) => r.wall)), cpu: median(list.map((r) => r.cpu)) });
   return { rounds, perRound, warmup, medians: Object.fromEntries(Object.entries(rates).map(([name, list]) => [name, medianOf(list)])), all: rates };

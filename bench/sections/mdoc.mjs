@@ -54,7 +54,10 @@ export async function run({ rounds = 5, perRound = 300, warmup = 300 } = {}) {
   };
   // The peer decodes the same base64url (what arrives in vp_token) and verifies with its own transcript object.
   const peer = () =>
-    Verifier.verifyDeviceResponse({ deviceResponse: Buffer.from(base64url, 'base64url'), sessionTranscript, trustedCertificates: [iacaDer], now: new Date() }, mdocContext);
+    Verifier.verifyDeviceResponse(
+      { deviceResponse: Buffer.from(base64url, 'base64url'), sessionTranscript, trustedCertificates: [iacaDer], now: new Date() },
+      mdocContext,
+    );
 
   for (let i = 0; i < warmup; i++) {
     kparty();

@@ -72,7 +72,9 @@ export async function run({ issuers = 10_000, verifications = 100_000, batch = 1
       if ((done - before.verifications) % every === 0 || done === target) {
         const point = snapshot(core, done);
         series.push(point);
-        console.log(`memory: ${done - before.verifications} verifications, RSS ${(point.rss / 1048576).toFixed(1)} MiB, heap ${(point.heapUsed / 1048576).toFixed(1)} MiB, did:key docs ${point.didDocuments.key}, keys ${point.importedKeys}`);
+        console.log(
+          `memory: ${done - before.verifications} verifications, RSS ${(point.rss / 1048576).toFixed(1)} MiB, heap ${(point.heapUsed / 1048576).toFixed(1)} MiB, did:key docs ${point.didDocuments.key}, keys ${point.importedKeys}`,
+        );
       }
     }
     const elapsedS = (performance.now() - start) / 1000;

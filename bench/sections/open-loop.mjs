@@ -28,7 +28,11 @@ async function scrape(baseUrl) {
   return {
     gc,
     // The event-loop delay histogram is reset at every scrape: these describe the time since the previous one.
-    loopDelayMs: { p50: value('kparty_nodejs_eventloop_lag_p50_seconds') * 1000, p99: value('kparty_nodejs_eventloop_lag_p99_seconds') * 1000, max: value('kparty_nodejs_eventloop_lag_max_seconds') * 1000 },
+    loopDelayMs: {
+      p50: value('kparty_nodejs_eventloop_lag_p50_seconds') * 1000,
+      p99: value('kparty_nodejs_eventloop_lag_p99_seconds') * 1000,
+      max: value('kparty_nodejs_eventloop_lag_max_seconds') * 1000,
+    },
   };
 }
 
@@ -60,7 +64,9 @@ export async function run({ topology = 'sqlite-1', maxPerSecond, fractions = [0.
         majorGcMs: (after.gc.majorSeconds - before.gc.majorSeconds) * 1000,
         loopDelayMs: after.loopDelayMs,
       };
-      console.log(`open loop ${rate}/s (${Math.round(fraction * 100)} % of ${Math.round(maxPerSecond)}/s): p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms, non-2xx ${result.non2xx}`);
+      console.log(
+        `open loop ${rate}/s (${Math.round(fraction * 100)} % of ${Math.round(maxPerSecond)}/s): p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms, non-2xx ${result.non2xx}`,
+      );
       runs.push({ fraction, ...result, server, serverCpuUsPerRequest: (cpuS * 1e6) / Math.max(1, result.answered) });
     }
     return { measured: true, topology, description: cluster.description, maxPerSecond, runs };

@@ -42,7 +42,13 @@ export async function run({ rounds = 5, perRound = 300, warmup = 300 } = {}) {
   const issuerKeys = await ES256.generateKeyPair();
   const holderKeys = await ES256.generateKeyPair();
   const now = Math.floor(Date.now() / 1000);
-  const issuer = new SDJwtVcInstance({ signer: await ES256.getSigner(issuerKeys.privateKey), signAlg: 'ES256', hasher, hashAlg: 'sha-256', saltGenerator: generateSalt });
+  const issuer = new SDJwtVcInstance({
+    signer: await ES256.getSigner(issuerKeys.privateKey),
+    signAlg: 'ES256',
+    hasher,
+    hashAlg: 'sha-256',
+    saltGenerator: generateSalt,
+  });
   const credential = await issuer.issue(
     {
       iss: ISS,
@@ -74,9 +80,14 @@ export async function run({ rounds = 5, perRound = 300, warmup = 300 } = {}) {
   };
   const kparty = async () => {
     const result = await verifySdJwtVc(presentation, { ...env, now: Date.now() });
-    if (!result.ok || result.credential.nonce !== NONCE || result.credential.audience !== AUD) throw new Error(`kparty refused the presentation: ${JSON.stringify(result)}`);
+    if (!result.ok || result.credential.nonce !== NONCE || result.credential.audience !== AUD)
+      throw new Error(`kparty refused the presentation: ${JSON.stringify(result)}`);
   };
-  const verifier = new SDJwtVcInstance({ hasher, verifier: await ES256.getVerifier(issuerKeys.publicKey), kbVerifier: await ES256.getVerifier(holderKeys.publicKey) });
+  const verifier = new SDJwtVcInstance({
+    hasher,
+    verifier: await ES256.getVerifier(issuerKeys.publicKey),
+    kbVerifier: await ES256.getVerifier(holderKeys.publicKey),
+  });
   const peer = async () => {
     const result = await verifier.verify(presentation, { keyBindingNonce: NONCE, currentDate: Math.floor(Date.now() / 1000) });
     if (!result.kb) throw new Error('the peer did not check the KB-JWT');

@@ -76,7 +76,9 @@ const server = createServer((req, res) => {
 
 server.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1', () => {
   const { address, port } = server.address();
-  console.log(`orders-api listening on http://${address}:${port} (issuer ${guardOptions.issuer}, audience ${guardOptions.audience}${guardOptions.introspection ? ', introspection on' : ''})`);
+  console.log(
+    `orders-api listening on http://${address}:${port} (issuer ${guardOptions.issuer}, audience ${guardOptions.audience}${guardOptions.introspection ? ', introspection on' : ''})`,
+  );
 });
 
 for (const signal of ['SIGTERM', 'SIGINT']) {

@@ -29,7 +29,13 @@ switch (command) {
   case 'issue': {
     const issuer = read('issuer.json');
     const holder = read('holder.json');
-    const sdjwt = new SDJwtVcInstance({ signer: await ES256.getSigner(issuer.privateKey), signAlg: 'ES256', hasher, hashAlg: 'sha-256', saltGenerator: generateSalt });
+    const sdjwt = new SDJwtVcInstance({
+      signer: await ES256.getSigner(issuer.privateKey),
+      signAlg: 'ES256',
+      hasher,
+      hashAlg: 'sha-256',
+      saltGenerator: generateSalt,
+    });
     const credential = await sdjwt.issue(
       {
         iss: ISSUER,

@@ -33,9 +33,15 @@ async function call(base, method, path, { expect, key, json } = {}) {
   const headers = {};
   if (key) headers.authorization = `Bearer ${key}`;
   if (json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json), signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: json === undefined ? undefined : JSON.stringify(json),
+    signal: AbortSignal.timeout(10_000),
+  });
   const text = await response.text();
-  if (expect !== undefined && response.status !== expect) throw new UnexpectedResult(`${method} ${path} answered ${response.status}, expected ${expect}: ${text.slice(0, 500)}`);
+  if (expect !== undefined && response.status !== expect)
+    throw new UnexpectedResult(`${method} ${path} answered ${response.status}, expected ${expect}: ${text.slice(0, 500)}`);
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
@@ -86,13 +92,26 @@ async function demo(workDir, children) {
   const credential = await issueEmployeeCredential(hr, alice.did, 'alice@example.com');
   step("HR issued Alice an EmployeeCredential (jwt_vc_json, did-jwt-vc); it is in Alice's wallet");
 
-  const rp = await call(kp, 'POST', '/v1/admin/relying-parties', { expect: 201, key: adminKey, json: { id: 'orders', name: 'Orders portal', audiences: ['https://orders.example.com'] } });
+  const rp = await call(kp, 'POST', '/v1/admin/relying-parties', {
+    expect: 201,
+    key: adminKey,
+    json: { id: 'orders', name: 'Orders portal', audiences: ['https://orders.example.com'] },
+  });
   await call(kp, 'PUT', `/v1/admin/policies/${POLICY}`, {
     expect: 201,
     key: rp.body.apiKey,
     json: {
       audience: 'https://orders.example.com',
-      credentials: [{ id: 'employee', format: 'jwt_vc_json', meta: { type_values: [['EmployeeCredential']] }, claims: [{ path: ['credentialSubject', 'email'] }], trustedIssuers: [hr.did], status: 'ignore' }],
+      credentials: [
+        {
+          id: 'employee',
+          format: 'jwt_vc_json',
+          meta: { type_values: [['EmployeeCredential']] },
+          claims: [{ path: ['credentialSubject', 'email'] }],
+          trustedIssuers: [hr.did],
+          status: 'ignore',
+        },
+      ],
       session: { scope: 'orders:read', claims: { email: ['employee', 'credentialSubject', 'email'] } },
     },
   });
@@ -113,7 +132,11 @@ async function demo(workDir, children) {
   detail(`asks for: ${request.dcql_query.credentials.map((c) => `${c.id} (${c.format})`).join(', ')}; response_mode ${request.response_mode}`);
 
   const vp = await createVerifiablePresentationJwt(
-    { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [credential] }, nonce: request.nonce, aud: request.client_id },
+    {
+      vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [credential] },
+      nonce: request.nonce,
+      aud: request.client_id,
+    },
     { did: alice.did, signer: alice.signer, alg: 'EdDSA' },
     { header: { kid: alice.kid, alg: 'EdDSA' } },
   );
@@ -122,15 +145,24 @@ async function demo(workDir, children) {
     authorizationResponsePayload: { vp_token: { employee: [vp] } },
     jarm: {
       encryption: { nonce: randomBytes(16).toString('base64url') },
-      serverMetadata: { authorization_signing_alg_values_supported: [], authorization_encryption_alg_values_supported: ['ECDH-ES'], authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'] },
+      serverMetadata: {
+        authorization_signing_alg_values_supported: [],
+        authorization_encryption_alg_values_supported: ['ECDH-ES'],
+        authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'],
+      },
     },
   });
-  const submitted = await wallet.submitOpenid4vpAuthorizationResponse({ authorizationRequestPayload: request, authorizationResponsePayload: response.authorizationResponsePayload, jarm: { responseJwt: response.jarm.responseJwt } });
+  const submitted = await wallet.submitOpenid4vpAuthorizationResponse({
+    authorizationRequestPayload: request,
+    authorizationResponsePayload: response.authorizationResponsePayload,
+    jarm: { responseJwt: response.jarm.responseJwt },
+  });
   if (submitted.response.status !== 200) throw new UnexpectedResult(`the response endpoint answered ${submitted.response.status}`);
-  step('Alice consented; the wallet posted the presentation encrypted to the request\'s key (direct_post.jwt) → 200 {}');
+  step("Alice consented; the wallet posted the presentation encrypted to the request's key (direct_post.jwt) → 200 {}");
 
   const outcome = await call(kp, 'GET', `/v1/oid4vp/requests/${created.body.id}`, { expect: 200, key: rp.body.apiKey });
-  if (outcome.body.status !== 'verified' || outcome.body.result?.holder !== alice.did) throw new UnexpectedResult(`unexpected outcome ${JSON.stringify(outcome.body)}`);
+  if (outcome.body.status !== 'verified' || outcome.body.result?.holder !== alice.did)
+    throw new UnexpectedResult(`unexpected outcome ${JSON.stringify(outcome.body)}`);
   step(`"orders" read the outcome with its key: ${outcome.body.status}, holder ${outcome.body.result.holder.slice(0, 40)}…`);
   detail(`claims ${JSON.stringify(outcome.body.result.credentials[0].claims)}; session token for scope "${outcome.body.result.session.scope}"`);
   const again = await call(kp, 'GET', `/v1/oid4vp/requests/${created.body.id}`, { expect: 200, key: rp.body.apiKey });

@@ -41,7 +41,7 @@ describe('client authentication at the OAuth endpoints', () => {
     await expect(authenticateClient(basic(form('we ird'), form(WEIRD_KEY)), auth)).resolves.toBe('we ird');
   });
 
-  it('refuses unknown keys, another client\'s id, the operator key over Basic, and malformed headers with auth.unauthorized', async () => {
+  it("refuses unknown keys, another client's id, the operator key over Basic, and malformed headers with auth.unauthorized", async () => {
     for (const header of [
       'Bearer nope',
       basic('other', ACME_KEY),

@@ -95,7 +95,7 @@ function checkUrls(input: { callbackOrigins?: string[]; logoUri?: string | null 
 }
 
 function audienceTaken(taken: AudienceTaken | { audience: string; holder: string }): KpartyError {
-  const holder = taken.holder === '@operator' ? 'the operator\'s policies' : `relying party "${taken.holder}"`;
+  const holder = taken.holder === '@operator' ? "the operator's policies" : `relying party "${taken.holder}"`;
   return new KpartyError('relying_party.audience_taken', `audience "${taken.audience}" belongs to ${holder}`);
 }
 

@@ -64,7 +64,8 @@ function requireSupportedBody(request: FastifyRequest): void {
 function requireOid4vpBodyLimit(request: FastifyRequest, maxBytes: number): void {
   if (!isOid4vpFormEndpoint(request.url.split('?', 1)[0] ?? '')) return;
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new KpartyError('request.too_large', `OpenID4VP request bodies are limited to ${maxBytes} bytes (KPARTY_OID4VP_MAX_RESPONSE_BYTES)`);
+  if (declared > maxBytes)
+    throw new KpartyError('request.too_large', `OpenID4VP request bodies are limited to ${maxBytes} bytes (KPARTY_OID4VP_MAX_RESPONSE_BYTES)`);
 }
 
 /**
@@ -76,11 +77,13 @@ const START_UP_CONTEXTS: ReadonlySet<string> = new Set(['NestFactory', 'Instance
 
 /** Nest's own log lines (bootstrap, route map) go through the same pino logger as JSON. */
 function nestLogger(pino: Pino): LoggerService {
-  const line = (level: 'info' | 'warn' | 'error' | 'debug' | 'trace') => (message: unknown, ...rest: unknown[]) => {
-    const context = rest.at(-1);
-    const name = typeof context === 'string' ? context : undefined;
-    pino[level === 'info' && name !== undefined && START_UP_CONTEXTS.has(name) ? 'debug' : level]({ context: name }, String(message));
-  };
+  const line =
+    (level: 'info' | 'warn' | 'error' | 'debug' | 'trace') =>
+    (message: unknown, ...rest: unknown[]) => {
+      const context = rest.at(-1);
+      const name = typeof context === 'string' ? context : undefined;
+      pino[level === 'info' && name !== undefined && START_UP_CONTEXTS.has(name) ? 'debug' : level]({ context: name }, String(message));
+    };
   return { log: line('info'), warn: line('warn'), error: line('error'), debug: line('debug'), verbose: line('trace'), fatal: line('error') };
 }
 

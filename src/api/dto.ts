@@ -60,7 +60,10 @@ export class PolicyWarningDto {
 export class StoredPolicyDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The presentation policy' })
   policy!: object;
-  @ApiPropertyOptional({ type: [PolicyWarningDto], description: 'PUT only: what is accepted but suspicious (any issuer, status ignored, a local did:web host)' })
+  @ApiPropertyOptional({
+    type: [PolicyWarningDto],
+    description: 'PUT only: what is accepted but suspicious (any issuer, status ignored, a local did:web host)',
+  })
   warnings?: PolicyWarningDto[];
   @ApiProperty({ description: 'Relying-party id, or "@operator" for policy files and operator policies' }) owner!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -105,9 +108,9 @@ export class AuditPageDto {
 }
 
 export class StatusMessageDto {
-  @ApiProperty({ description: 'The status entry\'s `statusPurpose`', example: 'message' }) purpose!: string;
+  @ApiProperty({ description: "The status entry's `statusPurpose`", example: 'message' }) purpose!: string;
   @ApiProperty({ description: 'The status value, hexadecimal with 0x', example: '0x1' }) status!: string;
-  @ApiProperty({ description: 'The issuer\'s `statusMessage` for that value (meant for developers, per the W3C spec)', example: 'accepted' }) message!: string;
+  @ApiProperty({ description: "The issuer's `statusMessage` for that value (meant for developers, per the W3C spec)", example: 'accepted' }) message!: string;
 }
 
 export class VerifiedCredentialDto {
@@ -115,7 +118,11 @@ export class VerifiedCredentialDto {
   @ApiProperty({ example: 'did:web:hr.example.com' }) issuer!: string;
   @ApiProperty({ type: [String], example: ['VerifiableCredential', 'EmployeeCredential'] }) type!: string[];
   @ApiPropertyOptional({ description: 'Subject DID' }) subject?: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The claims the policy asked for (its DCQL claims paths), or all of credentialSubject when it named none' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The claims the policy asked for (its DCQL claims paths), or all of credentialSubject when it named none',
+  })
   claims!: Record<string, unknown>;
   @ApiProperty({
     enum: ['valid', 'stale', 'unavailable', 'unchecked', 'none'],
@@ -123,13 +130,17 @@ export class VerifiedCredentialDto {
       '`valid`: every status entry was checked against its status list. `stale`: checked, but a list was a cached copy past its freshness because its host could not be reached (policy `status: optional`, within KPARTY_STATUS_STALE_GRACE). `unavailable`: a status could not be learned and the policy says `status: optional`. `unchecked`: policy `status: ignore`. `none`: no status entry.',
   })
   status!: string;
-  @ApiPropertyOptional({ type: [StatusMessageDto], description: 'Informational statuses (W3C `statusPurpose: message`) with the issuer\'s message; absent when there are none' })
+  @ApiPropertyOptional({
+    type: [StatusMessageDto],
+    description: "Informational statuses (W3C `statusPurpose: message`) with the issuer's message; absent when there are none",
+  })
   statusMessages?: StatusMessageDto[];
 }
 
 export class SessionDto {
   @ApiProperty({ description: 'RFC 9068 JWT access token (typ at+jwt), verifiable with /.well-known/jwks.json' }) token!: string;
-  @ApiProperty({ example: 'Bearer', enum: ['Bearer', 'DPoP'], description: '`DPoP` when the token is bound to a DPoP key (`cnf.jkt`, RFC 9449)' }) tokenType!: 'Bearer' | 'DPoP';
+  @ApiProperty({ example: 'Bearer', enum: ['Bearer', 'DPoP'], description: '`DPoP` when the token is bound to a DPoP key (`cnf.jkt`, RFC 9449)' }) tokenType!:
+    'Bearer' | 'DPoP';
   @ApiProperty({ example: 300 }) expiresIn!: number;
   @ApiProperty({ example: 'orders:read' }) scope!: string;
   @ApiPropertyOptional({
@@ -168,7 +179,11 @@ export class IntrospectionDto {
   @ApiPropertyOptional() jti?: string;
   @ApiPropertyOptional({ example: 'Bearer', description: '`Bearer`, `DPoP` (a DPoP-bound access token) or `refresh_token`' }) token_type?: string;
   @ApiPropertyOptional({ description: 'The policy the session was issued under', example: 'employee-portal' }) policy?: string;
-  @ApiPropertyOptional({ description: 'RFC 9449 §6.2: `{ "jkt": <thumbprint> }` of the key a DPoP-bound token is bound to', type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    description: 'RFC 9449 §6.2: `{ "jkt": <thumbprint> }` of the key a DPoP-bound token is bound to',
+    type: 'object',
+    additionalProperties: true,
+  })
   cnf?: { jkt: string };
 }
 
@@ -216,7 +231,10 @@ export class SigningKeyListDto {
 
 export class Oid4vpCreatedDto {
   @ApiProperty({ description: 'Request id (unguessable)' }) id!: string;
-  @ApiProperty({ description: 'openid4vp:// URI for the wallet (QR code content, "Open in wallet" link)', example: 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3Akparty.example&request_uri=…' })
+  @ApiProperty({
+    description: 'openid4vp:// URI for the wallet (QR code content, "Open in wallet" link)',
+    example: 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3Akparty.example&request_uri=…',
+  })
   requestUri!: string;
   @ApiProperty({ description: 'kparty-hosted page showing the QR code or the wallet link and the live status' }) pageUrl!: string;
   @ApiProperty({ description: 'The QR code as SVG' }) qrUrl!: string;
@@ -237,5 +255,5 @@ export class Oid4vpRequestViewDto {
   @ApiPropertyOptional({ type: VerificationSuccessDto, description: 'Released once, then deleted; same_device: only with ?response_code=' })
   result?: VerificationSuccessDto;
   @ApiPropertyOptional({ type: [ProblemEntryDto], description: 'Why the request was rejected: every failed check' }) errors?: ProblemEntryDto[];
-  @ApiPropertyOptional({ type: Oid4vpWalletErrorDto, description: 'The wallet\'s error response (OpenID4VP 1.0 §8.5)' }) walletError?: Oid4vpWalletErrorDto;
+  @ApiPropertyOptional({ type: Oid4vpWalletErrorDto, description: "The wallet's error response (OpenID4VP 1.0 §8.5)" }) walletError?: Oid4vpWalletErrorDto;
 }

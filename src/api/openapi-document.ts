@@ -50,7 +50,14 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 const EXAMPLE_REQUEST_ID = '3f0c2a7e-5b8d-4c61-9a1e-2d4b6f8e0c13';
 
 type Json = Record<string, unknown>;
-type Operation = Json & { operationId?: string; tags?: string[]; summary?: string; description?: string; responses?: Record<string, Json>; parameters?: Json[] };
+type Operation = Json & {
+  operationId?: string;
+  tags?: string[];
+  summary?: string;
+  description?: string;
+  responses?: Record<string, Json>;
+  parameters?: Json[];
+};
 
 function tagFor(path: string, tags: readonly string[] | undefined): string[] {
   // Signing keys (session tokens, OpenID4VP requests) are the operator's housekeeping.
@@ -68,7 +75,9 @@ function tagFor(path: string, tags: readonly string[] | undefined): string[] {
 function collapseAnyMethodRoutes(document: OpenAPIObject): void {
   const paths = document.paths as Record<string, Record<string, Operation>>;
   for (const [path, item] of Object.entries(paths)) {
-    const stems = Object.entries(item).map(([method, op]) => (typeof op?.operationId === 'string' && op.operationId.endsWith(`_${method}`) ? op.operationId.slice(0, -method.length - 1) : undefined));
+    const stems = Object.entries(item).map(([method, op]) =>
+      typeof op?.operationId === 'string' && op.operationId.endsWith(`_${method}`) ? op.operationId.slice(0, -method.length - 1) : undefined,
+    );
     const stem = stems[0];
     // Every method of the list (and Fastify's extra ones): a controller with GET/PUT/DELETE on one path is not such a route.
     if (stem === undefined || stems.length < HTTP_METHODS.length - 1 || !stems.every((s) => s === stem)) continue;
@@ -178,6 +187,11 @@ export function finishOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
     const index = OPENAPI_TAGS.findIndex((t) => t.name === tag);
     return index < 0 ? OPENAPI_TAGS.length : index;
   };
-  document.paths = Object.fromEntries(ordered.map((entry, i) => ({ entry, i })).sort((a, b) => rank(a.entry[1]) - rank(b.entry[1]) || a.i - b.i).map(({ entry }) => entry));
+  document.paths = Object.fromEntries(
+    ordered
+      .map((entry, i) => ({ entry, i }))
+      .sort((a, b) => rank(a.entry[1]) - rank(b.entry[1]) || a.i - b.i)
+      .map(({ entry }) => entry),
+  );
   return document;
 }

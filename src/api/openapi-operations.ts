@@ -82,7 +82,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     summary: 'Get a challenge for a policy',
     description:
       'Step 1 of a sign-in. Returns a fresh single-use nonce bound to the policy, the audience the presentation must name ' +
-      '(`domain`) and the policy\'s DCQL query (OpenID4VP 1.0 §6) telling the wallet what to present. The nonce expires ' +
+      "(`domain`) and the policy's DCQL query (OpenID4VP 1.0 §6) telling the wallet what to present. The nonce expires " +
       'after KPARTY_CHALLENGE_TTL seconds.',
     examples: {
       201: {
@@ -90,7 +90,11 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
         domain: AUDIENCE,
         policy: 'employee-portal',
         expiresAt: '2026-12-02T20:04:26.690Z',
-        query: { credentials: [{ id: 'employee', format: 'jwt_vc_json', meta: { type_values: [['EmployeeCredential']] }, claims: [{ path: ['credentialSubject', 'email'] }] }] },
+        query: {
+          credentials: [
+            { id: 'employee', format: 'jwt_vc_json', meta: { type_values: [['EmployeeCredential']] }, claims: [{ path: ['credentialSubject', 'email'] }] },
+          ],
+        },
       },
     },
   },
@@ -128,12 +132,34 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   'GET /v1/admin/relying-parties': {
     summary: 'List relying parties',
     description: 'Operator key only. Every relying party with the audiences it owns, its registered callback origins and logo; never an API key.',
-    examples: { 200: { relyingParties: [{ id: 'orders', name: 'Orders API', audiences: [AUDIENCE], callbackOrigins: ['https://orders.example.com'], logoUri: 'https://orders.example.com/logo.png', createdAt: '2026-12-02T19:59:26.648Z' }] } },
+    examples: {
+      200: {
+        relyingParties: [
+          {
+            id: 'orders',
+            name: 'Orders API',
+            audiences: [AUDIENCE],
+            callbackOrigins: ['https://orders.example.com'],
+            logoUri: 'https://orders.example.com/logo.png',
+            createdAt: '2026-12-02T19:59:26.648Z',
+          },
+        ],
+      },
+    },
   },
   'GET /v1/admin/relying-parties/{id}': {
     summary: 'Read a relying party',
     description: 'Operator key only. One relying party: name, audiences (an audience belongs to one relying party), callback origins, logo.',
-    examples: { 200: { id: 'orders', name: 'Orders API', audiences: [AUDIENCE], callbackOrigins: ['https://orders.example.com'], logoUri: 'https://orders.example.com/logo.png', createdAt: '2026-12-02T19:59:26.648Z' } },
+    examples: {
+      200: {
+        id: 'orders',
+        name: 'Orders API',
+        audiences: [AUDIENCE],
+        callbackOrigins: ['https://orders.example.com'],
+        logoUri: 'https://orders.example.com/logo.png',
+        createdAt: '2026-12-02T19:59:26.648Z',
+      },
+    },
   },
   'PATCH /v1/admin/relying-parties/{id}': {
     summary: 'Change a relying party or rotate its API key',
@@ -141,28 +167,56 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       'Operator key only. Members present are changed, absent ones kept: `name`, `logoUri`, `audiences` (409 `relying_party.audience_taken` when ' +
       'another relying party holds one; 409 `relying_party.audience_in_use` when a policy still uses a dropped one), `callbackOrigins`. ' +
       '`rotateApiKey: true` answers the new key once; the old key stops working at once.',
-    examples: { 200: { ...{ id: 'orders', name: 'Orders API', audiences: [AUDIENCE], callbackOrigins: ['https://orders.example.com'], logoUri: 'https://orders.example.com/logo.png', createdAt: '2026-12-02T19:59:26.648Z' }, apiKey: 'kpk_3bH0yq0m8pC0yG1wz7y9k2m4sX5dQ1rT6uV8wE0aZcY' } },
+    examples: {
+      200: {
+        ...{
+          id: 'orders',
+          name: 'Orders API',
+          audiences: [AUDIENCE],
+          callbackOrigins: ['https://orders.example.com'],
+          logoUri: 'https://orders.example.com/logo.png',
+          createdAt: '2026-12-02T19:59:26.648Z',
+        },
+        apiKey: 'kpk_3bH0yq0m8pC0yG1wz7y9k2m4sX5dQ1rT6uV8wE0aZcY',
+      },
+    },
   },
   'POST /v1/admin/sessions/revoke': {
     summary: 'Log a holder out everywhere',
     description:
-      'Ends every refreshable session (session family) of one holder (`sub`): a relying party its own, the operator everyone\'s. ' +
-      'The families\' live access tokens are denied until they expire. See docs/sessions.md.',
+      "Ends every refreshable session (session family) of one holder (`sub`): a relying party its own, the operator everyone's. " +
+      "The families' live access tokens are denied until they expire. See docs/sessions.md.",
     examples: { 200: { revoked: 2 } },
   },
   'POST /v1/vc-api/credentials/verify': {
     summary: 'Verify a credential (W3C VC API)',
     description:
       'Verification only (no policy, no session, no audit of a sign-in): the proof of a Data Integrity credential (or an enveloped vc+jwt), its ' +
-      'validity period and status. A relying party\'s key, or none when KPARTY_VC_API_PUBLIC=true. Failure: 422 `credential.rejected`.',
-    examples: { 200: { verified: true, checks: ['proof', 'validity', 'status'], warnings: [], errors: [], credentials: [{ format: 'ldp_vc', issuer: HR, type: ['VerifiableCredential', 'EmployeeCredential'], status: 'none' }] } },
+      "validity period and status. A relying party's key, or none when KPARTY_VC_API_PUBLIC=true. Failure: 422 `credential.rejected`.",
+    examples: {
+      200: {
+        verified: true,
+        checks: ['proof', 'validity', 'status'],
+        warnings: [],
+        errors: [],
+        credentials: [{ format: 'ldp_vc', issuer: HR, type: ['VerifiableCredential', 'EmployeeCredential'], status: 'none' }],
+      },
+    },
   },
   'POST /v1/vc-api/presentations/verify': {
     summary: 'Verify a presentation (W3C VC API)',
     description:
       'Verification only: the presentation proof (challenge and domain from `options`; a challenge kparty issued is consumed, any other only ' +
-      'compared) and every credential\'s proof, validity and status. Failure: 422 `presentation.rejected`.',
-    examples: { 200: { verified: true, checks: ['proof', 'validity', 'status', 'challenge', 'domain'], warnings: [], errors: [], credentials: [{ format: 'ldp_vc', issuer: HR, type: ['VerifiableCredential', 'EmployeeCredential'], status: 'none' }] } },
+      "compared) and every credential's proof, validity and status. Failure: 422 `presentation.rejected`.",
+    examples: {
+      200: {
+        verified: true,
+        checks: ['proof', 'validity', 'status', 'challenge', 'domain'],
+        warnings: [],
+        errors: [],
+        credentials: [{ format: 'ldp_vc', issuer: HR, type: ['VerifiableCredential', 'EmployeeCredential'], status: 'none' }],
+      },
+    },
   },
   'GET /v1/admin/policies': {
     summary: 'List policies',
@@ -171,19 +225,19 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   },
   'GET /v1/admin/policies/{id}': {
     summary: 'Read a policy',
-    description: 'One policy with its owner and timestamps. Another relying party\'s policy answers 404, as an unknown one does.',
+    description: "One policy with its owner and timestamps. Another relying party's policy answers 404, as an unknown one does.",
     examples: { 200: STORED_POLICY },
   },
   'PUT /v1/admin/policies/{id}': {
     summary: 'Create or replace a policy',
     description:
-      'Validates the policy against schemas/presentation-policy.schema.json and kparty\'s own rules; every violation is listed ' +
+      "Validates the policy against schemas/presentation-policy.schema.json and kparty's own rules; every violation is listed " +
       'with its JSON pointer. 201 when created, 200 when replaced. Policy files (KPARTY_POLICIES_DIR) cannot be replaced here.',
     examples: { 200: STORED_POLICY, 201: STORED_POLICY },
   },
   'DELETE /v1/admin/policies/{id}': {
     summary: 'Delete a policy',
-    description: 'Deletes one of the caller\'s policies. Outstanding challenges for it can no longer be answered.',
+    description: "Deletes one of the caller's policies. Outstanding challenges for it can no longer be answered.",
     errors: { 404: ['policy.not_found'] },
   },
   'GET /v1/admin/audit': {
@@ -227,7 +281,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     summary: 'Exchange a presentation for a session token (RFC 8693)',
     description:
       'OAuth 2.0 token exchange: `subject_token` is a presentation answering a challenge, verified exactly as by ' +
-      '`POST /v1/presentations/verify`; `audience`, `resource` or kparty\'s `policy` parameter picks the policy. No client ' +
+      "`POST /v1/presentations/verify`; `audience`, `resource` or kparty's `policy` parameter picks the policy. No client " +
       'authentication: the presentation is the proof. Errors use the RFC 6749 §5.2 shape beside the problem members.',
     examples: {
       200: {
@@ -243,7 +297,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     summary: 'Introspect a session token (RFC 7662)',
     description:
       'With a relying-party or operator key. `{"active": false}` for anything that is not a valid, unrevoked session token ' +
-      'of the caller; the token\'s claims (the policy\'s session claims included) when it is.',
+      "of the caller; the token's claims (the policy's session claims included) when it is.",
     examples: {
       200: {
         active: true,
@@ -265,7 +319,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     summary: 'Revoke a session token (RFC 7009)',
     description:
       'With a relying-party or operator key. Denies the token on every replica until it expires. 200 with an empty body also ' +
-      'for an invalid, unknown or another relying party\'s token (RFC 7009 §2.2: the answer reveals nothing about it).',
+      "for an invalid, unknown or another relying party's token (RFC 7009 §2.2: the answer reveals nothing about it).",
   },
   'GET /v1/auth/check': {
     summary: 'Forward-auth check for gateways (nginx, Traefik)',
@@ -277,16 +331,16 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   'GET /v1/auth/check/envoy': {
     summary: 'Forward-auth check for Envoy ext_authz',
     description:
-      'Envoy `ext_authz` (HTTP service) keeps the client\'s method and appends its path and query to this URL ' +
+      "Envoy `ext_authz` (HTTP service) keeps the client's method and appends its path and query to this URL " +
       '(`path_prefix: /v1/auth/check/envoy` → `POST /v1/auth/check/envoy/orders?page=2`), so this one operation answers ' +
-      'every HTTP method and any path below it; method, path and query are the client\'s and are ignored. Requirements ' +
+      "every HTTP method and any path below it; method, path and query are the client's and are ignored. Requirements " +
       'come from headers Envoy adds: `X-Kparty-Required-Scope` and `X-Kparty-Required-Audience`. Same answers as ' +
       '`GET /v1/auth/check`. See docs/downstream.md.',
   },
   'GET /.well-known/jwks.json': {
     summary: 'Session-token signing keys (JWKS)',
     description:
-      'The public keys that sign session tokens: the current one, the next one during a rotation\'s lead time and previous ' +
+      "The public keys that sign session tokens: the current one, the next one during a rotation's lead time and previous " +
       'ones while their tokens live. Cached for 60 s (KPARTY_KEY_ROTATION_LEAD must exceed that).',
     examples: {
       200: {
@@ -331,7 +385,8 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     examples: {
       201: {
         id: 'Yk3n8sQ2VbW0cX1dE4fG5hJ6',
-        requestUri: 'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3Akparty.example.com&request_uri=https%3A%2F%2Fkparty.example.com%2Fv1%2Foid4vp%2Frequest-objects%2FYk3n8sQ2VbW0cX1dE4fG5hJ6',
+        requestUri:
+          'openid4vp://?client_id=decentralized_identifier%3Adid%3Aweb%3Akparty.example.com&request_uri=https%3A%2F%2Fkparty.example.com%2Fv1%2Foid4vp%2Frequest-objects%2FYk3n8sQ2VbW0cX1dE4fG5hJ6',
         pageUrl: `${ISSUER}/oid4vp/Yk3n8sQ2VbW0cX1dE4fG5hJ6`,
         qrUrl: `${ISSUER}/oid4vp/Yk3n8sQ2VbW0cX1dE4fG5hJ6/qr.svg`,
         expiresAt: '2026-12-02T20:04:26.690Z',
@@ -341,7 +396,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   'GET /v1/oid4vp/requests/{id}': {
     summary: 'Poll an OpenID4VP request',
     description:
-      'The request\'s status (pending, fetched, verified, rejected, expired, cancelled). Once decided, the verification result — ' +
+      "The request's status (pending, fetched, verified, rejected, expired, cancelled). Once decided, the verification result — " +
       'the same body as `POST /v1/presentations/verify` — or every failed check is released once, then deleted.',
     examples: {
       200: {
@@ -353,7 +408,16 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
         result: {
           verified: true,
           holder: ALICE,
-          credentials: [{ format: 'jwt_vc_json', issuer: HR, type: ['VerifiableCredential', 'EmployeeCredential'], subject: ALICE, claims: { credentialSubject: { email: 'alice@example.com' } }, status: 'none' }],
+          credentials: [
+            {
+              format: 'jwt_vc_json',
+              issuer: HR,
+              type: ['VerifiableCredential', 'EmployeeCredential'],
+              subject: ALICE,
+              claims: { credentialSubject: { email: 'alice@example.com' } },
+              status: 'none',
+            },
+          ],
           session: { token: SESSION_TOKEN, tokenType: 'Bearer', expiresIn: 300, scope: 'orders:read orders:write' },
         },
       },
@@ -366,18 +430,23 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   'GET /v1/oid4vp/request-objects/{id}': {
     summary: 'Fetch the request object (wallet)',
     description: 'OpenID4VP 1.0 §5.10 `request_uri` (GET): the signed request object JWT (`application/oauth-authz-req+jwt`).',
-    examples: { 200: 'eyJhbGciOiJFUzI1NiIsInR5cCI6Im9hdXRoLWF1dGh6LXJlcStqd3QiLCJraWQiOiJkaWQ6d2ViOmtwYXJ0eS5leGFtcGxlLmNvbSNyZXEtMSJ9.eyJyZXNwb25zZV90eXBlIjoidnBfdG9rZW4ifQ.c2lnbmF0dXJl' },
+    examples: {
+      200: 'eyJhbGciOiJFUzI1NiIsInR5cCI6Im9hdXRoLWF1dGh6LXJlcStqd3QiLCJraWQiOiJkaWQ6d2ViOmtwYXJ0eS5leGFtcGxlLmNvbSNyZXEtMSJ9.eyJyZXNwb25zZV90eXBlIjoidnBfdG9rZW4ifQ.c2lnbmF0dXJl',
+    },
   },
   'POST /v1/oid4vp/request-objects/{id}': {
     summary: 'Fetch the request object with wallet metadata (wallet)',
-    description: 'OpenID4VP 1.0 §5.10 `request_uri_method=post`: the wallet sends `wallet_metadata` and `wallet_nonce`; the answer is the signed request object, with `wallet_nonce` when one was sent.',
-    examples: { 200: 'eyJhbGciOiJFUzI1NiIsInR5cCI6Im9hdXRoLWF1dGh6LXJlcStqd3QiLCJraWQiOiJkaWQ6d2ViOmtwYXJ0eS5leGFtcGxlLmNvbSNyZXEtMSJ9.eyJ3YWxsZXRfbm9uY2UiOiJxUE0ifQ.c2lnbmF0dXJl' },
+    description:
+      'OpenID4VP 1.0 §5.10 `request_uri_method=post`: the wallet sends `wallet_metadata` and `wallet_nonce`; the answer is the signed request object, with `wallet_nonce` when one was sent.',
+    examples: {
+      200: 'eyJhbGciOiJFUzI1NiIsInR5cCI6Im9hdXRoLWF1dGh6LXJlcStqd3QiLCJraWQiOiJkaWQ6d2ViOmtwYXJ0eS5leGFtcGxlLmNvbSNyZXEtMSJ9.eyJ3YWxsZXRfbm9uY2UiOiJxUE0ifQ.c2lnbmF0dXJl',
+    },
   },
   'POST /v1/oid4vp/responses/{id}': {
     summary: 'Post the authorization response (wallet)',
     description:
       'OpenID4VP 1.0 `direct_post` / `direct_post.jwt`: the wallet posts its `vp_token` (or an encrypted response, or an error). The ' +
-      'presentations are verified as one submission against the request\'s nonce and client_id; same-device flows get a `redirect_uri`.',
+      "presentations are verified as one submission against the request's nonce and client_id; same-device flows get a `redirect_uri`.",
     examples: { 200: { redirect_uri: 'https://orders.example.com/signed-in#response_code=Q2hlY2tNZQ' } },
   },
   'GET /oid4vp/{id}': {
@@ -385,17 +454,18 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     description: 'A kparty-hosted HTML page showing the QR code (cross-device) or the "Open in wallet" link (same-device) and the live status.',
   },
   'GET /oid4vp/{id}/qr.svg': {
-    summary: 'The request\'s QR code (SVG)',
-    description: 'The `openid4vp://` URI of the request as an SVG QR code, for pages of the relying party\'s own.',
+    summary: "The request's QR code (SVG)",
+    description: "The `openid4vp://` URI of the request as an SVG QR code, for pages of the relying party's own.",
   },
   'GET /oid4vp/{id}/status': {
     summary: 'Status for the hosted page',
-    description: 'What the hosted page polls: the request\'s status and expiry, and the redirect for a same-device flow once decided. No result data.',
+    description: "What the hosted page polls: the request's status and expiry, and the redirect for a same-device flow once decided. No result data.",
     examples: { 200: { status: 'pending', expiresAt: '2026-12-02T20:04:26.690Z' } },
   },
   'GET /.well-known/did.json': {
-    summary: 'kparty\'s own did:web document',
-    description: 'The DID document of kparty\'s verifier identity (`decentralized_identifier` client identifier prefix): the keys that sign OpenID4VP request objects.',
+    summary: "kparty's own did:web document",
+    description:
+      "The DID document of kparty's verifier identity (`decentralized_identifier` client identifier prefix): the keys that sign OpenID4VP request objects.",
     examples: {
       200: {
         '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
@@ -414,7 +484,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   },
   'POST /v1/admin/oid4vp/keys/rotate': {
     summary: 'Rotate the OpenID4VP request-signing key',
-    description: 'Operator key only. A new key signs OpenID4VP request objects under kparty\'s did:web identity; the answer names its verification method.',
+    description: "Operator key only. A new key signs OpenID4VP request objects under kparty's did:web identity; the answer names its verification method.",
     examples: { 200: { kid: 'did:web:kparty.example.com#req-2' } },
   },
   'GET /healthz': {

@@ -25,7 +25,7 @@ export function buildOpenApiDocument(app: INestApplication, issuer: string): Ope
     .setTitle('kparty')
     .setDescription(
       'Verifier service for decentralized identity: wallets present Verifiable Credentials, kparty verifies them ' +
-        'against a relying party\'s presentation policy and issues a short-lived RFC 9068 session token. ' +
+        "against a relying party's presentation policy and issues a short-lived RFC 9068 session token. " +
         'Errors are RFC 9457 problem details with a stable `code`.',
     )
     .setVersion('1')
@@ -33,7 +33,7 @@ export function buildOpenApiDocument(app: INestApplication, issuer: string): Ope
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator key or relying-party API key' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  const schemas = (document.components ??= {}).schemas ??= {};
+  const schemas = ((document.components ??= {}).schemas ??= {});
   for (const [component, file] of Object.entries(REQUEST_SCHEMAS)) {
     const { $schema: _dialect, ...schema } = loadSchema(file) as Record<string, unknown>;
     schemas[component] = schema;

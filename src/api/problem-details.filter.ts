@@ -102,7 +102,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else if (problem.status === 401 || problem.status === 403) {
       // Every refused credential leaves a line (never the key or token itself); API keys at warn, session tokens at info.
       const route = request.routeOptions.url ?? request.url.split('?', 1)[0];
-      request.log[problem.code.startsWith('auth.') ? 'warn' : 'info']({ code: problem.code, route, method: request.method, ip: request.ip }, 'authentication failed');
+      request.log[problem.code.startsWith('auth.') ? 'warn' : 'info'](
+        { code: problem.code, route, method: request.method, ip: request.ip },
+        'authentication failed',
+      );
     }
     if (problem.code === 'route.method_not_allowed') void reply.header('Allow', allowedMethods(request.server, request.url.split('?', 1)[0] ?? '').join(', '));
     const body: ProblemDetails = {
@@ -122,7 +125,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // RFC 6749 §5.2: `error`/`error_description` as application/json, never cached; the problem members stay beside them.
       const status = oauthStatus(problem);
       void reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
-      void reply.status(status).header('Content-Type', 'application/json').send({ ...oauthErrorMembers(problem, body.detail), ...body, status });
+      void reply
+        .status(status)
+        .header('Content-Type', 'application/json')
+        .send({ ...oauthErrorMembers(problem, body.detail), ...body, status });
       return;
     }
     void reply.status(problem.status).header('Content-Type', 'application/problem+json').send(body);

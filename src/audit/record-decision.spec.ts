@@ -111,7 +111,13 @@ describe('recordDecision', () => {
     expect(logger.errors).toHaveLength(1);
     expect(logger.errors[0]!.obj).toMatchObject({
       err: { message: 'SQLITE_BUSY: database is locked' },
-      auditEvent: { time: T0, owner: 'shop-a', policyId: 'employee-portal', outcome: 'rejected', codes: ['credential.signature_invalid', 'credential.revoked'] },
+      auditEvent: {
+        time: T0,
+        owner: 'shop-a',
+        policyId: 'employee-portal',
+        outcome: 'rejected',
+        codes: ['credential.signature_invalid', 'credential.revoked'],
+      },
     });
   });
 

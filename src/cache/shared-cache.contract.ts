@@ -92,7 +92,7 @@ export function describeSharedCacheContract(name: string, open: () => Promise<Sh
       expect((await cache().get(key('empty')))?.value).toBe('');
     });
 
-    it('keeps an entry past freshUntil until staleUntil: whether to use it stale is the caller\'s decision', async () => {
+    it("keeps an entry past freshUntil until staleUntil: whether to use it stale is the caller's decision", async () => {
       const now = Date.now();
       const stale: CachedEntry = { value: 'stale but usable', freshUntil: now - 10_000, staleUntil: now + 60_000 };
       await cache().set(key('stale'), stale);

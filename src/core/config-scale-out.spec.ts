@@ -19,7 +19,11 @@ describe('configuration of the scale-out (DATABASE_URL schema, REDIS_URL, rate l
       url: 'postgres://kparty:pw@db.internal:5432/kparty?sslmode=require',
       schema: 'kparty_prod',
     });
-    expect(loadConfig({ DATABASE_URL: 'postgresql://db/kparty' }).database).toStrictEqual({ kind: 'postgres', url: 'postgresql://db/kparty', schema: undefined });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/kparty' }).database).toStrictEqual({
+      kind: 'postgres',
+      url: 'postgresql://db/kparty',
+      schema: undefined,
+    });
   });
 
   it.each(['Kparty', 'kparty-prod', '1kparty', 'a;DROP', 'x'.repeat(64), ''])('refuses schema=%j naming DATABASE_URL', (schema) => {

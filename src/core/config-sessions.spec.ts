@@ -4,7 +4,13 @@ import { loadConfig } from './config.js';
 describe('refresh and DPoP configuration', () => {
   it('defaults: reuse grace 10 s, refresh max 30 days, proof window 60 s, nonces off', () => {
     const config = loadConfig({});
-    expect([config.refreshReuseGrace, config.refreshMaxTtl, config.dpopProofWindow, config.dpopNonce, config.dpopMaxProofBytes]).toEqual([10, 2_592_000, 60, false, 8192]);
+    expect([config.refreshReuseGrace, config.refreshMaxTtl, config.dpopProofWindow, config.dpopNonce, config.dpopMaxProofBytes]).toEqual([
+      10,
+      2_592_000,
+      60,
+      false,
+      8192,
+    ]);
   });
 
   it('reads the variables and refuses values out of range, naming the variable', () => {

@@ -331,7 +331,10 @@ function parseTrustProxy(raw: string | undefined): string[] {
 function parseOutboundAllow(raw: string | undefined): Set<string> {
   const allowed = new Set<string>();
   if (!raw) return allowed;
-  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(item);
     if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
       throw new ConfigError(`KPARTY_OUTBOUND_ALLOW entries must be host:port, got ${JSON.stringify(item)}`);
@@ -388,9 +391,7 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
   const keyRotationLead = integer(env, 'KPARTY_KEY_ROTATION_LEAD', 600, JWKS_MAX_AGE_SECONDS + 1, 86_400);
   const keyRotationInterval = integer(env, 'KPARTY_KEY_ROTATION_INTERVAL', 30 * 86_400, 0, 365 * 86_400);
   if (keyRotationInterval !== 0 && keyRotationInterval <= keyRotationLead) {
-    throw new ConfigError(
-      `KPARTY_KEY_ROTATION_INTERVAL (${keyRotationInterval}) must exceed KPARTY_KEY_ROTATION_LEAD (${keyRotationLead}), or be 0 (off)`,
-    );
+    throw new ConfigError(`KPARTY_KEY_ROTATION_INTERVAL (${keyRotationInterval}) must exceed KPARTY_KEY_ROTATION_LEAD (${keyRotationLead}), or be 0 (off)`);
   }
 
   const statusCacheMinTtl = integer(env, 'KPARTY_STATUS_CACHE_MIN_TTL', 60, 0, 86_400);
@@ -412,7 +413,10 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
   if (logHolder !== 'hash' && logHolder !== 'omit') {
     throw new ConfigError(`KPARTY_LOG_HOLDER must be hash or omit, got ${JSON.stringify(env.KPARTY_LOG_HOLDER)}`);
   }
-  const didDrivers = (env.KPARTY_DID_DRIVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const didDrivers = (env.KPARTY_DID_DRIVERS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of didDrivers) {
     if (!/^(?:@[a-z0-9][a-z0-9._-]{0,100}\/)?[a-z0-9][a-z0-9._-]{0,100}$/.test(name)) {
       throw new ConfigError(`KPARTY_DID_DRIVERS entries must be npm package names, got ${JSON.stringify(name)}`);
@@ -510,7 +514,10 @@ function parseSecretKey(name: string, raw: string): Uint8Array {
 
 function parseSecretKeys(env: Env): KpartyConfig['secretKeys'] {
   const current = env.KPARTY_SECRET_KEY;
-  const previous = (env.KPARTY_SECRET_KEY_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const previous = (env.KPARTY_SECRET_KEY_PREVIOUS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!current) {
     if (previous.length > 0) throw new ConfigError('KPARTY_SECRET_KEY_PREVIOUS is set without KPARTY_SECRET_KEY: set the new key too');
     return undefined;

@@ -50,7 +50,9 @@ describe('validateWith', () => {
     expect(validateWith('relying-party-request', { id: 'rp', name: 'RP', audiences: ['https://rp.example.com'], Nme: 'x' })).toEqual([
       { code: 'request.invalid', path: '/Nme', detail: 'unknown property "Nme" (did you mean "name"?)' },
     ]);
-    expect(validateWith('relying-party-request', { id: 'rp', name: 'RP', audiences: ['https://rp.example.com'], colour: 'x' })[0]?.detail).toBe('unknown property "colour"');
+    expect(validateWith('relying-party-request', { id: 'rp', name: 'RP', audiences: ['https://rp.example.com'], colour: 'x' })[0]?.detail).toBe(
+      'unknown property "colour"',
+    );
   });
 
   it('reports every violation at once', () => {
@@ -93,7 +95,12 @@ describe('validateWith', () => {
   });
 
   it('reports an invalid property name at the name, once', () => {
-    const policy = { id: 'p', audience: 'a', credentials: [{ id: 'c', format: 'ldp_vc', trustedIssuers: ['*'] }], session: { claims: { 'bad name': ['c', 'x'] } } };
+    const policy = {
+      id: 'p',
+      audience: 'a',
+      credentials: [{ id: 'c', format: 'ldp_vc', trustedIssuers: ['*'] }],
+      session: { claims: { 'bad name': ['c', 'x'] } },
+    };
     expect(validateWith('presentation-policy', policy, 'policy.invalid')).toEqual([
       { code: 'policy.invalid', path: '/session/claims/bad name', detail: 'must not contain whitespace or control characters' },
     ]);
@@ -116,10 +123,25 @@ describe('validateWith', () => {
     const large = Array.from({ length: MAX_EXHAUSTIVE_NODES }, (_, i) => i);
     expect(validateWith('challenge-request', { policy: 'p', a: large, b: large })).toEqual([
       { code: 'request.invalid', path: '/a', detail: 'unknown property "a"' },
-      { code: 'request.invalid', path: '', detail: `only the first violation is listed: the value is too large (over ${MAX_EXHAUSTIVE_NODES} JSON values) to list every one` },
+      {
+        code: 'request.invalid',
+        path: '',
+        detail: `only the first violation is listed: the value is too large (over ${MAX_EXHAUSTIVE_NODES} JSON values) to list every one`,
+      },
     ]);
-    const policy = { id: 'p', audience: 'a', credentials: [{ id: 'c', format: 'ldp_vc', trustedIssuers: ['*'], claims: [{ path: ['x'], values: large.slice(0, 100) }] }] };
-    const manyCredentials = { ...policy, credentials: Array.from({ length: 20 }, (_, i) => ({ ...policy.credentials[0], id: `c${i}`, claims: Array.from({ length: 100 }, () => policy.credentials[0]?.claims[0]) })) };
+    const policy = {
+      id: 'p',
+      audience: 'a',
+      credentials: [{ id: 'c', format: 'ldp_vc', trustedIssuers: ['*'], claims: [{ path: ['x'], values: large.slice(0, 100) }] }],
+    };
+    const manyCredentials = {
+      ...policy,
+      credentials: Array.from({ length: 20 }, (_, i) => ({
+        ...policy.credentials[0],
+        id: `c${i}`,
+        claims: Array.from({ length: 100 }, () => policy.credentials[0]?.claims[0]),
+      })),
+    };
     expect(validateWith('presentation-policy', manyCredentials)).toEqual([]);
   });
 
@@ -131,7 +153,12 @@ describe('validateWith', () => {
   });
 
   it('never throws on values that are not JSON data', () => {
-    const throwing = Object.defineProperty({}, 'policy', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const throwing = Object.defineProperty({}, 'policy', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     expect(validateWith('challenge-request', throwing)).toEqual([{ code: 'request.invalid', path: '', detail: 'must be JSON data' }]);
     for (const value of [undefined, null, 42, 'text', [], () => 1, Symbol('s'), 10n]) {
       expect(validateWith('challenge-request', value).length).toBeGreaterThan(0);

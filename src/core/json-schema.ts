@@ -128,10 +128,7 @@ export function validateWith(schemaName: string, value: unknown, code: ErrorCode
   try {
     if (exceedsExhaustiveLimit(value)) {
       if (failFast(value)) return [];
-      return [
-        ...toEntries(failFast.errors ?? [], code),
-        { code, path: '', detail: TOO_LARGE_TO_LIST },
-      ];
+      return [...toEntries(failFast.errors ?? [], code), { code, path: '', detail: TOO_LARGE_TO_LIST }];
     }
     if (exhaustive(value)) return [];
     return toEntries(exhaustive.errors ?? [], code);

@@ -56,7 +56,12 @@ export class ImportedKeyCache {
     const cached = this.#keys.get(identity);
     if (cached) return cached;
     // Only the key material: members such as `alg` or `key_ops` never reach node:crypto.
-    const material = jwk.kty === 'OKP' ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x } : jwk.kty === 'EC' ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: jwk.kty, n: jwk.n, e: jwk.e };
+    const material =
+      jwk.kty === 'OKP'
+        ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x }
+        : jwk.kty === 'EC'
+          ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }
+          : { kty: jwk.kty, n: jwk.n, e: jwk.e };
     const key = createPublicKey({ key: material, format: 'jwk' });
     this.#keys.set(identity, key);
     return key;

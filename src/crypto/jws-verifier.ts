@@ -67,11 +67,7 @@ const MAX_COMPACT_JWS_LENGTH = 1024 * 1024;
  *
  * Never throws.
  */
-export async function verifyCompactJws(
-  compact: string,
-  key: VerificationKey,
-  options: JwsVerifyOptions = {},
-): Promise<JwsVerification> {
+export async function verifyCompactJws(compact: string, key: VerificationKey, options: JwsVerifyOptions = {}): Promise<JwsVerification> {
   if (typeof compact !== 'string' || compact.length > MAX_COMPACT_JWS_LENGTH) {
     return malformed('not a compact JWS');
   }

@@ -3,7 +3,15 @@ import { describe, expect, it } from '@jest/globals';
 import { decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey } from 'jose';
 import { signJwt } from './jwt-signer.js';
 
-const CLAIMS = { iss: 'https://kparty.example', sub: 'did:example:holder', aud: 'https://orders.example.com', iat: 1_800_000_000, exp: 1_800_000_300, jti: 'j-1', email: 'ä@example.com' };
+const CLAIMS = {
+  iss: 'https://kparty.example',
+  sub: 'did:example:holder',
+  aud: 'https://orders.example.com',
+  iat: 1_800_000_000,
+  exp: 1_800_000_300,
+  jti: 'j-1',
+  email: 'ä@example.com',
+};
 
 describe('signJwt', () => {
   it.each(['ES256', 'ES384', 'ES512', 'EdDSA'])('signs %s tokens that jose verifies, header and claims as given', async (alg) => {

@@ -62,7 +62,10 @@ describe('OffloadPolicy', () => {
     const { offload, work } = policy({ idleProbes: 1 });
     const done = work.begin();
     const operation = deferred(true);
-    const run = offload.run(() => true, () => operation.promise);
+    const run = offload.run(
+      () => true,
+      () => operation.promise,
+    );
     const other = work.begin();
     other();
     operation.complete();
@@ -73,7 +76,12 @@ describe('OffloadPolicy', () => {
 
   it('passes results and failures through on both sides', async () => {
     const { offload } = policy({ idleProbes: 1, inlineRun: 1 });
-    await expect(offload.run(() => 1, () => Promise.reject(new Error('pool')))).rejects.toThrow('pool');
+    await expect(
+      offload.run(
+        () => 1,
+        () => Promise.reject(new Error('pool')),
+      ),
+    ).rejects.toThrow('pool');
     expect(offload.inline).toBe(true);
     await expect(
       offload.run(
@@ -83,6 +91,11 @@ describe('OffloadPolicy', () => {
         async () => 2,
       ),
     ).rejects.toThrow('inline');
-    await expect(offload.run(() => 1, async () => 2)).resolves.toBe(2);
+    await expect(
+      offload.run(
+        () => 1,
+        async () => 2,
+      ),
+    ).resolves.toBe(2);
   });
 });

@@ -10,9 +10,7 @@ import { ed25519KeyProblem } from './curve-points.js';
  * separately (signature-algorithms.ts).
  */
 export type PublicJwk =
-  | { kty: 'OKP'; crv: 'Ed25519' | 'X25519'; x: string }
-  | { kty: 'EC'; crv: EcCurve; x: string; y: string }
-  | { kty: 'RSA'; n: string; e: string };
+  { kty: 'OKP'; crv: 'Ed25519' | 'X25519'; x: string } | { kty: 'EC'; crv: EcCurve; x: string; y: string } | { kty: 'RSA'; n: string; e: string };
 
 export type EcCurve = 'P-256' | 'P-384' | 'P-521' | 'secp256k1';
 

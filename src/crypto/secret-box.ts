@@ -37,7 +37,13 @@ export class AesGcmSecretBox implements SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.#current, iv);
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return { sealed: 'kparty-secret-box-v1', kid: this.currentKeyId, iv: iv.toString('base64url'), tag: cipher.getAuthTag().toString('base64url'), ct: ct.toString('base64url') };
+    return {
+      sealed: 'kparty-secret-box-v1',
+      kid: this.currentKeyId,
+      iv: iv.toString('base64url'),
+      tag: cipher.getAuthTag().toString('base64url'),
+      ct: ct.toString('base64url'),
+    };
   }
 
   open(sealed: SealedSecret, context: string): Uint8Array {

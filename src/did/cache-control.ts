@@ -27,7 +27,13 @@ function parseCacheControl(header: string): Map<string, string> {
     const [rawName, ...rest] = part.split('=');
     const name = (rawName as string).trim().toLowerCase();
     if (name === '' || directives.has(name)) continue;
-    directives.set(name, rest.join('=').trim().replace(/^"(.*)"$/, '$1'));
+    directives.set(
+      name,
+      rest
+        .join('=')
+        .trim()
+        .replace(/^"(.*)"$/, '$1'),
+    );
   }
   return directives;
 }

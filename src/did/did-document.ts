@@ -11,13 +11,7 @@ import type { JWK } from 'jose';
  */
 
 /** Verification relationships, DID Core §5.3. */
-export const VERIFICATION_RELATIONSHIPS = [
-  'authentication',
-  'assertionMethod',
-  'keyAgreement',
-  'capabilityInvocation',
-  'capabilityDelegation',
-] as const;
+export const VERIFICATION_RELATIONSHIPS = ['authentication', 'assertionMethod', 'keyAgreement', 'capabilityInvocation', 'capabilityDelegation'] as const;
 export type VerificationRelationship = (typeof VERIFICATION_RELATIONSHIPS)[number];
 
 /**

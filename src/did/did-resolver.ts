@@ -4,8 +4,7 @@ import { parseDid } from './did-syntax.js';
 import { budgetRefusalDetail, type RequestBudget } from '../net/request-budget.js';
 
 export type DidResolution =
-  | { ok: true; document: DidDocument }
-  | { ok: false; code: 'did.unresolvable' | 'did.method_unsupported'; detail: string; cause?: unknown };
+  { ok: true; document: DidDocument } | { ok: false; code: 'did.unresolvable' | 'did.method_unsupported'; detail: string; cause?: unknown };
 
 /**
  * The DID method registry (docs/architecture.md "House rules" 4): resolves a DID with the

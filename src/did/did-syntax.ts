@@ -30,9 +30,7 @@ const PCHAR = "(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})";
 const QUERY_OR_FRAGMENT = `(?:${PCHAR}|[/?])*`;
 
 const DID_PATTERN = new RegExp(`^did:([a-z0-9]+):(${METHOD_SPECIFIC_ID})$`);
-const DID_URL_PATTERN = new RegExp(
-  `^(did:[a-z0-9]+:${METHOD_SPECIFIC_ID})((?:/${PCHAR}*)*)(?:\\?(${QUERY_OR_FRAGMENT}))?(?:#(${QUERY_OR_FRAGMENT}))?$`,
-);
+const DID_URL_PATTERN = new RegExp(`^(did:[a-z0-9]+:${METHOD_SPECIFIC_ID})((?:/${PCHAR}*)*)(?:\\?(${QUERY_OR_FRAGMENT}))?(?:#(${QUERY_OR_FRAGMENT}))?$`);
 
 export interface ParsedDid {
   /** The method name, e.g. `key`, `jwk`, `web`. */

@@ -23,13 +23,9 @@ export const KEY_CODECS = {
 
 export type KeyCodecName = keyof typeof KEY_CODECS;
 
-const CODEC_BY_CODE = new Map<number, KeyCodecName>(
-  Object.entries(KEY_CODECS).map(([name, { code }]) => [code, name as KeyCodecName]),
-);
+const CODEC_BY_CODE = new Map<number, KeyCodecName>(Object.entries(KEY_CODECS).map(([name, { code }]) => [code, name as KeyCodecName]));
 
-export type DecodedMultikey =
-  | { ok: true; codec: KeyCodecName; keyType: RawKeyType; raw: Uint8Array; jwk: PublicJwk }
-  | { ok: false; detail: string };
+export type DecodedMultikey = { ok: true; codec: KeyCodecName; keyType: RawKeyType; raw: Uint8Array; jwk: PublicJwk } | { ok: false; detail: string };
 
 /**
  * Decodes a multibase-encoded multikey (`z…`). EC keys must be compressed,

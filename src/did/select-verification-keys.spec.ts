@@ -192,10 +192,11 @@ describe('verification method encodings', () => {
     });
 
   it('reads an embedded method with a relative id', () => {
-    const result = selectVerificationKeys(
-      webDocument({ assertionMethod: [{ id: '#k', type: 'JsonWebKey2020', controller: WEB, publicKeyJwk: ED_JWK }] }),
-      { did: WEB, kid: '#k', relationship: 'assertionMethod' },
-    );
+    const result = selectVerificationKeys(webDocument({ assertionMethod: [{ id: '#k', type: 'JsonWebKey2020', controller: WEB, publicKeyJwk: ED_JWK }] }), {
+      did: WEB,
+      kid: '#k',
+      relationship: 'assertionMethod',
+    });
     expect(result.ok && result.keys[0]).toMatchObject({ id: `${WEB}#k`, jwk: ED_JWK });
   });
 
@@ -250,10 +251,10 @@ describe('verification method encodings', () => {
 
 describe('algorithm allow-lists of selected keys', () => {
   const algorithmsOf = (publicKeyJwk: Record<string, unknown>) => {
-    const result = selectVerificationKeys(
-      webDocument({ assertionMethod: [{ id: '#k', type: 'JsonWebKey2020', controller: WEB, publicKeyJwk } as never] }),
-      { did: WEB, relationship: 'assertionMethod' },
-    );
+    const result = selectVerificationKeys(webDocument({ assertionMethod: [{ id: '#k', type: 'JsonWebKey2020', controller: WEB, publicKeyJwk } as never] }), {
+      did: WEB,
+      relationship: 'assertionMethod',
+    });
     if (!result.ok) throw new Error(result.detail);
     return result.keys[0]?.algorithms;
   };

@@ -17,9 +17,7 @@ export interface KeySelection {
   relationship: 'assertionMethod' | 'authentication';
 }
 
-export type VerificationKeySelection =
-  | { ok: true; keys: VerificationKey[] }
-  | { ok: false; code: 'did.key_not_found'; detail: string };
+export type VerificationKeySelection = { ok: true; keys: VerificationKey[] } | { ok: false; code: 'did.key_not_found'; detail: string };
 
 /**
  * Picks the keys that may have made a signature, from the signer's resolved

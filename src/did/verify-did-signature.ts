@@ -3,9 +3,7 @@ import { verifyCompactJws } from '../crypto/jws-verifier.js';
 import type { DidDocument } from './did-document.js';
 import { selectVerificationKeys } from './select-verification-keys.js';
 
-export type DidSignatureVerification =
-  | { ok: true }
-  | { ok: false; reason: 'key_not_found' | 'alg_forbidden' | 'signature_invalid'; detail: string };
+export type DidSignatureVerification = { ok: true } | { ok: false; reason: 'key_not_found' | 'alg_forbidden' | 'signature_invalid'; detail: string };
 
 /**
  * Verifies a JWS signed by `did` with a key of the required verification

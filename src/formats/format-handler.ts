@@ -150,7 +150,12 @@ export interface FormatModule {
 }
 
 /** Shorthand for a failure of one parsed credential, carrying its reference. */
-export function credentialFailed(credential: Pick<ParsedCredential, 'path' | 'ref'>, code: CheckFailure['code'], detail: string, path = credential.path): CheckFailure {
+export function credentialFailed(
+  credential: Pick<ParsedCredential, 'path' | 'ref'>,
+  code: CheckFailure['code'],
+  detail: string,
+  path = credential.path,
+): CheckFailure {
   return { code, path, detail, credential: credential.ref };
 }
 

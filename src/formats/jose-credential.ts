@@ -41,13 +41,15 @@ async function verifyByDid(
 /** The presentation JWS, by the holder DID's `authentication` key. */
 export function verifyPresentationJws(presentation: ParsedPresentation, env: ProofEnvironment): Promise<CheckFailure[]> {
   const fail = (code: CheckCode, detail: string): CheckFailure => presentationFailed(presentation, code, detail);
-  if (presentation.holderKey?.kind !== 'did') return Promise.resolve([fail('presentation.malformed', 'the presentation names no holder DID, so its signature cannot be checked')]);
+  if (presentation.holderKey?.kind !== 'did')
+    return Promise.resolve([fail('presentation.malformed', 'the presentation names no holder DID, so its signature cannot be checked')]);
   return verifyByDid(presentation.proof as ParsedJws, presentation.holderKey.did, env, 'authentication', PRESENTATION_CODES, fail);
 }
 
 /** A credential JWS, by the issuer DID's `assertionMethod` key. */
 export function verifyCredentialJws(credential: ParsedCredential, env: ProofEnvironment): Promise<CheckFailure[]> {
   const fail = (code: CheckCode, detail: string): CheckFailure => credentialFailed(credential, code, detail);
-  if (credential.issuerKey.kind !== 'did') return Promise.resolve([fail('credential.malformed', 'the issuer is not a DID, so its signature cannot be checked')]);
+  if (credential.issuerKey.kind !== 'did')
+    return Promise.resolve([fail('credential.malformed', 'the issuer is not a DID, so its signature cannot be checked')]);
   return verifyByDid(credential.proof as ParsedJws, credential.issuerKey.did, env, 'assertionMethod', CREDENTIAL_CODES, fail);
 }

@@ -6,9 +6,7 @@ export const MAX_JWS_LENGTH = 512 * 1024;
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 
-export type DecodedJwt =
-  | { ok: true; header: Record<string, unknown>; payload: Record<string, unknown>; jws: ParsedJws }
-  | { ok: false; detail: string };
+export type DecodedJwt = { ok: true; header: Record<string, unknown>; payload: Record<string, unknown>; jws: ParsedJws } | { ok: false; detail: string };
 
 function decodeJsonObject(segment: string): Record<string, unknown> | null {
   try {

@@ -58,13 +58,20 @@ describe('bearerToken (RFC 6750 §2.1)', () => {
 
   it('never throws anything but a SessionTokenError, and only returns b64tokens, whatever the header', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('Bearer ', 'bearer  ').chain((p) => fc.string().map((s) => p + s))), (header) => {
-        try {
-          expect(bearerToken(header)).toMatch(/^[A-Za-z0-9\-._~+/]+=*$/);
-        } catch (error) {
-          expect(error).toBeInstanceOf(SessionTokenError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.constantFrom('Bearer ', 'bearer  ').chain((p) => fc.string().map((s) => p + s)),
+        ),
+        (header) => {
+          try {
+            expect(bearerToken(header)).toMatch(/^[A-Za-z0-9\-._~+/]+=*$/);
+          } catch (error) {
+            expect(error).toBeInstanceOf(SessionTokenError);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -31,7 +31,11 @@ export async function boundedFetch(url: string, init: RequestInit, limits: Fetch
     throw new IssuerUnavailableError('unreachable', `${describe(url)} could not be reached`, { cause });
   }
   const body = await readCapped(response, limits.maxBytes, url);
-  return new Response(NULL_BODY_STATUS.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(NULL_BODY_STATUS.has(response.status) ? null : body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<Uint8Array | null> {

@@ -37,7 +37,11 @@ function proof(k: Key, claims: Record<string, unknown> = {}, header: Record<stri
     .sign(k.privateKey);
 }
 
-async function refusal(header: string | string[] | undefined, options: Partial<Parameters<typeof verifyDpopProof>[2]> = {}, request = { method: 'GET', url: URL_ }): Promise<DpopProofFailure> {
+async function refusal(
+  header: string | string[] | undefined,
+  options: Partial<Parameters<typeof verifyDpopProof>[2]> = {},
+  request = { method: 'GET', url: URL_ },
+): Promise<DpopProofFailure> {
   try {
     await verifyDpopProof(header, request, { ...window, ...options });
   } catch (error) {
@@ -59,7 +63,9 @@ describe('verifyDpopProof (RFC 9449 §4.3)', () => {
   it('checks ath against the access token and the key against cnf.jkt', async () => {
     const k = await key();
     const token = 'eyJ.access.token';
-    await expect(verifyDpopProof(await proof(k, { ath: ath(token) }), { method: 'GET', url: URL_ }, { ...window, accessToken: token, expectedJkt: k.jkt })).resolves.toBeDefined();
+    await expect(
+      verifyDpopProof(await proof(k, { ath: ath(token) }), { method: 'GET', url: URL_ }, { ...window, accessToken: token, expectedJkt: k.jkt }),
+    ).resolves.toBeDefined();
     expect(await refusal(await proof(k, { ath: ath('other') }), { accessToken: token })).toBe('ath');
     expect(await refusal(await proof(k), { accessToken: token })).toBe('ath');
     expect(await refusal(await proof(k, { ath: ath(token) }), { accessToken: token, expectedJkt: (await key()).jkt })).toBe('key_mismatch');
@@ -84,7 +90,9 @@ describe('verifyDpopProof (RFC 9449 §4.3)', () => {
     expect(await refusal(await proof(k, {}, { typ: 'JWT' }))).toBe('typ');
     const rsa = await key('RS256');
     expect(await refusal(await proof(rsa, {}, {}, 'RS256'))).toBe('alg');
-    const hs = await new SignJWT({ htm: 'GET', htu: URL_, jti: 'j', iat: Math.floor(NOW / 1000) }).setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt' }).sign(new Uint8Array(32));
+    const hs = await new SignJWT({ htm: 'GET', htu: URL_, jti: 'j', iat: Math.floor(NOW / 1000) })
+      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt' })
+      .sign(new Uint8Array(32));
     expect(await refusal(hs)).toBe('alg');
     expect(await refusal(await proof(k, {}, { jwk: undefined }))).toBe('jwk');
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
@@ -109,7 +117,9 @@ describe('verifyDpopProof (RFC 9449 §4.3)', () => {
     const [h, , sig] = good.split('.');
     expect(await refusal(`${h}.${Buffer.from('{"htm":"GET"}').toString('base64url')}.${sig}`)).toBe('signature');
     for (const payload of ['[1,2]', 'not json', '\xff\xfe']) {
-      const signed = await new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: k.jwk }).sign(k.privateKey);
+      const signed = await new CompactSign(new TextEncoder().encode(payload))
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: k.jwk })
+        .sign(k.privateKey);
       expect(await refusal(signed)).toBe('malformed');
     }
   });
@@ -164,7 +174,10 @@ describe('kparty/guard with DPoP-bound tokens (plain middleware)', () => {
   });
 
   const live = (k: Key, claims: Record<string, unknown>) =>
-    new SignJWT({ htm: 'GET', htu: 'https://api.example.com/orders', jti: randomUUID(), ...claims }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: k.jwk }).setIssuedAt().sign(k.privateKey);
+    new SignJWT({ htm: 'GET', htu: 'https://api.example.com/orders', jti: randomUUID(), ...claims })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: k.jwk })
+      .setIssuedAt()
+      .sign(k.privateKey);
 
   const call = (path: string, headers: Record<string, string>) => fetch(`${base}${path}`, { headers });
 
@@ -187,7 +200,10 @@ describe('kparty/guard with DPoP-bound tokens (plain middleware)', () => {
     await expectRefused({ authorization: `DPoP ${token}` }, 'invalid_dpop_proof');
     await expectRefused({ authorization: `DPoP ${token}`, dpop: await live(k, { ath: ath('other') }) }, 'invalid_dpop_proof');
     await expectRefused({ authorization: `DPoP ${token}`, dpop: await live(await key(), { ath: ath(token) }) }, 'invalid_dpop_proof');
-    await expectRefused({ authorization: `DPoP ${token}`, dpop: await live(k, { ath: ath(token), htu: 'https://api.example.com/admin' }) }, 'invalid_dpop_proof');
+    await expectRefused(
+      { authorization: `DPoP ${token}`, dpop: await live(k, { ath: ath(token), htu: 'https://api.example.com/admin' }) },
+      'invalid_dpop_proof',
+    );
     await expectRefused({ authorization: `DPoP ${token}`, dpop: await live(k, { ath: ath(token), htm: 'POST' }) }, 'invalid_dpop_proof');
     const once = await live(k, { ath: ath(token) });
     expect((await call('/orders', { authorization: `DPoP ${token}`, dpop: once })).status).toBe(200);

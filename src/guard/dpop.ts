@@ -128,7 +128,11 @@ const isString = (value: unknown): value is string => typeof value === 'string';
  *
  * @throws DpopProofError
  */
-export async function verifyDpopProof(header: string | readonly string[] | undefined, request: DpopRequest, options: DpopVerifyOptions): Promise<VerifiedDpopProof> {
+export async function verifyDpopProof(
+  header: string | readonly string[] | undefined,
+  request: DpopRequest,
+  options: DpopVerifyOptions,
+): Promise<VerifiedDpopProof> {
   const proof = singleDpopHeader(header, options.maxProofLength);
   let protectedHeader: ReturnType<typeof decodeProtectedHeader>;
   try {

@@ -7,13 +7,7 @@
 export { verifySessionToken, type SessionClaims, type SessionTokenAlgorithm, type VerifySessionTokenOptions } from './verify-session-token.js';
 export { createSessionGuard, type GuardRefusal, type SessionGuard, type SessionGuardOptions } from './session-guard.js';
 export { kpartyMiddleware, type KpartyMiddleware, type KpartyMiddlewareOptions, type KpartyRequest, type NextFunction } from './middleware.js';
-export {
-  IssuerUnavailableError,
-  SessionTokenError,
-  type IssuerUnavailableReason,
-  type SessionTokenErrorCode,
-  type SessionTokenErrorReason,
-} from './errors.js';
+export { IssuerUnavailableError, SessionTokenError, type IssuerUnavailableReason, type SessionTokenErrorCode, type SessionTokenErrorReason } from './errors.js';
 export { IssuerDirectory, sharedIssuerDirectory, type IssuerDirectoryOptions, type IssuerMetadata } from './issuer-directory.js';
 export type { IntrospectionOptions } from './introspection.js';
 export type { FetchLimits } from './bounded-fetch.js';

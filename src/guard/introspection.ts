@@ -30,7 +30,10 @@ export async function isTokenActive(token: string, endpoint: string, options: In
   );
   if (response.status === 401 || response.status === 403) {
     // The application's key is wrong or revoked: a configuration fault, not the caller's.
-    throw new IssuerUnavailableError('client_unauthorized', `kparty refused the introspection credentials (${response.status}); check the relying party's API key`);
+    throw new IssuerUnavailableError(
+      'client_unauthorized',
+      `kparty refused the introspection credentials (${response.status}); check the relying party's API key`,
+    );
   }
   if (response.status !== 200) {
     throw new IssuerUnavailableError('bad_response', `the introspection endpoint answered ${response.status}, expected 200`);

@@ -19,10 +19,14 @@ export function requireIssuerUrl(issuer: string, allowHttp: boolean): string {
     throw new TypeError(`kparty guard: issuer must be an http(s) URL, got ${JSON.stringify(issuer)}`);
   }
   if (url.search || url.hash || url.username || url.password || issuer.endsWith('/') || issuer.includes('?') || issuer.includes('#')) {
-    throw new TypeError(`kparty guard: issuer must have no query, fragment, credentials or trailing slash (it is compared to "iss" exactly), got ${JSON.stringify(issuer)}`);
+    throw new TypeError(
+      `kparty guard: issuer must have no query, fragment, credentials or trailing slash (it is compared to "iss" exactly), got ${JSON.stringify(issuer)}`,
+    );
   }
   if (url.protocol === 'http:' && !allowHttp && !LOOPBACK_HOST.test(url.hostname)) {
-    throw new TypeError(`kparty guard: issuer ${JSON.stringify(issuer)} is plain http on a non-loopback host; use https, or set allowHttp: true for a trusted private network`);
+    throw new TypeError(
+      `kparty guard: issuer ${JSON.stringify(issuer)} is plain http on a non-loopback host; use https, or set allowHttp: true for a trusted private network`,
+    );
   }
   return issuer;
 }

@@ -76,7 +76,9 @@ describe('kpartyMiddleware over node:http', () => {
   it('answers 401 invalid_token for a bad token, and tells onRefusal why', async () => {
     const reply = await get('/orders', `Bearer ${await local.mint({ claims: { aud: 'https://other.example' } })}`);
     expect(reply.status).toBe(401);
-    expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="orders", error="invalid_token", error_description="the token is not meant for this audience"');
+    expect(reply.headers.get('www-authenticate')).toBe(
+      'Bearer realm="orders", error="invalid_token", error_description="the token is not meant for this audience"',
+    );
     expect(reply.headers.get('content-type')).toBe('application/json');
     expect(await reply.json()).toEqual({ error: 'invalid_token', error_description: 'the token is not meant for this audience' });
     expect(refusals.at(-1)).toMatchObject({ refusal: { status: 401 }, cause: { reason: 'audience_mismatch' } });

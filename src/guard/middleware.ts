@@ -39,7 +39,11 @@ export function kpartyMiddleware(options: KpartyMiddlewareOptions | SessionGuard
   const onRefusal = 'authenticate' in options ? undefined : options.onRefusal;
   const origin = guard.origin;
   return (req, res, next) => {
-    const request = { method: req.method ?? 'GET', url: requestUrl(req as Parameters<typeof requestUrl>[0], origin), ...(req.headers.dpop !== undefined ? { dpop: req.headers.dpop } : {}) };
+    const request = {
+      method: req.method ?? 'GET',
+      url: requestUrl(req as Parameters<typeof requestUrl>[0], origin),
+      ...(req.headers.dpop !== undefined ? { dpop: req.headers.dpop } : {}),
+    };
     guard.authenticate(req.headers.authorization, routeScopes, request).then(
       (claims) => {
         (req as KpartyRequest).kparty = claims;

@@ -45,11 +45,7 @@ export interface SessionGuard {
    * `routeScopes` are required on top of the guard's `scopes`.
    * @throws SessionTokenError | IssuerUnavailableError
    */
-  authenticate(
-    authorization: string | readonly string[] | undefined,
-    routeScopes?: readonly string[],
-    request?: GuardedRequestInfo,
-  ): Promise<SessionClaims>;
+  authenticate(authorization: string | readonly string[] | undefined, routeScopes?: readonly string[], request?: GuardedRequestInfo): Promise<SessionClaims>;
   /** How to answer a failure of `authenticate`; `undefined` for an error that is neither (a bug: let the framework handle it). */
   refusal(error: unknown): GuardRefusal | undefined;
 }
@@ -64,7 +60,10 @@ export interface GuardedRequestInfo extends DpopRequest {
  * (the API's public origin, e.g. `https://api.example.com`, recommended
  * behind proxies) or the Host header and the connection's TLS, plus the path.
  */
-export function requestUrl(req: { url?: string; headers: Record<string, string | string[] | undefined>; socket?: { encrypted?: boolean } }, origin?: string): string {
+export function requestUrl(
+  req: { url?: string; headers: Record<string, string | string[] | undefined>; socket?: { encrypted?: boolean } },
+  origin?: string,
+): string {
   const host = typeof req.headers.host === 'string' ? req.headers.host : 'invalid.host';
   const base = origin ?? `${req.socket?.encrypted ? 'https' : 'http'}://${host}`;
   return `${base.replace(/\/+$/, '')}${req.url ?? '/'}`;
@@ -86,7 +85,9 @@ export function createSessionGuard(options: SessionGuardOptions): SessionGuard {
       const presented = presentedAccessToken(authorization);
       return verifyResolved(presented.token, resolved, routeScopes, {
         scheme: presented.scheme,
-        ...(request !== undefined ? { request: { method: request.method, url: request.url }, ...(request.dpop !== undefined ? { proof: request.dpop } : {}) } : {}),
+        ...(request !== undefined
+          ? { request: { method: request.method, url: request.url }, ...(request.dpop !== undefined ? { proof: request.dpop } : {}) }
+          : {}),
       });
     },
     refusal(error): GuardRefusal | undefined {

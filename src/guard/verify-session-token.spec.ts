@@ -117,7 +117,9 @@ describe('verifySessionToken: refused tokens (invalid_token)', () => {
 
   it('refuses a tampered payload', async () => {
     const [header, , signature] = (await local.mint()).split('.');
-    const payload = Buffer.from(JSON.stringify({ iss: local.issuer, sub: 'did:example:mallory', aud: AUDIENCE, exp: 9e9, iat: 1, jti: 'x', client_id: 'orders', scope: 'admin' })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ iss: local.issuer, sub: 'did:example:mallory', aud: AUDIENCE, exp: 9e9, iat: 1, jti: 'x', client_id: 'orders', scope: 'admin' }),
+    ).toString('base64url');
     await refused(verifySessionToken(`${header}.${payload}.${signature}`, options()), 'invalid_token', 'signature_invalid');
   });
 
@@ -151,13 +153,20 @@ describe('verifySessionToken: refused tokens (invalid_token)', () => {
 
   it('refuses an unknown critical header', async () => {
     const [, payload] = (await local.mint()).split('.');
-    const token = await signRaw({ alg: 'ES256', kid: 'key-1', typ: 'at+jwt', crit: ['urn:example:must'], 'urn:example:must': 1 }, Buffer.from(payload!, 'base64url'));
+    const token = await signRaw(
+      { alg: 'ES256', kid: 'key-1', typ: 'at+jwt', crit: ['urn:example:must'], 'urn:example:must': 1 },
+      Buffer.from(payload!, 'base64url'),
+    );
     await refused(verifySessionToken(token, options()), 'invalid_token', 'header_unsupported');
   });
 
   it('refuses a correctly signed token whose payload is not a JSON object', async () => {
     for (const payload of ['[', '[]', '"text"', 'null']) {
-      await refused(verifySessionToken(await signRaw({ alg: 'ES256', kid: 'key-1', typ: 'at+jwt' }, Buffer.from(payload)), options()), 'invalid_token', 'token_malformed');
+      await refused(
+        verifySessionToken(await signRaw({ alg: 'ES256', kid: 'key-1', typ: 'at+jwt' }, Buffer.from(payload)), options()),
+        'invalid_token',
+        'token_malformed',
+      );
     }
   });
 
@@ -184,14 +193,28 @@ describe('verifySessionToken: refused tokens (invalid_token)', () => {
 
 describe('verifySessionToken: scopes', () => {
   it('answers insufficient_scope naming every required scope in WWW-Authenticate', async () => {
-    const error = await refused(verifySessionToken(await local.mint({ claims: { scope: 'orders:read' } }), options({ scopes: ['orders:read', 'orders:write'] })), 'insufficient_scope', 'scope_missing');
+    const error = await refused(
+      verifySessionToken(await local.mint({ claims: { scope: 'orders:read' } }), options({ scopes: ['orders:read', 'orders:write'] })),
+      'insufficient_scope',
+      'scope_missing',
+    );
     expect(error.status).toBe(403);
-    expect(error.wwwAuthenticate).toBe('Bearer error="insufficient_scope", error_description="the token lacks the scope orders:write", scope="orders:read orders:write"');
+    expect(error.wwwAuthenticate).toBe(
+      'Bearer error="insufficient_scope", error_description="the token lacks the scope orders:write", scope="orders:read orders:write"',
+    );
   });
 
   it('treats a missing scope claim as no scope, and scopes as case-sensitive whole tokens', async () => {
-    await refused(verifySessionToken(await local.mint({ claims: { scope: undefined } }), options({ scopes: ['orders:read'] })), 'insufficient_scope', 'scope_missing');
-    await refused(verifySessionToken(await local.mint({ claims: { scope: 'Orders:Read orders:readx' } }), options({ scopes: ['orders:read'] })), 'insufficient_scope', 'scope_missing');
+    await refused(
+      verifySessionToken(await local.mint({ claims: { scope: undefined } }), options({ scopes: ['orders:read'] })),
+      'insufficient_scope',
+      'scope_missing',
+    );
+    await refused(
+      verifySessionToken(await local.mint({ claims: { scope: 'Orders:Read orders:readx' } }), options({ scopes: ['orders:read'] })),
+      'insufficient_scope',
+      'scope_missing',
+    );
   });
 });
 
@@ -242,8 +265,17 @@ describe('verifySessionToken: discovery (RFC 8414)', () => {
     ['a JSON array', (res: Parameters<typeof json>[0]) => json(res, 200, [])],
     ['no jwks_uri', (res: Parameters<typeof json>[0]) => json(res, 200, { issuer: local.issuer })],
     ['a jwks_uri that is not a URL', (res: Parameters<typeof json>[0]) => json(res, 200, { issuer: local.issuer, jwks_uri: 'keys' })],
-    ['a redirect', (res: Parameters<typeof json>[0]) => { res.writeHead(302, { location: 'http://127.0.0.1:1/' }); res.end(); }],
-    ['2 MB', (res: Parameters<typeof json>[0]) => json(res, 200, { issuer: local.issuer, jwks_uri: `${local.issuer}${JWKS_PATH}`, pad: 'x'.repeat(2_000_000) })],
+    [
+      'a redirect',
+      (res: Parameters<typeof json>[0]) => {
+        res.writeHead(302, { location: 'http://127.0.0.1:1/' });
+        res.end();
+      },
+    ],
+    [
+      '2 MB',
+      (res: Parameters<typeof json>[0]) => json(res, 200, { issuer: local.issuer, jwks_uri: `${local.issuer}${JWKS_PATH}`, pad: 'x'.repeat(2_000_000) }),
+    ],
   ])('fails closed when the metadata is %s', async (_label, answer) => {
     local.override(METADATA_PATH, (_req, res) => answer(res));
     await unavailable(verifySessionToken(await local.mint(), options()), 'bad_response');
@@ -296,7 +328,11 @@ describe('verifySessionToken: introspection mode (RFC 7662)', () => {
 
   it('does not introspect a token that fails locally', async () => {
     const before = local.introspections.length;
-    await refused(verifySessionToken(await local.mint({ claims: { aud: 'https://other.example' } }), options({ introspection: { clientKey: 'kpk_test' } })), 'invalid_token', 'audience_mismatch');
+    await refused(
+      verifySessionToken(await local.mint({ claims: { aud: 'https://other.example' } }), options({ introspection: { clientKey: 'kpk_test' } })),
+      'invalid_token',
+      'audience_mismatch',
+    );
     expect(local.introspections).toHaveLength(before);
   });
 
@@ -344,7 +380,11 @@ describe('verifySessionToken: client pinning (issue 11: audience + client)', () 
   });
 
   it('refuses a token of the right audience issued to another relying party (a squatted audience)', async () => {
-    await refused(verifySessionToken(await local.mint({ claims: { client_id: 'squatter' } }), options({ clientId: 'orders' })), 'invalid_token', 'client_mismatch');
+    await refused(
+      verifySessionToken(await local.mint({ claims: { client_id: 'squatter' } }), options({ clientId: 'orders' })),
+      'invalid_token',
+      'client_mismatch',
+    );
   });
 
   it('refuses an empty pin at configuration time', async () => {

@@ -157,7 +157,7 @@ export function resolveVerifyOptions(options: VerifySessionTokenOptions): Resolv
     throw new TypeError('kparty guard: algorithms may only list ES256 and EdDSA');
   }
   if (options.introspection !== undefined && !API_KEY.test(options.introspection.clientKey ?? '')) {
-    throw new TypeError('kparty guard: introspection.clientKey must be the relying party\'s API key');
+    throw new TypeError("kparty guard: introspection.clientKey must be the relying party's API key");
   }
   const maxTokenLength = seconds(options.maxTokenLength ?? 8192, 'maxTokenLength');
   return {

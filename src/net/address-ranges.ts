@@ -153,4 +153,3 @@ export function classifyAddress(address: string): AddressVerdict {
   if (ipv6) return classifyIpv6(ipv6);
   return blocked('invalid');
 }
-

@@ -89,4 +89,3 @@ export function inPrefix(address: AddressBytes, network: AddressBytes, prefixLen
   const mask = (0xff << (8 - remainingBits)) & 0xff;
   return ((address[fullBytes] as number) & mask) === ((network[fullBytes] as number) & mask);
 }
-

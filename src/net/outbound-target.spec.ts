@@ -40,18 +40,12 @@ describe('outboundTarget', () => {
     expect(outboundTarget('https://[::1]:8443/', NOTHING_ALLOWED)).toMatchObject({ host: '::1', authority: '[::1]:8443', ipVersion: 6 });
   });
 
-  it.each([
-    ['2130706433'],
-    ['0x7f.1'],
-    ['017700000001'],
-    ['0x7f000001'],
-    ['127.1'],
-    ['0177.0.0.1'],
-    ['127.0.0.1.'],
-    ['①②⑦.0.0.1'],
-  ])('sees the inet_aton spelling %s as the IP literal 127.0.0.1, not as a name', (host) => {
-    expect(outboundTarget(`https://${host}:8443/`, NOTHING_ALLOWED)).toMatchObject({ host: '127.0.0.1', ipVersion: 4 });
-  });
+  it.each([['2130706433'], ['0x7f.1'], ['017700000001'], ['0x7f000001'], ['127.1'], ['0177.0.0.1'], ['127.0.0.1.'], ['①②⑦.0.0.1']])(
+    'sees the inet_aton spelling %s as the IP literal 127.0.0.1, not as a name',
+    (host) => {
+      expect(outboundTarget(`https://${host}:8443/`, NOTHING_ALLOWED)).toMatchObject({ host: '127.0.0.1', ipVersion: 4 });
+    },
+  );
 
   it.each([
     ['not a URL', 'example.com/did.json'],
@@ -100,7 +94,7 @@ describe('pinAddresses', () => {
     expect(await asyncReasonOf(() => pinAddresses(outboundTarget('https://rebind.example/', NOTHING_ALLOWED), resolver))).toBe('address_blocked');
   });
 
-  it('pins every address of a public name, in the resolver\'s order, resolving it once', async () => {
+  it("pins every address of a public name, in the resolver's order, resolving it once", async () => {
     const resolver = resolving({ 'issuer.example': ['2606:4700::1', '93.184.216.34'] });
     expect(await pinAddresses(outboundTarget('https://issuer.example/', NOTHING_ALLOWED), resolver)).toEqual([
       { address: '2606:4700::1', family: 6 },

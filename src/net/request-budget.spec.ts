@@ -68,7 +68,9 @@ describe('status lists draw on the request budget', () => {
     const url = 'https://status.example/one';
     bed.fetcher.publish(url, await tokenList(url, { bits: 8, entries: MiB }), 'application/statuslist+jwt');
     const pool = new InflationPool(MiB / 2);
-    const outcome = await checker.check(checkRequest(tokenStatusReference(url, 1), { budget: new RequestBudget({ maxFetches: 4, maxInflatedBytes: 4 * MiB }, pool) }));
+    const outcome = await checker.check(
+      checkRequest(tokenStatusReference(url, 1), { budget: new RequestBudget({ maxFetches: 4, maxInflatedBytes: 4 * MiB }, pool) }),
+    );
     expect(outcome).toMatchObject({ state: 'unavailable', reason: 'over_budget' });
     // Not remembered as the list's failure: a request with budget left fetches and uses it.
     const roomy = new RequestBudget({ maxFetches: 4, maxInflatedBytes: 4 * MiB }, new InflationPool(4 * MiB));

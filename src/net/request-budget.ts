@@ -121,7 +121,7 @@ export function budgetRefusalDetail(refusal: BudgetRefusal): string {
     case 'request_fetches':
       return 'this presentation needs more outbound fetches than one request may make (KPARTY_REQUEST_MAX_FETCHES)';
     case 'request_inflation':
-      return 'this presentation\'s status lists inflate to more than one request may (KPARTY_REQUEST_MAX_INFLATED_BYTES)';
+      return "this presentation's status lists inflate to more than one request may (KPARTY_REQUEST_MAX_INFLATED_BYTES)";
     case 'process_inflation':
       return 'kparty is inflating too many status lists at once (KPARTY_INFLATE_BUDGET_BYTES); try again shortly';
   }

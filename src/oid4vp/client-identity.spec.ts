@@ -15,7 +15,13 @@ const clock = fixedClock(Date.UTC(2026, 0, 1));
 
 describe('OpenID4VP configuration', () => {
   it('defaults to decentralized_identifier, and to x509_hash once a certificate is configured', () => {
-    expect(loadConfig({}).oid4vp).toMatchObject({ clientIdPrefix: 'decentralized_identifier', requestTtl: 300, resultTtl: 300, maxResponseBytes: 262_144, callbackAttempts: 5 });
+    expect(loadConfig({}).oid4vp).toMatchObject({
+      clientIdPrefix: 'decentralized_identifier',
+      requestTtl: 300,
+      resultTtl: 300,
+      maxResponseBytes: 262_144,
+      callbackAttempts: 5,
+    });
     expect(loadConfig({ KPARTY_OID4VP_X509_CHAIN: 'c.pem', KPARTY_OID4VP_X509_KEY: 'k.pem' }).oid4vp.clientIdPrefix).toBe('x509_hash');
   });
 
@@ -36,9 +42,19 @@ describe('OpenID4VP configuration', () => {
 describe('request-signing certificates', () => {
   it('x509_san_dns needs the issuer host among the leaf DNS names', async () => {
     const chain = await makeRequestSigningChain(['verifier.example']);
-    const config = loadConfig({ KPARTY_ISSUER: 'https://other.example', KPARTY_OID4VP_CLIENT_ID_PREFIX: 'x509_san_dns', KPARTY_OID4VP_X509_CHAIN: chain.chainFile, KPARTY_OID4VP_X509_KEY: chain.keyFile });
+    const config = loadConfig({
+      KPARTY_ISSUER: 'https://other.example',
+      KPARTY_OID4VP_CLIENT_ID_PREFIX: 'x509_san_dns',
+      KPARTY_OID4VP_X509_CHAIN: chain.chainFile,
+      KPARTY_OID4VP_X509_KEY: chain.keyFile,
+    });
     await expect(createClientIdentity(config, new MemorySettingsStore(), UNSEALED, clock)).rejects.toThrow(/DNS subjectAltName/);
-    const matching = loadConfig({ KPARTY_ISSUER: 'https://verifier.example', KPARTY_OID4VP_CLIENT_ID_PREFIX: 'x509_san_dns', KPARTY_OID4VP_X509_CHAIN: chain.chainFile, KPARTY_OID4VP_X509_KEY: chain.keyFile });
+    const matching = loadConfig({
+      KPARTY_ISSUER: 'https://verifier.example',
+      KPARTY_OID4VP_CLIENT_ID_PREFIX: 'x509_san_dns',
+      KPARTY_OID4VP_X509_CHAIN: chain.chainFile,
+      KPARTY_OID4VP_X509_KEY: chain.keyFile,
+    });
     const { identity } = await createClientIdentity(matching, new MemorySettingsStore(), UNSEALED, clock);
     expect(identity.clientId('https://verifier.example/r')).toBe('x509_san_dns:verifier.example');
   });
@@ -54,7 +70,7 @@ describe('request-signing certificates', () => {
     expect(header.x5c).toEqual([Buffer.from(chain.leafDer).toString('base64')]);
   });
 
-  it('refuses a key that is not the leaf\'s, a chain out of order, and files without certificates', async () => {
+  it("refuses a key that is not the leaf's, a chain out of order, and files without certificates", async () => {
     const a = await makeRequestSigningChain(['a.example']);
     const b = await makeRequestSigningChain(['b.example']);
     await expect(loadX509RequestSigner(a.chainFile, b.keyFile)).rejects.toThrow(ConfigError);
@@ -82,7 +98,11 @@ describe("kparty's did:web request-signing keys", () => {
     expect((await second.current()).verificationMethodId).toBe(key.verificationMethodId);
     const rotated = await first.rotate();
     expect(rotated.verificationMethodId).not.toBe(key.verificationMethodId);
-    const document = (await first.didDocument()) as { id: string; verificationMethod: Array<{ id: string; publicKeyJwk: Record<string, string> }>; assertionMethod: string[] };
+    const document = (await first.didDocument()) as {
+      id: string;
+      verificationMethod: Array<{ id: string; publicKeyJwk: Record<string, string> }>;
+      assertionMethod: string[];
+    };
     expect(document.id).toBe(did);
     expect(document.verificationMethod.map((m) => m.id)).toEqual([rotated.verificationMethodId, key.verificationMethodId]);
     expect(document.verificationMethod.every((m) => m.publicKeyJwk.d === undefined)).toBe(true);
@@ -99,7 +119,10 @@ describe("kparty's did:web request-signing keys", () => {
   it('seal the private key through the SecretSeal before it is stored', async () => {
     const settings = new MemorySettingsStore();
     const sealed: string[] = [];
-    const seal = { seal: (p: string) => (sealed.push(p), `sealed:${Buffer.from(p).toString('base64')}`), open: (s: string) => Buffer.from(s.slice(7), 'base64').toString() };
+    const seal = {
+      seal: (p: string) => (sealed.push(p), `sealed:${Buffer.from(p).toString('base64')}`),
+      open: (s: string) => Buffer.from(s.slice(7), 'base64').toString(),
+    };
     await new DidWebRequestKeys('did:web:k.example', settings, seal, clock).current();
     const stored = await settings.get('oid4vp.did_web_request_key.1');
     expect(stored).toMatch(/^sealed:/);

@@ -5,8 +5,7 @@ import type { Oid4vpPublicView } from './oid4vp-service.js';
 /** How often the hosted page asks for the request's status, milliseconds. */
 export const STATUS_POLL_MS = 2_000;
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The `openid4vp://` URI as an SVG QR code, rendered server-side (error correction M, 4-module quiet zone). */
 export function qrSvg(requestUri: string): Promise<string> {

@@ -14,7 +14,12 @@ import { UNSEALED } from './secret-seal.js';
 import type { SignInPort, SignInRequest, SignInSuccess } from './sign-in-port.js';
 
 const T0 = Date.UTC(2026, 0, 1);
-const success: SignInSuccess = { verified: true, holder: 'did:example:holder', credentials: [], session: { token: 't', tokenType: 'Bearer', expiresIn: 300, scope: '' } };
+const success: SignInSuccess = {
+  verified: true,
+  holder: 'did:example:holder',
+  credentials: [],
+  session: { token: 't', tokenType: 'Bearer', expiresIn: 300, scope: '' },
+};
 
 /** A SignIn double that records what the response endpoint asks of it. */
 function recordingSignIn(answer: (request: SignInRequest) => Promise<SignInSuccess> = async () => success): SignInPort & { calls: SignInRequest[] } {
@@ -25,7 +30,14 @@ function recordingSignIn(answer: (request: SignInRequest) => Promise<SignInSucce
 async function service(signIn: SignInPort) {
   const clock = fixedClock(T0);
   const storage = createMemoryStorage();
-  await storage.relyingParties.create({ id: 'acme', name: 'Acme', apiKeyHash: 'a'.repeat(64), createdAt: T0, audiences: ['https://orders.example.com'], callbackOrigins: [] });
+  await storage.relyingParties.create({
+    id: 'acme',
+    name: 'Acme',
+    apiKeyHash: 'a'.repeat(64),
+    createdAt: T0,
+    audiences: ['https://orders.example.com'],
+    callbackOrigins: [],
+  });
   const policies = new PolicyCatalog(storage.policies, clock, { sessionMaxTtl: 3600 }, [], storage.relyingParties);
   await policies.putFor({ role: 'relying_party', relyingPartyId: 'acme' }, 'p', {
     id: 'p',
@@ -35,7 +47,16 @@ async function service(signIn: SignInPort) {
   const keys = new DidWebRequestKeys('did:web:kparty.example', storage.settings, UNSEALED, clock);
   const formats = createFormatRegistry({ dids: new DidResolver([]), fetcher: new GuardedFetcher({ allow: new Set(), timeoutMs: 10, maxBytes: 10 }) });
   const oid4vp = new Oid4vpService(
-    { store: storage.oid4vpRequests, policies, relyingParties: storage.relyingParties, identity: decentralizedIdentifierIdentity(keys), formats, signIn, clock, seal: UNSEALED },
+    {
+      store: storage.oid4vpRequests,
+      policies,
+      relyingParties: storage.relyingParties,
+      identity: decentralizedIdentifierIdentity(keys),
+      formats,
+      signIn,
+      clock,
+      seal: UNSEALED,
+    },
     { issuer: 'https://kparty.example', requestTtl: 300, resultTtl: 300, production: true },
   );
   return { oid4vp, clock };
@@ -62,7 +83,12 @@ describe('Oid4vpService with a SignIn double', () => {
       responseUri: `https://kparty.example/v1/oid4vp/responses/${id}`,
       responseEncryptionJwkThumbprint: new Uint8Array(Buffer.from(await calculateJwkThumbprint(jwk, 'sha256'), 'base64url')),
     });
-    expect(call!.submission).toEqual({ presentations: [{ queryId: 'employee', input: 'a.b.c' }, { queryId: 'employee', input: { proof: {} } }] });
+    expect(call!.submission).toEqual({
+      presentations: [
+        { queryId: 'employee', input: 'a.b.c' },
+        { queryId: 'employee', input: { proof: {} } },
+      ],
+    });
     expect(call!).toMatchObject({ policyId: 'p', clientId: 'acme', dpopJkt: 'A'.repeat(43) });
     expect((await oid4vp.read(acme, id)).result).toEqual(success);
   });
@@ -95,7 +121,9 @@ describe('Oid4vpService with a SignIn double', () => {
 
   it('production: an http redirectUri is refused', async () => {
     const { oid4vp } = await service(recordingSignIn());
-    await expect(oid4vp.create(acme, { policy: 'p', flow: 'same_device', redirectUri: 'http://shop.example/done' })).rejects.toMatchObject({ code: 'request.invalid' });
+    await expect(oid4vp.create(acme, { policy: 'p', flow: 'same_device', redirectUri: 'http://shop.example/done' })).rejects.toMatchObject({
+      code: 'request.invalid',
+    });
   });
 
   it('a request stuck in responding (a process died mid-verification) reads as expired after its lifetime', async () => {

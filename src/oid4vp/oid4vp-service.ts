@@ -4,13 +4,7 @@ import type { Principal } from '../admin/principal.js';
 import type { Clock } from '../core/clock.js';
 import { KpartyError, type ErrorEntry } from '../core/errors.js';
 import { OPERATOR_OWNER } from '../core/model/policy.js';
-import type {
-  Oid4vpFlow,
-  Oid4vpPublicStatus,
-  Oid4vpRequestRecord,
-  Oid4vpResponseMode,
-  ResponseEncryptionKey,
-} from '../core/model/oid4vp-request.js';
+import type { Oid4vpFlow, Oid4vpPublicStatus, Oid4vpRequestRecord, Oid4vpResponseMode, ResponseEncryptionKey } from '../core/model/oid4vp-request.js';
 import type { Oid4vpRequestStore } from '../core/ports/oid4vp-request-store.js';
 import type { RelyingPartyStore } from '../core/ports/relying-party-store.js';
 import { randomToken } from '../core/secrets.js';
@@ -199,7 +193,9 @@ export class Oid4vpService {
     }
     const flow = input.flow ?? 'cross_device';
     if (flow === 'same_device' && input.redirectUri === undefined) {
-      throw new KpartyError('request.invalid', 'a same_device request needs redirectUri', { errors: [{ code: 'request.invalid', path: '/redirectUri', detail: 'required for same_device' }] });
+      throw new KpartyError('request.invalid', 'a same_device request needs redirectUri', {
+        errors: [{ code: 'request.invalid', path: '/redirectUri', detail: 'required for same_device' }],
+      });
     }
     if (input.redirectUri !== undefined) checkUrl('redirectUri', input.redirectUri, this.options.production);
     if (input.callbackUrl !== undefined) await this.checkCallback(principal, input.callbackUrl);
@@ -261,7 +257,9 @@ export class Oid4vpService {
     }
     if (record.result === undefined) return view;
     if (record.flow === 'same_device' && responseCode === undefined) return view;
-    const released = await this.transition(record.id, (current) => (current.result === undefined ? null : { ...current, result: undefined, resultReleased: true }));
+    const released = await this.transition(record.id, (current) =>
+      current.result === undefined ? null : { ...current, result: undefined, resultReleased: true },
+    );
     // Another reader took it first: the result is gone.
     if (!released.changed) return view;
     return { ...view, result: record.result };
@@ -365,7 +363,11 @@ export class Oid4vpService {
     }
     const parsed = parseVpToken(parameters.vp_token, toDcqlQuery((await this.policyOf(claimedRecord)).policy));
     if (!parsed.ok) {
-      await this.auditRejection(claimedRecord, parsed.errors.map((e) => e.code), requestId);
+      await this.auditRejection(
+        claimedRecord,
+        parsed.errors.map((e) => e.code),
+        requestId,
+      );
       return this.finish(claimedRecord, 'rejected', { errors: parsed.errors });
     }
 
@@ -397,7 +399,9 @@ export class Oid4vpService {
       }
       // Storage or another failure: the request ends rejected (its nonce may be spent), and the wallet learns it failed.
       const code = error instanceof KpartyError ? error.code : 'internal';
-      await this.finish(claimedRecord, 'rejected', { errors: [{ code, path: 'vp_token', detail: 'the response could not be verified' }] }).catch(() => undefined);
+      await this.finish(claimedRecord, 'rejected', { errors: [{ code, path: 'vp_token', detail: 'the response could not be verified' }] }).catch(
+        () => undefined,
+      );
       throw error;
     }
   }

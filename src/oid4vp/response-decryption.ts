@@ -6,8 +6,7 @@ import type { SecretSeal } from './secret-seal.js';
 /** Longest compact JWE accepted before any decoding (the response body cap applies first; this is the JWE's own). */
 export const MAX_RESPONSE_JWE_LENGTH = 1_048_576;
 
-const invalid = (detail: string, cause?: unknown): KpartyError =>
-  new KpartyError('oid4vp.response_invalid', detail, cause === undefined ? {} : { cause });
+const invalid = (detail: string, cause?: unknown): KpartyError => new KpartyError('oid4vp.response_invalid', detail, cause === undefined ? {} : { cause });
 
 /**
  * Decrypts a direct_post.jwt authorization response (OpenID4VP 1.0 §8.3):
@@ -27,7 +26,7 @@ export async function decryptAuthorizationResponse(jwe: string, key: ResponseEnc
   }
   if (header.alg !== 'ECDH-ES') throw invalid(`the JWE alg must be ECDH-ES, got ${JSON.stringify(header.alg)}`);
   if (header.enc !== 'A128GCM' && header.enc !== 'A256GCM') throw invalid(`the JWE enc must be A128GCM or A256GCM, got ${JSON.stringify(header.enc)}`);
-  if (header.kid !== undefined && header.kid !== key.publicJwk.kid) throw invalid('the response is encrypted to another key than this request\'s');
+  if (header.kid !== undefined && header.kid !== key.publicJwk.kid) throw invalid("the response is encrypted to another key than this request's");
   if (header.zip !== undefined) throw invalid('compressed JWE payloads are not accepted');
   let plaintext: Uint8Array;
   try {
@@ -37,7 +36,7 @@ export async function decryptAuthorizationResponse(jwe: string, key: ResponseEnc
       contentEncryptionAlgorithms: ['A128GCM', 'A256GCM'],
     }));
   } catch (error) {
-    throw invalid('the response cannot be decrypted with this request\'s key', error);
+    throw invalid("the response cannot be decrypted with this request's key", error);
   }
   let payload: unknown;
   try {

@@ -55,13 +55,21 @@ describe('checkPolicyCapabilities', () => {
   });
 
   it('refuses a format no installed handler produces, naming the installed ones', async () => {
-    const { violations } = await checkPolicyCapabilities({ ...policy([GOOD_KEY]), credentials: [{ id: 'q', format: 'fmt-c', trustedIssuers: [GOOD_KEY] }] } as unknown as PresentationPolicy, capabilities);
-    expect(violations).toEqual([{ code: 'policy.invalid', path: '/credentials/0/format', detail: 'no installed format handler verifies "fmt-c" credentials (installed: fmt-a, fmt-b)' }]);
+    const { violations } = await checkPolicyCapabilities(
+      { ...policy([GOOD_KEY]), credentials: [{ id: 'q', format: 'fmt-c', trustedIssuers: [GOOD_KEY] }] } as unknown as PresentationPolicy,
+      capabilities,
+    );
+    expect(violations).toEqual([
+      { code: 'policy.invalid', path: '/credentials/0/format', detail: 'no installed format handler verifies "fmt-c" credentials (installed: fmt-a, fmt-b)' },
+    ]);
   });
 
   it('skips the format check when the handlers do not say what they produce', async () => {
     const { credentialFormats: _formats, ...undeclared } = capabilities;
-    const result = await checkPolicyCapabilities({ ...policy([GOOD_KEY]), credentials: [{ id: 'q', format: 'fmt-c', trustedIssuers: [GOOD_KEY] }] } as unknown as PresentationPolicy, undeclared);
+    const result = await checkPolicyCapabilities(
+      { ...policy([GOOD_KEY]), credentials: [{ id: 'q', format: 'fmt-c', trustedIssuers: [GOOD_KEY] }] } as unknown as PresentationPolicy,
+      undeclared,
+    );
     expect(result.violations).toEqual([]);
   });
 
@@ -77,7 +85,12 @@ describe('checkPolicyCapabilities', () => {
     const local = await checkPolicyCapabilities(policy(['did:web:localhost%3A8080', 'did:web:127.0.0.1%3A8443']), capabilities);
     expect(local).toEqual({
       violations: [],
-      warnings: [{ path: '/credentials/0/trustedIssuers/0', detail: 'localhost is a local or private host: kparty fetches its DID document only when KPARTY_OUTBOUND_ALLOW lists localhost:8080' }],
+      warnings: [
+        {
+          path: '/credentials/0/trustedIssuers/0',
+          detail: 'localhost is a local or private host: kparty fetches its DID document only when KPARTY_OUTBOUND_ALLOW lists localhost:8080',
+        },
+      ],
     });
   });
 

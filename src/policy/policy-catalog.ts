@@ -38,9 +38,7 @@ export class PolicyCatalog {
     private readonly capabilities?: PolicyCapabilities,
   ) {
     const loadedAt = clock.now();
-    this.files = new Map(
-      filePolicies.map((policy) => [policy.id, { policy, owner: OPERATOR_OWNER, createdAt: loadedAt, updatedAt: loadedAt }]),
-    );
+    this.files = new Map(filePolicies.map((policy) => [policy.id, { policy, owner: OPERATOR_OWNER, createdAt: loadedAt, updatedAt: loadedAt }]));
   }
 
   /** The policy a wallet names, whoever owns it; null when unknown. */

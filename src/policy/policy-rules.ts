@@ -116,9 +116,7 @@ const credentialSetsReferenceQueries: PolicyRule = (policy) => {
   return asArray(policy.credential_sets).flatMap((set, setIndex) =>
     asArray(asObject(set)?.options).flatMap((option, optionIndex) =>
       asArray(option).flatMap((id, idIndex) =>
-        typeof id === 'string' && !ids.has(id)
-          ? [at(['credential_sets', setIndex, 'options', optionIndex, idIndex], unknownId(id, ids))]
-          : [],
+        typeof id === 'string' && !ids.has(id) ? [at(['credential_sets', setIndex, 'options', optionIndex, idIndex], unknownId(id, ids))] : [],
       ),
     ),
   );
@@ -161,9 +159,7 @@ const wildcardIssuerAlone: PolicyRule = (policy) =>
     const issuers = asArray(query.trustedIssuers);
     if (issuers.length < 2) return [];
     return issuers.flatMap((issuer, issuerIndex) =>
-      issuer === '*'
-        ? [at(['credentials', index, 'trustedIssuers', issuerIndex], '"*" (any issuer) must be the only entry of trustedIssuers')]
-        : [],
+      issuer === '*' ? [at(['credentials', index, 'trustedIssuers', issuerIndex], '"*" (any issuer) must be the only entry of trustedIssuers')] : [],
     );
   });
 
@@ -178,7 +174,9 @@ const metaMatchesFormat: PolicyRule = (policy) =>
     if (!meta || !format) return [];
     return Object.keys(meta).flatMap((key) => {
       if (format.metaKeys.includes(key)) return [];
-      const owners = credentialFormats().filter((f) => f.metaKeys.includes(key)).map((f) => f.id);
+      const owners = credentialFormats()
+        .filter((f) => f.metaKeys.includes(key))
+        .map((f) => f.id);
       if (owners.length === 0) return []; // the schema names members no format defines
       const use = format.metaKeys.length > 0 ? `; use ${format.metaKeys.join(' or ')}` : '';
       return [at(['credentials', index, 'meta', key], `applies only to format${owners.length > 1 ? 's' : ''} ${owners.join(', ')}, not ${format.id}${use}`)];
@@ -237,7 +235,9 @@ const refreshLifetimes: PolicyRule = (policy, limits) => {
   const violations: RuleViolation[] = [];
   const max = limits.refreshMaxTtl ?? DEFAULT_REFRESH_MAX_TTL;
   if (typeof absoluteTtlSeconds === 'number' && absoluteTtlSeconds > max) {
-    violations.push(at(['session', 'refresh', 'absoluteTtlSeconds'], `must not exceed ${max}, this service's maximum session lifetime with refresh (KPARTY_REFRESH_MAX_TTL)`));
+    violations.push(
+      at(['session', 'refresh', 'absoluteTtlSeconds'], `must not exceed ${max}, this service's maximum session lifetime with refresh (KPARTY_REFRESH_MAX_TTL)`),
+    );
   }
   if (typeof ttlSeconds === 'number' && typeof absoluteTtlSeconds === 'number' && ttlSeconds > absoluteTtlSeconds) {
     violations.push(at(['session', 'refresh', 'ttlSeconds'], 'must not exceed absoluteTtlSeconds'));

@@ -27,7 +27,7 @@ describe('session.refresh and session.dpop', () => {
 
   it('refuses a missing member, an unknown one, wrong types and values, with the exact code and path', () => {
     expect(lines(example({ refresh: { ttlSeconds: 3600, absoluteTtlSeconds: 86_400 } }))).toEqual([
-      "policy.invalid /session/refresh/recheck: missing required property \"recheck\"",
+      'policy.invalid /session/refresh/recheck: missing required property "recheck"',
     ]);
     expect(lines(example({ refresh: { ttlSeconds: 3600, absoluteTtlSeconds: 86_400, recheck: 'always' } }))).toEqual([
       expect.stringMatching(/^policy\.invalid \/session\/refresh\/recheck: /),

@@ -41,7 +41,11 @@ describe('validatePolicy', () => {
   });
 
   it('accepts the smallest policy', () => {
-    const policy = { id: 'p', audience: 'a', credentials: [{ id: 'c', format: 'ldp_vc', meta: { type_values: [['VerifiableCredential']] }, trustedIssuers: ['*'] }] };
+    const policy = {
+      id: 'p',
+      audience: 'a',
+      credentials: [{ id: 'c', format: 'ldp_vc', meta: { type_values: [['VerifiableCredential']] }, trustedIssuers: ['*'] }],
+    };
     expect(validatePolicy(policy, LIMITS).ok).toBe(true);
   });
 
@@ -67,8 +71,16 @@ describe('validatePolicy', () => {
 
   describe('schema violations, each at its path', () => {
     it.each<[string, (p: LoosePolicy) => void, string, { sessionMaxTtl: number }?]>([
-      ['missing trustedIssuers', (p) => delete p.credentials[0].trustedIssuers, '/credentials/0/trustedIssuers: is required unless trusted_authorities is given (use ["*"] to accept any issuer)'],
-      ['misspelled property', (p) => (p.credentials[0].trustedIssuer = ['did:web:hr.example.com']), '/credentials/0/trustedIssuer: unknown property "trustedIssuer" (did you mean "trustedIssuers"?)'],
+      [
+        'missing trustedIssuers',
+        (p) => delete p.credentials[0].trustedIssuers,
+        '/credentials/0/trustedIssuers: is required unless trusted_authorities is given (use ["*"] to accept any issuer)',
+      ],
+      [
+        'misspelled property',
+        (p) => (p.credentials[0].trustedIssuer = ['did:web:hr.example.com']),
+        '/credentials/0/trustedIssuer: unknown property "trustedIssuer" (did you mean "trustedIssuers"?)',
+      ],
       ['shortened property name', (p) => (p.session = { ttl: 60 }), '/session/ttl: unknown property "ttl" (did you mean "ttlSeconds"?)'],
       ['empty trustedIssuers', (p) => (p.credentials[0].trustedIssuers = []), '/credentials/0/trustedIssuers: must have at least 1 item'],
       ['bad policy id', (p) => (p.id = '-leading-dash'), "/id: must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit"],
@@ -76,9 +88,17 @@ describe('validatePolicy', () => {
       ['empty audience', (p) => (p.audience = ''), '/audience: must not be empty'],
       ['audience too long', (p) => (p.audience = `https://a.example/${'x'.repeat(2048)}`), '/audience: must be at most 2048 characters long'],
       ['no credentials', (p) => ((p.credentials = []), delete p.session), '/credentials: must have at least 1 item'],
-      ['credential query id', (p) => ((p.credentials[0].id = 'emp loyee'), delete p.session), "/credentials/0/id: must contain only letters, digits, '_' and '-'"],
+      [
+        'credential query id',
+        (p) => ((p.credentials[0].id = 'emp loyee'), delete p.session),
+        "/credentials/0/id: must contain only letters, digits, '_' and '-'",
+      ],
       ['unknown format', (p) => (p.credentials[0].format = 'ac_vc'), '/credentials/0/format: must be one of: jwt_vc_json, vc+jwt, dc+sd-jwt, ldp_vc, mso_mdoc'],
-      ['mso_mdoc without meta.doctype_value', (p) => ((p.credentials[0].format = 'mso_mdoc'), delete p.credentials[0].meta), '/credentials/0/meta/doctype_value: is required for format mso_mdoc (OpenID4VP 1.0 Appendix B)'],
+      [
+        'mso_mdoc without meta.doctype_value',
+        (p) => ((p.credentials[0].format = 'mso_mdoc'), delete p.credentials[0].meta),
+        '/credentials/0/meta/doctype_value: is required for format mso_mdoc (OpenID4VP 1.0 Appendix B)',
+      ],
       ['unknown status', (p) => (p.credentials[0].status = 'mandatory'), '/credentials/0/status: must be one of: required, optional, ignore'],
       ['unknown holderBinding', (p) => (p.holderBinding = 'optional'), '/holderBinding: must be one of: required, none'],
       ['maxAgeSeconds not an integer', (p) => (p.credentials[0].maxAgeSeconds = 1.5), '/credentials/0/maxAgeSeconds: must be an integer'],
@@ -87,16 +107,35 @@ describe('validatePolicy', () => {
       ['unknown meta member', (p) => (p.credentials[0].meta.types = ['X']), '/credentials/0/meta/types: unknown property "types"'],
       ['empty claims path', (p) => (p.credentials[0].claims[1].path = []), '/credentials/0/claims/1/path: must have at least 1 item'],
       ['negative path index', (p) => (p.credentials[0].claims[1].path = ['credentialSubject', -1]), '/credentials/0/claims/1/path/1: must be >= 0'],
-      ['object in path', (p) => (p.credentials[0].claims[1].path = ['credentialSubject', {}]), '/credentials/0/claims/1/path/1: must be a string or an integer or null'],
+      [
+        'object in path',
+        (p) => (p.credentials[0].claims[1].path = ['credentialSubject', {}]),
+        '/credentials/0/claims/1/path/1: must be a string or an integer or null',
+      ],
       ['empty values', (p) => (p.credentials[0].claims[0].values = []), '/credentials/0/claims/0/values: must have at least 1 item'],
-      ['object value', (p) => (p.credentials[0].claims[0].values = [{ role: 'admin' }]), '/credentials/0/claims/0/values/0: must be a string or a number or a boolean'],
+      [
+        'object value',
+        (p) => (p.credentials[0].claims[0].values = [{ role: 'admin' }]),
+        '/credentials/0/claims/0/values/0: must be a string or a number or a boolean',
+      ],
       ['issuer neither a DID nor a URL', (p) => (p.credentials[0].trustedIssuers = ['hr.example.com']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
-      ['issuer URL with a query', (p) => (p.credentials[0].trustedIssuers = ['https://hr.example.com/?a=1']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
+      [
+        'issuer URL with a query',
+        (p) => (p.credentials[0].trustedIssuers = ['https://hr.example.com/?a=1']),
+        `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`,
+      ],
       ['x509_hash of the wrong length', (p) => (p.credentials[0].trustedIssuers = ['x509_hash:abc']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
-      ['pinned keys without jwks', (p) => (p.credentials[0].trustedIssuers = [{ id: 'https://hr.example.com' }]), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
+      [
+        'pinned keys without jwks',
+        (p) => (p.credentials[0].trustedIssuers = [{ id: 'https://hr.example.com' }]),
+        `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`,
+      ],
       [
         'pinned private key',
-        (p) => (p.credentials[0].trustedIssuers = [{ id: 'https://hr.example.com', jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43), d: 'A'.repeat(43) }] } }]),
+        (p) =>
+          (p.credentials[0].trustedIssuers = [
+            { id: 'https://hr.example.com', jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43), d: 'A'.repeat(43) }] } },
+          ]),
         '/credentials/0/trustedIssuers/0/jwks/keys/0: the JWK contains private key material',
       ],
       [
@@ -104,16 +143,36 @@ describe('validatePolicy', () => {
         (p) => (p.credentials[0].trustedIssuers = [{ id: 'https://hr.example.com', jwks: { keys: [{ kty: 'OKP', crv: 'X25519', x: 'A'.repeat(43) }] } }]),
         '/credentials/0/trustedIssuers/0/jwks/keys/0: is not a key kparty can verify signatures with',
       ],
-      ['trusted_authorities of another type', (p) => (p.credentials[0].trusted_authorities = [{ type: 'etsi_tl', values: ['x'] }]), '/credentials/0/trusted_authorities/0/type: must be "aki"'],
-      ['trusted_authorities aki not base64url', (p) => (p.credentials[0].trusted_authorities = [{ type: 'aki', values: ['a b'] }]), '/credentials/0/trusted_authorities/0/values/0: must be base64url'],
-      ['issuer DID with fragment', (p) => (p.credentials[0].trustedIssuers = ['did:web:hr.example.com#key-1']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
+      [
+        'trusted_authorities of another type',
+        (p) => (p.credentials[0].trusted_authorities = [{ type: 'etsi_tl', values: ['x'] }]),
+        '/credentials/0/trusted_authorities/0/type: must be "aki"',
+      ],
+      [
+        'trusted_authorities aki not base64url',
+        (p) => (p.credentials[0].trusted_authorities = [{ type: 'aki', values: ['a b'] }]),
+        '/credentials/0/trusted_authorities/0/values/0: must be base64url',
+      ],
+      [
+        'issuer DID with fragment',
+        (p) => (p.credentials[0].trustedIssuers = ['did:web:hr.example.com#key-1']),
+        `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`,
+      ],
       ['wildcard on a TLD', (p) => (p.credentials[0].trustedIssuers = ['did:web:*.com']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
       ['wildcard outside did:web', (p) => (p.credentials[0].trustedIssuers = ['did:key:*']), `/credentials/0/trustedIssuers/0: ${NOT_AN_ISSUER}`],
       ['empty credential set options', (p) => (p.credential_sets = [{ options: [] }]), '/credential_sets/0/options: must have at least 1 item'],
       ['credential set without options', (p) => (p.credential_sets = [{ required: true }]), '/credential_sets/0/options: missing required property "options"'],
       ['ttl above a day', (p) => (p.session.ttlSeconds = 86401), '/session/ttlSeconds: must be <= 86400', { sessionMaxTtl: 100_000 }],
-      ['scope with a double space', (p) => (p.session.scope = 'orders:read  orders:write'), "/session/scope: must be scope tokens separated by single spaces (RFC 6749 §3.3: printable ASCII except '\"' and '\\')"],
-      ['scope with a quote', (p) => (p.session.scope = 'say"hi"'), "/session/scope: must be scope tokens separated by single spaces (RFC 6749 §3.3: printable ASCII except '\"' and '\\')"],
+      [
+        'scope with a double space',
+        (p) => (p.session.scope = 'orders:read  orders:write'),
+        "/session/scope: must be scope tokens separated by single spaces (RFC 6749 §3.3: printable ASCII except '\"' and '\\')",
+      ],
+      [
+        'scope with a quote',
+        (p) => (p.session.scope = 'say"hi"'),
+        "/session/scope: must be scope tokens separated by single spaces (RFC 6749 §3.3: printable ASCII except '\"' and '\\')",
+      ],
       ['session claim without a path', (p) => (p.session.claims.email = ['employee']), '/session/claims/email: must have at least 2 items'],
       ['session claim query id not a string', (p) => (p.session.claims.email = [0, 'email']), '/session/claims/email/0: must be a string'],
       ['empty scope', (p) => (p.session.scope = ''), '/session/scope: must not be empty'],
@@ -183,9 +242,7 @@ describe('validatePolicy', () => {
       expect(lines(policy)).toEqual(['/credentials/0/meta/vct_values: applies only to format dc+sd-jwt, not jwt_vc_json; use type_values']);
       policy.credentials[0].format = 'dc+sd-jwt';
       policy.session.claims.email = ['employee', 'email'];
-      expect(lines(policy)).toEqual([
-        '/credentials/0/meta/type_values: applies only to formats jwt_vc_json, vc+jwt, ldp_vc, not dc+sd-jwt; use vct_values',
-      ]);
+      expect(lines(policy)).toEqual(['/credentials/0/meta/type_values: applies only to formats jwt_vc_json, vc+jwt, ldp_vc, not dc+sd-jwt; use vct_values']);
     });
 
     it('session.ttlSeconds does not exceed KPARTY_SESSION_MAX_TTL', () => {
@@ -252,7 +309,12 @@ describe('validatePolicy', () => {
       const cyclic: Record<string, unknown> = specExample();
       cyclic.self = cyclic;
       expect(lines(cyclic)).toEqual([': must be JSON data']);
-      const getter = Object.defineProperty(specExample(), 'id', { enumerable: true, get: () => { throw new Error('boom'); } });
+      const getter = Object.defineProperty(specExample(), 'id', {
+        enumerable: true,
+        get: () => {
+          throw new Error('boom');
+        },
+      });
       expect(lines(getter)).toEqual([': must be JSON data']);
     });
 
@@ -279,9 +341,7 @@ describe('validatePolicy', () => {
       policy.session.scope = huge;
       policy.session.claims = { [huge]: ['employee', 'x'] };
       const violations = violationsOf(policy);
-      expect(violations.map((v) => v.path)).toEqual(
-        expect.arrayContaining(['/id', '/audience', '/credentials/0/trustedIssuers/0', '/session/scope']),
-      );
+      expect(violations.map((v) => v.path)).toEqual(expect.arrayContaining(['/id', '/audience', '/credentials/0/trustedIssuers/0', '/session/scope']));
       expect(JSON.stringify(violations).length).toBeLessThan(10_000);
     });
 
@@ -295,11 +355,17 @@ describe('validatePolicy', () => {
     });
 
     it('__proto__ keys, from JSON text and from object literals', () => {
-      const fromJson = JSON.parse('{"__proto__": {"id": "x"}, "id": "p", "audience": "a", "credentials": [{"id": "c", "format": "ldp_vc", "meta": {"type_values": [["VerifiableCredential"]]}, "trustedIssuers": ["*"], "__proto__": {"status": "ignore"}}]}');
+      const fromJson = JSON.parse(
+        '{"__proto__": {"id": "x"}, "id": "p", "audience": "a", "credentials": [{"id": "c", "format": "ldp_vc", "meta": {"type_values": [["VerifiableCredential"]]}, "trustedIssuers": ["*"], "__proto__": {"status": "ignore"}}]}',
+      );
       expect(lines(fromJson)).toEqual(['/__proto__: unknown property "__proto__"', '/credentials/0/__proto__: unknown property "__proto__"']);
       // Properties inherited through a prototype are not the policy's own: they do not satisfy `required`.
       const inherited = Object.create({ id: 'p', audience: 'a', credentials: [{ id: 'c', format: 'ldp_vc', trustedIssuers: ['*'] }] });
-      expect(lines(inherited)).toEqual(['/id: missing required property "id"', '/audience: missing required property "audience"', '/credentials: missing required property "credentials"']);
+      expect(lines(inherited)).toEqual([
+        '/id: missing required property "id"',
+        '/audience: missing required property "audience"',
+        '/credentials: missing required property "credentials"',
+      ]);
       expect(({} as Record<string, unknown>).id).toBeUndefined();
     });
 
@@ -338,7 +404,18 @@ describe('validatePolicy', () => {
         {
           id: junk,
           audience: junk,
-          credentials: fc.array(fc.record({ id: junk, format: junk, meta: fc.record({ type_values: junk, vct_values: junk }, { requiredKeys: [] }), claims: junk, trustedIssuers: fc.array(junk) }, { requiredKeys: [] })),
+          credentials: fc.array(
+            fc.record(
+              {
+                id: junk,
+                format: junk,
+                meta: fc.record({ type_values: junk, vct_values: junk }, { requiredKeys: [] }),
+                claims: junk,
+                trustedIssuers: fc.array(junk),
+              },
+              { requiredKeys: [] },
+            ),
+          ),
           credential_sets: fc.array(fc.record({ options: fc.array(fc.array(junk)), required: junk }, { requiredKeys: [] })),
           session: fc.record({ ttlSeconds: junk, scope: junk, claims: fc.dictionary(fc.string(), fc.array(junk)) }, { requiredKeys: [] }),
         },

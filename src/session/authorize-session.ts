@@ -18,11 +18,7 @@ export interface AccessRequirements {
  * 401: the client should get a new token); a valid token without a required
  * scope is `session.insufficient_scope` (403: a new token would not help).
  */
-export async function authorizeSession(
-  verifier: SessionVerifier,
-  token: string | undefined,
-  requirements: AccessRequirements,
-): Promise<SessionClaims> {
+export async function authorizeSession(verifier: SessionVerifier, token: string | undefined, requirements: AccessRequirements): Promise<SessionClaims> {
   if (token === undefined) throw new KpartyError('session.missing', 'send the session token as "Authorization: Bearer <token>"');
   const verification = await verifier.verify(token);
   if (!verification.valid) throw new KpartyError('session.invalid', 'the session token is invalid, expired or revoked');

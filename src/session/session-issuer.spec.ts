@@ -71,7 +71,15 @@ describe('SessionIssuer', () => {
       claims: { sub: 'did:example:mallory', iss: 'https://evil', aud: 'x', exp: 9e9, scope: 'admin', client_id: 'other', email: 'a@b' },
     });
     const { payload } = await jwtVerify(session.token, jwks, { currentDate: new Date(T0) });
-    expect(payload).toMatchObject({ sub: request.subject, iss: 'https://kparty.example', aud: request.audience, exp: T0 / 1000 + 300, scope: request.scope, client_id: 'shop-a', email: 'a@b' });
+    expect(payload).toMatchObject({
+      sub: request.subject,
+      iss: 'https://kparty.example',
+      aud: request.audience,
+      exp: T0 / 1000 + 300,
+      scope: request.scope,
+      client_id: 'shop-a',
+      email: 'a@b',
+    });
   });
 
   it('omits scope when the policy grants none', async () => {

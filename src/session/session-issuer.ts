@@ -59,19 +59,23 @@ export class SessionIssuer {
       if (!RESERVED_SESSION_CLAIMS.has(name)) mapped[name] = value;
     }
     const { kid, alg, key } = this.keys.current();
-    const token = await signJwt({ alg, kid, typ: 'at+jwt' }, {
-      ...mapped,
-      client_id: request.clientId,
-      policy: request.policyId,
-      ...(scope ? { scope } : {}),
-      iss: this.options.issuer,
-      sub: request.subject,
-      aud: request.audience,
-      iat,
-      exp: iat + ttl,
-      jti,
-      ...(request.dpopJkt !== undefined ? { cnf: { jkt: request.dpopJkt } } : {}),
-    }, key);
+    const token = await signJwt(
+      { alg, kid, typ: 'at+jwt' },
+      {
+        ...mapped,
+        client_id: request.clientId,
+        policy: request.policyId,
+        ...(scope ? { scope } : {}),
+        iss: this.options.issuer,
+        sub: request.subject,
+        aud: request.audience,
+        iat,
+        exp: iat + ttl,
+        jti,
+        ...(request.dpopJkt !== undefined ? { cnf: { jkt: request.dpopJkt } } : {}),
+      },
+      key,
+    );
     return { token, tokenType: request.dpopJkt !== undefined ? 'DPoP' : 'Bearer', expiresIn: ttl, scope, jti, expiresAt: iat + ttl };
   }
 }

@@ -64,7 +64,9 @@ describe('introspectSession (RFC 7662)', () => {
 
   it('omits scope when the session has none, and no mapped claim can pose as an introspection member', async () => {
     const kit = await sessionKit();
-    const session = await kit.issuer.issue(sessionRequest({ scope: undefined, claims: { active: false, token_type: 'mac', username: 'mallory', email: 'a@b' } }));
+    const session = await kit.issuer.issue(
+      sessionRequest({ scope: undefined, claims: { active: false, token_type: 'mac', username: 'mallory', email: 'a@b' } }),
+    );
     const answer = await introspectSession(kit.verifier, SHOP_A, session.token);
     expect(answer).toMatchObject({ active: true, token_type: 'Bearer', email: 'a@b' });
     expect(answer).not.toHaveProperty('scope');
@@ -111,7 +113,9 @@ describe('authorizeSession (forward-auth)', () => {
   it('returns the claims of a valid token that has every required scope and the audience', async () => {
     const kit = await sessionKit();
     const session = await kit.issuer.issue(sessionRequest());
-    await expect(authorizeSession(kit.verifier, session.token, { scopes: ['orders:read', 'orders:write'], audience: 'https://orders.example.com' })).resolves.toMatchObject({
+    await expect(
+      authorizeSession(kit.verifier, session.token, { scopes: ['orders:read', 'orders:write'], audience: 'https://orders.example.com' }),
+    ).resolves.toMatchObject({
       sub: sessionRequest().subject,
       client_id: 'shop-a',
     });

@@ -103,7 +103,10 @@ describe('SessionVerifier', () => {
 
   it('refuses another issuer', async () => {
     const kit = await sessionKit();
-    await expect(kit.verifier.verify(await signWithRing(kit, claims({ iss: 'https://evil.example' })))).resolves.toStrictEqual({ valid: false, reason: 'wrong_issuer' });
+    await expect(kit.verifier.verify(await signWithRing(kit, claims({ iss: 'https://evil.example' })))).resolves.toStrictEqual({
+      valid: false,
+      reason: 'wrong_issuer',
+    });
   });
 
   it.each([
@@ -116,7 +119,10 @@ describe('SessionVerifier', () => {
     ['no exp', { exp: undefined }],
   ])('refuses a correctly signed token with %s', async (_, overrides) => {
     const kit = await sessionKit();
-    await expect(kit.verifier.verify(await signWithRing(kit, claims(overrides as JWTPayload)))).resolves.toStrictEqual({ valid: false, reason: 'claims_invalid' });
+    await expect(kit.verifier.verify(await signWithRing(kit, claims(overrides as JWTPayload)))).resolves.toStrictEqual({
+      valid: false,
+      reason: 'claims_invalid',
+    });
   });
 
   it.each([

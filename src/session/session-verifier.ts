@@ -21,15 +21,7 @@ export interface SessionClaims extends JWTPayload {
 
 /** Why a token is not a valid session; for logs and tests, never told to a client beyond "invalid". */
 export type SessionRejection =
-  | 'malformed'
-  | 'unknown_key'
-  | 'alg_forbidden'
-  | 'signature_invalid'
-  | 'wrong_type'
-  | 'wrong_issuer'
-  | 'expired'
-  | 'claims_invalid'
-  | 'revoked';
+  'malformed' | 'unknown_key' | 'alg_forbidden' | 'signature_invalid' | 'wrong_type' | 'wrong_issuer' | 'expired' | 'claims_invalid' | 'revoked';
 
 export type SessionVerification = { valid: true; claims: SessionClaims } | { valid: false; reason: SessionRejection };
 

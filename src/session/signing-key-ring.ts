@@ -38,8 +38,7 @@ export async function generateSigningKey(clock: Clock, activatesAt: number = clo
 }
 
 /** Whether `key` signs at `now`: activated, and not retired yet. */
-export const signsAt = (key: SigningKey, now: number): boolean =>
-  key.activatesAt <= now && (key.retiredAt === null || key.retiredAt > now);
+export const signsAt = (key: SigningKey, now: number): boolean => key.activatesAt <= now && (key.retiredAt === null || key.retiredAt > now);
 
 const publishedAt = (key: SigningKey, now: number): boolean => key.expiresAt === null || key.expiresAt > now;
 

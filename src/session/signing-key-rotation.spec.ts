@@ -46,7 +46,12 @@ describe('signing-key rotation', () => {
     const after = await kit.issuer.issue(sessionRequest());
     expect(kidOf(after.token)).toBe(rotated.kid);
     await expect(
-      jwtVerify(after.token, createLocalJWKSet(kit.ring.jwks()), { issuer: ISSUER, typ: 'at+jwt', algorithms: ['ES256'], currentDate: new Date(kit.clock.now()) }),
+      jwtVerify(after.token, createLocalJWKSet(kit.ring.jwks()), {
+        issuer: ISSUER,
+        typ: 'at+jwt',
+        algorithms: ['ES256'],
+        currentDate: new Date(kit.clock.now()),
+      }),
     ).resolves.toMatchObject({ protectedHeader: { kid: rotated.kid } });
     expect(await isActive(kit, before.token)).toBe(true);
     expect(await isActive(kit, after.token)).toBe(true);
@@ -89,7 +94,11 @@ describe('signing-key rotation', () => {
     expect(kit.ring.current().kid).toBe(urgent.kid);
     expect(kids(kit)).toStrictEqual([oldKid, pending.kid, urgent.kid]);
     const states = describeSigningKeys(await kit.storage.signingKeys.list(kit.clock.now()), kit.clock.now());
-    expect(states.map((k) => [k.kid, k.state])).toStrictEqual([[oldKid, 'retired'], [pending.kid, 'retired'], [urgent.kid, 'signing']]);
+    expect(states.map((k) => [k.kid, k.state])).toStrictEqual([
+      [oldKid, 'retired'],
+      [pending.kid, 'retired'],
+      [urgent.kid, 'signing'],
+    ]);
   });
 
   it('rotates on schedule only once the newest key is an interval old, and only once', async () => {

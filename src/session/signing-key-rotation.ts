@@ -95,7 +95,5 @@ export class SigningKeyRotator {
 
 /** The newest key that signs or will sign (not superseded before it activated). */
 function newestLive(keys: readonly SigningKey[]): SigningKey | undefined {
-  return keys
-    .filter((k) => k.retiredAt === null || k.retiredAt > k.activatesAt)
-    .sort((a, b) => b.activatesAt - a.activatesAt || b.createdAt - a.createdAt)[0];
+  return keys.filter((k) => k.retiredAt === null || k.retiredAt > k.activatesAt).sort((a, b) => b.activatesAt - a.activatesAt || b.createdAt - a.createdAt)[0];
 }

@@ -24,9 +24,7 @@ export interface DescribedSigningKey {
  * are `retired`. For `GET /v1/admin/keys` and `kparty keys list`.
  */
 export function describeSigningKeys(keys: readonly SigningKey[], now: number): DescribedSigningKey[] {
-  const signing = keys
-    .filter((k) => signsAt(k, now))
-    .sort((a, b) => b.activatesAt - a.activatesAt || b.createdAt - a.createdAt)[0];
+  const signing = keys.filter((k) => signsAt(k, now)).sort((a, b) => b.activatesAt - a.activatesAt || b.createdAt - a.createdAt)[0];
   return keys.map((k) => ({
     kid: k.kid,
     alg: k.alg,

@@ -61,7 +61,12 @@ async function signInWith(overrides: Partial<SignInDependencies> = {}): Promise<
 async function submission(options: { nonce?: string; level?: string; claims?: Record<string, unknown> } = {}): Promise<Submission> {
   const nonce = options.nonce ?? `n-${Math.random()}`;
   await kit.storage.challenges.issue({ nonce, policyId: 'club', domain: AUDIENCE, createdAt: T0, expiresAt: T0 + 300_000 });
-  const credential = toyCredential(KEYS, { issuer: 'toy:issuer', subject: 'toy:alice', type: 'Membership', claims: options.claims ?? { level: options.level ?? 'gold' } });
+  const credential = toyCredential(KEYS, {
+    issuer: 'toy:issuer',
+    subject: 'toy:alice',
+    type: 'Membership',
+    claims: options.claims ?? { level: options.level ?? 'gold' },
+  });
   return singlePresentation(toyPresentation(KEYS, { holder: 'toy:alice', nonce, aud: AUDIENCE, credentials: [credential] }));
 }
 
@@ -103,7 +108,16 @@ describe('SignIn (verify → audit → session)', () => {
     const verified = await kit.verifier.verify(success.session.token);
     expect(verified).toMatchObject({ claims: { sub: 'toy:alice', aud: AUDIENCE, client_id: 'club-rp', policy: 'club', level: 'gold' } });
     expect(audit.events).toEqual([
-      expect.objectContaining({ owner: 'club-rp', policyId: 'club', outcome: 'accepted', holder: 'toy:alice', format: 'toy_vp', codes: [], credentialIssuers: ['toy:issuer'], requestId: 'req-1' }),
+      expect.objectContaining({
+        owner: 'club-rp',
+        policyId: 'club',
+        outcome: 'accepted',
+        holder: 'toy:alice',
+        format: 'toy_vp',
+        codes: [],
+        credentialIssuers: ['toy:issuer'],
+        requestId: 'req-1',
+      }),
     ]);
     expect(decisions).toEqual([['accepted', []]]);
   });
@@ -126,7 +140,9 @@ describe('SignIn (verify → audit → session)', () => {
 
   it('never records "accepted" for a success body it could not give (KPARTY_MAX_RESPONSE_BYTES)', async () => {
     const signIn = await signInWith({ maxResponseBytes: 2048 });
-    const error = await rejection(signIn.signIn({ policyId: 'club', submission: await submission({ level: 'x'.repeat(4096) }), binding: { kind: 'challenge' } }));
+    const error = await rejection(
+      signIn.signIn({ policyId: 'club', submission: await submission({ level: 'x'.repeat(4096) }), binding: { kind: 'challenge' } }),
+    );
     expect(error.code).toBe('presentation.rejected');
     expect(error.errors).toEqual([{ code: 'presentation.malformed', path: 'presentation', detail: expect.stringContaining('KPARTY_MAX_RESPONSE_BYTES') }]);
     expect(audit.events.map((e) => [e.outcome, e.codes])).toEqual([['rejected', ['presentation.malformed']]]);
@@ -154,7 +170,9 @@ describe('SignIn (verify → audit → session)', () => {
 
   it('answers policy.not_found for an unknown policy, auditing nothing', async () => {
     const signIn = await signInWith();
-    expect((await rejection(signIn.signIn({ policyId: 'nope', submission: await submission(), binding: { kind: 'challenge' } }))).code).toBe('policy.not_found');
+    expect((await rejection(signIn.signIn({ policyId: 'nope', submission: await submission(), binding: { kind: 'challenge' } }))).code).toBe(
+      'policy.not_found',
+    );
     expect(audit.events).toEqual([]);
   });
 

@@ -78,7 +78,13 @@ export interface SignInDependencies {
 }
 
 /** The audit record of a decision: who, which policy, the outcome and its codes; never the credentials. */
-function decisionOf(policy: StoredPolicy, result: VerificationResult, outcome: 'accepted' | 'rejected', codes: readonly string[], requestId: string | undefined): DecisionToAudit {
+function decisionOf(
+  policy: StoredPolicy,
+  result: VerificationResult,
+  outcome: 'accepted' | 'rejected',
+  codes: readonly string[],
+  requestId: string | undefined,
+): DecisionToAudit {
   const holder = result.subject ?? result.claimedHolder;
   const formats = [...new Set(result.presentations.map((p) => p.format))];
   return {
@@ -160,7 +166,15 @@ export class SignIn {
     const result = await verifySubmission(policy, request.submission, request.binding, deps.verification);
 
     if (!result.verified || result.subject === undefined) {
-      await this.record(decisionOf(policy, result, 'rejected', result.failures.map((f) => f.code), request.requestId));
+      await this.record(
+        decisionOf(
+          policy,
+          result,
+          'rejected',
+          result.failures.map((f) => f.code),
+          request.requestId,
+        ),
+      );
       throw rejection(result, entries(result));
     }
 
@@ -243,7 +257,11 @@ export class SignIn {
       return { code: 'presentation.malformed', path: 'presentation', detail: 'the verified claims cannot be serialised as a response' };
     }
     if (bytes > max) {
-      return { code: 'presentation.malformed', path: 'presentation', detail: `the response would be ${bytes} bytes, more than the ${max} this service answers (KPARTY_MAX_RESPONSE_BYTES)` };
+      return {
+        code: 'presentation.malformed',
+        path: 'presentation',
+        detail: `the response would be ${bytes} bytes, more than the ${max} this service answers (KPARTY_MAX_RESPONSE_BYTES)`,
+      };
     }
     return undefined;
   }

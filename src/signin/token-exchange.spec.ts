@@ -25,9 +25,17 @@ async function setup(session: Partial<SignInSuccess['session']> = {}) {
   const calls: Array<{ policyId: string; presentation: unknown; requestId?: string }> = [];
   const signIn = {
     signIn: async ({ policyId, submission, requestId }: SignInRequest): Promise<SignInSuccess> => {
-      const presentation = submission.presentations.length === 1 && submission.presentations[0]?.queryId === undefined ? submission.presentations[0]?.input : submission.presentations;
+      const presentation =
+        submission.presentations.length === 1 && submission.presentations[0]?.queryId === undefined
+          ? submission.presentations[0]?.input
+          : submission.presentations;
       calls.push({ policyId, presentation, ...(requestId === undefined ? {} : { requestId }) });
-      return { verified: true, holder: 'did:example:holder', credentials: [], session: { token: 'session.jwt.token', tokenType: 'Bearer', expiresIn: 300, scope: 'orders:read', ...session } };
+      return {
+        verified: true,
+        holder: 'did:example:holder',
+        credentials: [],
+        session: { token: 'session.jwt.token', tokenType: 'Bearer', expiresIn: 300, scope: 'orders:read', ...session },
+      };
     },
   } as unknown as SignIn;
   return { exchange: new TokenExchange(catalog, signIn), calls };

@@ -32,7 +32,8 @@ function vpTokenSubmission(text: string): Submission {
   } catch {
     throw invalidRequest('a vp_token subject_token must be a JSON object', '/subject_token');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('a vp_token subject_token must be a JSON object', '/subject_token');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw invalidRequest('a vp_token subject_token must be a JSON object', '/subject_token');
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) throw invalidRequest('the vp_token names no credential query', '/subject_token');
   let count = 0;

@@ -2,10 +2,21 @@ import { describe, expect, it } from '@jest/globals';
 import { FetchError, type FetchFailureReason } from '../core/ports/fetcher.js';
 import { statusFetchFailureDetail } from './fetch-failure-detail.js';
 
-const REASONS: FetchFailureReason[] = ['url_invalid', 'address_blocked', 'dns_failed', 'timeout', 'too_large', 'redirect_refused', 'too_many_redirects', 'http_status', 'content_type', 'network'];
+const REASONS: FetchFailureReason[] = [
+  'url_invalid',
+  'address_blocked',
+  'dns_failed',
+  'timeout',
+  'too_large',
+  'redirect_refused',
+  'too_many_redirects',
+  'http_status',
+  'content_type',
+  'network',
+];
 
 describe('statusFetchFailureDetail', () => {
-  it.each(REASONS)('never shows the fetcher\'s message (addresses, library text) for %s', (reason) => {
+  it.each(REASONS)("never shows the fetcher's message (addresses, library text) for %s", (reason) => {
     const detail = statusFetchFailureDetail(new FetchError(reason, 'connect ECONNREFUSED 10.0.0.5:6379 via undici', { cause: new Error('internal') }));
     expect(detail).not.toMatch(/10\.0\.0\.5|6379|ECONNREFUSED|undici|internal/);
     expect(detail.length).toBeGreaterThan(0);

@@ -35,7 +35,10 @@ describe('StatusCheckerRegistry', () => {
       reason: 'entry_unsupported',
       detail: expect.any(String),
     });
-    await expect(registry.check(checkRequest({ id: 'https://status.example/1' }))).resolves.toMatchObject({ state: 'unavailable', reason: 'entry_unsupported' });
+    await expect(registry.check(checkRequest({ id: 'https://status.example/1' }))).resolves.toMatchObject({
+      state: 'unavailable',
+      reason: 'entry_unsupported',
+    });
   });
 
   it('caps an attacker-chosen type in the detail', async () => {
@@ -45,13 +48,15 @@ describe('StatusCheckerRegistry', () => {
     expect(outcome.state === 'unavailable' && outcome.detail.length).toBeLessThan(200);
   });
 
-  it.each([['a string', 'https://status.example/1'], ['null', null], ['an array', [{ type: 'FirstEntry' }]], ['a number', 7]])(
-    'answers malformed for an entry that is %s',
-    async (_name, entry) => {
-      const registry = new StatusCheckerRegistry([answering('FirstEntry', 'valid')]);
-      await expect(registry.check(checkRequest(entry))).resolves.toMatchObject({ state: 'malformed', reason: 'entry_malformed' });
-    },
-  );
+  it.each([
+    ['a string', 'https://status.example/1'],
+    ['null', null],
+    ['an array', [{ type: 'FirstEntry' }]],
+    ['a number', 7],
+  ])('answers malformed for an entry that is %s', async (_name, entry) => {
+    const registry = new StatusCheckerRegistry([answering('FirstEntry', 'valid')]);
+    await expect(registry.check(checkRequest(entry))).resolves.toMatchObject({ state: 'malformed', reason: 'entry_malformed' });
+  });
 
   it('refuses two checkers for one mechanism (a wiring mistake)', () => {
     expect(() => new StatusCheckerRegistry([answering('FirstEntry', 'valid'), answering('FirstEntry', 'revoked')])).toThrow('Two status checkers');

@@ -3,7 +3,20 @@ import { fixedClock } from '../core/clock.js';
 import type { CachedEntry, SharedCache } from '../core/ports/shared-cache.js';
 import { MemorySharedCache } from '../cache/memory-shared-cache.js';
 import { FakeFetcher } from '../../test/support/status-lists.js';
-import { DEFAULT_CACHE, HOUR, MAX_LIST_BYTES, NOW, checkRequest, dids, statusUrl, stranger, testBed, tokenList, w3cList, type TestBed } from './__fixtures__/status-test-bed.js';
+import {
+  DEFAULT_CACHE,
+  HOUR,
+  MAX_LIST_BYTES,
+  NOW,
+  checkRequest,
+  dids,
+  statusUrl,
+  stranger,
+  testBed,
+  tokenList,
+  w3cList,
+  type TestBed,
+} from './__fixtures__/status-test-bed.js';
 import { BitstringStatusChecker } from './bitstring-status-list/bitstring-status-checker.js';
 import { bitstringStatusEntry, tokenStatusReference } from './issuing/index.js';
 import { FAILURE_CACHE_MS, StatusListSource, type StatusListCacheSettings } from './status-list-source.js';
@@ -45,7 +58,7 @@ describe('status-list cache', () => {
     expect(bed.fetcher.calls(LIST)).toBe(1);
   });
 
-  it('sees a flipped bit once the list\'s ttl has passed, not before', async () => {
+  it("sees a flipped bit once the list's ttl has passed, not before", async () => {
     bed.fetcher.publish(LIST, await w3cList(LIST, { ttlMs: 120 * SECOND }));
     await expect(stateAt(NOW)).resolves.toEqual({ state: 'valid' });
     bed.fetcher.publish(LIST, await w3cList(LIST, { ttlMs: 120 * SECOND, set: [3] }));
@@ -55,7 +68,7 @@ describe('status-list cache', () => {
     expect(bed.fetcher.calls(LIST)).toBe(2);
   });
 
-  it('caches at least KPARTY_STATUS_CACHE_MIN_TTL however short the list\'s ttl', async () => {
+  it("caches at least KPARTY_STATUS_CACHE_MIN_TTL however short the list's ttl", async () => {
     bed.fetcher.publish(LIST, await w3cList(LIST, { ttlMs: 1 }));
     await stateAt(NOW);
     await stateAt(NOW + 59 * SECOND);
@@ -74,7 +87,7 @@ describe('status-list cache', () => {
     expect(bed.fetcher.calls(LIST)).toBe(2);
   });
 
-  it('caches at most KPARTY_STATUS_CACHE_MAX_TTL however long the list\'s ttl', async () => {
+  it("caches at most KPARTY_STATUS_CACHE_MAX_TTL however long the list's ttl", async () => {
     bed.fetcher.publish(LIST, await w3cList(LIST, { ttlMs: 24 * HOUR }));
     await stateAt(NOW);
     await stateAt(NOW + HOUR - SECOND);
@@ -136,7 +149,7 @@ describe('stale lists', () => {
     await expect(stateAt(NOW + 300 * SECOND, 4, true)).resolves.toMatchObject({ state: 'invalid', reason: 'signer_untrusted' });
   });
 
-  it('are not used past the list\'s own validUntil', async () => {
+  it("are not used past the list's own validUntil", async () => {
     setUp();
     bed.fetcher.publish(LIST, await w3cList(LIST, { ttlMs: 120 * SECOND, validUntil: new Date(NOW + 200 * SECOND) }));
     await stateAt(NOW);
@@ -185,7 +198,8 @@ describe('shared cache (replicas)', () => {
     const clock = fixedClock(NOW);
     const shared = new MemorySharedCache({ clock });
     const fetcher = new FakeFetcher().publish(LIST, await w3cList(LIST, { set: [3] }));
-    const replica = (): BitstringStatusChecker => BitstringStatusChecker.bitstringStatusList(new StatusListSource(fetcher, DEFAULT_CACHE, shared), dids, MAX_LIST_BYTES);
+    const replica = (): BitstringStatusChecker =>
+      BitstringStatusChecker.bitstringStatusList(new StatusListSource(fetcher, DEFAULT_CACHE, shared), dids, MAX_LIST_BYTES);
     const [first, second] = [replica(), replica()];
     await expect(first.check(checkRequest(entry(3)))).resolves.toMatchObject({ state: 'revoked' });
     await expect(second.check(checkRequest(entry(3)))).resolves.toMatchObject({ state: 'revoked' });

@@ -31,9 +31,7 @@ export interface StatusListFormat<T> {
   decodeBody?(bytes: Uint8Array): string | null;
 }
 
-export type ObtainedStatusList<T> =
-  | { ok: true; read: ReadStatusList<T>; stale: boolean }
-  | ({ ok: false } & StatusListProblem);
+export type ObtainedStatusList<T> = { ok: true; read: ReadStatusList<T>; stale: boolean } | ({ ok: false } & StatusListProblem);
 
 /** Status-list caching, from the configuration (README, "Configuration"). */
 export interface StatusListCacheSettings {

@@ -13,6 +13,6 @@ const ownerName = (owner: string): string => (owner === OPERATOR_OWNER ? 'the op
 export function audienceClashMessage(clash: AudienceClash): string {
   return (
     `audience "${clash.audience}" is used by policies of ${ownerName(clash.first)} and of ${ownerName(clash.second)}; ` +
-    'an audience belongs to one relying party: change or delete one side\'s policies, then start again'
+    "an audience belongs to one relying party: change or delete one side's policies, then start again"
   );
 }

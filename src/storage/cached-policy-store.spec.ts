@@ -165,10 +165,9 @@ describe('policy cache on PostgreSQL across two replicas (LISTEN/NOTIFY)', () =>
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     try {
-      const killed = await admin.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`,
-        [applicationName],
-      );
+      const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'`, [
+        applicationName,
+      ]);
       expect(killed.rowCount).toBe(1);
       // Changed behind the listener's back (a plain connection, as another replica would).
       await admin.query(`UPDATE ${schema.name}.policies SET body = jsonb_set(body, '{session,scope}', '"v2"') WHERE id = 'p'`);

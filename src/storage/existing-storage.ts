@@ -31,7 +31,9 @@ export async function requireExistingStorage(config: Pick<KpartyConfig, 'databas
   }
   const pool = createPostgresPool({ url: database.url, schema: database.schema, maxConnections: 1 });
   try {
-    const { rows } = await pool.query<{ table: string | null }>('SELECT to_regclass($1) AS table', [database.schema ? `${database.schema}.settings` : 'settings']);
+    const { rows } = await pool.query<{ table: string | null }>('SELECT to_regclass($1) AS table', [
+      database.schema ? `${database.schema}.settings` : 'settings',
+    ]);
     if (rows[0]?.table == null) throw new StorageMissingError(`no kparty database: ${describeDatabase(config)} has no kparty tables; ${hint}`);
   } catch (error) {
     if (error instanceof StorageMissingError) throw error;

@@ -69,7 +69,7 @@ describe('failClosedStorage', () => {
   });
 
   it('covers optional ports too, and ping; kind and close pass through', async () => {
-    const down = new Error('Stream isn\'t writeable and enableOfflineQueue options is false');
+    const down = new Error("Stream isn't writeable and enableOfflineQueue options is false");
     const memory = createMemoryStorage();
     let closed = 0;
     const storage = failClosedStorage(

@@ -82,7 +82,12 @@ describe('openStorage', () => {
 /** The Redis client connects in the background; wait for it (at most 3 s). */
 async function waitUntilReady(storage: Storage): Promise<void> {
   const deadline = Date.now() + 3000;
-  while (!(await storage.ping().then(() => true, () => false))) {
+  while (
+    !(await storage.ping().then(
+      () => true,
+      () => false,
+    ))
+  ) {
     if (Date.now() > deadline) throw new Error(`storage ${storage.kind} did not become ready within 3 s`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -49,7 +49,11 @@ export async function withSealedSecrets(storage: Storage, config: Pick<KpartyCon
   await sealed.list();
   if (box && logger) {
     const { clear, previous } = await describeSealing(storage.signingKeys, box);
-    if (clear > 0) logger.warn({ keys: clear }, 'session signing keys stored in clear before KPARTY_SECRET_KEY was set: rotate the signing key (kparty keys rotate) so only sealed keys remain');
+    if (clear > 0)
+      logger.warn(
+        { keys: clear },
+        'session signing keys stored in clear before KPARTY_SECRET_KEY was set: rotate the signing key (kparty keys rotate) so only sealed keys remain',
+      );
     if (previous > 0) logger.info({ keys: previous }, 'session signing keys sealed with a KPARTY_SECRET_KEY_PREVIOUS key; keep it until they expire');
   }
   return new Proxy(storage, {

@@ -3,7 +3,7 @@ import type { RelyingParty, RelyingPartyChange } from '../core/model/relying-par
 /** `current` with `change` applied (the adapters share it). */
 export function applyChange(current: RelyingParty, change: RelyingPartyChange): RelyingParty {
   const { logoUri: _logo, ...rest } = current;
-  const logoUri = change.logoUri === undefined ? current.logoUri : change.logoUri ?? undefined;
+  const logoUri = change.logoUri === undefined ? current.logoUri : (change.logoUri ?? undefined);
   return {
     ...rest,
     ...(change.name !== undefined ? { name: change.name } : {}),

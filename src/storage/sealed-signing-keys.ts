@@ -15,7 +15,9 @@ function openKey(key: SigningKey, box: SecretBox | undefined): SigningKey {
   const stored: unknown = key.privateJwk;
   if (!isSealedSecret(stored)) return key;
   if (!box) {
-    throw new SecretBoxError(`session signing key ${key.kid} is stored encrypted; set KPARTY_SECRET_KEY (and KPARTY_SECRET_KEY_PREVIOUS) to the key(s) that sealed it`);
+    throw new SecretBoxError(
+      `session signing key ${key.kid} is stored encrypted; set KPARTY_SECRET_KEY (and KPARTY_SECRET_KEY_PREVIOUS) to the key(s) that sealed it`,
+    );
   }
   return { ...key, privateJwk: JSON.parse(Buffer.from(box.open(stored, context(key.kid))).toString('utf8')) as JWK };
 }

@@ -5,7 +5,15 @@
  * (Two kparty processes on one SQLite file race in test/e2e/refresh-tokens.e2e.spec.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestSchema, deleteRedisKeys, openRedisTestPorts, testRedisPrefix, TEST_DATABASE_URL, TEST_REDIS_URL, type TestSchema } from '../../test/support/servers.js';
+import {
+  createTestSchema,
+  deleteRedisKeys,
+  openRedisTestPorts,
+  testRedisPrefix,
+  TEST_DATABASE_URL,
+  TEST_REDIS_URL,
+  type TestSchema,
+} from '../../test/support/servers.js';
 import type { SessionFamilyStore } from '../core/ports/session-family-store.js';
 import { sessionFamily } from './contract/session-family-store.contract.js';
 import { T0 } from './contract/fixtures.js';
@@ -17,7 +25,14 @@ async function raceRounds(a: SessionFamilyStore, b: SessionFamilyStore): Promise
   let live = 'h-0';
   for (let round = 1; round <= 10; round += 1) {
     const attempts = [a, b, a, b, a, b].map((store, i) =>
-      store.rotate('race', { expectedHash: live, nextHash: `h-${round}-${i}`, sealedClaims: 's', idleExpiresAt: T0 + 3_600_000, accessToken: { jti: `j-${round}-${i}`, expiresAt: T0 + 300_000 }, now: T0 + round }),
+      store.rotate('race', {
+        expectedHash: live,
+        nextHash: `h-${round}-${i}`,
+        sealedClaims: 's',
+        idleExpiresAt: T0 + 3_600_000,
+        accessToken: { jti: `j-${round}-${i}`, expiresAt: T0 + 300_000 },
+        now: T0 + round,
+      }),
     );
     const results = await Promise.all(attempts);
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -46,14 +61,20 @@ describe('session family rotation races across connections', () => {
   it('two PostgreSQL pools: exactly one rotation wins each round', async () => {
     const first = await openPostgresStorage({ url: TEST_DATABASE_URL, schema: schema.name });
     const second = await openPostgresStorage({ url: TEST_DATABASE_URL, schema: schema.name });
-    closers.push(() => first.close(), () => second.close());
+    closers.push(
+      () => first.close(),
+      () => second.close(),
+    );
     await raceRounds(first.sessionFamilies, second.sessionFamilies);
   });
 
   it('two Redis connections: exactly one rotation wins each round', async () => {
     const first: RedisPorts = await openRedisTestPorts(TEST_REDIS_URL, prefix);
     const second: RedisPorts = await openRedisTestPorts(TEST_REDIS_URL, prefix);
-    closers.push(() => first.close(), () => second.close());
+    closers.push(
+      () => first.close(),
+      () => second.close(),
+    );
     await raceRounds(first.sessionFamilies, second.sessionFamilies);
   });
 });

@@ -86,7 +86,9 @@ describe('validateCertificateChain', () => {
   it('tolerates expiry within the clock skew', async () => {
     const justExpired = await makeCertificate({ name: 'Edge', issuer: intermediate, notBefore: new Date(NOW - DAY), notAfter: new Date(NOW - 30_000) });
     expect(validateCertificateChain([justExpired.der, intermediate.der], anchors, options).ok).toBe(true);
-    expect(validateCertificateChain([justExpired.der, intermediate.der], anchors, { ...options, clockSkewSeconds: 0 })).toMatchObject({ code: 'credential.expired' });
+    expect(validateCertificateChain([justExpired.der, intermediate.der], anchors, { ...options, clockSkewSeconds: 0 })).toMatchObject({
+      code: 'credential.expired',
+    });
   });
 
   it('refuses a not-yet-valid leaf as credential.not_yet_valid', async () => {
@@ -166,7 +168,13 @@ describe('validateCertificateChain', () => {
   });
 
   it('refuses oversized input before parsing', () => {
-    expect(validateCertificateChain(Array.from({ length: MAX_CHAIN_LENGTH + 1 }, () => leaf.der), anchors, options)).toMatchObject({ code: 'credential.malformed' });
+    expect(
+      validateCertificateChain(
+        Array.from({ length: MAX_CHAIN_LENGTH + 1 }, () => leaf.der),
+        anchors,
+        options,
+      ),
+    ).toMatchObject({ code: 'credential.malformed' });
     expect(validateCertificateChain([new Uint8Array(17 * 1024)], anchors, options)).toMatchObject({ code: 'credential.malformed' });
   });
 

@@ -73,11 +73,7 @@ export function x509HashIdentifier(leafDer: Uint8Array): string {
  *
  * Never throws.
  */
-export function validateCertificateChain(
-  chainDer: readonly Uint8Array[],
-  anchors: TrustAnchorStore,
-  options: ChainOptions,
-): ChainValidation {
+export function validateCertificateChain(chainDer: readonly Uint8Array[], anchors: TrustAnchorStore, options: ChainOptions): ChainValidation {
   if (!Array.isArray(chainDer) || chainDer.length === 0) return fail('credential.malformed', 'the certificate chain is empty');
   if (chainDer.length > MAX_CHAIN_LENGTH) return fail('credential.malformed', `the certificate chain has more than ${MAX_CHAIN_LENGTH} certificates`);
   if (!chainDer.every((der) => der instanceof Uint8Array)) return fail('credential.malformed', 'a certificate is not DER bytes');

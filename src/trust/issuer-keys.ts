@@ -122,7 +122,7 @@ export async function verifyIssuerSignature(request: IssuerSignatureRequest, env
     } catch {
       key = null;
     }
-    if (!key) return { ok: false, code: 'credential.signature_invalid', detail: 'the signing certificate\'s key cannot verify JWS signatures' };
+    if (!key) return { ok: false, code: 'credential.signature_invalid', detail: "the signing certificate's key cannot verify JWS signatures" };
     const verified = await verifyCompactJws(jws.compact, key, { typ: request.typ });
     if (!verified.ok) return { ok: false, code: jwsFailureCode(verified.reason), detail: verified.detail };
     const issuerId = iss !== undefined && certificateNames(validation.leaf.subjectAltName, iss) ? iss : validation.issuerId;
@@ -159,7 +159,13 @@ export async function didDocumentOf(
  * Verifies with the keys of a JWK set (pinned or fetched): when the header has
  * a `kid`, the keys with that `kid` and the keys without one; else each usable key.
  */
-async function verifyWithJwks(jws: ParsedJws, jwks: readonly unknown[], issuerId: string, route: IssuerKeyRoute, typ: string[]): Promise<IssuerSignatureResult> {
+async function verifyWithJwks(
+  jws: ParsedJws,
+  jwks: readonly unknown[],
+  issuerId: string,
+  route: IssuerKeyRoute,
+  typ: string[],
+): Promise<IssuerSignatureResult> {
   const kidOf = (jwk: unknown): unknown => (typeof jwk === 'object' && jwk !== null ? (jwk as { kid?: unknown }).kid : undefined);
   const candidates = jwks.filter((jwk) => jws.kid === undefined || kidOf(jwk) === undefined || kidOf(jwk) === jws.kid);
   if (candidates.length === 0) return { ok: false, code: 'credential.signature_invalid', detail: `no ${route} key of the issuer has this "kid"` };
@@ -173,7 +179,11 @@ async function verifyWithJwks(jws: ParsedJws, jwks: readonly unknown[], issuerId
     if (verified.reason === 'malformed') return { ok: false, code: 'credential.malformed', detail: verified.detail };
   }
   if (forbidden !== undefined) return { ok: false, code: 'credential.alg_forbidden', detail: forbidden };
-  return { ok: false, code: 'credential.signature_invalid', detail: `the signature does not verify with the issuer's ${route === 'pinned' ? 'pinned' : 'published'} keys` };
+  return {
+    ok: false,
+    code: 'credential.signature_invalid',
+    detail: `the signature does not verify with the issuer's ${route === 'pinned' ? 'pinned' : 'published'} keys`,
+  };
 }
 
 function verificationKey(input: unknown, controller: string): VerificationKey | null {
@@ -204,7 +214,9 @@ export function certificateNames(subjectAltName: string | undefined, iss: string
   } catch {
     host = undefined;
   }
-  return splitAltNames(subjectAltName).some(({ type, value }) => (type === 'URI' && value === iss) || (type === 'DNS' && host !== undefined && value.toLowerCase() === host));
+  return splitAltNames(subjectAltName).some(
+    ({ type, value }) => (type === 'URI' && value === iss) || (type === 'DNS' && host !== undefined && value.toLowerCase() === host),
+  );
 }
 
 function splitAltNames(text: string): Array<{ type: string; value: string }> {

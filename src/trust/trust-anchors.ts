@@ -101,7 +101,9 @@ function readAnchors(pem: string, where: string): ParsedCertificate[] {
     if (!parsed.ok) throw new ConfigError(`${where}: certificate #${index + 1}: ${parsed.detail}`);
     const certificate = parsed.certificate;
     if (!certificate.ca) {
-      throw new ConfigError(`${where}: certificate #${index + 1} (${certificate.node.subject.replace(/\n/g, ', ')}) is not a CA certificate (basicConstraints cA)`);
+      throw new ConfigError(
+        `${where}: certificate #${index + 1} (${certificate.node.subject.replace(/\n/g, ', ')}) is not a CA certificate (basicConstraints cA)`,
+      );
     }
     if (certificate.keyUsage !== undefined && (certificate.keyUsage & KEY_CERT_SIGN) === 0) {
       throw new ConfigError(`${where}: certificate #${index + 1} is a CA without keyCertSign in its keyUsage`);

@@ -86,9 +86,20 @@ export class VcApiVerifier {
 
   /** `POST /credentials/verify`: the credential's proof, validity period and status. @throws KpartyError `credential.rejected` (422). */
   async verifyCredential(credential: unknown): Promise<VcApiVerification> {
-    const verified = withoutPolicyVerdict(await verifySubmission(this.policy(NO_AUDIENCE), singlePresentation(new StandaloneCredential(credential)), { kind: 'challenge' }, this.deps, CREDENTIAL_CHECKS));
+    const verified = withoutPolicyVerdict(
+      await verifySubmission(
+        this.policy(NO_AUDIENCE),
+        singlePresentation(new StandaloneCredential(credential)),
+        { kind: 'challenge' },
+        this.deps,
+        CREDENTIAL_CHECKS,
+      ),
+    );
     // The wrapper presentation has no holder by construction: what the checks say about it (and only that) is not the credential's fault.
-    const result: VerificationResult = { ...verified, failures: verified.failures.filter((f) => !(f.credential === undefined && f.code === 'presentation.malformed' && f.presentation !== undefined)) };
+    const result: VerificationResult = {
+      ...verified,
+      failures: verified.failures.filter((f) => !(f.credential === undefined && f.code === 'presentation.malformed' && f.presentation !== undefined)),
+    };
     const valid = result.credentials.length === 1 && result.credentials.every((c) => c.valid) && result.failures.length === 0 && result.errorsOmitted === 0;
     // A standalone credential has no holder proof, so the pipeline's own verdict (which requires one) is not used here.
     if (!valid) throw rejected(withReason(result), 'credential');
@@ -128,7 +139,9 @@ export class VcApiVerifier {
       names.push('domain');
     }
     checks.push(resolveDidsCheck, signaturesCheck, validityPeriodCheck, statusCheck);
-    const result = withoutPolicyVerdict(await verifySubmission(this.policy(audience ?? NO_AUDIENCE), singlePresentation(presentation), binding, this.deps, checks));
+    const result = withoutPolicyVerdict(
+      await verifySubmission(this.policy(audience ?? NO_AUDIENCE), singlePresentation(presentation), binding, this.deps, checks),
+    );
     const valid =
       result.failures.length === 0 &&
       result.errorsOmitted === 0 &&
@@ -152,7 +165,9 @@ function withoutPolicyVerdict(result: VerificationResult): VerificationResult {
 function withReason(result: VerificationResult): VerificationResult {
   if (result.failures.length > 0) return result;
   const failures: CheckFailure[] = [];
-  for (const p of result.presentations) if (!p.holderProofValid) failures.push({ code: 'presentation.signature_invalid', path: p.path, detail: 'the presentation proof was not verified' });
-  for (const c of result.credentials) if (!c.valid) failures.push({ code: 'credential.signature_invalid', path: c.path, detail: 'the credential proof was not verified' });
+  for (const p of result.presentations)
+    if (!p.holderProofValid) failures.push({ code: 'presentation.signature_invalid', path: p.path, detail: 'the presentation proof was not verified' });
+  for (const c of result.credentials)
+    if (!c.valid) failures.push({ code: 'credential.signature_invalid', path: c.path, detail: 'the credential proof was not verified' });
   return { ...result, failures: failures.length > 0 ? failures : result.failures };
 }

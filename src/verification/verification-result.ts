@@ -74,7 +74,8 @@ export function resultOf(context: VerificationContext, maxErrors: number = DEFAU
     failures.push({ code: 'policy.unsatisfied', path: 'presentation', detail: 'the presentation was not shown to satisfy the policy' });
   }
   const answered = new Map<string, string>();
-  for (const [queryId, credential] of Object.entries(evaluation?.matches ?? {})) answered.set(`${credential.ref.presentation}:${credential.ref.credential}`, queryId);
+  for (const [queryId, credential] of Object.entries(evaluation?.matches ?? {}))
+    answered.set(`${credential.ref.presentation}:${credential.ref.credential}`, queryId);
   const faulty = faultyCredentials(context);
   const credentials = context.credentials.map((state): CredentialOutcome => {
     const { credential } = state;

@@ -146,14 +146,21 @@ describe('a format registered in a test runs through the whole checks table', ()
 
   it('gives true reasons: an expired credential with a wrong claim value answers both, never "no credential was presented"', async () => {
     const nonce = await challenge();
-    const vp = toyPresentation(KEYS, { holder: 'toy:alice', nonce, aud: AUDIENCE, credentials: [membership({ exp: NOW_S - 3600, claims: { level: 'bronze' } })] });
+    const vp = toyPresentation(KEYS, {
+      holder: 'toy:alice',
+      nonce,
+      aud: AUDIENCE,
+      credentials: [membership({ exp: NOW_S - 3600, claims: { level: 'bronze' } })],
+    });
     const result = await verify(singlePresentation(vp));
     expect(codes(result)).toEqual([
       ['credential.expired', 'credentials[0]'],
       ['credential.claim_value', 'credentials[0]'],
       ['policy.unsatisfied', 'presentation'],
     ]);
-    expect(result.failures[2]?.detail).toBe('credential query "membership" is not satisfied: the credentials of format toy_vc presented (credentials[0]) failed the checks listed');
+    expect(result.failures[2]?.detail).toBe(
+      'credential query "membership" is not satisfied: the credentials of format toy_vc presented (credentials[0]) failed the checks listed',
+    );
     expect(result.verified).toBe(false);
   });
 
@@ -173,7 +180,12 @@ describe('a format registered in a test runs through the whole checks table', ()
 
   it('refuses a credential about two subjects of whom only one is the holder, naming the subject', async () => {
     const nonce = await challenge();
-    const vp = toyPresentation(KEYS, { holder: 'toy:alice', nonce, aud: AUDIENCE, credentials: [membership({ subject: undefined, subjects: ['toy:alice', 'toy:bob'] })] });
+    const vp = toyPresentation(KEYS, {
+      holder: 'toy:alice',
+      nonce,
+      aud: AUDIENCE,
+      credentials: [membership({ subject: undefined, subjects: ['toy:alice', 'toy:bob'] })],
+    });
     const result = await verify(singlePresentation(vp));
     expect(result.failures.filter((f) => f.code === 'presentation.holder_mismatch').map((f) => f.path)).toEqual(['credentials[0].subjects[1]']);
     expect(result.verified).toBe(false);
@@ -264,7 +276,11 @@ describe('bindings', () => {
   });
 
   it('refuses a transcript-bound presentation made for another response_uri', async () => {
-    const vp = toyPresentation(KEYS, { holder: 'toy:alice', transcript: true, credentials: [membership()] }, { ...transcript, responseUri: 'https://evil.example/r' });
+    const vp = toyPresentation(
+      KEYS,
+      { holder: 'toy:alice', transcript: true, credentials: [membership()] },
+      { ...transcript, responseUri: 'https://evil.example/r' },
+    );
     expect(codes(await verify(singlePresentation(vp), policy(), oid4vp))).toContainEqual(['presentation.signature_invalid', 'presentation']);
   });
 

@@ -49,12 +49,15 @@ describe('claim names kparty sets itself', () => {
   );
 });
 
-describe('a challenge remembers its policy\'s owner', () => {
+describe("a challenge remembers its policy's owner", () => {
   it('refuses a challenge of a policy deleted by the operator and re-created by a relying party under the same id', async () => {
     expect((await kp.request('PUT', '/v1/admin/policies/portal', { key: IN_PROCESS_ADMIN_KEY, body: policy('portal') })).status).toBe(201);
     const challenge = (await kp.request('POST', '/v1/challenges', { body: { policy: 'portal' } })).body.challenge as string;
     expect((await kp.request('DELETE', '/v1/admin/policies/portal', { key: IN_PROCESS_ADMIN_KEY })).status).toBe(204);
-    const rp = await kp.request('POST', '/v1/admin/relying-parties', { key: IN_PROCESS_ADMIN_KEY, body: { id: 'newcomer', name: 'Newcomer', audiences: [AUDIENCE] } });
+    const rp = await kp.request('POST', '/v1/admin/relying-parties', {
+      key: IN_PROCESS_ADMIN_KEY,
+      body: { id: 'newcomer', name: 'Newcomer', audiences: [AUDIENCE] },
+    });
     expect(rp.status).toBe(201);
     expect((await kp.request('PUT', '/v1/admin/policies/portal', { key: rp.body.apiKey, body: policy('portal') })).status).toBe(201);
 

@@ -46,10 +46,16 @@ async function sessionFor(policyId: string, audience: string): Promise<string> {
 
 beforeAll(async () => {
   kp = await startInProcess();
-  const orders = await kp.request('POST', '/v1/admin/relying-parties', { key: IN_PROCESS_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: [ORDERS] } });
+  const orders = await kp.request('POST', '/v1/admin/relying-parties', {
+    key: IN_PROCESS_ADMIN_KEY,
+    body: { id: 'orders', name: 'Orders', audiences: [ORDERS] },
+  });
   expect(orders.status).toBe(201);
   ordersKey = orders.body.apiKey;
-  const squatter = await kp.request('POST', '/v1/admin/relying-parties', { key: IN_PROCESS_ADMIN_KEY, body: { id: 'squatter', name: 'Squatter', audiences: [SQUAT] } });
+  const squatter = await kp.request('POST', '/v1/admin/relying-parties', {
+    key: IN_PROCESS_ADMIN_KEY,
+    body: { id: 'squatter', name: 'Squatter', audiences: [SQUAT] },
+  });
   squatterKey = squatter.body.apiKey;
   expect((await kp.request('PUT', '/v1/admin/policies/orders-admin', { key: ordersKey, body: policy('orders-admin', ORDERS) })).status).toBe(201);
   expect((await kp.request('PUT', '/v1/admin/policies/squat-own', { key: squatterKey, body: policy('squat-own', SQUAT) })).status).toBe(201);
@@ -59,7 +65,7 @@ afterAll(async () => {
   await kp.close();
 });
 
-describe('policies may use only their owner\'s audiences', () => {
+describe("policies may use only their owner's audiences", () => {
   it("refuses a relying party's policy naming another relying party's audience: 403 policy.audience_not_owned, naming it", async () => {
     const reply = await kp.request('PUT', '/v1/admin/policies/squat', { key: squatterKey, body: policy('squat', ORDERS) });
     expectCode(reply, 403, 'policy.audience_not_owned');
@@ -68,18 +74,35 @@ describe('policies may use only their owner\'s audiences', () => {
   });
 
   it('refuses an audience nobody registered for a relying party, and replacing an own policy with a foreign audience', async () => {
-    expectCode(await kp.request('PUT', '/v1/admin/policies/free', { key: squatterKey, body: policy('free', 'https://free.example.com') }), 403, 'policy.audience_not_owned');
-    expectCode(await kp.request('PUT', '/v1/admin/policies/squat-own', { key: squatterKey, body: policy('squat-own', ORDERS) }), 403, 'policy.audience_not_owned');
+    expectCode(
+      await kp.request('PUT', '/v1/admin/policies/free', { key: squatterKey, body: policy('free', 'https://free.example.com') }),
+      403,
+      'policy.audience_not_owned',
+    );
+    expectCode(
+      await kp.request('PUT', '/v1/admin/policies/squat-own', { key: squatterKey, body: policy('squat-own', ORDERS) }),
+      403,
+      'policy.audience_not_owned',
+    );
   });
 
   it('lets the operator use any audience no relying party holds, but not a held one', async () => {
     expect((await kp.request('PUT', '/v1/admin/policies/ops', { key: IN_PROCESS_ADMIN_KEY, body: policy('ops', 'https://ops.example.com') })).status).toBe(201);
-    expectCode(await kp.request('PUT', '/v1/admin/policies/ops-orders', { key: IN_PROCESS_ADMIN_KEY, body: policy('ops-orders', ORDERS) }), 403, 'policy.audience_not_owned');
+    expectCode(
+      await kp.request('PUT', '/v1/admin/policies/ops-orders', { key: IN_PROCESS_ADMIN_KEY, body: policy('ops-orders', ORDERS) }),
+      403,
+      'policy.audience_not_owned',
+    );
   });
 
-  it("POST /v1/token by audience is not broken for the rightful owner (one policy holds the audience)", async () => {
+  it('POST /v1/token by audience is not broken for the rightful owner (one policy holds the audience)', async () => {
     const reply = await kp.request('POST', '/v1/token', {
-      raw: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', audience: ORDERS, subject_token: 'x', subject_token_type: 'urn:ietf:params:oauth:token-type:jwt' }).toString(),
+      raw: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        audience: ORDERS,
+        subject_token: 'x',
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+      }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(reply.body?.error).not.toBe('invalid_target');
@@ -88,36 +111,63 @@ describe('policies may use only their owner\'s audiences', () => {
 
 describe('registering audiences', () => {
   it('refuses an audience another relying party holds: 409 relying_party.audience_taken, creating nothing', async () => {
-    const reply = await kp.request('POST', '/v1/admin/relying-parties', { key: IN_PROCESS_ADMIN_KEY, body: { id: 'late', name: 'Late', audiences: ['https://late.example.com', ORDERS] } });
+    const reply = await kp.request('POST', '/v1/admin/relying-parties', {
+      key: IN_PROCESS_ADMIN_KEY,
+      body: { id: 'late', name: 'Late', audiences: ['https://late.example.com', ORDERS] },
+    });
     expectCode(reply, 409, 'relying_party.audience_taken');
     expect(reply.body.detail).toContain('"orders"');
     const list = await kp.request('GET', '/v1/admin/relying-parties', { key: IN_PROCESS_ADMIN_KEY });
     expect(list.body.relyingParties.map((rp: { id: string }) => rp.id)).toEqual(['orders', 'squatter']);
   });
 
-  it("refuses an audience an operator policy uses", async () => {
+  it('refuses an audience an operator policy uses', async () => {
     expectCode(
-      await kp.request('POST', '/v1/admin/relying-parties', { key: IN_PROCESS_ADMIN_KEY, body: { id: 'opsy', name: 'Opsy', audiences: ['https://ops.example.com'] } }),
+      await kp.request('POST', '/v1/admin/relying-parties', {
+        key: IN_PROCESS_ADMIN_KEY,
+        body: { id: 'opsy', name: 'Opsy', audiences: ['https://ops.example.com'] },
+      }),
       409,
       'relying_party.audience_taken',
     );
   });
 
-  it('PATCH cannot move another party\'s audience, nor drop one a policy still uses', async () => {
-    expectCode(await kp.request('PATCH', '/v1/admin/relying-parties/squatter', { key: IN_PROCESS_ADMIN_KEY, body: { audiences: [SQUAT, ORDERS] } }), 409, 'relying_party.audience_taken');
-    expectCode(await kp.request('PATCH', '/v1/admin/relying-parties/squatter', { key: IN_PROCESS_ADMIN_KEY, body: { audiences: ['https://new.example.com'] } }), 409, 'relying_party.audience_in_use');
-    expectCode(await kp.request('PATCH', '/v1/admin/relying-parties/nobody', { key: IN_PROCESS_ADMIN_KEY, body: { name: 'x' } }), 404, 'relying_party.not_found');
+  it("PATCH cannot move another party's audience, nor drop one a policy still uses", async () => {
+    expectCode(
+      await kp.request('PATCH', '/v1/admin/relying-parties/squatter', { key: IN_PROCESS_ADMIN_KEY, body: { audiences: [SQUAT, ORDERS] } }),
+      409,
+      'relying_party.audience_taken',
+    );
+    expectCode(
+      await kp.request('PATCH', '/v1/admin/relying-parties/squatter', { key: IN_PROCESS_ADMIN_KEY, body: { audiences: ['https://new.example.com'] } }),
+      409,
+      'relying_party.audience_in_use',
+    );
+    expectCode(
+      await kp.request('PATCH', '/v1/admin/relying-parties/nobody', { key: IN_PROCESS_ADMIN_KEY, body: { name: 'x' } }),
+      404,
+      'relying_party.not_found',
+    );
   });
 
   it('PATCH and list are operator only', async () => {
-    expectCode(await kp.request('PATCH', '/v1/admin/relying-parties/squatter', { key: squatterKey, body: { audiences: [SQUAT, ORDERS] } }), 403, 'auth.forbidden');
+    expectCode(
+      await kp.request('PATCH', '/v1/admin/relying-parties/squatter', { key: squatterKey, body: { audiences: [SQUAT, ORDERS] } }),
+      403,
+      'auth.forbidden',
+    );
     expectCode(await kp.request('GET', '/v1/admin/relying-parties', { key: squatterKey }), 403, 'auth.forbidden');
   });
 
   it('PATCH changes name, logo, callback origins and adds audiences; GET shows them, never a key hash', async () => {
     const reply = await kp.request('PATCH', '/v1/admin/relying-parties/squatter', {
       key: IN_PROCESS_ADMIN_KEY,
-      body: { name: 'Renamed', audiences: [SQUAT, 'https://more.example.com'], callbackOrigins: ['https://cb.example.com', 'http://localhost:3000'], logoUri: 'https://squatter.example.com/logo.svg' },
+      body: {
+        name: 'Renamed',
+        audiences: [SQUAT, 'https://more.example.com'],
+        callbackOrigins: ['https://cb.example.com', 'http://localhost:3000'],
+        logoUri: 'https://squatter.example.com/logo.svg',
+      },
     });
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({
@@ -147,7 +197,10 @@ describe('registering audiences', () => {
   });
 
   it('rotateApiKey answers a new key once; the old key stops working at once', async () => {
-    const created = await kp.request('POST', '/v1/admin/relying-parties', { key: IN_PROCESS_ADMIN_KEY, body: { id: 'rotating', name: 'Rotating', audiences: ['https://rotating.example.com'] } });
+    const created = await kp.request('POST', '/v1/admin/relying-parties', {
+      key: IN_PROCESS_ADMIN_KEY,
+      body: { id: 'rotating', name: 'Rotating', audiences: ['https://rotating.example.com'] },
+    });
     const oldKey = created.body.apiKey as string;
     expect((await kp.request('GET', '/v1/admin/policies', { key: oldKey })).status).toBe(200);
     const rotated = await kp.request('PATCH', '/v1/admin/relying-parties/rotating', { key: IN_PROCESS_ADMIN_KEY, body: { rotateApiKey: true } });
@@ -157,12 +210,16 @@ describe('registering audiences', () => {
     expectCode(await kp.request('GET', '/v1/admin/policies', { key: oldKey }), 401, 'auth.unauthorized');
     expect((await kp.request('GET', '/v1/admin/policies', { key: rotated.body.apiKey })).status).toBe(200);
     expect((await kp.request('GET', '/v1/admin/relying-parties/rotating', { key: IN_PROCESS_ADMIN_KEY })).body.apiKey).toBeUndefined();
-    expectCode(await kp.request('PATCH', '/v1/admin/relying-parties/rotating', { key: IN_PROCESS_ADMIN_KEY, body: { rotateApiKey: false } }), 400, 'request.invalid');
+    expectCode(
+      await kp.request('PATCH', '/v1/admin/relying-parties/rotating', { key: IN_PROCESS_ADMIN_KEY, body: { rotateApiKey: false } }),
+      400,
+      'request.invalid',
+    );
   });
 });
 
 describe('forward-auth pins audience and client', () => {
-  it('passes the owner\'s token with audience + client_id, refuses another client\'s token for its own audience', async () => {
+  it("passes the owner's token with audience + client_id, refuses another client's token for its own audience", async () => {
     const ordersToken = await sessionFor('orders-admin', ORDERS);
     const squatToken = await sessionFor('squat-own', SQUAT);
     const check = (token: string, query: string) => kp.request('GET', `/v1/auth/check?${query}`, { headers: { authorization: `Bearer ${token}` } });
@@ -170,9 +227,13 @@ describe('forward-auth pins audience and client', () => {
     expectCode(await check(squatToken, `audience=${encodeURIComponent(ORDERS)}`), 401, 'session.invalid');
     expectCode(await check(squatToken, 'client_id=orders'), 401, 'session.invalid');
     expectCode(await check(ordersToken, 'client_id=Not%20An%20Id'), 400, 'request.invalid');
-    const envoy = await kp.request('POST', '/v1/auth/check/envoy/x', { headers: { authorization: `Bearer ${squatToken}`, 'x-kparty-required-client': 'orders' } });
+    const envoy = await kp.request('POST', '/v1/auth/check/envoy/x', {
+      headers: { authorization: `Bearer ${squatToken}`, 'x-kparty-required-client': 'orders' },
+    });
     expectCode(envoy, 401, 'session.invalid');
-    const envoyOk = await kp.request('GET', '/v1/auth/check/envoy/x', { headers: { authorization: `Bearer ${ordersToken}`, 'x-kparty-required-client': 'orders', 'x-kparty-required-audience': ORDERS } });
+    const envoyOk = await kp.request('GET', '/v1/auth/check/envoy/x', {
+      headers: { authorization: `Bearer ${ordersToken}`, 'x-kparty-required-client': 'orders', 'x-kparty-required-audience': ORDERS },
+    });
     expect(envoyOk.status).toBe(200);
   });
 });

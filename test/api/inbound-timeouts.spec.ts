@@ -15,7 +15,14 @@ let kp: InProcessKparty;
 let port: number;
 
 beforeAll(async () => {
-  kp = await startInProcess({ env: { KPARTY_HTTP_REQUEST_TIMEOUT_MS: '1500', KPARTY_HTTP_HEADERS_TIMEOUT_MS: '1000', KPARTY_HTTP_IDLE_TIMEOUT_MS: '2000', KPARTY_HTTP_KEEP_ALIVE_TIMEOUT_MS: '500' } });
+  kp = await startInProcess({
+    env: {
+      KPARTY_HTTP_REQUEST_TIMEOUT_MS: '1500',
+      KPARTY_HTTP_HEADERS_TIMEOUT_MS: '1000',
+      KPARTY_HTTP_IDLE_TIMEOUT_MS: '2000',
+      KPARTY_HTTP_KEEP_ALIVE_TIMEOUT_MS: '500',
+    },
+  });
   port = Number(new URL(kp.baseUrl).port);
 });
 

@@ -20,7 +20,11 @@ import { DidJwkResolver } from '../../src/did/methods/jwk.js';
 import { DidKeyResolver } from '../../src/did/methods/key.js';
 import { selectVerificationKeys } from '../../src/did/select-verification-keys.js';
 
-interface SpeccheckCase { message: string; pub_key: string; signature: string }
+interface SpeccheckCase {
+  message: string;
+  pub_key: string;
+  signature: string;
+}
 const SPECCHECK = JSON.parse(readFileSync(new URL('../vectors/ed25519-speccheck/cases.json', import.meta.url), 'utf8')) as SpeccheckCase[];
 const RFC8032 = JSON.parse(readFileSync(new URL('../vectors/rfc8032/ed25519-section-7.1.json', import.meta.url), 'utf8')) as {
   vectors: Array<{ name: string; publicKey: string; message: string; signature: string }>;
@@ -63,7 +67,11 @@ describe('Ed25519 keys: small order, non-canonical, mixed order are refused wher
       { id: `${did}#k`, type: 'JsonWebKey2020', controller: did, publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x: b64u(IDENTITY) } },
       { id: `${did}#k`, type: 'Multikey', controller: did, publicKeyMultibase: `z${bytesToBase58(Uint8Array.from([0xed, 0x01, ...LOW_ORDER[3]!]))}` },
     ]) {
-      const selection = selectVerificationKeys({ id: did, verificationMethod: [method], assertionMethod: [`${did}#k`] } as never, { did, kid: `${did}#k`, relationship: 'assertionMethod' });
+      const selection = selectVerificationKeys({ id: did, verificationMethod: [method], assertionMethod: [`${did}#k`] } as never, {
+        did,
+        kid: `${did}#k`,
+        relationship: 'assertionMethod',
+      });
       expect(selection.ok ? selection.keys : []).toEqual([]);
     }
   });
@@ -146,7 +154,18 @@ describe('other curves: points on the curve, never the identity; X25519 never si
   it('an X25519 key yields no signature algorithm, so no key to verify with', () => {
     const did = 'did:web:issuer.example.com';
     const selection = selectVerificationKeys(
-      { id: did, verificationMethod: [{ id: `${did}#x`, type: 'JsonWebKey2020', controller: did, publicKeyJwk: { kty: 'OKP', crv: 'X25519', x: '3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08' } }], assertionMethod: [`${did}#x`] } as never,
+      {
+        id: did,
+        verificationMethod: [
+          {
+            id: `${did}#x`,
+            type: 'JsonWebKey2020',
+            controller: did,
+            publicKeyJwk: { kty: 'OKP', crv: 'X25519', x: '3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08' },
+          },
+        ],
+        assertionMethod: [`${did}#x`],
+      } as never,
       { did, kid: `${did}#x`, relationship: 'assertionMethod' },
     );
     expect(selection.ok).toBe(true);

@@ -38,7 +38,10 @@ function shellBlocks(markdown: string): DocBlock[] {
     blocks.push({
       line: start + 1,
       code,
-      statuses: body.map((l) => /^\s*#\s*(\d{3})\b/.exec(l)?.[1]).filter((s): s is string => s !== undefined).map(Number),
+      statuses: body
+        .map((l) => /^\s*#\s*(\d{3})\b/.exec(l)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .map(Number),
       curls: body.map((l) => l.replace(/(?:^|\s)#.*$/, '')).reduce((n, l) => n + (l.match(/(?:^|[\s($|;&])curl\s/g)?.length ?? 0), 0),
     });
   }

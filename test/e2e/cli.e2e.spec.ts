@@ -50,24 +50,24 @@ describe('kparty --version', () => {
 });
 
 describe('a database that does not exist', () => {
-  it.each([
-    ['keys list'],
-    ['keys rotate'],
-    ['admin-key reset'],
-    ['relying-parties create --id orders --name Orders --audience https://orders.example.com'],
-  ])('`kparty %s` without DATABASE_URL refuses in one line naming ./data/kparty.db, and creates nothing', async (command) => {
-    const result = await cli(command.split(' '), {}, scratch);
-    expect(result.code).toBe(1);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain(`SQLite file ${join(scratch, 'data', 'kparty.db')} does not exist`);
-    expect(existsSync(join(scratch, 'data'))).toBe(false);
-  });
+  it.each([['keys list'], ['keys rotate'], ['admin-key reset'], ['relying-parties create --id orders --name Orders --audience https://orders.example.com']])(
+    '`kparty %s` without DATABASE_URL refuses in one line naming ./data/kparty.db, and creates nothing',
+    async (command) => {
+      const result = await cli(command.split(' '), {}, scratch);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(`SQLite file ${join(scratch, 'data', 'kparty.db')} does not exist`);
+      expect(existsSync(join(scratch, 'data'))).toBe(false);
+    },
+  );
 
   it('refuses a DATABASE_URL naming a missing SQLite file', async () => {
     const result = await cli(['keys', 'list'], { DATABASE_URL: 'sqlite:/nonexistent/dir/kparty.db' }, scratch);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('kparty: no kparty database: SQLite file /nonexistent/dir/kparty.db does not exist; set DATABASE_URL to the database the service uses (start the service once to create it)\n');
+    expect(result.stderr).toBe(
+      'kparty: no kparty database: SQLite file /nonexistent/dir/kparty.db does not exist; set DATABASE_URL to the database the service uses (start the service once to create it)\n',
+    );
   });
 
   it('refuses a PostgreSQL schema without kparty tables, and does not create it', async () => {
@@ -138,7 +138,12 @@ describe('operator commands on the service database', () => {
     writeFileSync(join(dir, 'second.json'), JSON.stringify({ ...withoutId, id: 'gitops-second' }));
     const first = await cli(['policies', 'apply', '-d', dir], env, scratch);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toEqual({ applied: [{ id: 'gitops-portal', outcome: 'created' }, { id: 'gitops-second', outcome: 'created' }] });
+    expect(JSON.parse(first.stdout)).toEqual({
+      applied: [
+        { id: 'gitops-portal', outcome: 'created' },
+        { id: 'gitops-second', outcome: 'created' },
+      ],
+    });
     const again = await cli(['policies', 'apply', '-f', join(dir, 'gitops-portal.json')], env, scratch);
     expect(JSON.parse(again.stdout)).toEqual({ applied: [{ id: 'gitops-portal', outcome: 'replaced' }] });
     const challenge = await kparty.request('POST', '/v1/challenges', { body: { policy: 'gitops-portal' } });

@@ -36,7 +36,9 @@ function configNames(): Set<string> {
 /** The names in the README's configuration table (`| \`NAME\` |`, also `A` / `B` rows). */
 function readmeNames(): Set<string> {
   const names = new Set<string>();
-  for (const line of read('README.md').split('\n').filter((l) => l.startsWith('| `'))) {
+  for (const line of read('README.md')
+    .split('\n')
+    .filter((l) => l.startsWith('| `'))) {
     const first = line.split('|')[1] ?? '';
     for (const m of first.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) names.add(m[1] as string);
   }
@@ -159,7 +161,10 @@ describe('Dockerfile', () => {
     expect(dockerCmd().join(' ')).toBe(pkg.scripts.start);
     expect(final).toMatch(/COPY .*schemas \.\/schemas/);
     expect(final).toMatch(/COPY .*package\.json \.\//);
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter(Boolean);
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     for (const needed of ['src', 'schemas', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) expect(ignored).not.toContain(needed);
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', 'data']));
   });
@@ -202,7 +207,10 @@ describe('compose.yaml', () => {
     if (!nginx) throw new Error('nginx is needed to check deploy/compose/nginx.conf (.ci/run installs it)');
     const dir = mkdtempSync(join(tmpdir(), 'kparty-nginx-t-'));
     try {
-      writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  include ${file};\n}\n`);
+      writeFileSync(
+        join(dir, 'nginx.conf'),
+        `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  include ${file};\n}\n`,
+      );
       const result = spawnSync(nginx, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf')], { encoding: 'utf8' });
       expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
     } finally {
@@ -216,7 +224,10 @@ describe('the image layout, run here without a container', () => {
     const { cpSync, symlinkSync, mkdirSync } = await import('node:fs');
     const { freePort } = await import('./harness.js');
     const app = mkdtempSync(join(tmpdir(), 'kparty-image-'));
-    const final = dockerfile().split(/^FROM /m).at(-1) ?? '';
+    const final =
+      dockerfile()
+        .split(/^FROM /m)
+        .at(-1) ?? '';
     // COPY lines of the final stage: dist (from the build stage), package.json, schemas; node_modules from prod-deps.
     for (const path of ['dist', 'schemas', 'package.json']) {
       expect(final).toMatch(new RegExp(`COPY .*\\b${path.replace('.', '\\.')}\\b`));
@@ -230,7 +241,16 @@ describe('the image layout, run here without a container', () => {
     const [command, ...args] = dockerCmd();
     const child = spawn(command === 'node' ? process.execPath : (command ?? ''), args, {
       cwd: app,
-      env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(app, 'data', 'kparty.db')}`, KPARTY_ISSUER: 'https://kparty.example.com', KPARTY_ADMIN_KEY: 'image-test-operator-key-0123456789abcdef', LOG_LEVEL: 'warn' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: `sqlite:${join(app, 'data', 'kparty.db')}`,
+        KPARTY_ISSUER: 'https://kparty.example.com',
+        KPARTY_ADMIN_KEY: 'image-test-operator-key-0123456789abcdef',
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -241,7 +261,10 @@ describe('the image layout, run here without a container', () => {
       const deadline = Date.now() + 20_000;
       let healthy = false;
       while (!healthy && Date.now() < deadline && child.exitCode === null) {
-        healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+        healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (!healthy) await new Promise((ok) => setTimeout(ok, 100));
       }
       expect({ healthy, output: healthy ? '' : output }).toEqual({ healthy: true, output: '' });

@@ -29,7 +29,11 @@ async function pkhCredential(subject: string): Promise<{ did: string; jwt: strin
     {
       sub: subject,
       nbf: Math.floor(Date.now() / 1000) - 60,
-      vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'EmployeeCredential'], credentialSubject: { role: 'staff', email: 'alice@example.com' } },
+      vc: {
+        '@context': ['https://www.w3.org/2018/credentials/v1'],
+        type: ['VerifiableCredential', 'EmployeeCredential'],
+        credentialSubject: { role: 'staff', email: 'alice@example.com' },
+      },
     },
     { did, signer: ES256KSigner(secret, true), alg: 'ES256K-R' },
     { header: { kid: `${did}#blockchainAccountId`, alg: 'ES256K-R' } },
@@ -57,7 +61,10 @@ describe('KPARTY_DID_DRIVERS=pkh-did-resolver', () => {
   afterAll(() => kparty?.stop());
 
   it('warns at start, naming the driver and its method', () => {
-    const line = kparty.output().split('\n').find((l) => l.includes('"didDriver"'));
+    const line = kparty
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"didDriver"'));
     expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 40, didDriver: 'pkh-did-resolver', methods: ['did:pkh'] });
   });
 
@@ -81,12 +88,21 @@ describe('KPARTY_DID_DRIVERS=pkh-did-resolver', () => {
     expect(bad.status).toBe(201);
     const holder = ed25519Identity();
     const { jwt } = await pkhCredential(holder.did);
-    const forged = jwt.replace(/^[^.]+/, Buffer.from(JSON.stringify({ alg: 'ES256K-R', typ: 'JWT', kid: 'did:pkh:nochain:1:0xab#blockchainAccountId' })).toString('base64url'));
+    const forged = jwt.replace(
+      /^[^.]+/,
+      Buffer.from(JSON.stringify({ alg: 'ES256K-R', typ: 'JWT', kid: 'did:pkh:nochain:1:0xab#blockchainAccountId' })).toString('base64url'),
+    );
     const payload = JSON.parse(Buffer.from(forged.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
-    const rewritten = [forged.split('.')[0], Buffer.from(JSON.stringify({ ...payload, iss: 'did:pkh:nochain:1:0xab' })).toString('base64url'), forged.split('.')[2]].join('.');
+    const rewritten = [
+      forged.split('.')[0],
+      Buffer.from(JSON.stringify({ ...payload, iss: 'did:pkh:nochain:1:0xab' })).toString('base64url'),
+      forged.split('.')[2],
+    ].join('.');
     const reply = await verifyWith(kparty, 'pkh-any', rewritten);
     expectProblem(reply, 422, 'presentation.rejected');
-    expect(reply.body.errors).toContainEqual(expect.objectContaining({ code: 'did.unresolvable', detail: expect.stringContaining('did:pkh resolution failed') }));
+    expect(reply.body.errors).toContainEqual(
+      expect.objectContaining({ code: 'did.unresolvable', detail: expect.stringContaining('did:pkh resolution failed') }),
+    );
   });
 });
 
@@ -101,7 +117,9 @@ describe('without KPARTY_DID_DRIVERS', () => {
     const { did } = await pkhCredential(ed25519Identity().did);
     const put = await kparty.request('PUT', '/v1/admin/policies/pkh-portal', { key: TEST_ADMIN_KEY, body: policyTrusting('pkh-portal', did) });
     expectProblem(put, 400, 'policy.invalid');
-    expect(put.body.errors).toEqual([expect.objectContaining({ path: '/credentials/0/trustedIssuers/0', detail: expect.stringContaining('DID method "pkh" is not supported') })]);
+    expect(put.body.errors).toEqual([
+      expect.objectContaining({ path: '/credentials/0/trustedIssuers/0', detail: expect.stringContaining('DID method "pkh" is not supported') }),
+    ]);
   });
 
   it('refuses a driver package that is not installed, in one line', async () => {

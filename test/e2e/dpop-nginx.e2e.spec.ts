@@ -33,8 +33,14 @@ const proof = (htm: string, htu: string, claims: Record<string, unknown> = {}): 
 beforeAll(async () => {
   ensureNginx();
   kparty = await startKparty({ env: { KPARTY_TRUST_PROXY: '127.0.0.1', KPARTY_RATE_LIMIT: '0' } });
-  const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: ['https://orders.example.com'] } });
-  const policy = { ...sessionPolicy('bound', issuer.did, {}), session: { scope: 'orders:read', dpop: 'required', refresh: { ttlSeconds: 600, absoluteTtlSeconds: 3600, recheck: 'none' } } };
+  const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+    key: TEST_ADMIN_KEY,
+    body: { id: 'orders', name: 'Orders', audiences: ['https://orders.example.com'] },
+  });
+  const policy = {
+    ...sessionPolicy('bound', issuer.did, {}),
+    session: { scope: 'orders:read', dpop: 'required', refresh: { ttlSeconds: 600, absoluteTtlSeconds: 3600, recheck: 'none' } },
+  };
   expect((await kparty.request('PUT', '/v1/admin/policies/bound', { key: rp.body.apiKey, body: policy })).status).toBe(201);
   const pair = await generateKeyPair('ES256', { extractable: true });
   privateKey = pair.privateKey;
@@ -47,7 +53,9 @@ beforeAll(async () => {
   await new Promise<void>((ok) => upstream.listen(0, '127.0.0.1', ok));
   const upstreamPort = (upstream.address() as AddressInfo).port;
   const kpartyPort = Number(new URL(kparty.baseUrl).port);
-  nginx = await startNginx(await freePort(), ({ port }) => `
+  nginx = await startNginx(
+    await freePort(),
+    ({ port }) => `
   server {
     listen 127.0.0.1:${port};
     location = /_kparty_check {
@@ -66,7 +74,8 @@ beforeAll(async () => {
       proxy_set_header X-Kparty-Subject $kparty_subject;
       proxy_pass http://127.0.0.1:${upstreamPort};
     }
-  }`);
+  }`,
+  );
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -80,7 +89,10 @@ describe('nginx auth_request with DPoP-bound tokens', () => {
     const challenge = await kparty.request('POST', '/v1/challenges', { body: { policy: 'bound' } });
     const vp = await presentJwtVp(holder, [await issueJwtVc(issuer, holder.did)], { nonce: challenge.body.challenge, aud: challenge.body.domain });
     const issuerUrl = `http://localhost:${new URL(kparty.baseUrl).port}`;
-    const signedIn = await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'bound', presentation: vp }, headers: { dpop: await proof('POST', `${issuerUrl}/v1/presentations/verify`) } });
+    const signedIn = await kparty.request('POST', '/v1/presentations/verify', {
+      body: { policy: 'bound', presentation: vp },
+      headers: { dpop: await proof('POST', `${issuerUrl}/v1/presentations/verify`) },
+    });
     expect(signedIn.status).toBe(200);
     const token = signedIn.body.session.token as string;
     const origin = nginx.url; // http://127.0.0.1:<port>, as the client addresses nginx

@@ -23,7 +23,10 @@ describe('DPoP nonces and token exchange with refresh (built service)', () => {
   let jwk: JWK;
 
   const proof = (htu: string, nonce?: string): Promise<string> =>
-    new SignJWT({ htm: 'POST', htu, jti: randomUUID(), ...(nonce ? { nonce } : {}) }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).setIssuedAt().sign(privateKey);
+    new SignJWT({ htm: 'POST', htu, jti: randomUUID(), ...(nonce ? { nonce } : {}) })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+      .setIssuedAt()
+      .sign(privateKey);
 
   const presentation = async (policy: string): Promise<string> => {
     const challenge = await kparty.request('POST', '/v1/challenges', { body: { policy } });
@@ -37,7 +40,10 @@ describe('DPoP nonces and token exchange with refresh (built service)', () => {
     const pair = await generateKeyPair('ES256', { extractable: true });
     privateKey = pair.privateKey;
     jwk = await exportJWK(pair.publicKey);
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: ['https://orders.example.com'] } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'orders', name: 'Orders', audiences: ['https://orders.example.com'] },
+    });
     rpKey = rp.body.apiKey;
     const refresh = { ttlSeconds: 600, absoluteTtlSeconds: 3600, recheck: 'none' };
     const policies: Array<[string, Record<string, unknown>]> = [
@@ -63,15 +69,27 @@ describe('DPoP nonces and token exchange with refresh (built service)', () => {
         policy: 'dpop-portal',
       }).toString();
     const first = await kparty.request('POST', '/v1/token', { raw: await params(), headers: { ...FORM, dpop: await proof(`${issuerUrl}/v1/token`) } });
-    expect({ status: first.status, error: first.body.error, code: first.body.code }).toEqual({ status: 400, error: 'use_dpop_nonce', code: 'oauth.use_dpop_nonce' });
+    expect({ status: first.status, error: first.body.error, code: first.body.code }).toEqual({
+      status: 400,
+      error: 'use_dpop_nonce',
+      code: 'oauth.use_dpop_nonce',
+    });
     const nonce = first.headers.get('dpop-nonce');
     expect(nonce).toMatch(/^[a-z0-9]+\.[A-Za-z0-9_-]{32}$/);
-    const forged = await kparty.request('POST', '/v1/token', { raw: await params(), headers: { ...FORM, dpop: await proof(`${issuerUrl}/v1/token`, `${nonce?.split('.')[0]}.${'A'.repeat(32)}`) } });
+    const forged = await kparty.request('POST', '/v1/token', {
+      raw: await params(),
+      headers: { ...FORM, dpop: await proof(`${issuerUrl}/v1/token`, `${nonce?.split('.')[0]}.${'A'.repeat(32)}`) },
+    });
     expect(forged.body.error).toBe('use_dpop_nonce');
-    const second = await kparty.request('POST', '/v1/token', { raw: await params(), headers: { ...FORM, dpop: await proof(`${issuerUrl}/v1/token`, nonce ?? '') } });
+    const second = await kparty.request('POST', '/v1/token', {
+      raw: await params(),
+      headers: { ...FORM, dpop: await proof(`${issuerUrl}/v1/token`, nonce ?? '') },
+    });
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ token_type: 'DPoP', refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
-    expect((await kparty.request('GET', '/v1/auth/check', { headers: { authorization: `DPoP ${second.body.access_token}` } })).headers.get('www-authenticate')).toMatch(/^DPoP /);
+    expect(
+      (await kparty.request('GET', '/v1/auth/check', { headers: { authorization: `DPoP ${second.body.access_token}` } })).headers.get('www-authenticate'),
+    ).toMatch(/^DPoP /);
   });
 
   it('token exchange by the relying party (client_secret_basic) returns a refresh token; without client authentication none', async () => {

@@ -2,7 +2,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
 import { ed25519Identity } from '../support/identities.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
-import { createTestSchema, deleteRedisKeys, freeLoopbackPort, testRedisPrefix, TEST_DATABASE_URL, TEST_REDIS_URL, type TestSchema } from '../support/servers.js';
+import {
+  createTestSchema,
+  deleteRedisKeys,
+  freeLoopbackPort,
+  testRedisPrefix,
+  TEST_DATABASE_URL,
+  TEST_REDIS_URL,
+  type TestSchema,
+} from '../support/servers.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { startExpectingFailure, startKparty, TEST_ADMIN_KEY, type Reply, type RunningKparty } from './harness.js';
 import { expectProblem } from './problem.js';
@@ -234,7 +242,9 @@ describe('servers unreachable at start', () => {
     const { code, output } = await startExpectingFailure({ DATABASE_URL: `postgres://kparty:hunter2@127.0.0.1:${port}/kparty` });
     expect(code).toBe(1);
     expect(output.trim()).toMatch(
-      new RegExp(`^kparty: failed to start: cannot open PostgreSQL at DATABASE_URL postgres://kparty:\\*\\*\\*@127\\.0\\.0\\.1:${port}/kparty: .*ECONNREFUSED.*$`),
+      new RegExp(
+        `^kparty: failed to start: cannot open PostgreSQL at DATABASE_URL postgres://kparty:\\*\\*\\*@127\\.0\\.0\\.1:${port}/kparty: .*ECONNREFUSED.*$`,
+      ),
     );
     expect(output).not.toContain('hunter2');
   });

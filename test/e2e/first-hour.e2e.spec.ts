@@ -85,7 +85,10 @@ describe('policy files that can never be satisfied', () => {
   it('stop start-up naming the policy and the path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kparty-never-'));
     try {
-      writeFileSync(join(dir, 'never.json'), JSON.stringify(employeePolicy('never', { credentials: [{ ...(employeePolicy('x').credentials as object[])[0], trustedIssuers: ['did:key:z0OIl'] }] })));
+      writeFileSync(
+        join(dir, 'never.json'),
+        JSON.stringify(employeePolicy('never', { credentials: [{ ...(employeePolicy('x').credentials as object[])[0], trustedIssuers: ['did:key:z0OIl'] }] })),
+      );
       const { code, output } = await startExpectingFailure({ KPARTY_POLICIES_DIR: dir });
       expect(code).toBe(1);
       expect(output).toContain('policy "never" /credentials/0/trustedIssuers/0: "did:key:z0OIl" cannot be resolved');
@@ -137,14 +140,24 @@ describe('info log lines and answers to mistakes', () => {
   });
 
   it('logs every admin change and every refused key, never the key', async () => {
-    const created = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'logged', name: 'Logged', audiences: ['https://logged.example.com'] } });
+    const created = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'logged', name: 'Logged', audiences: ['https://logged.example.com'] },
+    });
     expect(created.status).toBe(201);
     expectProblem(await kparty.request('GET', '/v1/admin/policies', { key: 'kpk_wrong-key-0123456789' }), 401, 'auth.unauthorized');
     expectProblem(await kparty.request('GET', '/v1/admin/keys', { key: setup.rpKey }), 403, 'auth.forbidden');
     await linesWhere(kparty, (l) => l.msg === 'authentication failed', 2);
     const lines = jsonLines(kparty.output());
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: 30, msg: 'admin change', adminChange: 'POST /v1/admin/relying-parties', status: 201, by: '@operator', requestId: created.headers.get('x-request-id') }),
+      expect.objectContaining({
+        level: 30,
+        msg: 'admin change',
+        adminChange: 'POST /v1/admin/relying-parties',
+        status: 201,
+        by: '@operator',
+        requestId: created.headers.get('x-request-id'),
+      }),
     );
     const failures = lines.filter((l) => l.msg === 'authentication failed');
     expect(failures).toEqual([
@@ -167,13 +180,19 @@ describe('info log lines and answers to mistakes', () => {
   });
 
   it('refuses a policy that can never be satisfied, and warns about a suspicious one', async () => {
-    const base = employeePolicy('never', { credentials: [{ ...(employeePolicy('x').credentials as object[])[0], trustedIssuers: ['did:kye:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'] }] });
+    const base = employeePolicy('never', {
+      credentials: [{ ...(employeePolicy('x').credentials as object[])[0], trustedIssuers: ['did:kye:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'] }],
+    });
     const refused = await kparty.request('PUT', '/v1/admin/policies/never', { key: setup.rpKey, body: base });
     expectProblem(refused, 400, 'policy.invalid');
-    expect(refused.body.errors).toEqual([{ code: 'policy.invalid', path: '/credentials/0/trustedIssuers/0', detail: expect.stringContaining('DID method "kye" is not supported') }]);
+    expect(refused.body.errors).toEqual([
+      { code: 'policy.invalid', path: '/credentials/0/trustedIssuers/0', detail: expect.stringContaining('DID method "kye" is not supported') },
+    ]);
     expect((await kparty.request('GET', '/v1/admin/policies/never', { key: setup.rpKey })).status).toBe(404);
 
-    const suspicious = employeePolicy('suspicious', { credentials: [{ ...(employeePolicy('x').credentials as object[])[0], trustedIssuers: ['*'], status: 'ignore' }] });
+    const suspicious = employeePolicy('suspicious', {
+      credentials: [{ ...(employeePolicy('x').credentials as object[])[0], trustedIssuers: ['*'], status: 'ignore' }],
+    });
     const accepted = await kparty.request('PUT', '/v1/admin/policies/suspicious', { key: setup.rpKey, body: suspicious });
     expect(accepted.status).toBe(201);
     expect(accepted.body.warnings).toEqual([

@@ -27,8 +27,10 @@ let upstreamCalls = 0;
 
 /** What nginx passes upstream: kparty's identity headers, replacing any a client sent under those names. */
 const IDENTITY = ['Subject', 'Scope', 'Policy', 'Client']
-  .map((name) => `      auth_request_set $kparty_${name.toLowerCase()} $upstream_http_x_kparty_${name.toLowerCase()};
-      proxy_set_header X-Kparty-${name} $kparty_${name.toLowerCase()};`)
+  .map(
+    (name) => `      auth_request_set $kparty_${name.toLowerCase()} $upstream_http_x_kparty_${name.toLowerCase()};
+      proxy_set_header X-Kparty-${name} $kparty_${name.toLowerCase()};`,
+  )
   .join('\n');
 
 /** An internal location asking kparty; `query` adds requirements (scope, audience). */
@@ -48,7 +50,12 @@ ${IDENTITY}
       proxy_pass http://127.0.0.1:${upstreamPort};
     }`;
 
-async function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; headers: Headers; echo?: Echo }> {
+async function get(
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; headers: Headers; echo?: Echo }> {
   const response = await fetch(`${nginx.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, ...(response.status === 200 ? { echo: JSON.parse(text) as Echo } : {}) };
@@ -74,14 +81,17 @@ beforeAll(async () => {
   await new Promise<void>((ok) => upstream.listen(0, '127.0.0.1', ok));
   const upstreamPort = (upstream.address() as AddressInfo).port;
   const kpartyPort = Number(new URL(kparty.baseUrl).port);
-  nginx = await startNginx(await freePort(), ({ port }) => `
+  nginx = await startNginx(
+    await freePort(),
+    ({ port }) => `
   server {
     listen 127.0.0.1:${port};
 ${checkLocation('check', kpartyPort)}
 ${checkLocation('check-admin', kpartyPort, '?scope=orders:admin')}
 ${protectedLocation('/orders/', 'check', upstreamPort)}
 ${protectedLocation('/admin/', 'check-admin', upstreamPort)}
-  }`);
+  }`,
+  );
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -130,7 +140,11 @@ describe('nginx auth_request → GET /v1/auth/check', () => {
   it('answers a revoked token with 401 invalid_token', async () => {
     const token = await mintSessionToken(kparty, setup, 'employee-portal');
     expect((await get('/orders/1', bearer(token))).status).toBe(200);
-    const revoked = await kparty.request('POST', '/v1/sessions/revoke', { key: setup.rpKey, raw: `token=${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const revoked = await kparty.request('POST', '/v1/sessions/revoke', {
+      key: setup.rpKey,
+      raw: `token=${token}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(revoked.status).toBe(200);
     const reply = await get('/orders/1', bearer(token));
     expect(reply.status).toBe(401);

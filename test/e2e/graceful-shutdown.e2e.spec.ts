@@ -120,7 +120,9 @@ describe('graceful shutdown under load', () => {
     const accepted = acceptedIds(kparty.output());
     // The definition has something to work on: kparty read (at least) every request it answered with 200.
     expect(accepted.size).toBeGreaterThanOrEqual(attempts.filter((a) => a.status === 200).length);
-    const lost = attempts.filter((a) => accepted.has(a.id) && !(a.status === 200 && a.body?.verified === true && a.body.session?.token?.split('.').length === 3));
+    const lost = attempts.filter(
+      (a) => accepted.has(a.id) && !(a.status === 200 && a.body?.verified === true && a.body.session?.token?.split('.').length === 3),
+    );
     // 1. Every request kparty read was answered completely.
     expect(lost).toStrictEqual([]);
     // 2. Every request without an answer was refused or closed before kparty read it.

@@ -11,7 +11,9 @@ import { startKparty, type RunningKparty } from './harness.js';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const dashboard = JSON.parse(readFileSync(resolve(process.cwd(), 'docs', 'grafana', 'kparty-dashboard.json'), 'utf8')) as Json;
-const targets = (dashboard.panels as Json[]).flatMap((panel) => (panel.targets as Json[]).map((target) => ({ panel: panel.title as string, expr: target.expr as string })));
+const targets = (dashboard.panels as Json[]).flatMap((panel) =>
+  (panel.targets as Json[]).map((target) => ({ panel: panel.title as string, expr: target.expr as string })),
+);
 
 /** The series names a metric family exposes: histograms and summaries have suffixed series. */
 function seriesNames(exposition: string): Set<string> {

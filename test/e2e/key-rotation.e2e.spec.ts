@@ -73,7 +73,10 @@ describe('POST /v1/admin/keys/rotate', () => {
     expect(activatesAt - started).toBeGreaterThanOrEqual(LEAD_SECONDS * 1000 - 1000);
     expect(activatesAt - started).toBeLessThanOrEqual(LEAD_SECONDS * 1000 + 5000);
     expect(await jwksKids()).toEqual([oldKid, reply.body.kid]);
-    expect(await states()).toEqual([[oldKid, 'signing'], [reply.body.kid, 'pending']]);
+    expect(await states()).toEqual([
+      [oldKid, 'signing'],
+      [reply.body.kid, 'pending'],
+    ]);
     expect(kidOf(await mint())).toBe(oldKid);
     const again = await kparty.request('POST', '/v1/admin/keys/rotate?immediate=false', { key: TEST_ADMIN_KEY });
     expect({ status: again.status, body: again.body }).toEqual({ status: 200, body: { ...reply.body, created: false } });
@@ -87,7 +90,11 @@ describe('POST /v1/admin/keys/rotate', () => {
     expect(Math.abs(Date.parse(reply.body.activatesAt) - Date.now())).toBeLessThan(5000);
     const after = await mint();
     expect(kidOf(after)).toBe(reply.body.kid);
-    expect(await states()).toEqual([[oldKid, 'retired'], [pendingKid, 'retired'], [reply.body.kid, 'signing']]);
+    expect(await states()).toEqual([
+      [oldKid, 'retired'],
+      [pendingKid, 'retired'],
+      [reply.body.kid, 'signing'],
+    ]);
     expect(await jwksKids()).toEqual([oldKid, pendingKid, reply.body.kid]);
     for (const token of [before, after]) {
       const introspected = await kparty.request('POST', '/v1/sessions/introspect', { key: setup.rpKey, body: { token } });

@@ -83,7 +83,13 @@ describe('GET /docs/openapi.json', () => {
   it('keeps every operation of a path with several methods', () => {
     const names = operations().map((o) => o.name);
     expect(names).toEqual(
-      expect.arrayContaining(['GET /v1/admin/policies/{id}', 'PUT /v1/admin/policies/{id}', 'DELETE /v1/admin/policies/{id}', 'GET /v1/admin/policies', 'GET /v1/auth/check']),
+      expect.arrayContaining([
+        'GET /v1/admin/policies/{id}',
+        'PUT /v1/admin/policies/{id}',
+        'DELETE /v1/admin/policies/{id}',
+        'GET /v1/admin/policies',
+        'GET /v1/auth/check',
+      ]),
     );
   });
 

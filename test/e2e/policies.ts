@@ -8,10 +8,7 @@ export function employeePolicy(id: string, overrides: Record<string, unknown> = 
         id: 'employee',
         format: 'jwt_vc_json',
         meta: { type_values: [['EmployeeCredential']] },
-        claims: [
-          { path: ['credentialSubject', 'role'], values: ['admin', 'staff'] },
-          { path: ['credentialSubject', 'email'] },
-        ],
+        claims: [{ path: ['credentialSubject', 'role'], values: ['admin', 'staff'] }, { path: ['credentialSubject', 'email'] }],
         trustedIssuers: ['did:web:hr.example.com'],
         maxAgeSeconds: 31536000,
         status: 'required',

@@ -86,7 +86,14 @@ describe('refresh tokens and DPoP (built service)', () => {
     for (const index of set) list.set(index, true);
     const url = host.url(path);
     // ttl 1 s (with KPARTY_STATUS_CACHE_MIN_TTL=1): a flipped bit is seen by the next refresh a second later.
-    const jwt = await issueW3cStatusListCredential({ url, list, purpose: 'revocation', signer: await signerOf(issuer), validFrom: new Date(Date.now() - 60_000), ttlMs: 1000 });
+    const jwt = await issueW3cStatusListCredential({
+      url,
+      list,
+      purpose: 'revocation',
+      signer: await signerOf(issuer),
+      validFrom: new Date(Date.now() - 60_000),
+      ttlMs: 1000,
+    });
     host.publish(path, jwt, 'application/vc+jwt');
     return url;
   };
@@ -101,7 +108,10 @@ describe('refresh tokens and DPoP (built service)', () => {
   };
 
   const refresh = (refreshToken: string, headers: Record<string, string> = {}, target: RunningKparty = kparty): Promise<Reply> =>
-    target.request('POST', '/v1/token', { raw: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(), headers: { ...FORM, ...headers } });
+    target.request('POST', '/v1/token', {
+      raw: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+      headers: { ...FORM, ...headers },
+    });
 
   const basic = (id: string, secret: string): Record<string, string> => ({
     authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
@@ -132,8 +142,14 @@ describe('refresh tokens and DPoP (built service)', () => {
     host = await new StatusListHost().start();
     kparty = await startKparty({ env: env() });
     issuerUrl = `http://localhost:${new URL(kparty.baseUrl).port}`;
-    for (const [id, name] of [['orders', 'Orders'], ['billing', 'Billing']]) {
-      const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id, name, audiences: [`https://${id}.example.com`] } });
+    for (const [id, name] of [
+      ['orders', 'Orders'],
+      ['billing', 'Billing'],
+    ]) {
+      const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+        key: TEST_ADMIN_KEY,
+        body: { id, name, audiences: [`https://${id}.example.com`] },
+      });
       expect(rp.status).toBe(201);
       if (id === 'orders') ordersKey = rp.body.apiKey;
       else billingKey = rp.body.apiKey;
@@ -188,7 +204,9 @@ describe('refresh tokens and DPoP (built service)', () => {
     // The family's live access token is denied too.
     expect((await introspect(two.access_token)).body).toEqual({ active: false });
     const audit = await kparty.request('GET', '/v1/admin/audit?limit=5', { key: ordersKey });
-    expect(audit.body.events.some((e: { format?: string; codes: string[] }) => e.format === 'refresh_token' && e.codes.includes('session.refresh_reused'))).toBe(true);
+    expect(
+      audit.body.events.some((e: { format?: string; codes: string[] }) => e.format === 'refresh_token' && e.codes.includes('session.refresh_reused')),
+    ).toBe(true);
   }, 30_000);
 
   it('a rotated token presented again within the grace is refused harmlessly; the new one still works', async () => {
@@ -235,7 +253,9 @@ describe('refresh tokens and DPoP (built service)', () => {
     expectInvalidGrant(refused, 'credential.revoked');
     expect((await introspect(still.body.access_token)).body).toEqual({ active: false });
     const audit = await kparty.request('GET', '/v1/admin/audit?limit=5', { key: ordersKey });
-    expect(audit.body.events.some((e: { format?: string; codes: string[] }) => e.format === 'refresh_token' && e.codes.includes('credential.revoked'))).toBe(true);
+    expect(audit.body.events.some((e: { format?: string; codes: string[] }) => e.format === 'refresh_token' && e.codes.includes('credential.revoked'))).toBe(
+      true,
+    );
   }, 20_000);
 
   it('fails closed when the status host is down under status: required', async () => {
@@ -261,7 +281,7 @@ describe('refresh tokens and DPoP (built service)', () => {
     const tokenUrl = (): string => `${issuerUrl}/v1/token`;
     const verifyUrl = (): string => `${issuerUrl}/v1/presentations/verify`;
 
-    it('binds a public client\'s session to its key: cnf.jkt, token type DPoP, refresh needs a proof by the same key', async () => {
+    it("binds a public client's session to its key: cnf.jkt, token type DPoP, refresh needs a proof by the same key", async () => {
       const key = await DpopKey.create();
       const signedIn = await signIn('refresh-dpop', { dpop: await key.proof('POST', verifyUrl()) });
       expect(signedIn.status).toBe(200);
@@ -286,7 +306,11 @@ describe('refresh tokens and DPoP (built service)', () => {
       const token = signedIn.body.session.refreshToken as string;
       const invalidProof = async (proof: string): Promise<void> => {
         const reply = await refresh(token, { dpop: proof });
-        expect({ status: reply.status, error: reply.body.error, code: reply.body.code }).toEqual({ status: 400, error: 'invalid_dpop_proof', code: 'oauth.invalid_dpop_proof' });
+        expect({ status: reply.status, error: reply.body.error, code: reply.body.code }).toEqual({
+          status: 400,
+          error: 'invalid_dpop_proof',
+          code: 'oauth.invalid_dpop_proof',
+        });
       };
       await invalidProof(await key.proof('POST', `${issuerUrl}/v1/other`));
       await invalidProof(await key.proof('GET', tokenUrl()));
@@ -304,7 +328,10 @@ describe('refresh tokens and DPoP (built service)', () => {
       const signedIn = await signIn('refresh-dpop', { dpop: await key.proof('POST', verifyUrl()) });
       const { refreshToken, token } = signedIn.body.session as { refreshToken: string; token: string };
       const revoke = async (dpopKey: DpopKey): Promise<Reply> =>
-        kparty.request('POST', '/v1/sessions/revoke', { raw: new URLSearchParams({ token: refreshToken }).toString(), headers: { ...FORM, dpop: await dpopKey.proof('POST', `${issuerUrl}/v1/sessions/revoke`) } });
+        kparty.request('POST', '/v1/sessions/revoke', {
+          raw: new URLSearchParams({ token: refreshToken }).toString(),
+          headers: { ...FORM, dpop: await dpopKey.proof('POST', `${issuerUrl}/v1/sessions/revoke`) },
+        });
       expect((await revoke(await DpopKey.create())).status).toBe(200);
       expect((await introspect(refreshToken)).body.active).toBe(true);
       const noAuth = await kparty.request('POST', '/v1/sessions/revoke', { raw: new URLSearchParams({ token: refreshToken }).toString(), headers: FORM });
@@ -318,9 +345,18 @@ describe('refresh tokens and DPoP (built service)', () => {
       const key = await DpopKey.create();
       const signedIn = await signIn('refresh-dpop', { dpop: await key.proof('POST', verifyUrl()) });
       const accessToken = signedIn.body.session.token as string;
-      const forwarded = { 'x-forwarded-method': 'GET', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.com', 'x-forwarded-uri': '/orders/7?x=1' };
+      const forwarded = {
+        'x-forwarded-method': 'GET',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'api.example.com',
+        'x-forwarded-uri': '/orders/7?x=1',
+      };
       const check = (headers: Record<string, string>) => kparty.request('GET', '/v1/auth/check', { headers });
-      const ok = await check({ authorization: `DPoP ${accessToken}`, dpop: await key.proof('GET', 'https://api.example.com/orders/7', { ath: ath(accessToken) }), ...forwarded });
+      const ok = await check({
+        authorization: `DPoP ${accessToken}`,
+        dpop: await key.proof('GET', 'https://api.example.com/orders/7', { ath: ath(accessToken) }),
+        ...forwarded,
+      });
       expect(ok.status).toBe(200);
       expect(ok.headers.get('x-kparty-subject')).toBe(holder.did);
       const refusals: Array<Record<string, string>> = [
@@ -329,7 +365,11 @@ describe('refresh tokens and DPoP (built service)', () => {
         { authorization: `DPoP ${accessToken}`, dpop: await key.proof('GET', 'https://api.example.com/orders/7', { ath: ath('another token') }), ...forwarded },
         { authorization: `DPoP ${accessToken}`, dpop: await key.proof('POST', 'https://api.example.com/orders/7', { ath: ath(accessToken) }), ...forwarded },
         { authorization: `DPoP ${accessToken}`, dpop: await key.proof('GET', 'https://api.example.com/admin', { ath: ath(accessToken) }), ...forwarded },
-        { authorization: `DPoP ${accessToken}`, dpop: await (await DpopKey.create()).proof('GET', 'https://api.example.com/orders/7', { ath: ath(accessToken) }), ...forwarded },
+        {
+          authorization: `DPoP ${accessToken}`,
+          dpop: await (await DpopKey.create()).proof('GET', 'https://api.example.com/orders/7', { ath: ath(accessToken) }),
+          ...forwarded,
+        },
       ];
       for (const headers of refusals) {
         const reply = await check(headers);
@@ -342,7 +382,11 @@ describe('refresh tokens and DPoP (built service)', () => {
       // fetch sends its own Host (the fetch spec forbids setting it): Envoy's would be the original authority.
       const authority = new URL(kparty.baseUrl).host;
       const envoy = await kparty.request('POST', '/v1/auth/check/envoy/orders/7', {
-        headers: { authorization: `DPoP ${accessToken}`, 'x-forwarded-proto': 'https', dpop: await key.proof('POST', `https://${authority}/orders/7`, { ath: ath(accessToken) }) },
+        headers: {
+          authorization: `DPoP ${accessToken}`,
+          'x-forwarded-proto': 'https',
+          dpop: await key.proof('POST', `https://${authority}/orders/7`, { ath: ath(accessToken) }),
+        },
       });
       expect(envoy.status).toBe(200);
     });
@@ -354,7 +398,11 @@ describe('refresh tokens and DPoP (built service)', () => {
     expect((await introspect(refreshToken)).body).toMatchObject({ active: true, token_type: 'refresh_token', client_id: 'orders', sub: holder.did });
     const billingView = await kparty.request('POST', '/v1/sessions/introspect', { key: billingKey, body: { token: refreshToken } });
     expect(billingView.body).toEqual({ active: false });
-    const revoked = await kparty.request('POST', '/v1/sessions/revoke', { key: ordersKey, raw: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token' }).toString(), headers: FORM });
+    const revoked = await kparty.request('POST', '/v1/sessions/revoke', {
+      key: ordersKey,
+      raw: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token' }).toString(),
+      headers: FORM,
+    });
     expect(revoked.status).toBe(200);
     expect((await introspect(refreshToken)).body).toEqual({ active: false });
     expect((await introspect(token)).body).toEqual({ active: false });

@@ -23,7 +23,11 @@ describe('scripts/replicas.mjs', () => {
     });
     expect(put.status).toBe(201);
     for (const replica of [second!, third!]) {
-      const challenge = await fetch(`${replica.baseUrl}/v1/challenges`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"policy":"shared"}' });
+      const challenge = await fetch(`${replica.baseUrl}/v1/challenges`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"policy":"shared"}',
+      });
       expect(challenge.status).toBe(201);
     }
 

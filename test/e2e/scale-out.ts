@@ -33,10 +33,7 @@ export async function waitUntilReady(kparty: RunningKparty, timeoutMs = 10_000):
  * and to create the first signing key, as replicas deployed together do) and,
  * unless `redis: false`, a fresh Redis prefix on the test Redis.
  */
-export async function startReplicaSet(
-  count: number,
-  options: { env?: Record<string, string | undefined>; redis?: boolean } = {},
-): Promise<ReplicaSet> {
+export async function startReplicaSet(count: number, options: { env?: Record<string, string | undefined>; redis?: boolean } = {}): Promise<ReplicaSet> {
   const schema = await createTestSchema();
   const redisPrefix = options.redis === false ? undefined : testRedisPrefix();
   const env = {

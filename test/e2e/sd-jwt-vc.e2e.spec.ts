@@ -73,7 +73,8 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
     expect(reply.status).toBe(201);
     return reply.body;
   };
-  const verify = (presentation: unknown, policy: string): Promise<Reply> => kparty.request('POST', '/v1/presentations/verify', { body: { policy, presentation } });
+  const verify = (presentation: unknown, policy: string): Promise<Reply> =>
+    kparty.request('POST', '/v1/presentations/verify', { body: { policy, presentation } });
 
   /** A did:key-issued PID, every claim selectively disclosable. */
   const didPid = (extra: Record<string, unknown> = {}): Promise<string> =>
@@ -85,7 +86,11 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
     });
 
   /** Presents for a fresh challenge of `policy` (or the given nonce/aud). */
-  const presentFor = async (credential: string, policy: string, overrides: { nonce?: string; aud?: string; frame?: Record<string, unknown>; holderKey?: KeyPair } = {}): Promise<string> => {
+  const presentFor = async (
+    credential: string,
+    policy: string,
+    overrides: { nonce?: string; aud?: string; frame?: Record<string, unknown>; holderKey?: KeyPair } = {},
+  ): Promise<string> => {
     const { challenge: nonce, domain } = await challenge(policy);
     return presentSdJwtVc(credential, {
       holderKey: overrides.holderKey ?? holder,
@@ -101,7 +106,9 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
     values.forEach((v, i) => (bytes[i >> 2] = (bytes[i >> 2] as number) | (v << ((i % 4) * 2))));
     const payload = { iss: didIssuer.did, sub: uri, iat: now() - 60, ttl: 60, status_list: { bits: 2, lst: deflateSync(bytes).toString('base64url') } };
     const key = await importJWK(didIssuer.privateJwk as JWK, 'ES256');
-    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256', typ: 'statuslist+jwt', kid: didIssuer.kid }).sign(key);
+    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: 'ES256', typ: 'statuslist+jwt', kid: didIssuer.kid })
+      .sign(key);
   }
 
   beforeAll(async () => {
@@ -117,12 +124,18 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
       response.writeHead(200, { 'content-type': route.type }).end(route.body);
     });
     issuerUrl = `${host.origin}/issuer`;
-    routes.set('/.well-known/jwt-vc-issuer/issuer', { type: 'application/json', body: JSON.stringify({ issuer: issuerUrl, jwks: { keys: [{ ...metadataIssuer.publicJwk, kid: 'm1' }] } }) });
+    routes.set('/.well-known/jwt-vc-issuer/issuer', {
+      type: 'application/json',
+      body: JSON.stringify({ issuer: issuerUrl, jwks: { keys: [{ ...metadataIssuer.publicJwk, kid: 'm1' }] } }),
+    });
     const statusUri = `${host.origin}/status/1`;
     routes.set('/status/1', { type: 'application/statuslist+jwt', body: await statusListToken(statusUri, [0, 1, 2, 0]) });
 
     kparty = await startKparty({ env: { KPARTY_TRUST_ANCHORS: anchorsDir, KPARTY_OUTBOUND_ALLOW: host.authority } });
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'pid', name: 'PID portal', audiences: [AUDIENCE] } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'pid', name: 'PID portal', audiences: [AUDIENCE] },
+    });
     const put = async (body: Record<string, unknown>): Promise<void> => {
       const reply = await kparty.request('PUT', `/v1/admin/policies/${body.id}`, { key: rp.body.apiKey, body });
       expect(reply.status).toBe(201);
@@ -136,7 +149,9 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
     await put({
       id: 'sd-jwt-js',
       audience: AUDIENCE,
-      credentials: [{ id: 'any', format: 'dc+sd-jwt', meta: { vct_values: ['https://sd-jwt-js.example/case'] }, trustedIssuers: [didIssuer.did], status: 'ignore' }],
+      credentials: [
+        { id: 'any', format: 'dc+sd-jwt', meta: { vct_values: ['https://sd-jwt-js.example/case'] }, trustedIssuers: [didIssuer.did], status: 'ignore' },
+      ],
       holderBinding: 'required',
     });
   });
@@ -162,7 +177,12 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
 
   it('exchanges an SD-JWT VC at POST /v1/token', async () => {
     const reply = await kparty.request('POST', '/v1/token', {
-      body: { grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: await presentFor(await didPid(), 'pid-did'), subject_token_type: 'urn:kparty:params:oauth:token-type:vp', policy: 'pid-did' },
+      body: {
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token: await presentFor(await didPid(), 'pid-did'),
+        subject_token_type: 'urn:kparty:params:oauth:token-type:vp',
+        policy: 'pid-did',
+      },
     });
     expect(reply.status).toBe(200);
     expect(reply.body.access_token).toEqual(expect.any(String));
@@ -184,16 +204,31 @@ describe('dc+sd-jwt through POST /v1/presentations/verify and POST /v1/token', (
 
   it('hands wallets the DCQL with trusted_authorities and require_cryptographic_holder_binding, never the pinned keys', async () => {
     const x509 = (await kparty.request('POST', '/v1/challenges', { body: { policy: 'pid-x5c' } })).body.query.credentials[0];
-    expect(x509).toMatchObject({ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: [VCT] }, trusted_authorities: [{ type: 'aki', values: [pki.root.ski] }], require_cryptographic_holder_binding: true });
+    expect(x509).toMatchObject({
+      id: 'pid',
+      format: 'dc+sd-jwt',
+      meta: { vct_values: [VCT] },
+      trusted_authorities: [{ type: 'aki', values: [pki.root.ski] }],
+      require_cryptographic_holder_binding: true,
+    });
     const pinned = (await kparty.request('POST', '/v1/challenges', { body: { policy: 'pid-pinned' } })).body.query.credentials[0];
     expect(JSON.stringify(pinned)).not.toContain('jwks');
     expect(pinned).not.toHaveProperty('trustedIssuers');
   });
 
   it('verifies pinned keys and an https issuer with jwt-vc-issuer metadata', async () => {
-    const pinned = await issueSdJwtVc({ issuerKey: pinnedIssuer, payload: { iss: 'https://pinned.example.com', iat: now() - 60, vct: VCT, cnf: { jwk: holder.publicJwk }, ...CLAIMS }, frame: FRAME });
+    const pinned = await issueSdJwtVc({
+      issuerKey: pinnedIssuer,
+      payload: { iss: 'https://pinned.example.com', iat: now() - 60, vct: VCT, cnf: { jwk: holder.publicJwk }, ...CLAIMS },
+      frame: FRAME,
+    });
     expect((await verify(await presentFor(pinned, 'pid-pinned'), 'pid-pinned')).status).toBe(200);
-    const published = await issueSdJwtVc({ issuerKey: metadataIssuer, header: { kid: 'm1' }, payload: { iss: issuerUrl, iat: now() - 60, vct: VCT, cnf: { jwk: holder.publicJwk }, ...CLAIMS }, frame: FRAME });
+    const published = await issueSdJwtVc({
+      issuerKey: metadataIssuer,
+      header: { kid: 'm1' },
+      payload: { iss: issuerUrl, iat: now() - 60, vct: VCT, cnf: { jwk: holder.publicJwk }, ...CLAIMS },
+      frame: FRAME,
+    });
     const reply = await verify(await presentFor(published, 'pid-metadata'), 'pid-metadata');
     expect(reply.status).toBe(200);
     expect(reply.body.credentials[0].issuer).toBe(issuerUrl);

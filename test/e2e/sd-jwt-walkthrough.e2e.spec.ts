@@ -36,14 +36,22 @@ describe('docs/api.md SD-JWT VC walk-through', () => {
       env: { PATH: process.env.PATH ?? '', KP: kparty.baseUrl, ADMIN: TEST_ADMIN_KEY },
       timeout: 60_000,
     });
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toEqual([
       { id: 'pid-portal', formats: ['dc+sd-jwt'] },
       {
         verified: true,
         holder: expect.stringMatching(/^urn:ietf:params:oauth:jwk-thumbprint:sha-256:[A-Za-z0-9_-]{43}$/),
         credentials: [
-          expect.objectContaining({ format: 'dc+sd-jwt', issuer: 'https://issuer.example.com', type: ['urn:eudi:pid:1'], claims: { given_name: 'Erika', age_equal_or_over: { '18': true } } }),
+          expect.objectContaining({
+            format: 'dc+sd-jwt',
+            issuer: 'https://issuer.example.com',
+            type: ['urn:eudi:pid:1'],
+            claims: { given_name: 'Erika', age_equal_or_over: { '18': true } },
+          }),
         ],
       },
       { token_type: 'Bearer', scope: 'pid', issued: true },

@@ -44,7 +44,10 @@ export interface SessionSetup {
 export async function setUpSessions(kparty: RunningKparty, policies: Array<{ id: string; ttlSeconds?: number; scope?: string }>): Promise<SessionSetup> {
   const issuer = ed25519Identity();
   const holder = ed25519Identity();
-  const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: [ORDERS_AUDIENCE] } });
+  const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+    key: TEST_ADMIN_KEY,
+    body: { id: 'orders', name: 'Orders', audiences: [ORDERS_AUDIENCE] },
+  });
   expect(rp.status).toBe(201);
   for (const { id, ...session } of policies) {
     const put = await kparty.request('PUT', `/v1/admin/policies/${id}`, { key: rp.body.apiKey, body: sessionPolicy(id, issuer.did, session) });

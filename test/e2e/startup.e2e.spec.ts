@@ -43,7 +43,10 @@ describe('start-up', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kparty-e2e-'));
     try {
       const first = await startKparty({ dataDir, env: { KPARTY_ADMIN_KEY: undefined } });
-      const line = first.output().split('\n').find((l) => l.includes('operatorKey'));
+      const line = first
+        .output()
+        .split('\n')
+        .find((l) => l.includes('operatorKey'));
       const operatorKey = JSON.parse(line ?? '{}').operatorKey as string;
       expect(operatorKey).toMatch(/^kpo_[A-Za-z0-9_-]{43}$/);
       expect((await first.request('GET', '/v1/admin/policies', { key: operatorKey })).status).toBe(200);
@@ -68,9 +71,16 @@ describe('start-up', () => {
       const kparty = await startKparty({ env: { KPARTY_POLICIES_DIR: dir } });
       try {
         expect((await kparty.request('POST', '/v1/challenges', { body: { policy: 'staff-login' } })).status).toBe(201);
-        const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'rp', name: 'RP', audiences: ['https://rp.example.com'] } });
+        const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+          key: TEST_ADMIN_KEY,
+          body: { id: 'rp', name: 'RP', audiences: ['https://rp.example.com'] },
+        });
         expectProblem(await kparty.request('GET', '/v1/admin/policies/staff-login', { key: rp.body.apiKey }), 404, 'policy.not_found');
-        expectProblem(await kparty.request('PUT', '/v1/admin/policies/staff-login', { key: rp.body.apiKey, body: employeePolicy('staff-login') }), 409, 'policy.conflict');
+        expectProblem(
+          await kparty.request('PUT', '/v1/admin/policies/staff-login', { key: rp.body.apiKey, body: employeePolicy('staff-login') }),
+          409,
+          'policy.conflict',
+        );
         const operatorView = await kparty.request('GET', '/v1/admin/policies/staff-login', { key: TEST_ADMIN_KEY });
         expect(operatorView.body.owner).toBe('@operator');
       } finally {

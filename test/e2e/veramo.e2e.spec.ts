@@ -30,7 +30,11 @@ async function veramoPresentation(domain?: string): Promise<string> {
   const challenge = await kparty.request('POST', '/v1/challenges', { body: { policy: 'veramo-portal' } });
   expect(challenge.status).toBe(201);
   const credential = await agent.createVerifiableCredential({
-    credential: { issuer: { id: issuer }, type: ['VerifiableCredential', 'EmployeeCredential'], credentialSubject: { id: holder, role: 'staff', email: 'alice@example.com' } },
+    credential: {
+      issuer: { id: issuer },
+      type: ['VerifiableCredential', 'EmployeeCredential'],
+      credentialSubject: { id: holder, role: 'staff', email: 'alice@example.com' },
+    },
     proofFormat: 'jwt',
   });
   const presentation = await agent.createVerifiablePresentation({
@@ -49,7 +53,15 @@ describe('a Veramo agent as issuer and wallet', () => {
     expect(reply.body).toMatchObject({
       verified: true,
       holder,
-      credentials: [{ format: 'jwt_vc_json', issuer, type: ['VerifiableCredential', 'EmployeeCredential'], subject: holder, claims: { credentialSubject: { email: 'alice@example.com' } } }],
+      credentials: [
+        {
+          format: 'jwt_vc_json',
+          issuer,
+          type: ['VerifiableCredential', 'EmployeeCredential'],
+          subject: holder,
+          claims: { credentialSubject: { email: 'alice@example.com' } },
+        },
+      ],
       session: { tokenType: 'Bearer', scope: 'orders:read orders:write' },
     });
   });

@@ -61,7 +61,16 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
   const sdPolicy = {
     id: 'hostile-sd',
     audience: HOSTILE_AUDIENCE,
-    credentials: [{ id: 'employee', format: 'dc+sd-jwt', meta: { vct_values: ['urn:hostile:employee:1'] }, claims: [{ path: ['role'], values: ['staff'] }], trustedIssuers: [sdIssuer.did], status: 'ignore' }],
+    credentials: [
+      {
+        id: 'employee',
+        format: 'dc+sd-jwt',
+        meta: { vct_values: ['urn:hostile:employee:1'] },
+        claims: [{ path: ['role'], values: ['staff'] }],
+        trustedIssuers: [sdIssuer.did],
+        status: 'ignore',
+      },
+    ],
     holderBinding: 'required',
     session: { scope: 'orders:read', claims: { role: ['employee', 'role'] } },
   };
@@ -72,7 +81,16 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
     body: {
       id: 'hostile-rp-mdoc',
       audience: RP_AUDIENCE,
-      credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: 'org.iso.18013.5.1.mDL' }, claims: [{ path: ['org.iso.18013.5.1', 'age_over_18'], values: [true] }], trustedIssuers: ['*'], status: 'ignore' }],
+      credentials: [
+        {
+          id: 'mdl',
+          format: 'mso_mdoc',
+          meta: { doctype_value: 'org.iso.18013.5.1.mDL' },
+          claims: [{ path: ['org.iso.18013.5.1', 'age_over_18'], values: [true] }],
+          trustedIssuers: ['*'],
+          status: 'ignore',
+        },
+      ],
       session: { scope: 'orders:read' },
     },
   });
@@ -85,10 +103,16 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
     return reply.body.challenge as string;
   };
   const audienceOf = (policyId: string): string => (policyId.startsWith('hostile-rp-') ? RP_AUDIENCE : HOSTILE_AUDIENCE);
-  const refreshPolicy = { ...policy('hostile-rp-refresh', 'jwt_vc_json', issuer.did, RP_AUDIENCE), session: { scope: 'orders:read', refresh: { ttlSeconds: 3600, absoluteTtlSeconds: 86_400, recheck: 'none' } } };
+  const refreshPolicy = {
+    ...policy('hostile-rp-refresh', 'jwt_vc_json', issuer.did, RP_AUDIENCE),
+    session: { scope: 'orders:read', refresh: { ttlSeconds: 3600, absoluteTtlSeconds: 86_400, recheck: 'none' } },
+  };
   const refreshReply = await kparty.request('PUT', '/v1/admin/policies/hostile-rp-refresh', { key: rpKey, body: refreshPolicy });
   if (refreshReply.status !== 201) throw new Error(`policy hostile-rp-refresh: ${refreshReply.status} ${refreshReply.text}`);
-  const other = await kparty.request('POST', '/v1/admin/relying-parties', { key: IN_PROCESS_ADMIN_KEY, body: { id: 'hostile-rp-2', name: 'Other RP', audiences: ['https://rp2.hostile.example.com'] } });
+  const other = await kparty.request('POST', '/v1/admin/relying-parties', {
+    key: IN_PROCESS_ADMIN_KEY,
+    body: { id: 'hostile-rp-2', name: 'Other RP', audiences: ['https://rp2.hostile.example.com'] },
+  });
   if (other.status !== 201) throw new Error(`relying party 2: ${other.status} ${other.text}`);
   const context: HostileContext = {
     kparty,
@@ -111,7 +135,12 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
       const subjectToken = await context.vpJwt([credential], undefined, 'hostile-rp-refresh');
       const reply = await kparty.request('POST', '/v1/token', {
         key: rpKey,
-        raw: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subjectToken, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', policy: 'hostile-rp-refresh' }).toString(),
+        raw: new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          subject_token: subjectToken,
+          subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+          policy: 'hostile-rp-refresh',
+        }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       if (reply.status !== 200 || typeof reply.body.refresh_token !== 'string') throw new Error(`refresh token: ${reply.status} ${reply.text}`);
@@ -123,7 +152,13 @@ export async function createHostileContext(env: Record<string, string> = {}): Pr
       const object = await kparty.request('GET', `/v1/oid4vp/request-objects/${created.body.id as string}`);
       if (object.status !== 200) throw new Error(`request object: ${object.status} ${object.text}`);
       const payload = decodeJwt(object.text);
-      return { id: created.body.id as string, requestUri: created.body.requestUri as string, state: payload.state as string, nonce: payload.nonce as string, clientId: payload.client_id as string };
+      return {
+        id: created.body.id as string,
+        requestUri: created.body.requestUri as string,
+        state: payload.state as string,
+        nonce: payload.nonce as string,
+        clientId: payload.client_id as string,
+      };
     },
     async vcJwt(change) {
       const payload: Record<string, unknown> = {

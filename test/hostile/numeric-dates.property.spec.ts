@@ -63,7 +63,9 @@ it('no 5xx and no acceptance of an insane date, for any value in any date field'
         field.format === 'v1'
           ? await c.vpJwt([await c.vcJwt(field.where === 'vc' ? change : undefined)], field.where === 'vp' ? change : undefined)
           : await c.vpJwtV2([await c.vcJwtV2(field.where === 'vc' ? change : undefined)], field.where === 'vp' ? change : undefined);
-      const reply = await c.kparty.request('POST', '/v1/presentations/verify', { body: { policy: field.format === 'v1' ? c.policyId : c.policyV2Id, presentation } });
+      const reply = await c.kparty.request('POST', '/v1/presentations/verify', {
+        body: { policy: field.format === 'v1' ? c.policyId : c.policyV2Id, presentation },
+      });
       expect(reply.status).toBeLessThan(500);
       if (reply.status === 200) {
         // Accepted only if the value is a date kparty can reason about.

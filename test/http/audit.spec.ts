@@ -72,15 +72,18 @@ describe('GET /v1/admin/audit over HTTP (built app, SQLite)', () => {
   beforeAll(async () => {
     // Interleaved owners: shop-a 5 events, shop-b 3, the operator's policy files 2, shop-c 55 (for the default limit).
     const owners = ['shop-a', 'shop-b', 'shop-a', '@operator', 'shop-a', 'shop-b', 'shop-a', '@operator', 'shop-b', 'shop-a'];
-    const decisions = [
-      ...owners.map((owner, n) => decision(owner, n)),
-      ...Array.from({ length: 55 }, (_, n) => decision('shop-c', n)),
-    ];
+    const decisions = [...owners.map((owner, n) => decision(owner, n)), ...Array.from({ length: 55 }, (_, n) => decision('shop-c', n))];
     // Well within the default 90-day retention, which kparty applies at start.
     all = await seed(join(dataDir, 'kparty.db'), Date.now() - DAY, decisions);
     kparty = await startKparty({ dataDir });
-    const a = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-a', name: 'Shop A', audiences: ['https://shop-a.example'] } });
-    const b = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-b', name: 'Shop B', audiences: ['https://shop-b.example'] } });
+    const a = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'shop-a', name: 'Shop A', audiences: ['https://shop-a.example'] },
+    });
+    const b = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'shop-b', name: 'Shop B', audiences: ['https://shop-b.example'] },
+    });
     expect([a.status, b.status]).toEqual([201, 201]);
     keyA = a.body.apiKey;
     keyB = b.body.apiKey;
@@ -124,9 +127,18 @@ describe('GET /v1/admin/audit over HTTP (built app, SQLite)', () => {
 
     it('an event shows time as ISO 8601 and every recorded member, and nothing of the credentials', async () => {
       const [newest] = (await kparty.request('GET', '/v1/admin/audit?limit=1', { key: keyB })).body.events;
-      expect(Object.keys(newest).sort()).toStrictEqual(
-        ['codes', 'credentialIssuers', 'format', 'holder', 'id', 'outcome', 'owner', 'policy', 'requestId', 'time'],
-      );
+      expect(Object.keys(newest).sort()).toStrictEqual([
+        'codes',
+        'credentialIssuers',
+        'format',
+        'holder',
+        'id',
+        'outcome',
+        'owner',
+        'policy',
+        'requestId',
+        'time',
+      ]);
       expect(newest).toMatchObject({ owner: 'shop-b', policy: 'shop-b-portal', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
     });
 

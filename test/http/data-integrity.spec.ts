@@ -74,9 +74,14 @@ describe('POST /v1/presentations/verify and /v1/token with Data Integrity presen
   const credentialBy = (by: DiKey, suite: SuiteName, subject = holder.did) => issueCredential(employee(by, subject), by, suite, now());
   const vpFor = async (credentials: unknown[], options: { suite?: SuiteName; domain?: string; policy?: string; by?: DiKey } = {}) => {
     const { challenge: nonce, domain } = await challenge(options.policy);
-    return signPresentation(credentials, options.by ?? holder, options.suite ?? 'eddsa-rdfc-2022', { challenge: nonce, domain: options.domain ?? domain, date: now() });
+    return signPresentation(credentials, options.by ?? holder, options.suite ?? 'eddsa-rdfc-2022', {
+      challenge: nonce,
+      domain: options.domain ?? domain,
+      date: now(),
+    });
   };
-  const verify = (presentation: unknown, policyId = 'ldp-portal'): Promise<Reply> => kparty.request('POST', '/v1/presentations/verify', { body: { policy: policyId, presentation } });
+  const verify = (presentation: unknown, policyId = 'ldp-portal'): Promise<Reply> =>
+    kparty.request('POST', '/v1/presentations/verify', { body: { policy: policyId, presentation } });
   const codesOf = (reply: Reply): string[] => (reply.body?.errors ?? []).map((e: { code: string }) => e.code).sort();
 
   beforeAll(async () => {
@@ -87,9 +92,15 @@ describe('POST /v1/presentations/verify and /v1/token with Data Integrity presen
     registerTestContext(EMPLOYEE_CONTEXT_URL, EMPLOYEE_CONTEXT);
     const contexts = mkdtempSync(join(tmpdir(), 'kparty-e2e-contexts-'));
     writeFileSync(join(contexts, 'employee.jsonld'), JSON.stringify(EMPLOYEE_CONTEXT));
-    writeFileSync(join(contexts, 'contexts.json'), JSON.stringify({ [EMPLOYEE_CONTEXT_URL]: { file: 'employee.jsonld', sha256: contextHash(EMPLOYEE_CONTEXT) } }));
+    writeFileSync(
+      join(contexts, 'contexts.json'),
+      JSON.stringify({ [EMPLOYEE_CONTEXT_URL]: { file: 'employee.jsonld', sha256: contextHash(EMPLOYEE_CONTEXT) } }),
+    );
     kparty = await startKparty({ env: { KPARTY_JSONLD_CONTEXTS: contexts } });
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: [AUDIENCE] } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'orders', name: 'Orders', audiences: [AUDIENCE] },
+    });
     expect(rp.status).toBe(201);
     const put = async (body: Record<string, unknown>): Promise<void> => {
       const reply = await kparty.request('PUT', `/v1/admin/policies/${body.id}`, { key: rp.body.apiKey, body });
@@ -108,7 +119,16 @@ describe('POST /v1/presentations/verify and /v1/token with Data Integrity presen
     expect(reply.body).toMatchObject({
       verified: true,
       holder: holder.did,
-      credentials: [{ format: 'ldp_vc', issuer: issuer.did, type: ['VerifiableCredential', 'EmployeeCredential'], subject: holder.did, claims: { credentialSubject: { role: 'staff', email: 'alice@example.com' } }, status: 'none' }],
+      credentials: [
+        {
+          format: 'ldp_vc',
+          issuer: issuer.did,
+          type: ['VerifiableCredential', 'EmployeeCredential'],
+          subject: holder.did,
+          claims: { credentialSubject: { role: 'staff', email: 'alice@example.com' } },
+          status: 'none',
+        },
+      ],
       session: { token: expect.any(String), tokenType: 'Bearer', expiresIn: 120, scope: 'orders:read' },
     });
   });
@@ -156,7 +176,7 @@ describe('POST /v1/presentations/verify and /v1/token with Data Integrity presen
     expect(codesOf(reply)).toContain('presentation.holder_mismatch');
   });
 
-  it('a presentation signed by another key than the holder\'s → presentation.signature_invalid', async () => {
+  it("a presentation signed by another key than the holder's → presentation.signature_invalid", async () => {
     const stranger = await diKey('Ed25519');
     const vp = await vpFor([await credentialBy(issuer, 'ecdsa-rdfc-2019')], { by: stranger });
     const reply = await verify({ ...vp, holder: holder.did });
@@ -167,9 +187,14 @@ describe('POST /v1/presentations/verify and /v1/token with Data Integrity presen
     const credential = await credentialBy(issuer, 'ecdsa-rdfc-2019');
     (credential.proof as Record<string, unknown>).cryptosuite = 'bbs-2023';
     const unknown = await verify(await vpFor([credential]));
-    expect(unknown.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'credential.signature_invalid', detail: expect.stringContaining('"bbs-2023"') })]));
+    expect(unknown.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'credential.signature_invalid', detail: expect.stringContaining('"bbs-2023"') })]),
+    );
     // jcs suites sign without expanding, so the libraries never try to load the canary's context either.
-    const remoteCredential = { ...employee(issuer, holder.did), '@context': ['https://www.w3.org/ns/credentials/v2', EMPLOYEE_CONTEXT_URL, `${canary.origin}/ctx`] };
+    const remoteCredential = {
+      ...employee(issuer, holder.did),
+      '@context': ['https://www.w3.org/ns/credentials/v2', EMPLOYEE_CONTEXT_URL, `${canary.origin}/ctx`],
+    };
     const remote = await issueCredential(remoteCredential, issuer, 'ecdsa-jcs-2019', now());
     const reply = await verify(await vpFor([remote], { suite: 'eddsa-jcs-2022' }));
     expect(reply.body.errors).toEqual(
@@ -185,7 +210,7 @@ describe('POST /v1/presentations/verify and /v1/token with Data Integrity presen
     let nested: unknown = 'x';
     for (let i = 0; i < 200; i++) nested = { role: nested };
     const vp = await vpFor([await credentialBy(issuer, 'ecdsa-rdfc-2019')]);
-    const reply = await verify({ ...vp, verifiableCredential: [{ ...(vp.verifiableCredential as unknown[])[0] as object, credentialSubject: nested }] });
+    const reply = await verify({ ...vp, verifiableCredential: [{ ...((vp.verifiableCredential as unknown[])[0] as object), credentialSubject: nested }] });
     expect(reply.status).toBe(422);
     expect(codesOf(reply)).toContain('presentation.malformed');
   });
@@ -211,7 +236,18 @@ describe('W3C VC API verifier endpoints (/v1/vc-api)', () => {
   let holder: DiKey;
   const now = (): string => new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
   const credential = (by: DiKey, subject: string) =>
-    issueCredential({ '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], issuer: by.did, validFrom: now(), credentialSubject: { id: subject } }, by, 'eddsa-rdfc-2022', now());
+    issueCredential(
+      {
+        '@context': ['https://www.w3.org/ns/credentials/v2'],
+        type: ['VerifiableCredential'],
+        issuer: by.did,
+        validFrom: now(),
+        credentialSubject: { id: subject },
+      },
+      by,
+      'eddsa-rdfc-2022',
+      now(),
+    );
   /** `key`: null sends no Authorization header. */
   const post = (path: string, body: unknown, key: string | null = rpKey, on: RunningKparty = kparty): Promise<Reply> =>
     on.request('POST', `/v1/vc-api/${path}`, { body, ...(key !== null ? { key } : {}) });
@@ -221,7 +257,10 @@ describe('W3C VC API verifier endpoints (/v1/vc-api)', () => {
     issuer = await diKey('Ed25519');
     holder = await diKey('P-256');
     [kparty, open] = await Promise.all([startKparty(), startKparty({ env: { KPARTY_VC_API_PUBLIC: 'true' } })]);
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'verifier', name: 'Verifier', audiences: [AUDIENCE] } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'verifier', name: 'Verifier', audiences: [AUDIENCE] },
+    });
     rpKey = rp.body.apiKey;
     const put = await kparty.request('PUT', '/v1/admin/policies/vc-api-portal', { key: rpKey, body: policy('vc-api-portal', 'ldp_vc', ['*']) });
     expect(put.status).toBe(201);
@@ -234,7 +273,13 @@ describe('W3C VC API verifier endpoints (/v1/vc-api)', () => {
     const reply = await post('credentials/verify', { verifiableCredential: await credential(issuer, holder.did), options: {} });
     expect({ status: reply.status, body: reply.body }).toEqual({
       status: 200,
-      body: { verified: true, checks: ['proof', 'validity', 'status'], warnings: [], errors: [], credentials: [{ format: 'ldp_vc', issuer: issuer.did, type: ['VerifiableCredential'], status: 'none' }] },
+      body: {
+        verified: true,
+        checks: ['proof', 'validity', 'status'],
+        warnings: [],
+        errors: [],
+        credentials: [{ format: 'ldp_vc', issuer: issuer.did, type: ['VerifiableCredential'], status: 'none' }],
+      },
     });
   });
 
@@ -250,13 +295,19 @@ describe('W3C VC API verifier endpoints (/v1/vc-api)', () => {
     const vc = { ...(await credential(issuer, holder.did)), '@context': ['https://www.w3.org/ns/credentials/v2', 'https://contexts.example.org/unknown'] };
     const reply = await post('credentials/verify', { verifiableCredential: vc });
     expectProblem(reply, 422, 'credential.rejected');
-    expect(reply.body.errors).toEqual([expect.objectContaining({ code: 'credential.malformed', detail: expect.stringContaining('https://contexts.example.org/unknown') })]);
+    expect(reply.body.errors).toEqual([
+      expect.objectContaining({ code: 'credential.malformed', detail: expect.stringContaining('https://contexts.example.org/unknown') }),
+    ]);
     expectProblem(await post('credentials/verify', { options: {} }), 400, 'request.invalid');
   });
 
   it('presentations/verify with a kparty challenge: verified once, then the challenge is used up', async () => {
     const issued = await kparty.request('POST', '/v1/challenges', { body: { policy: 'vc-api-portal' } });
-    const vp = await signPresentation([await credential(issuer, holder.did)], holder, 'ecdsa-rdfc-2019', { challenge: issued.body.challenge, domain: issued.body.domain, date: now() });
+    const vp = await signPresentation([await credential(issuer, holder.did)], holder, 'ecdsa-rdfc-2019', {
+      challenge: issued.body.challenge,
+      domain: issued.body.domain,
+      date: now(),
+    });
     const first = await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: issued.body.challenge } });
     expect({ status: first.status, checks: first.body.checks }).toEqual({ status: 200, checks: ['proof', 'validity', 'status', 'challenge', 'domain'] });
     const again = await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: issued.body.challenge } });
@@ -267,12 +318,26 @@ describe('W3C VC API verifier endpoints (/v1/vc-api)', () => {
   });
 
   it("presentations/verify with the caller's own challenge and domain: compared, not consumed", async () => {
-    const vp = await signPresentation([await credential(issuer, holder.did)], holder, 'ecdsa-rdfc-2019', { challenge: 'caller-challenge-1', domain: 'https://caller.example', date: now() });
-    for (let i = 0; i < 2; i++) expect((await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: 'caller-challenge-1', domain: 'https://caller.example' } })).status).toBe(200);
-    const wrongChallenge = await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: 'another', domain: 'https://caller.example' } });
+    const vp = await signPresentation([await credential(issuer, holder.did)], holder, 'ecdsa-rdfc-2019', {
+      challenge: 'caller-challenge-1',
+      domain: 'https://caller.example',
+      date: now(),
+    });
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: 'caller-challenge-1', domain: 'https://caller.example' } }))
+          .status,
+      ).toBe(200);
+    const wrongChallenge = await post('presentations/verify', {
+      verifiablePresentation: vp,
+      options: { challenge: 'another', domain: 'https://caller.example' },
+    });
     expectProblem(wrongChallenge, 422, 'presentation.rejected');
     expect(codesOf(wrongChallenge)).toEqual(['challenge.unknown']);
-    const wrongDomain = await post('presentations/verify', { verifiablePresentation: vp, options: { challenge: 'caller-challenge-1', domain: 'https://other.example' } });
+    const wrongDomain = await post('presentations/verify', {
+      verifiablePresentation: vp,
+      options: { challenge: 'caller-challenge-1', domain: 'https://other.example' },
+    });
     expect(codesOf(wrongDomain)).toEqual(['audience.mismatch']);
   });
 
@@ -291,4 +356,3 @@ describe('W3C VC API verifier endpoints (/v1/vc-api)', () => {
     expect((await post('credentials/verify', body, null, open)).status).toBe(200);
   });
 });
-

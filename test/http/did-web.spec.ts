@@ -55,7 +55,10 @@ describe('did:web issuers end to end (POST /v1/presentations/verify)', () => {
       host.publish(identity.did, { body: identity.document, headers: { 'cache-control': 'max-age=600' } });
     }
     kparty = await startKparty({ env: { KPARTY_OUTBOUND_ALLOW: host.authority, KPARTY_FETCH_TIMEOUT_MS: '2000' } });
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: [AUDIENCE] } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'orders', name: 'Orders', audiences: [AUDIENCE] },
+    });
     for (const body of [policy('did-web-portal', [rootIssuer.did, pathIssuer.did]), policy('any-issuer', ['*'])]) {
       const reply = await kparty.request('PUT', `/v1/admin/policies/${body.id}`, { key: rp.body.apiKey, body });
       expect(reply.status).toBe(201);
@@ -110,7 +113,11 @@ describe('did:web issuers end to end (POST /v1/presentations/verify)', () => {
     const reply = await verifyWith(impostor, 'any-issuer');
     expectProblem(reply, 422, 'presentation.rejected');
     expect(codesOf(reply)).toEqual(['did.unresolvable', 'policy.unsatisfied']);
-    expect(unresolvable(reply)).toEqual({ code: 'did.unresolvable', path: 'credentials[0]', detail: `${impostor.did}: the DID document does not describe this DID` });
+    expect(unresolvable(reply)).toEqual({
+      code: 'did.unresolvable',
+      path: 'credentials[0]',
+      detail: `${impostor.did}: the DID document does not describe this DID`,
+    });
   });
 
   it.each([

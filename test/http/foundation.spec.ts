@@ -10,8 +10,14 @@ describe('kparty foundation over HTTP (built app, SQLite)', () => {
 
   beforeAll(async () => {
     kparty = await startKparty();
-    const a = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-a', name: 'Shop A', audiences: ['https://orders.example.com', 'https://shop-a.example'] } });
-    const b = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-b', name: 'Shop B', audiences: ['https://shop-b.example'] } });
+    const a = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'shop-a', name: 'Shop A', audiences: ['https://orders.example.com', 'https://shop-a.example'] },
+    });
+    const b = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'shop-b', name: 'Shop B', audiences: ['https://shop-b.example'] },
+    });
     expect([a.status, b.status]).toEqual([201, 201]);
     rpA = a.body.apiKey;
     rpB = b.body.apiKey;
@@ -58,12 +64,23 @@ describe('kparty foundation over HTTP (built app, SQLite)', () => {
       const jwks = await kparty.request('GET', '/.well-known/jwks.json');
       expect(jwks.status).toBe(200);
       expect(jwks.body.keys).toHaveLength(1);
-      expect(jwks.body.keys[0]).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: expect.any(String), alg: 'ES256', use: 'sig' });
+      expect(jwks.body.keys[0]).toEqual({
+        kty: 'EC',
+        crv: 'P-256',
+        x: expect.any(String),
+        y: expect.any(String),
+        kid: expect.any(String),
+        alg: 'ES256',
+        use: 'sig',
+      });
     });
 
     it('publishes RFC 8414 metadata naming the issuer and the JWKS', async () => {
       const meta = await kparty.request('GET', '/.well-known/oauth-authorization-server');
-      expect(meta.body).toMatchObject({ issuer: kparty.baseUrl.replace('127.0.0.1', 'localhost'), jwks_uri: expect.stringMatching(/\/\.well-known\/jwks\.json$/) });
+      expect(meta.body).toMatchObject({
+        issuer: kparty.baseUrl.replace('127.0.0.1', 'localhost'),
+        jwks_uri: expect.stringMatching(/\/\.well-known\/jwks\.json$/),
+      });
     });
   });
 
@@ -81,15 +98,33 @@ describe('kparty foundation over HTTP (built app, SQLite)', () => {
     });
 
     it('lets only the operator create relying parties', async () => {
-      expectProblem(await kparty.request('POST', '/v1/admin/relying-parties', { key: rpA, body: { id: 'x', name: 'X', audiences: ['https://x.example'] } }), 403, 'auth.forbidden');
-      expectProblem(await kparty.request('POST', '/v1/admin/relying-parties', { body: { id: 'x', name: 'X', audiences: ['https://x.example'] } }), 401, 'auth.unauthorized');
+      expectProblem(
+        await kparty.request('POST', '/v1/admin/relying-parties', { key: rpA, body: { id: 'x', name: 'X', audiences: ['https://x.example'] } }),
+        403,
+        'auth.forbidden',
+      );
+      expectProblem(
+        await kparty.request('POST', '/v1/admin/relying-parties', { body: { id: 'x', name: 'X', audiences: ['https://x.example'] } }),
+        401,
+        'auth.unauthorized',
+      );
     });
 
     it('shows a relying party key once and refuses a taken id', async () => {
-      const created = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-c', name: 'Shop C', audiences: ['https://shop-c.example'] } });
+      const created = await kparty.request('POST', '/v1/admin/relying-parties', {
+        key: TEST_ADMIN_KEY,
+        body: { id: 'shop-c', name: 'Shop C', audiences: ['https://shop-c.example'] },
+      });
       expect(created.status).toBe(201);
       expect(created.body).toEqual({ id: 'shop-c', name: 'Shop C', apiKey: expect.stringMatching(/^kpk_[A-Za-z0-9_-]{43}$/) });
-      expectProblem(await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'shop-c', name: 'Again', audiences: ['https://shop-c2.example'] } }), 409, 'relying_party.conflict');
+      expectProblem(
+        await kparty.request('POST', '/v1/admin/relying-parties', {
+          key: TEST_ADMIN_KEY,
+          body: { id: 'shop-c', name: 'Again', audiences: ['https://shop-c2.example'] },
+        }),
+        409,
+        'relying_party.conflict',
+      );
     });
 
     it('validates the relying-party body, listing every violation', async () => {
@@ -101,11 +136,14 @@ describe('kparty foundation over HTTP (built app, SQLite)', () => {
   });
 
   describe('policies', () => {
-    it('creates (201), replaces (200), reads and lists a relying party\'s own policy', async () => {
+    it("creates (201), replaces (200), reads and lists a relying party's own policy", async () => {
       const created = await kparty.request('PUT', '/v1/admin/policies/portal-a', { key: rpA, body: employeePolicy('portal-a') });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ owner: 'shop-a', policy: { id: 'portal-a', audience: 'https://orders.example.com' } });
-      const replaced = await kparty.request('PUT', '/v1/admin/policies/portal-a', { key: rpA, body: employeePolicy('portal-a', { audience: 'https://shop-a.example' }) });
+      const replaced = await kparty.request('PUT', '/v1/admin/policies/portal-a', {
+        key: rpA,
+        body: employeePolicy('portal-a', { audience: 'https://shop-a.example' }),
+      });
       expect(replaced.status).toBe(200);
       expect(replaced.body.createdAt).toBe(created.body.createdAt);
       const read = await kparty.request('GET', '/v1/admin/policies/portal-a', { key: rpA });
@@ -120,7 +158,7 @@ describe('kparty foundation over HTTP (built app, SQLite)', () => {
       expectProblem(await kparty.request('PUT', '/v1/admin/policies/portal-a3', { key: rpA, body: employeePolicy('other') }), 400, 'request.invalid');
     });
 
-    it('never lets one relying party see or touch another\'s policy', async () => {
+    it("never lets one relying party see or touch another's policy", async () => {
       await kparty.request('PUT', '/v1/admin/policies/secret-a', { key: rpA, body: employeePolicy('secret-a') });
       expectProblem(await kparty.request('GET', '/v1/admin/policies/secret-a', { key: rpB }), 404, 'policy.not_found');
       expectProblem(await kparty.request('DELETE', '/v1/admin/policies/secret-a', { key: rpB }), 404, 'policy.not_found');
@@ -173,7 +211,10 @@ describe('kparty foundation over HTTP (built app, SQLite)', () => {
     });
 
     it('refuses a session TTL above KPARTY_SESSION_MAX_TTL', async () => {
-      const reply = await kparty.request('PUT', '/v1/admin/policies/too-long', { key: rpA, body: employeePolicy('too-long', { session: { ttlSeconds: 7200 } }) });
+      const reply = await kparty.request('PUT', '/v1/admin/policies/too-long', {
+        key: rpA,
+        body: employeePolicy('too-long', { session: { ttlSeconds: 7200 } }),
+      });
       expectProblem(reply, 400, 'policy.invalid');
       expect(reply.body.errors[0].path).toBe('/session/ttlSeconds');
     });
@@ -225,7 +266,11 @@ describe('kparty foundation over HTTP (built app, SQLite)', () => {
     });
 
     it('answers 400 request.invalid for malformed JSON, a missing or mistyped field and extra fields', async () => {
-      expectProblem(await kparty.request('POST', '/v1/challenges', { raw: '{"policy": "login"', headers: { 'content-type': 'application/json' } }), 400, 'request.invalid');
+      expectProblem(
+        await kparty.request('POST', '/v1/challenges', { raw: '{"policy": "login"', headers: { 'content-type': 'application/json' } }),
+        400,
+        'request.invalid',
+      );
       expectProblem(await kparty.request('POST', '/v1/challenges', { raw: '', headers: { 'content-type': 'application/json' } }), 400, 'request.invalid');
       expectProblem(await kparty.request('POST', '/v1/challenges', { body: {} }), 400, 'request.invalid');
       expectProblem(await kparty.request('POST', '/v1/challenges', { body: { policy: 7 } }), 400, 'request.invalid');
@@ -236,7 +281,11 @@ describe('kparty foundation over HTTP (built app, SQLite)', () => {
     it('answers 413 request.too_large above 1 MiB and 415 for a non-JSON body', async () => {
       const big = JSON.stringify({ policy: 'login', pad: 'x'.repeat(1_100_000) });
       expectProblem(await kparty.request('POST', '/v1/challenges', { raw: big, headers: { 'content-type': 'application/json' } }), 413, 'request.too_large');
-      expectProblem(await kparty.request('POST', '/v1/challenges', { raw: 'policy=login', headers: { 'content-type': 'text/plain' } }), 415, 'request.unsupported_media_type');
+      expectProblem(
+        await kparty.request('POST', '/v1/challenges', { raw: 'policy=login', headers: { 'content-type': 'text/plain' } }),
+        415,
+        'request.unsupported_media_type',
+      );
     });
 
     it('stays healthy after hostile input', async () => {

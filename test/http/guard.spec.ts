@@ -9,7 +9,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { IssuerDirectory } from '../../src/guard/issuer-directory.js';
-import { IssuerUnavailableError, SessionTokenError, kpartyMiddleware, verifySessionToken, type KpartyRequest, type VerifySessionTokenOptions } from '../../src/guard/index.js';
+import {
+  IssuerUnavailableError,
+  SessionTokenError,
+  kpartyMiddleware,
+  verifySessionToken,
+  type KpartyRequest,
+  type VerifySessionTokenOptions,
+} from '../../src/guard/index.js';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.js';
 import { startKparty, TEST_ADMIN_KEY, type RunningKparty } from './harness.js';
 import { mintSessionToken, ORDERS_AUDIENCE, setUpSessions, type SessionSetup } from '../e2e/session-tokens.js';
@@ -114,7 +121,9 @@ describe('kparty/guard against a running kparty', () => {
   it('answers insufficient_scope for a token without a required scope', async () => {
     const error = await refusal(verifySessionToken(await mint(), guardOptions({ scopes: ['orders:read', 'orders:admin'] })));
     expect({ code: error.code, reason: error.reason, status: error.status }).toEqual({ code: 'insufficient_scope', reason: 'scope_missing', status: 403 });
-    expect(error.wwwAuthenticate).toBe('Bearer error="insufficient_scope", error_description="the token lacks the scope orders:admin", scope="orders:read orders:admin"');
+    expect(error.wwwAuthenticate).toBe(
+      'Bearer error="insufficient_scope", error_description="the token lacks the scope orders:admin", scope="orders:read orders:admin"',
+    );
   });
 
   it('refuses a revoked token in introspection mode (RFC 7009 then RFC 7662)', async () => {
@@ -134,7 +143,7 @@ describe('kparty/guard against a running kparty', () => {
     expect(proxy.count('POST', '/v1/sessions/introspect')).toBe(2);
   });
 
-  it('refuses a token signed by a key kparty does not publish, with its own kid or with kparty\'s', async () => {
+  it("refuses a token signed by a key kparty does not publish, with its own kid or with kparty's", async () => {
     const real = decodeJwt(await mint());
     const { privateKey } = await generateKeyPair('ES256');
     const forge = (kid: string): Promise<string> => new SignJWT(real).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid }).sign(privateKey);
@@ -216,6 +225,8 @@ describe('kpartyMiddleware in front of a node:http API, against a running kparty
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
     const guest = await fetch(`${base}/orders`, { headers: { authorization: `Bearer ${await mint('guest')}` } });
     expect(guest.status).toBe(403);
-    expect(guest.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", error_description="the token lacks the scope orders:read", scope="orders:read"');
+    expect(guest.headers.get('www-authenticate')).toBe(
+      'Bearer error="insufficient_scope", error_description="the token lacks the scope orders:read", scope="orders:read"',
+    );
   });
 });

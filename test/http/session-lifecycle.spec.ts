@@ -48,7 +48,10 @@ beforeAll(async () => {
     { id: 'employee-portal', ttlSeconds: 120, scope: 'orders:read orders:write' },
     { id: 'guest', ttlSeconds: 60 },
   ]);
-  const other = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'billing', name: 'Billing', audiences: ['https://billing.example.com'] } });
+  const other = await kparty.request('POST', '/v1/admin/relying-parties', {
+    key: TEST_ADMIN_KEY,
+    body: { id: 'billing', name: 'Billing', audiences: ['https://billing.example.com'] },
+  });
   otherRpKey = other.body.apiKey;
 });
 
@@ -88,7 +91,11 @@ describe('POST /v1/sessions/introspect (RFC 7662)', () => {
 
   it("answers another relying party's token, a garbage token and a tampered one as { active: false } only", async () => {
     const token = await mint();
-    for (const [candidate, key] of [[token, otherRpKey], ['not-a-token', setup.rpKey], [`${token.slice(0, -4)}AAAA`, setup.rpKey]] as const) {
+    for (const [candidate, key] of [
+      [token, otherRpKey],
+      ['not-a-token', setup.rpKey],
+      [`${token.slice(0, -4)}AAAA`, setup.rpKey],
+    ] as const) {
       const reply = await introspect(candidate, key);
       expect({ status: reply.status, body: reply.body }).toEqual({ status: 200, body: { active: false } });
     }
@@ -159,8 +166,18 @@ describe('POST /v1/sessions/revoke (RFC 7009)', () => {
   });
 
   it('refuses a caller without a key (401 invalid_client) and a request without token (400 invalid_request)', async () => {
-    expectOAuthError(await kparty.request('POST', '/v1/sessions/revoke', { raw: form({ token: 'a' }), headers: FORM }), 401, 'invalid_client', 'auth.unauthorized');
-    expectOAuthError(await kparty.request('POST', '/v1/sessions/revoke', { key: setup.rpKey, raw: '', headers: FORM }), 400, 'invalid_request', 'request.invalid');
+    expectOAuthError(
+      await kparty.request('POST', '/v1/sessions/revoke', { raw: form({ token: 'a' }), headers: FORM }),
+      401,
+      'invalid_client',
+      'auth.unauthorized',
+    );
+    expectOAuthError(
+      await kparty.request('POST', '/v1/sessions/revoke', { key: setup.rpKey, raw: '', headers: FORM }),
+      400,
+      'invalid_request',
+      'request.invalid',
+    );
   });
 });
 
@@ -191,7 +208,12 @@ describe('GET /v1/auth/check (forward-auth, no gateway)', () => {
 
   it('answers an invalid token and a token for another audience with 401 invalid_token', async () => {
     const token = await mint();
-    for (const [candidate, query] of [['garbage', ''], [`${token}x`, ''], ['', ''], [token, '?audience=https%3A%2F%2Fother.example.com']] as const) {
+    for (const [candidate, query] of [
+      ['garbage', ''],
+      [`${token}x`, ''],
+      ['', ''],
+      [token, '?audience=https%3A%2F%2Fother.example.com'],
+    ] as const) {
       const reply = await check(candidate, query);
       expectProblem(reply, 401, 'session.invalid');
       expect(reply.headers.get('www-authenticate')).toBe('Bearer realm="kparty", error="invalid_token"');
@@ -219,7 +241,9 @@ describe('GET /v1/auth/check (forward-auth, no gateway)', () => {
 
   it('ignores the Content-Type and Content-Length of the original request a gateway may pass on', async () => {
     const token = await mint();
-    const reply = await kparty.request('GET', '/v1/auth/check', { headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=x' } });
+    const reply = await kparty.request('GET', '/v1/auth/check', {
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=x' },
+    });
     expect(reply.status).toBe(200);
   });
 });
@@ -229,7 +253,12 @@ describe('ALL /v1/auth/check/envoy/* (Envoy ext_authz HTTP service)', () => {
 
   it('ignores the original method, path and query, and takes requirements from headers', async () => {
     const token = await mint();
-    for (const [method, path] of [['POST', '/orders?page=2'], ['DELETE', '/orders/7'], ['GET', ''], ['PUT', '/']] as const) {
+    for (const [method, path] of [
+      ['POST', '/orders?page=2'],
+      ['DELETE', '/orders/7'],
+      ['GET', ''],
+      ['PUT', '/'],
+    ] as const) {
       const reply = await envoy(path, { authorization: `Bearer ${token}`, 'x-kparty-required-scope': 'orders:read', 'content-length': '0' }, method);
       expect({ method, status: reply.status, subject: reply.headers.get('x-kparty-subject') }).toEqual({ method, status: 200, subject: setup.holder.did });
     }
@@ -240,7 +269,11 @@ describe('ALL /v1/auth/check/envoy/* (Envoy ext_authz HTTP service)', () => {
     expectProblem(await envoy('/orders', {}), 401, 'session.missing');
     expectProblem(await envoy('/orders', { authorization: 'Bearer garbage' }), 401, 'session.invalid');
     expectProblem(await envoy('/orders', { authorization: `Bearer ${token}`, 'x-kparty-required-scope': 'orders:admin' }), 403, 'session.insufficient_scope');
-    expectProblem(await envoy('/orders', { authorization: `Bearer ${token}`, 'x-kparty-required-audience': 'https://other.example.com' }), 401, 'session.invalid');
+    expectProblem(
+      await envoy('/orders', { authorization: `Bearer ${token}`, 'x-kparty-required-audience': 'https://other.example.com' }),
+      401,
+      'session.invalid',
+    );
     expectProblem(await envoy('/orders', { authorization: `Bearer ${token}`, 'x-kparty-required-scope': 'a  b' }), 400, 'request.invalid');
   });
 });

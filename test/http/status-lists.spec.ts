@@ -8,11 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { createCredential, createList } from '@digitalbazaar/vc-bitstring-status-list';
-import {
-  BitstringStatusListBuilder,
-  bitstringStatusEntry,
-  issueW3cStatusListCredential,
-} from '../../src/status/issuing/index.js';
+import { BitstringStatusListBuilder, bitstringStatusEntry, issueW3cStatusListCredential } from '../../src/status/issuing/index.js';
 import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
 import { ed25519Identity, type TestIdentity } from '../support/identities.js';
 import { StatusListHost, signerOf, zeroBomb } from '../support/status-lists.js';
@@ -82,7 +78,10 @@ describe('credential status lists (built service, lists on a loopback status hos
         KPARTY_RATE_LIMIT: '0',
       },
     });
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'status-rp', name: 'Status RP', audiences: ['https://orders.example.com'] } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'status-rp', name: 'Status RP', audiences: ['https://orders.example.com'] },
+    });
     expect(rp.status).toBe(201);
     for (const status of ['required', 'optional', 'ignore']) {
       const policy = employeePolicy(`status-${status}`);
@@ -147,7 +146,11 @@ describe('credential status lists (built service, lists on a loopback status hos
         'an unsigned list',
         async () => {
           const list = await createList({ length: 131_072 });
-          host.publish('/lists/unsigned', JSON.stringify(await createCredential({ id: host.url('/lists/unsigned'), list, statusPurpose: 'revocation' })), 'application/vc');
+          host.publish(
+            '/lists/unsigned',
+            JSON.stringify(await createCredential({ id: host.url('/lists/unsigned'), list, statusPurpose: 'revocation' })),
+            'application/vc',
+          );
           return entry(host.url('/lists/unsigned'), 1);
         },
       ],
@@ -216,7 +219,7 @@ describe('credential status lists (built service, lists on a loopback status hos
       expect(host.hits('/lists/popular')).toBe(1);
     });
 
-    it('sees a flipped bit after the list\'s ttl, and not before', async () => {
+    it("sees a flipped bit after the list's ttl, and not before", async () => {
       const url = await publishList('/lists/flip', { ttlMs: 1500 });
       expect((await present(entry(url, 4))).status).toBe(200);
       await publishList('/lists/flip', { ttlMs: 1500, set: [4] });

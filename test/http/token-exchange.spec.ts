@@ -44,7 +44,10 @@ function expectOAuthError(reply: Reply, error: string, code: string): void {
 
 beforeAll(async () => {
   kparty = await startKparty();
-  const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: [ORDERS_AUDIENCE, SHARED_AUDIENCE] } });
+  const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+    key: TEST_ADMIN_KEY,
+    body: { id: 'orders', name: 'Orders', audiences: [ORDERS_AUDIENCE, SHARED_AUDIENCE] },
+  });
   rpKey = rp.body.apiKey;
   const policies = [
     sessionPolicy('orders-portal', issuer.did, { ttlSeconds: 90, scope: 'orders:read' }),
@@ -109,16 +112,30 @@ describe('POST /v1/token (RFC 8693)', () => {
     expect(garbage.body.errors.map((e: { code: string }) => e.code)).toEqual(['presentation.malformed']);
   });
 
-  it('takes an OpenID4VP vp_token object (JSON text) as one submission with kparty\'s vp_token type', async () => {
+  it("takes an OpenID4VP vp_token object (JSON text) as one submission with kparty's vp_token type", async () => {
     const VP_TOKEN_TYPE = 'urn:kparty:params:oauth:token-type:vp_token';
     const vp = await presentation();
-    const reply = await exchange({ grant_type: GRANT, subject_token: JSON.stringify({ employee: [vp] }), subject_token_type: VP_TOKEN_TYPE, audience: ORDERS_AUDIENCE });
+    const reply = await exchange({
+      grant_type: GRANT,
+      subject_token: JSON.stringify({ employee: [vp] }),
+      subject_token_type: VP_TOKEN_TYPE,
+      audience: ORDERS_AUDIENCE,
+    });
     expect(reply.status).toBe(200);
-    const replay = await exchange({ grant_type: GRANT, subject_token: JSON.stringify({ employee: [vp] }), subject_token_type: VP_TOKEN_TYPE, audience: ORDERS_AUDIENCE });
+    const replay = await exchange({
+      grant_type: GRANT,
+      subject_token: JSON.stringify({ employee: [vp] }),
+      subject_token_type: VP_TOKEN_TYPE,
+      audience: ORDERS_AUDIENCE,
+    });
     expectOAuthError(replay, 'invalid_grant', 'presentation.rejected');
     expect(replay.body.errors).toEqual([{ code: 'challenge.unknown', path: 'vpToken.employee[0]', detail: expect.any(String) }]);
     for (const token of ['not json', '[]', '{}', JSON.stringify({ employee: [] }), JSON.stringify({ 'no such': [vp] }), JSON.stringify({ employee: vp })]) {
-      expectOAuthError(await exchange({ grant_type: GRANT, subject_token: token, subject_token_type: VP_TOKEN_TYPE, audience: ORDERS_AUDIENCE }), 'invalid_request', 'request.invalid');
+      expectOAuthError(
+        await exchange({ grant_type: GRANT, subject_token: token, subject_token_type: VP_TOKEN_TYPE, audience: ORDERS_AUDIENCE }),
+        'invalid_request',
+        'request.invalid',
+      );
     }
   });
 
@@ -133,7 +150,11 @@ describe('POST /v1/token (RFC 8693)', () => {
     ['an unknown policy', { policy: 'no-such-policy' }],
   ])('answers %s as invalid_target, consuming no challenge', async (_, target) => {
     const vp = await presentation();
-    expectOAuthError(await exchange({ grant_type: GRANT, subject_token: vp, subject_token_type: JWT_TYPE, ...target }), 'invalid_target', 'oauth.invalid_target');
+    expectOAuthError(
+      await exchange({ grant_type: GRANT, subject_token: vp, subject_token_type: JWT_TYPE, ...target }),
+      'invalid_target',
+      'oauth.invalid_target',
+    );
     expect((await exchange({ grant_type: GRANT, subject_token: vp, subject_token_type: JWT_TYPE, audience: ORDERS_AUDIENCE })).status).toBe(200);
   });
 
@@ -141,9 +162,15 @@ describe('POST /v1/token (RFC 8693)', () => {
     ['no grant_type', { subject_token: 'x', subject_token_type: JWT_TYPE, audience: ORDERS_AUDIENCE }],
     ['grant_type twice', { grant_type: [GRANT, GRANT], subject_token: 'x', subject_token_type: JWT_TYPE, audience: ORDERS_AUDIENCE }],
     ['no subject_token', { grant_type: GRANT, subject_token_type: JWT_TYPE, audience: ORDERS_AUDIENCE }],
-    ['an unknown subject_token_type', { grant_type: GRANT, subject_token: 'x', subject_token_type: 'urn:ietf:params:oauth:token-type:saml2', audience: ORDERS_AUDIENCE }],
+    [
+      'an unknown subject_token_type',
+      { grant_type: GRANT, subject_token: 'x', subject_token_type: 'urn:ietf:params:oauth:token-type:saml2', audience: ORDERS_AUDIENCE },
+    ],
     ['no policy, audience or resource', { grant_type: GRANT, subject_token: 'x', subject_token_type: JWT_TYPE }],
-    ['an actor token', { grant_type: GRANT, subject_token: 'x', subject_token_type: JWT_TYPE, audience: ORDERS_AUDIENCE, actor_token: 'y', actor_token_type: JWT_TYPE }],
+    [
+      'an actor token',
+      { grant_type: GRANT, subject_token: 'x', subject_token_type: JWT_TYPE, audience: ORDERS_AUDIENCE, actor_token: 'y', actor_token_type: JWT_TYPE },
+    ],
     ['a malformed policy id', { grant_type: GRANT, subject_token: 'x', subject_token_type: JWT_TYPE, policy: '../etc' }],
   ])('answers %s as invalid_request', async (_, params) => {
     const reply = await exchange(params);
@@ -153,7 +180,11 @@ describe('POST /v1/token (RFC 8693)', () => {
 
   it('refuses other media types (415) and oversized bodies (413) in the OAuth shape', async () => {
     const text = await kparty.request('POST', '/v1/token', { raw: `grant_type=${GRANT}`, headers: { 'content-type': 'text/plain' } });
-    expect({ status: text.status, error: text.body.error, code: text.body.code }).toEqual({ status: 415, error: 'invalid_request', code: 'request.unsupported_media_type' });
+    expect({ status: text.status, error: text.body.error, code: text.body.code }).toEqual({
+      status: 415,
+      error: 'invalid_request',
+      code: 'request.unsupported_media_type',
+    });
     const huge = await exchange({ grant_type: GRANT, subject_token: 'a'.repeat(1_048_600), subject_token_type: JWT_TYPE, audience: ORDERS_AUDIENCE });
     expect({ status: huge.status, error: huge.body.error, code: huge.body.code }).toEqual({ status: 413, error: 'invalid_request', code: 'request.too_large' });
   });

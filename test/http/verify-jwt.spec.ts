@@ -20,10 +20,7 @@ function employeePolicy(id: string, format: 'jwt_vc_json' | 'vc+jwt', trustedIss
         id: 'employee',
         format,
         meta: { type_values: [['EmployeeCredential']] },
-        claims: [
-          { path: ['credentialSubject', 'role'], values: ['admin', 'staff'] },
-          { path: ['credentialSubject', 'email'] },
-        ],
+        claims: [{ path: ['credentialSubject', 'role'], values: ['admin', 'staff'] }, { path: ['credentialSubject', 'email'] }],
         trustedIssuers,
         maxAgeSeconds: YEAR,
         status: 'required',
@@ -90,7 +87,10 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
 
   beforeAll(async () => {
     kparty = await startKparty();
-    const rp = await kparty.request('POST', '/v1/admin/relying-parties', { key: TEST_ADMIN_KEY, body: { id: 'orders', name: 'Orders', audiences: [AUDIENCE] } });
+    const rp = await kparty.request('POST', '/v1/admin/relying-parties', {
+      key: TEST_ADMIN_KEY,
+      body: { id: 'orders', name: 'Orders', audiences: [AUDIENCE] },
+    });
     rpKey = rp.body.apiKey;
     const put = async (body: Record<string, unknown>): Promise<void> => {
       const reply = await kparty.request('PUT', `/v1/admin/policies/${body.id}`, { key: rpKey, body });
@@ -155,7 +155,7 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
       expect(payload.exp! - payload.iat!).toBe(120);
     });
 
-    it('verifies a credential whose JWS has no kid (did-jwt\'s default), trying the issuer\'s assertion keys', async () => {
+    it("verifies a credential whose JWS has no kid (did-jwt's default), trying the issuer's assertion keys", async () => {
       const vc = await issueJwtVc(issuer, holder.did, { withKid: false });
       const { challenge: nonce, domain } = await challenge();
       const vp = await presentJwtVp(holder, [vc], { nonce, aud: domain, withKid: false });
@@ -265,7 +265,7 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
       expectRejected(await verify(await vpFor([unsigned])), 'credential.alg_forbidden', 'policy.unsatisfied');
     });
 
-    it('refuses HS256 signed with the issuer\'s public key as the HMAC secret (algorithm confusion)', async () => {
+    it("refuses HS256 signed with the issuer's public key as the HMAC secret (algorithm confusion)", async () => {
       const real = await issueJwtVc(issuer, holder.did);
       const [, payload] = real.split('.');
       const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: issuer.kid })).toString('base64url');
@@ -274,7 +274,7 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
       expectRejected(await verify(await vpFor([`${header}.${payload}.${signature}`])), 'credential.alg_forbidden', 'policy.unsatisfied');
     });
 
-    it('refuses a kid naming another DID\'s key', async () => {
+    it("refuses a kid naming another DID's key", async () => {
       const vc = await issueJwtVc({ ...issuer, kid: stranger.kid }, holder.did);
       expectRejected(await verify(await vpFor([vc])), 'did.key_not_found', 'policy.unsatisfied');
     });
@@ -291,7 +291,9 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
 
     it('refuses an unknown critical header', async () => {
       // jose refuses to sign this, as a conforming producer should; sign it by hand.
-      const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: issuer.kid, crit: ['urn:example:must-understand'], 'urn:example:must-understand': true })).toString('base64url');
+      const header = Buffer.from(
+        JSON.stringify({ alg: 'EdDSA', kid: issuer.kid, crit: ['urn:example:must-understand'], 'urn:example:must-understand': true }),
+      ).toString('base64url');
       const [, payload] = (await issueJwtVc(issuer, holder.did)).split('.');
       const privateKey = createPrivateKey({ key: issuer.privateJwk, format: 'jwk' });
       const signature = sign(null, Buffer.from(`${header}.${payload}`), privateKey).toString('base64url');
@@ -301,11 +303,19 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
 
   describe('validity and policy', () => {
     it('refuses an expired credential', async () => {
-      expectRejected(await verify(await vpFor([await issueJwtVc(issuer, holder.did, { exp: now() - 3600, nbf: now() - 7200 })])), 'credential.expired', 'policy.unsatisfied');
+      expectRejected(
+        await verify(await vpFor([await issueJwtVc(issuer, holder.did, { exp: now() - 3600, nbf: now() - 7200 })])),
+        'credential.expired',
+        'policy.unsatisfied',
+      );
     });
 
     it('refuses a credential not yet valid', async () => {
-      expectRejected(await verify(await vpFor([await issueJwtVc(issuer, holder.did, { nbf: now() + 3600 })])), 'credential.not_yet_valid', 'policy.unsatisfied');
+      expectRejected(
+        await verify(await vpFor([await issueJwtVc(issuer, holder.did, { nbf: now() + 3600 })])),
+        'credential.not_yet_valid',
+        'policy.unsatisfied',
+      );
     });
 
     it('refuses a credential older than maxAgeSeconds', async () => {
@@ -321,15 +331,27 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
     });
 
     it('refuses a credential of the wrong type', async () => {
-      expectRejected(await verify(await vpFor([await issueJwtVc(issuer, holder.did, { types: ['LibraryCard'] })])), 'credential.type_mismatch', 'policy.unsatisfied');
+      expectRejected(
+        await verify(await vpFor([await issueJwtVc(issuer, holder.did, { types: ['LibraryCard'] })])),
+        'credential.type_mismatch',
+        'policy.unsatisfied',
+      );
     });
 
     it('refuses a credential missing a required claim', async () => {
-      expectRejected(await verify(await vpFor([await issueJwtVc(issuer, holder.did, { claims: { role: 'staff' } })])), 'credential.claim_missing', 'policy.unsatisfied');
+      expectRejected(
+        await verify(await vpFor([await issueJwtVc(issuer, holder.did, { claims: { role: 'staff' } })])),
+        'credential.claim_missing',
+        'policy.unsatisfied',
+      );
     });
 
     it('refuses a claim value the policy does not allow', async () => {
-      expectRejected(await verify(await vpFor([await issueJwtVc(issuer, holder.did, { claims: { role: 'intern', email: 'i@example.com' } })])), 'credential.claim_value', 'policy.unsatisfied');
+      expectRejected(
+        await verify(await vpFor([await issueJwtVc(issuer, holder.did, { claims: { role: 'intern', email: 'i@example.com' } })])),
+        'credential.claim_value',
+        'policy.unsatisfied',
+      );
     });
 
     it('fails closed under status: required when the status list cannot be fetched (a blocked address)', async () => {
@@ -396,24 +418,42 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
     it('refuses presentations answering different challenges, naming the one that differs', async () => {
       const first = (await challenge('employee-and-badge')).challenge;
       const second = (await challenge('employee-and-badge')).challenge;
-      const reply = await verifyVpToken({ employee: [await present(first, [await issueJwtVc(issuer, holder.did)])], badge: [await present(second, [await badge()])] });
+      const reply = await verifyVpToken({
+        employee: [await present(first, [await issueJwtVc(issuer, holder.did)])],
+        badge: [await present(second, [await badge()])],
+      });
       expectProblem(reply, 422, 'presentation.rejected');
       expect(reply.body.errors).toContainEqual(expect.objectContaining({ code: 'challenge.unknown', path: 'vpToken.badge[0]' }));
     });
 
     it('refuses presentations of two holders when the policy names no session.subjectFrom', async () => {
       const { challenge: nonce } = await challenge('employee-and-badge');
-      const strangersBadge = await presentJwtVp(stranger, [await issueJwtVc(issuer, stranger.did, { types: ['BadgeCredential'], claims: { badge: 'B-9' } })], { nonce, aud: AUDIENCE });
+      const strangersBadge = await presentJwtVp(stranger, [await issueJwtVc(issuer, stranger.did, { types: ['BadgeCredential'], claims: { badge: 'B-9' } })], {
+        nonce,
+        aud: AUDIENCE,
+      });
       const reply = await verifyVpToken({ employee: [await present(nonce, [await issueJwtVc(issuer, holder.did)])], badge: [strangersBadge] });
       expectRejected(reply, 'presentation.holder_mismatch');
     });
 
     it('answers request.invalid for both presentation and vpToken, an empty vpToken, or a key that is no query id', async () => {
       const vp = await vpFor();
-      expectProblem(await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', presentation: vp, vpToken: { employee: [vp] } } }), 400, 'request.invalid');
+      expectProblem(
+        await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', presentation: vp, vpToken: { employee: [vp] } } }),
+        400,
+        'request.invalid',
+      );
       expectProblem(await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', vpToken: {} } }), 400, 'request.invalid');
-      expectProblem(await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', vpToken: { employee: [] } } }), 400, 'request.invalid');
-      expectProblem(await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', vpToken: { 'no such': [vp] } } }), 400, 'request.invalid');
+      expectProblem(
+        await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', vpToken: { employee: [] } } }),
+        400,
+        'request.invalid',
+      );
+      expectProblem(
+        await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', vpToken: { 'no such': [vp] } } }),
+        400,
+        'request.invalid',
+      );
     });
 
     it('refuses a vpToken key naming no query of the policy', async () => {
@@ -449,7 +489,11 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
 
     it('answers request.invalid for a missing or mistyped presentation and 404 for an unknown policy', async () => {
       expectProblem(await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal' } }), 400, 'request.invalid');
-      expectProblem(await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', presentation: 42 } }), 400, 'request.invalid');
+      expectProblem(
+        await kparty.request('POST', '/v1/presentations/verify', { body: { policy: 'employee-portal', presentation: 42 } }),
+        400,
+        'request.invalid',
+      );
       expectProblem(await verify(await vpFor(), 'no-such-policy'), 404, 'policy.not_found');
     });
 
@@ -474,7 +518,14 @@ describe('POST /v1/presentations/verify with JWT presentations', () => {
       const reply = await kparty.request('GET', '/metrics');
       expect(reply.status).toBe(200);
       expect(reply.headers.get('content-type')).toMatch(/^text\/plain/);
-      const value = (line: RegExp): number => Number(reply.text.split('\n').find((l) => line.test(l))?.split(' ').pop());
+      const value = (line: RegExp): number =>
+        Number(
+          reply.text
+            .split('\n')
+            .find((l) => line.test(l))
+            ?.split(' ')
+            .pop(),
+        );
       expect(value(/^kparty_verification_decisions_total\{outcome="accepted"\}/)).toBeGreaterThanOrEqual(1);
       expect(value(/^kparty_verification_decisions_total\{outcome="rejected"\}/)).toBeGreaterThanOrEqual(1);
       expect(value(/^kparty_verification_failed_checks_total\{code="audience.mismatch"\}/)).toBeGreaterThanOrEqual(1);

@@ -29,7 +29,11 @@ describe('Data Integrity credentials by did:web issuers (loopback host, guarded 
     canary = await serveCanary();
     const allow = new Set([host.authority]);
     const fetcher = new GuardedFetcher({ allow, timeoutMs: 2000, maxBytes: 64 * 1024 });
-    const documents = new DidDocumentCache({ cache: new MemorySharedCache(), clock: systemClock, lifetimes: { minTtl: 60, maxTtl: 3600, negativeTtl: 10, staleGrace: 300 } });
+    const documents = new DidDocumentCache({
+      cache: new MemorySharedCache(),
+      clock: systemClock,
+      lifetimes: { minTtl: 60, maxTtl: 3600, negativeTtl: 10, staleGrace: 300 },
+    });
     env = {
       dids: new DidResolver([new DidWebResolver({ fetcher, allow, documents })]),
       contexts: JsonLdContextSet.bundled(),
@@ -48,9 +52,14 @@ describe('Data Integrity credentials by did:web issuers (loopback host, guarded 
   it('an eddsa-rdfc-2022 credential by a did:web issuer publishing a Multikey verifies', async () => {
     const did = host.didFor('issuers', 'multikey');
     const key = await diKeyFor(did, 'key-1', 'Ed25519');
-    host.publish(did, { body: { '@context': ['https://www.w3.org/ns/did/v1'], id: did, verificationMethod: [key.method], assertionMethod: [key.verificationMethod] } });
+    host.publish(did, {
+      body: { '@context': ['https://www.w3.org/ns/did/v1'], id: did, verificationMethod: [key.method], assertionMethod: [key.verificationMethod] },
+    });
     const credential = await issueCredential(credentialDocument(did, 'did:example:subject'), key, 'eddsa-rdfc-2022');
-    await expect(verifyDataIntegrityProofs(credential, { role: 'credential', path: 'credentials[0]', signer: did }, env)).resolves.toMatchObject({ ok: true, verificationMethods: [key.verificationMethod] });
+    await expect(verifyDataIntegrityProofs(credential, { role: 'credential', path: 'credentials[0]', signer: did }, env)).resolves.toMatchObject({
+      ok: true,
+      verificationMethods: [key.verificationMethod],
+    });
     expect(host.hits('/issuers/multikey/did.json')).toBe(1);
   });
 
@@ -58,7 +67,13 @@ describe('Data Integrity credentials by did:web issuers (loopback host, guarded 
     const did = host.didFor('issuers', 'jwk');
     const key = await diKeyFor(did, 'key-1', 'P-384');
     const publicKeyJwk = await EcdsaMultikey.toJwk({ keyPair: key.keyPair });
-    host.publish(did, { body: { id: did, verificationMethod: [{ id: key.verificationMethod, type: 'JsonWebKey2020', controller: did, publicKeyJwk }], assertionMethod: [key.verificationMethod] } });
+    host.publish(did, {
+      body: {
+        id: did,
+        verificationMethod: [{ id: key.verificationMethod, type: 'JsonWebKey2020', controller: did, publicKeyJwk }],
+        assertionMethod: [key.verificationMethod],
+      },
+    });
     const credential = await issueCredential(credentialDocument(did, 'did:example:subject'), key, 'ecdsa-jcs-2019');
     await expect(verifyDataIntegrityProofs(credential, { role: 'credential', path: 'credentials[0]', signer: did }, env)).resolves.toMatchObject({ ok: true });
   });
@@ -80,6 +95,9 @@ describe('Data Integrity credentials by did:web issuers (loopback host, guarded 
     const did = host.didFor('issuers', 'absent');
     const key = await diKeyFor(did, 'key-1', 'Ed25519');
     const credential = await issueCredential(credentialDocument(did, 'did:example:subject'), key, 'eddsa-rdfc-2022');
-    await expect(verifyDataIntegrityProofs(credential, { role: 'credential', path: 'credentials[0]', signer: did }, env)).resolves.toMatchObject({ ok: false, failures: [{ code: 'did.unresolvable' }] });
+    await expect(verifyDataIntegrityProofs(credential, { role: 'credential', path: 'credentials[0]', signer: did }, env)).resolves.toMatchObject({
+      ok: false,
+      failures: [{ code: 'did.unresolvable' }],
+    });
   });
 });

@@ -184,7 +184,9 @@ describe('GuardedFetcher: limits', () => {
       const members = 100 * 1024; // × 1 MiB each
       const server = await serve(stream(gzipMember, members, { 'content-type': 'application/json', 'content-encoding': 'gzip' }, written));
       const memoryBefore = process.memoryUsage();
-      const took = await timed(() => expectFetchFailure(fetcherFor(server, { timeoutMs: 10_000 }).fetch({ url: `${server.origin}/`, accept: [] }), 'too_large'));
+      const took = await timed(() =>
+        expectFetchFailure(fetcherFor(server, { timeoutMs: 10_000 }).fetch({ url: `${server.origin}/`, accept: [] }), 'too_large'),
+      );
       const memoryAfter = process.memoryUsage();
       await new Promise((ok) => setTimeout(ok, 100));
       // Cut well before the deadline, having read a few compressed KB of ~100 MB.

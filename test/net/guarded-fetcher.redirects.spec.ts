@@ -40,8 +40,7 @@ describe('GuardedFetcher: redirects', () => {
     redirects.clear();
   });
 
-  const fetcher = (): GuardedFetcher =>
-    new GuardedFetcher({ timeoutMs: 3000, maxBytes: 1 << 20, allow: new Set([origin.authority, target.authority]) });
+  const fetcher = (): GuardedFetcher => new GuardedFetcher({ timeoutMs: 3000, maxBytes: 1 << 20, allow: new Set([origin.authority, target.authority]) });
   const fetchPath = (path: string) => fetcher().fetch({ url: `${origin.origin}${path}`, accept: ['application/json'] });
 
   it.each([[301], [302], [303], [307], [308]])('follows a %i from an allowed host to another allowed host', async (status) => {

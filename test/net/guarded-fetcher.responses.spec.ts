@@ -47,15 +47,13 @@ describe('GuardedFetcher: responses', () => {
     expect(Buffer.from(response.body).toString()).toBe('{"ok":true}');
   });
 
-  it.each([
-    ['application/did+json'],
-    ['application/did+ld+json'],
-    ['application/json; charset=utf-8'],
-    ['Application/JSON'],
-  ])('accepts the content type %j when asked for DID document types', async (type) => {
-    const response = await fetcher().fetch({ url: `${server.origin}/doc?type=${encodeURIComponent(type)}`, accept: DID_TYPES });
-    expect(response.status).toBe(200);
-  });
+  it.each([['application/did+json'], ['application/did+ld+json'], ['application/json; charset=utf-8'], ['Application/JSON']])(
+    'accepts the content type %j when asked for DID document types',
+    async (type) => {
+      const response = await fetcher().fetch({ url: `${server.origin}/doc?type=${encodeURIComponent(type)}`, accept: DID_TYPES });
+      expect(response.status).toBe(200);
+    },
+  );
 
   it.each([['text/html'], ['text/plain'], ['application/jsonx'], ['text/json'], ['application/xml'], ['json'], [''], [null]])(
     'refuses the content type %j (content_type)',

@@ -114,7 +114,11 @@ describe('jwt-vc-issuer metadata over the guarded fetcher', () => {
     ['the wrong media type', (iss) => ({ body: { issuer: iss, jwks: jwks() }, type: 'text/html' }), 'credential.issuer_untrusted'],
     ['an HTTP error', () => ({ status: 500, body: {} }), 'credential.issuer_untrusted'],
     ['no metadata at all', () => undefined, 'credential.issuer_untrusted'],
-    ['keys that did not sign (pinned JWKS mismatch)', (iss) => ({ body: { issuer: iss, jwks: { keys: [{ ...bed.holder.publicJwk, kid: 'k1' }] } } }), 'credential.signature_invalid'],
+    [
+      'keys that did not sign (pinned JWKS mismatch)',
+      (iss) => ({ body: { issuer: iss, jwks: { keys: [{ ...bed.holder.publicJwk, kid: 'k1' }] } } }),
+      'credential.signature_invalid',
+    ],
   ];
   it.each(refusals)('refuses %s', async (_name, route, code) => {
     const iss = `${host.origin}/refused`;

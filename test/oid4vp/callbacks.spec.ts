@@ -54,7 +54,12 @@ describe('callbacks end to end (guarded fetcher, loopback relying party)', () =>
     expect(bodies[0]!.contentType).toBe('application/jwt');
     expect(bodies[1]!.body).toBe(bodies[0]!.body);
     const jwks = (await kp.request('GET', '/.well-known/jwks.json')).body as JSONWebKeySet;
-    const { payload, protectedHeader } = await jwtVerify(bodies[0]!.body, createLocalJWKSet(jwks), { typ: 'kparty-event+jwt', algorithms: ['ES256'], issuer: kp.baseUrl, audience: 'acme' });
+    const { payload, protectedHeader } = await jwtVerify(bodies[0]!.body, createLocalJWKSet(jwks), {
+      typ: 'kparty-event+jwt',
+      algorithms: ['ES256'],
+      issuer: kp.baseUrl,
+      audience: 'acme',
+    });
     expect(protectedHeader.typ).toBe('kparty-event+jwt');
     expect(payload).toMatchObject({ request: created.body.id, status: 'verified', jti: expect.any(String), iat: expect.any(Number) });
     const outcome = await kp.request('GET', `/v1/oid4vp/requests/${created.body.id}`, { key: rpKey });
@@ -94,17 +99,30 @@ describe('CallbackDispatcher', () => {
   async function dispatcher(fetcher: Fetcher, attempts: number, sleeps: number[]) {
     const clock = fixedClock(Date.UTC(2026, 0, 1));
     const keys = await SigningKeyRing.open(new MemorySigningKeyStore(), clock);
-    return new CallbackDispatcher({ fetcher, keys, clock, logger: silentLogger, issuer: 'https://kparty.example', attempts, sleep: async (ms) => void sleeps.push(ms) });
+    return new CallbackDispatcher({
+      fetcher,
+      keys,
+      clock,
+      logger: silentLogger,
+      issuer: 'https://kparty.example',
+      attempts,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
   }
 
   it('backs off 1 s, 2 s, 4 s … and gives up after KPARTY_OID4VP_CALLBACK_ATTEMPTS, never throwing', async () => {
     const seen: FetchRequest[] = [];
     const sleeps: number[] = [];
-    const failing: Fetcher = { fetch: async (request) => { seen.push(request); throw new FetchError('address_blocked', 'private address'); } };
+    const failing: Fetcher = {
+      fetch: async (request) => {
+        seen.push(request);
+        throw new FetchError('address_blocked', 'private address');
+      },
+    };
     const d = await dispatcher(failing, 4, sleeps);
     d.notify(record('https://rp.example/hook'));
     // Signing and four attempts take a few milliseconds; allow for a loaded machine.
-    for (const until = Date.now() + 3000; seen.length < 4 && Date.now() < until; ) await new Promise((ok) => setTimeout(ok, 20));
+    for (const until = Date.now() + 3000; seen.length < 4 && Date.now() < until;) await new Promise((ok) => setTimeout(ok, 20));
     await new Promise((ok) => setTimeout(ok, 50));
     expect(seen).toHaveLength(4);
     expect(sleeps).toEqual([1000, 2000, 4000]);
@@ -114,7 +132,16 @@ describe('CallbackDispatcher', () => {
 
   it('does nothing without a callbackUrl or after close', async () => {
     const seen: FetchRequest[] = [];
-    const d = await dispatcher({ fetch: async (r) => { seen.push(r); return { url: r.url, status: 204, headers: {}, body: new Uint8Array() }; } }, 3, []);
+    const d = await dispatcher(
+      {
+        fetch: async (r) => {
+          seen.push(r);
+          return { url: r.url, status: 204, headers: {}, body: new Uint8Array() };
+        },
+      },
+      3,
+      [],
+    );
     d.notify(record());
     d.close();
     d.notify(record('https://rp.example/hook'));

@@ -17,7 +17,16 @@ import { resolveRequest, submitVpToken } from '../support/oid4vp-wallet.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Flags from the machine notes: no sandbox as root, and no background traffic to a closed network. */
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** jsqr is a UMD bundle: its module.exports is the function (the ESM default import), which its types call `default`. */
 const jsQR = jsQRModule as unknown as typeof jsQRModule.default;

@@ -41,7 +41,10 @@ const MDL_POLICY = {
       id: 'mdl',
       format: 'mso_mdoc',
       meta: { doctype_value: MDL_DOCTYPE },
-      claims: [{ path: [MDL_NAMESPACE, 'family_name'], intent_to_retain: false }, { path: [MDL_NAMESPACE, 'age_over_18'], values: [true] }],
+      claims: [
+        { path: [MDL_NAMESPACE, 'family_name'], intent_to_retain: false },
+        { path: [MDL_NAMESPACE, 'age_over_18'], values: [true] },
+      ],
       trustedIssuers: ['*'],
       status: 'ignore',
     },
@@ -106,7 +109,10 @@ describe('mso_mdoc over OpenID4VP 1.0 (Openid4vpClient + @owf/mdoc)', () => {
   it('offers mso_mdoc in client_metadata and hands the DCQL doctype_value and intent_to_retain to the wallet', async () => {
     const { request } = await openRequest();
     const clientMetadata = request.payload.client_metadata as { vp_formats_supported: Record<string, unknown> };
-    expect(clientMetadata.vp_formats_supported.mso_mdoc).toEqual({ issuerauth_alg_values: expect.arrayContaining([-7]), deviceauth_alg_values: expect.arrayContaining([-7]) });
+    expect(clientMetadata.vp_formats_supported.mso_mdoc).toEqual({
+      issuerauth_alg_values: expect.arrayContaining([-7]),
+      deviceauth_alg_values: expect.arrayContaining([-7]),
+    });
     const dcql = request.payload.dcql_query as { credentials: Array<Record<string, unknown>> };
     expect(dcql.credentials[0]).toMatchObject({ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL_DOCTYPE } });
     expect((dcql.credentials[0]?.claims as Array<Record<string, unknown>>)[0]).toMatchObject({ intent_to_retain: false });
@@ -173,11 +179,20 @@ describe('mso_mdoc over OpenID4VP 1.0 (Openid4vpClient + @owf/mdoc)', () => {
         [2, statusUri()],
         [6, Math.floor(Date.now() / 1000) - 60],
         [65534, 60],
-        [65533, new Map<string, unknown>([['bits', 2], ['lst', new Uint8Array(deflateSync(list))]])],
+        [
+          65533,
+          new Map<string, unknown>([
+            ['bits', 2],
+            ['lst', new Uint8Array(deflateSync(list))],
+          ]),
+        ],
       ]);
       const sign1 = await Sign1.create(
         {
-          protectedHeaders: new Map<number, unknown>([[1, -7], [16, 'application/statuslist+cwt']]),
+          protectedHeaders: new Map<number, unknown>([
+            [1, -7],
+            [16, 'application/statuslist+cwt'],
+          ]),
           unprotectedHeaders: new Map<number, unknown>([[33, [signer.der]]]),
           payload: cborEncode(claims),
           signingKey: signer.coseKey,
@@ -195,8 +210,22 @@ describe('mso_mdoc over OpenID4VP 1.0 (Openid4vpClient + @owf/mdoc)', () => {
         ['valueDigests', ValueDigests.create({ digests: new Map() }).encodedStructure],
         ['deviceKeyInfo', DeviceKeyInfo.create({ deviceKey: device.publicKey }).encodedStructure],
         ['docType', MDL_DOCTYPE],
-        ['validityInfo', ValidityInfo.create({ signed: new Date(now - 60_000), validFrom: new Date(now - 60_000), validUntil: new Date(now + 86_400_000) }).encodedStructure],
-        ['status', new Map([['status_list', new Map<string, unknown>([['idx', idx], ['uri', statusUri()]])]])],
+        [
+          'validityInfo',
+          ValidityInfo.create({ signed: new Date(now - 60_000), validFrom: new Date(now - 60_000), validUntil: new Date(now + 86_400_000) }).encodedStructure,
+        ],
+        [
+          'status',
+          new Map([
+            [
+              'status_list',
+              new Map<string, unknown>([
+                ['idx', idx],
+                ['uri', statusUri()],
+              ]),
+            ],
+          ]),
+        ],
       ]);
       return IssuerSigned.create({ issuerNamespaces: IssuerNamespaces.create({ issuerNamespaces: new Map() }), issuerAuth: await signRawMso(mso, signer) });
     }

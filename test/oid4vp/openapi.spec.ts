@@ -17,7 +17,10 @@ describe('OpenAPI description of the OpenID4VP endpoints', () => {
   let document: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
   beforeAll(async () => {
-    kparty = await createKparty(loadConfig({ LOG_LEVEL: 'silent', KPARTY_ADMIN_KEY: 'x'.repeat(40) }), { logger: silentLogger, storage: createMemoryStorage() });
+    kparty = await createKparty(loadConfig({ LOG_LEVEL: 'silent', KPARTY_ADMIN_KEY: 'x'.repeat(40) }), {
+      logger: silentLogger,
+      storage: createMemoryStorage(),
+    });
     const app = await createApp(kparty, pino({ level: 'silent' }));
     document = JSON.parse(JSON.stringify(buildOpenApiDocument(app, kparty.config.issuer))) as Record<string, unknown>;
     await app.close();

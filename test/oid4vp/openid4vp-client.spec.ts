@@ -9,7 +9,6 @@ import { makeRequestSigningChain } from '../support/x509-chain.js';
 const issuer = ed25519Identity();
 const holder = p256Identity();
 
-
 interface Prefix {
   name: string;
   env: () => Promise<Record<string, string>>;

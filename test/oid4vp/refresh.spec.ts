@@ -39,7 +39,8 @@ beforeAll(async () => {
 afterAll(async () => kp.close());
 
 /** Creates a request, answers it as the wallet, and reads the result as the relying party. */
-async function signInThroughWallet(body: Record<string, unknown> = {}): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function signInThroughWallet(body: Record<string, unknown> = {}): Promise<Record<string, any>> {
   const created = await kp.request('POST', '/v1/oid4vp/requests', { key: rpKey, body: { policy: 'employee', ...body } });
   expect(created.status).toBe(201);
   const request = await resolveRequest(created.body.requestUri);
@@ -51,13 +52,19 @@ async function signInThroughWallet(body: Record<string, unknown> = {}): Promise<
 }
 
 const proof = (): Promise<string> =>
-  new SignJWT({ htm: 'POST', htu: `${kp.baseUrl}/v1/token`, jti: randomUUID() }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: dpopJwk }).setIssuedAt().sign(dpopKey);
+  new SignJWT({ htm: 'POST', htu: `${kp.baseUrl}/v1/token`, jti: randomUUID() })
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: dpopJwk })
+    .setIssuedAt()
+    .sign(dpopKey);
 
 const refresh = (token: string, headers: Record<string, string>) =>
-  kp.request('POST', '/v1/token', { raw: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString(), headers: { ...FORM, ...headers } });
+  kp.request('POST', '/v1/token', {
+    raw: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString(),
+    headers: { ...FORM, ...headers },
+  });
 
 describe('OpenID4VP results with refresh tokens', () => {
-  it('a confidential client\'s session: the result carries a refresh token only the relying party can use', async () => {
+  it("a confidential client's session: the result carries a refresh token only the relying party can use", async () => {
     const result = await signInThroughWallet();
     expect(result.session).toMatchObject({ tokenType: 'Bearer', refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     const other = await refresh(result.session.refreshToken, { authorization: `Bearer ${otherKey}` });
@@ -67,7 +74,7 @@ describe('OpenID4VP results with refresh tokens', () => {
     expect(decodeJwt(refreshed.body.access_token)).toMatchObject({ sub: holder.did, client_id: 'acme' });
   });
 
-  it('with dpopJkt the session is bound to the front end\'s key: cnf.jkt, DPoP tokens, refresh with a proof by that key', async () => {
+  it("with dpopJkt the session is bound to the front end's key: cnf.jkt, DPoP tokens, refresh with a proof by that key", async () => {
     const result = await signInThroughWallet({ dpopJkt: jkt });
     expect(result.session.tokenType).toBe('DPoP');
     expect(decodeJwt(result.session.token).cnf).toEqual({ jkt });

@@ -11,7 +11,15 @@ import { issueJwtVc, presentJwtVp } from '../support/credentials.js';
 import { ed25519Identity, p256Identity } from '../support/identities.js';
 import { startInProcessKparty, trustingPolicy, type InProcessKparty } from '../support/oid4vp-kparty.js';
 import { resolveRequest } from '../support/oid4vp-wallet.js';
-import { createTestSchema, deleteRedisKeys, openRedisTestPorts, testRedisPrefix, TEST_DATABASE_URL, TEST_REDIS_URL, type TestSchema } from '../support/servers.js';
+import {
+  createTestSchema,
+  deleteRedisKeys,
+  openRedisTestPorts,
+  testRedisPrefix,
+  TEST_DATABASE_URL,
+  TEST_REDIS_URL,
+  type TestSchema,
+} from '../support/servers.js';
 
 const issuer = ed25519Identity();
 const holder = p256Identity();

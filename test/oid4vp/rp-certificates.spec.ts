@@ -36,7 +36,9 @@ describe('relying parties with their own request-signing certificate', () => {
     kp = await startInProcessKparty({ KPARTY_OID4VP_RP_CERTIFICATES: dir });
     for (const id of ['acme', 'globex']) {
       keys[id] = await kp.relyingParty(id);
-      expect((await kp.request('PUT', `/v1/admin/policies/${id}-employee`, { key: keys[id], body: trustingPolicy(`${id}-employee`, issuer.did) })).status).toBe(201);
+      expect((await kp.request('PUT', `/v1/admin/policies/${id}-employee`, { key: keys[id], body: trustingPolicy(`${id}-employee`, issuer.did) })).status).toBe(
+        201,
+      );
     }
   });
   afterAll(async () => {
@@ -60,10 +62,16 @@ describe('relying parties with their own request-signing certificate', () => {
     const broken = mkdtempSync(join(tmpdir(), 'kparty-rp-certs-'));
     try {
       copyFileSync(join(dir, 'acme.chain.pem'), join(broken, 'acme.chain.pem'));
-      await expect(loadRelyingPartyIdentities(loadConfig({ KPARTY_OID4VP_RP_CERTIFICATES: broken }))).rejects.toThrow(/KPARTY_OID4VP_RP_CERTIFICATES: relying party "acme" needs both/);
+      await expect(loadRelyingPartyIdentities(loadConfig({ KPARTY_OID4VP_RP_CERTIFICATES: broken }))).rejects.toThrow(
+        /KPARTY_OID4VP_RP_CERTIFICATES: relying party "acme" needs both/,
+      );
       copyFileSync(join(dir, 'acme.chain.pem'), join(broken, 'acme.key.pem'));
-      await expect(loadRelyingPartyIdentities(loadConfig({ KPARTY_OID4VP_RP_CERTIFICATES: broken }))).rejects.toThrow(/KPARTY_OID4VP_RP_CERTIFICATES: relying party "acme"/);
-      await expect(loadRelyingPartyIdentities(loadConfig({ KPARTY_OID4VP_RP_CERTIFICATES: join(broken, 'missing') }))).rejects.toThrow(/KPARTY_OID4VP_RP_CERTIFICATES: cannot read/);
+      await expect(loadRelyingPartyIdentities(loadConfig({ KPARTY_OID4VP_RP_CERTIFICATES: broken }))).rejects.toThrow(
+        /KPARTY_OID4VP_RP_CERTIFICATES: relying party "acme"/,
+      );
+      await expect(loadRelyingPartyIdentities(loadConfig({ KPARTY_OID4VP_RP_CERTIFICATES: join(broken, 'missing') }))).rejects.toThrow(
+        /KPARTY_OID4VP_RP_CERTIFICATES: cannot read/,
+      );
     } finally {
       rmSync(broken, { recursive: true, force: true });
     }

@@ -32,7 +32,14 @@ describe('dc+sd-jwt over OpenID4VP 1.0', () => {
     const policy = {
       audience: 'https://pid.example.com',
       credentials: [
-        { id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: [VCT] }, claims: [{ path: ['given_name'] }], trustedIssuers: [{ id: ISS, jwks: { keys: [issuer.publicJwk] } }], status: 'ignore' },
+        {
+          id: 'pid',
+          format: 'dc+sd-jwt',
+          meta: { vct_values: [VCT] },
+          claims: [{ path: ['given_name'] }],
+          trustedIssuers: [{ id: ISS, jwks: { keys: [issuer.publicJwk] } }],
+          status: 'ignore',
+        },
       ],
       holderBinding: 'required',
     };
@@ -40,7 +47,9 @@ describe('dc+sd-jwt over OpenID4VP 1.0', () => {
   });
   afterAll(async () => kp.close());
 
-  async function answer(present: (request: ResolvedRequest) => Promise<string>): Promise<{ status: string; codes: string[]; result?: { credentials: Array<{ claims: unknown }> } }> {
+  async function answer(
+    present: (request: ResolvedRequest) => Promise<string>,
+  ): Promise<{ status: string; codes: string[]; result?: { credentials: Array<{ claims: unknown }> } }> {
     const created = await kp.request('POST', '/v1/oid4vp/requests', { key: rpKey, body: { policy: 'pid' } });
     const request = await resolveRequest(created.body.requestUri);
     expect((await submitVpToken(request, { pid: [await present(request)] })).status).toBe(200);
@@ -63,7 +72,13 @@ describe('dc+sd-jwt over OpenID4VP 1.0', () => {
   });
 
   it('refuses a KB-JWT for another nonce or another audience', async () => {
-    expect(await answer((request) => kb(request, { nonce: 'another-nonce-0123456789abcdef' }))).toMatchObject({ status: 'rejected', codes: expect.arrayContaining(['challenge.unknown']) });
-    expect(await answer((request) => kb(request, { aud: 'https://pid.example.com' }))).toMatchObject({ status: 'rejected', codes: expect.arrayContaining(['audience.mismatch']) });
+    expect(await answer((request) => kb(request, { nonce: 'another-nonce-0123456789abcdef' }))).toMatchObject({
+      status: 'rejected',
+      codes: expect.arrayContaining(['challenge.unknown']),
+    });
+    expect(await answer((request) => kb(request, { aud: 'https://pid.example.com' }))).toMatchObject({
+      status: 'rejected',
+      codes: expect.arrayContaining(['audience.mismatch']),
+    });
   });
 });

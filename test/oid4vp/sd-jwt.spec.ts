@@ -28,7 +28,16 @@ describe('dc+sd-jwt over OpenID4VP with Openid4vpClient', () => {
     const policy = {
       id: 'pid',
       audience: 'https://pid-portal.example.com',
-      credentials: [{ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: [VCT] }, claims: [{ path: ['given_name'] }, { path: ['age_equal_or_over', '18'], values: [true] }], trustedIssuers: [issuer.did], status: 'ignore' }],
+      credentials: [
+        {
+          id: 'pid',
+          format: 'dc+sd-jwt',
+          meta: { vct_values: [VCT] },
+          claims: [{ path: ['given_name'] }, { path: ['age_equal_or_over', '18'], values: [true] }],
+          trustedIssuers: [issuer.did],
+          status: 'ignore',
+        },
+      ],
       holderBinding: 'required',
       session: { scope: 'pid', claims: { given_name: ['pid', 'given_name'] } },
     };
@@ -36,7 +45,15 @@ describe('dc+sd-jwt over OpenID4VP with Openid4vpClient', () => {
     credential = await issueSdJwtVc({
       issuerKey: { publicJwk: issuer.publicJwk, privateJwk: issuer.privateJwk },
       header: { kid: issuer.kid },
-      payload: { iss: issuer.did, iat: now() - 60, vct: VCT, cnf: { jwk: holder.publicJwk }, given_name: 'Erika', family_name: 'Mustermann', age_equal_or_over: { '18': true } },
+      payload: {
+        iss: issuer.did,
+        iat: now() - 60,
+        vct: VCT,
+        cnf: { jwk: holder.publicJwk },
+        given_name: 'Erika',
+        family_name: 'Mustermann',
+        age_equal_or_over: { '18': true },
+      },
       frame: { _sd: ['given_name', 'family_name', 'age_equal_or_over'], age_equal_or_over: { _sd: ['18'] } },
     });
   });
@@ -48,7 +65,8 @@ describe('dc+sd-jwt over OpenID4VP with Openid4vpClient', () => {
     return { id: created.body.id as string, request: await resolveRequest(created.body.requestUri) };
   }
 
-  async function outcome(id: string): Promise<{ status: string; codes: string[]; result?: Record<string, any> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async function outcome(id: string): Promise<{ status: string; codes: string[]; result?: Record<string, any> }> {
     const reply = await kp.request('GET', `/v1/oid4vp/requests/${id}`, { key: rpKey });
     return { status: reply.body.status, codes: (reply.body.errors ?? []).map((e: { code: string }) => e.code), result: reply.body.result };
   }
@@ -61,7 +79,13 @@ describe('dc+sd-jwt over OpenID4VP with Openid4vpClient', () => {
       const dcql = request.payload.dcql_query as { credentials: Array<{ format: string }> };
       expect(dcql.credentials[0]!.format).toBe('dc+sd-jwt');
       expect(Object.keys((request.payload.client_metadata as { vp_formats_supported: object }).vp_formats_supported)).toContain('dc+sd-jwt');
-      const presentation = await presentSdJwtVc(credential, { holderKey: holder, frame: disclose, nonce: request.payload.nonce, aud: request.payload.client_id, iat: now() });
+      const presentation = await presentSdJwtVc(credential, {
+        holderKey: holder,
+        frame: disclose,
+        nonce: request.payload.nonce,
+        aud: request.payload.client_id,
+        iat: now(),
+      });
       expect((await submitVpToken(request, { pid: [presentation] })).status).toBe(200);
       const result = await outcome(id);
       expect(result.status).toBe('verified');
@@ -81,11 +105,17 @@ describe('dc+sd-jwt over OpenID4VP with Openid4vpClient', () => {
   }
 
   /** Re-signs the KB-JWT of a presentation with `payload` changes, by the holder key (so only the changed member is wrong). */
-  async function withKbJwt(presentation: string, change: (payload: Record<string, unknown>) => Record<string, unknown>, key: JWK = holder.privateJwk): Promise<string> {
+  async function withKbJwt(
+    presentation: string,
+    change: (payload: Record<string, unknown>) => Record<string, unknown>,
+    key: JWK = holder.privateJwk,
+  ): Promise<string> {
     const cut = presentation.lastIndexOf('~');
     const kb = presentation.slice(cut + 1);
     const payload = change(decodeJwt(kb) as Record<string, unknown>);
-    const resigned = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256', typ: 'kb+jwt' }).sign(await importJWK(key, 'ES256'));
+    const resigned = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: 'ES256', typ: 'kb+jwt' })
+      .sign(await importJWK(key, 'ES256'));
     return `${presentation.slice(0, cut + 1)}${resigned}`;
   }
 
@@ -102,12 +132,16 @@ describe('dc+sd-jwt over OpenID4VP with Openid4vpClient', () => {
   });
 
   it('KB-JWT with a wrong nonce is refused (challenge.unknown)', async () => {
-    const codes = await refusedCodes((r) => presentSdJwtVc(credential, { holderKey: holder, frame: disclose, nonce: 'another-nonce-0123456789abcdef0123', aud: r.payload.client_id, iat: now() }));
+    const codes = await refusedCodes((r) =>
+      presentSdJwtVc(credential, { holderKey: holder, frame: disclose, nonce: 'another-nonce-0123456789abcdef0123', aud: r.payload.client_id, iat: now() }),
+    );
     expect(codes).toContain('challenge.unknown');
   });
 
   it('KB-JWT with a wrong aud is refused (audience.mismatch)', async () => {
-    const codes = await refusedCodes((r) => presentSdJwtVc(credential, { holderKey: holder, frame: disclose, nonce: r.payload.nonce, aud: 'https://pid-portal.example.com', iat: now() }));
+    const codes = await refusedCodes((r) =>
+      presentSdJwtVc(credential, { holderKey: holder, frame: disclose, nonce: r.payload.nonce, aud: 'https://pid-portal.example.com', iat: now() }),
+    );
     expect(codes).toContain('audience.mismatch');
   });
 
@@ -115,7 +149,9 @@ describe('dc+sd-jwt over OpenID4VP with Openid4vpClient', () => {
     ['in the past', -3600],
     ['in the future', 3600],
   ])('KB-JWT with iat %s is refused', async (_name, offset) => {
-    const codes = await refusedCodes((r) => presentSdJwtVc(credential, { holderKey: holder, frame: disclose, nonce: r.payload.nonce, aud: r.payload.client_id, iat: now() + offset }));
+    const codes = await refusedCodes((r) =>
+      presentSdJwtVc(credential, { holderKey: holder, frame: disclose, nonce: r.payload.nonce, aud: r.payload.client_id, iat: now() + offset }),
+    );
     expect(codes).toContain('sdjwt.key_binding_invalid');
   });
 
@@ -123,7 +159,9 @@ describe('dc+sd-jwt over OpenID4VP with Openid4vpClient', () => {
     const [jwt, ...rest] = credential.split('~');
     const [h, p, s] = jwt!.split('.');
     const tampered = [`${h}.${p}.${s!.slice(0, -2)}${s!.endsWith('AA') ? 'BB' : 'AA'}`, ...rest].join('~');
-    const codes = await refusedCodes((r) => presentSdJwtVc(tampered, { holderKey: holder, frame: disclose, nonce: r.payload.nonce, aud: r.payload.client_id, iat: now() }));
+    const codes = await refusedCodes((r) =>
+      presentSdJwtVc(tampered, { holderKey: holder, frame: disclose, nonce: r.payload.nonce, aud: r.payload.client_id, iat: now() }),
+    );
     expect(codes).toContain('credential.signature_invalid');
   });
 });

@@ -21,7 +21,14 @@ describe('vp_token with several presentations (one submission)', () => {
     rpKey = await kp.relyingParty('acme');
     const base = trustingPolicy('two-credentials', issuer.did);
     const employee = (base.credentials as Array<Record<string, unknown>>)[0]!;
-    const badge = { id: 'badge', format: 'jwt_vc_json', meta: { type_values: [['BadgeCredential']] }, claims: [{ path: ['credentialSubject', 'level'] }], trustedIssuers: [issuer.did], status: 'ignore' };
+    const badge = {
+      id: 'badge',
+      format: 'jwt_vc_json',
+      meta: { type_values: [['BadgeCredential']] },
+      claims: [{ path: ['credentialSubject', 'level'] }],
+      trustedIssuers: [issuer.did],
+      status: 'ignore',
+    };
     expect((await kp.request('PUT', '/v1/admin/policies/two-credentials', { key: rpKey, body: { ...base, credentials: [employee, badge] } })).status).toBe(201);
   });
   afterAll(async () => kp.close());

@@ -140,7 +140,10 @@ describe('request objects', () => {
 
   it('repeated form fields are refused, a JSON body on the form endpoints is not a way around the form parser', async () => {
     const { id } = await create();
-    const repeated = await kp.request('POST', `/v1/oid4vp/request-objects/${id}`, { raw: 'wallet_nonce=a&wallet_nonce=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const repeated = await kp.request('POST', `/v1/oid4vp/request-objects/${id}`, {
+      raw: 'wallet_nonce=a&wallet_nonce=b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(repeated.status).toBe(400);
     expect(repeated.body.code).toBe('request.invalid');
     const text = await kp.request('POST', `/v1/oid4vp/responses/${id}`, { raw: 'state=x', headers: { 'content-type': 'text/plain' } });
@@ -148,7 +151,11 @@ describe('request objects', () => {
   });
 
   it('unknown and malformed ids answer 404 oid4vp.request_not_found', async () => {
-    for (const path of ['/v1/oid4vp/request-objects/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '/v1/oid4vp/request-objects/..%2F..%2Fetc', '/oid4vp/%3Cscript%3E/status']) {
+    for (const path of [
+      '/v1/oid4vp/request-objects/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      '/v1/oid4vp/request-objects/..%2F..%2Fetc',
+      '/oid4vp/%3Cscript%3E/status',
+    ]) {
       const reply = await kp.request('GET', path);
       expect(reply.status).toBe(404);
       expect(reply.body.code).toBe('oid4vp.request_not_found');
@@ -207,7 +214,7 @@ describe('authorization responses', () => {
       .encrypt(await importJWK(jwk, 'ECDH-ES'));
   }
 
-  it('a JWE to another key is refused, with or without a kid naming this request\'s key, and leaves the request open', async () => {
+  it("a JWE to another key is refused, with or without a kid naming this request's key, and leaves the request open", async () => {
     const { id } = await create();
     const payload = await requestObject(id);
     const ours = (payload.client_metadata as { jwks: { keys: JWK[] } }).jwks.keys[0]!;
@@ -244,7 +251,7 @@ describe('authorization responses', () => {
     expect(reply.body.code).toBe('oid4vp.response_invalid');
   });
 
-  it('a JWE to this request\'s key whose payload is not a JSON object, or carries a foreign state, is refused', async () => {
+  it("a JWE to this request's key whose payload is not a JSON object, or carries a foreign state, is refused", async () => {
     const { id } = await create();
     const payload = await requestObject(id);
     const ours = (payload.client_metadata as { jwks: { keys: JWK[] } }).jwks.keys[0]!;
@@ -279,7 +286,7 @@ describe('authorization responses', () => {
     expect(reply.body.code).toBe('request.too_large');
   });
 
-  it('a wallet error response ends the request rejected with the wallet\'s error', async () => {
+  it("a wallet error response ends the request rejected with the wallet's error", async () => {
     const { id } = await create({ responseMode: 'direct_post' });
     const payload = await requestObject(id);
     const reply = await postResponse(id, { error: 'access_denied', error_description: 'the user declined', state: payload.state as string });
@@ -289,7 +296,9 @@ describe('authorization responses', () => {
     expect(outcome.walletError).toEqual({ error: 'access_denied', error_description: 'the user declined' });
     const audit = await kp.request('GET', '/v1/admin/audit', { key: rpKey });
     // The clock is frozen: events of one millisecond have no order among themselves.
-    expect(audit.body.events).toEqual(expect.arrayContaining([expect.objectContaining({ policy: 'employee', outcome: 'rejected', codes: ['wallet.access_denied'] })]));
+    expect(audit.body.events).toEqual(
+      expect.arrayContaining([expect.objectContaining({ policy: 'employee', outcome: 'rejected', codes: ['wallet.access_denied'] })]),
+    );
   });
 
   it('a rejection decided before verification (malformed vp_token) is audited too', async () => {
@@ -300,7 +309,9 @@ describe('authorization responses', () => {
     expect((await postResponse(id, { vp_token: '[]', state: payload.state as string })).status).toBe(410);
     const audit = await kp.request('GET', '/v1/admin/audit?limit=100', { key: rpKey });
     expect(audit.body.events).toHaveLength(before);
-    expect(audit.body.events).toEqual(expect.arrayContaining([expect.objectContaining({ policy: 'employee', outcome: 'rejected', codes: ['presentation.malformed'] })]));
+    expect(audit.body.events).toEqual(
+      expect.arrayContaining([expect.objectContaining({ policy: 'employee', outcome: 'rejected', codes: ['presentation.malformed'] })]),
+    );
   });
 });
 
@@ -315,12 +326,16 @@ describe('presentations are bound to this request (OIDF verifier test plan)', ()
   }
 
   it('a wrong nonce is refused (challenge.unknown)', async () => {
-    const codes = await rejectedWith(async (p) => presentJwtVp(holder, [await issueJwtVc(issuer, holder.did)], { nonce: 'another-nonce-aaaaaaaaaaaaaaaaaaaa', aud: p.client_id }));
+    const codes = await rejectedWith(async (p) =>
+      presentJwtVp(holder, [await issueJwtVc(issuer, holder.did)], { nonce: 'another-nonce-aaaaaaaaaaaaaaaaaaaa', aud: p.client_id }),
+    );
     expect(codes).toContain('challenge.unknown');
   });
 
   it('a wrong aud is refused (audience.mismatch)', async () => {
-    const codes = await rejectedWith(async (p) => presentJwtVp(holder, [await issueJwtVc(issuer, holder.did)], { nonce: p.nonce, aud: 'https://orders.example.com' }));
+    const codes = await rejectedWith(async (p) =>
+      presentJwtVp(holder, [await issueJwtVc(issuer, holder.did)], { nonce: p.nonce, aud: 'https://orders.example.com' }),
+    );
     expect(codes).toContain('audience.mismatch');
   });
 
@@ -340,9 +355,13 @@ describe('presentations are bound to this request (OIDF verifier test plan)', ()
 
   it('a presentation expired or not yet valid is refused', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const past = await rejectedWith(async (p) => presentJwtVp(holder, [await issueJwtVc(issuer, holder.did)], { nonce: p.nonce, aud: p.client_id, exp: now - 3600 }));
+    const past = await rejectedWith(async (p) =>
+      presentJwtVp(holder, [await issueJwtVc(issuer, holder.did)], { nonce: p.nonce, aud: p.client_id, exp: now - 3600 }),
+    );
     expect(past).toContain('presentation.expired');
-    const future = await rejectedWith(async (p) => presentJwtVp(holder, [await issueJwtVc(issuer, holder.did)], { nonce: p.nonce, aud: p.client_id, nbf: now + 3600 }));
+    const future = await rejectedWith(async (p) =>
+      presentJwtVp(holder, [await issueJwtVc(issuer, holder.did)], { nonce: p.nonce, aud: p.client_id, nbf: now + 3600 }),
+    );
     expect(future).toContain('presentation.not_yet_valid');
   });
 
@@ -427,7 +446,7 @@ describe('request lifecycle for the relying party', () => {
     expect(reply.body.code).toBe('request.invalid');
   });
 
-  it('another relying party\'s policy is not found (404 policy.not_found)', async () => {
+  it("another relying party's policy is not found (404 policy.not_found)", async () => {
     const reply = await kp.request('POST', '/v1/oid4vp/requests', { key: otherRpKey, body: { policy: 'employee' } });
     expect(reply.status).toBe(404);
     expect(reply.body.code).toBe('policy.not_found');

@@ -24,7 +24,10 @@ function previousSchema(policies: Array<[id: string, owner: string, audience: st
   dirs.push(dir);
   const file = join(dir, 'kparty.db');
   const db = new Database(file);
-  applyMigrations(db, MIGRATIONS.filter((m) => m.version <= 4));
+  applyMigrations(
+    db,
+    MIGRATIONS.filter((m) => m.version <= 4),
+  );
   for (const owner of new Set(policies.map((p) => p[1]))) {
     db.prepare('INSERT INTO relying_parties (id, name, api_key_hash, created_at) VALUES (?, ?, ?, 0)').run(owner, owner, owner.padEnd(64, '0'));
   }
@@ -36,7 +39,10 @@ function previousSchema(policies: Array<[id: string, owner: string, audience: st
 }
 
 it('stops with one line naming both relying parties and the audience', async () => {
-  const file = previousSchema([['a', 'shop', 'https://api.example.com'], ['b', 'bank', 'https://api.example.com']]);
+  const file = previousSchema([
+    ['a', 'shop', 'https://api.example.com'],
+    ['b', 'bank', 'https://api.example.com'],
+  ]);
   const failure = await openStorage(loadConfig({ DATABASE_URL: `sqlite:${file}` })).then(
     () => undefined,
     (error: unknown) => error as Error,
@@ -46,8 +52,11 @@ it('stops with one line naming both relying parties and the audience', async () 
   );
 });
 
-it('derives each relying party\'s audiences from its policies', async () => {
-  const file = previousSchema([['a', 'shop', 'https://shop.example.com'], ['b', 'bank', 'https://bank.example.com']]);
+it("derives each relying party's audiences from its policies", async () => {
+  const file = previousSchema([
+    ['a', 'shop', 'https://shop.example.com'],
+    ['b', 'bank', 'https://bank.example.com'],
+  ]);
   const storage = await openStorage(loadConfig({ DATABASE_URL: `sqlite:${file}` }));
   try {
     expect((await storage.relyingParties.list()).map((rp) => [rp.id, rp.audiences])).toEqual([
@@ -68,10 +77,21 @@ it('a policy file using an audience a relying party holds stops start-up, naming
   dirs.push(dir);
   writeFileSync(
     join(dir, 'ops.json'),
-    JSON.stringify({ id: 'ops', audience: 'https://held.example.com', credentials: [{ id: 'e', format: 'jwt_vc_json', meta: { type_values: [['X']] }, trustedIssuers: ['*'] }] }),
+    JSON.stringify({
+      id: 'ops',
+      audience: 'https://held.example.com',
+      credentials: [{ id: 'e', format: 'jwt_vc_json', meta: { type_values: [['X']] }, trustedIssuers: ['*'] }],
+    }),
   );
   const storage = createMemoryStorage();
-  await storage.relyingParties.create({ id: 'holder', name: 'Holder', apiKeyHash: 'a'.repeat(64), createdAt: 0, audiences: ['https://held.example.com'], callbackOrigins: [] });
+  await storage.relyingParties.create({
+    id: 'holder',
+    name: 'Holder',
+    apiKeyHash: 'a'.repeat(64),
+    createdAt: 0,
+    audiences: ['https://held.example.com'],
+    callbackOrigins: [],
+  });
   const config = loadConfig({ DATABASE_URL: 'sqlite:/nonexistent.db', KPARTY_POLICIES_DIR: dir, KPARTY_ADMIN_KEY: 'operator-key-0123456789abcdef0123456789' });
   await expect(createKparty(config, { logger: silentLogger, storage })).rejects.toThrow(
     'KPARTY_POLICIES_DIR: policy file "ops" uses audience "https://held.example.com", which belongs to relying party "holder"; an audience belongs to one relying party',

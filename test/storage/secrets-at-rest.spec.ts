@@ -107,7 +107,9 @@ describe('session-signing keys at rest', () => {
     const storage = await openStorage(configFor(file, env));
     try {
       const { SigningKeyRotator } = await import('../../src/session/signing-key-rotation.js');
-      await new SigningKeyRotator(storage.signingKeys, systemClock, { leadSeconds: 0, intervalSeconds: 0, sessionMaxTtl: 300, clockSkew: 60 }).rotate({ immediate: true });
+      await new SigningKeyRotator(storage.signingKeys, systemClock, { leadSeconds: 0, intervalSeconds: 0, sessionMaxTtl: 300, clockSkew: 60 }).rotate({
+        immediate: true,
+      });
     } finally {
       await storage.close();
     }

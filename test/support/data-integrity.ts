@@ -24,7 +24,10 @@ export interface DiKey {
   /** `<did>#<fragment>`. */
   verificationMethod: string;
   curve: Curve;
-  keyPair: { signer(): { sign(input: { data: Uint8Array }): Promise<Uint8Array>; algorithm: string; id: string }; export(options: { publicKey: boolean; includeContext?: boolean }): Promise<Record<string, unknown>> };
+  keyPair: {
+    signer(): { sign(input: { data: Uint8Array }): Promise<Uint8Array>; algorithm: string; id: string };
+    export(options: { publicKey: boolean; includeContext?: boolean }): Promise<Record<string, unknown>>;
+  };
 }
 
 /** A did:key whose method id is `<did>#<multibase>` (the did:key convention). */
@@ -33,9 +36,18 @@ export async function diKey(curve: Curve): Promise<DiKey> {
   const fingerprint = generated.publicKeyMultibase as string;
   const did = `did:key:${fingerprint}`;
   const verificationMethod = `${did}#${fingerprint}`;
-  const keyPair = curve === 'Ed25519'
-    ? await Ed25519Multikey.from({ ...(await generated.export({ publicKey: true, secretKey: true, includeContext: true })), id: verificationMethod, controller: did })
-    : await EcdsaMultikey.from({ ...(await generated.export({ publicKey: true, secretKey: true, includeContext: true })), id: verificationMethod, controller: did });
+  const keyPair =
+    curve === 'Ed25519'
+      ? await Ed25519Multikey.from({
+          ...(await generated.export({ publicKey: true, secretKey: true, includeContext: true })),
+          id: verificationMethod,
+          controller: did,
+        })
+      : await EcdsaMultikey.from({
+          ...(await generated.export({ publicKey: true, secretKey: true, includeContext: true })),
+          id: verificationMethod,
+          controller: did,
+        });
   return { did, verificationMethod, curve, keyPair };
 }
 
@@ -44,16 +56,18 @@ export async function diKeyFor(did: string, fragment: string, curve: Curve): Pro
   const generated = curve === 'Ed25519' ? await Ed25519Multikey.generate() : await EcdsaMultikey.generate({ curve });
   const verificationMethod = `${did}#${fragment}`;
   const exported = await generated.export({ publicKey: true, secretKey: true, includeContext: true });
-  const keyPair = curve === 'Ed25519'
-    ? await Ed25519Multikey.from({ ...exported, id: verificationMethod, controller: did })
-    : await EcdsaMultikey.from({ ...exported, id: verificationMethod, controller: did });
+  const keyPair =
+    curve === 'Ed25519'
+      ? await Ed25519Multikey.from({ ...exported, id: verificationMethod, controller: did })
+      : await EcdsaMultikey.from({ ...exported, id: verificationMethod, controller: did });
   const publicOnly = await keyPair.export({ publicKey: true, includeContext: false });
   return { did, verificationMethod, curve, keyPair, method: { ...publicOnly, id: verificationMethod, type: 'Multikey', controller: did } };
 }
 
 function suiteFor(name: SuiteName, key: DiKey, date?: string, proofExtras?: Record<string, unknown>): InstanceType<typeof DataIntegrityProof> {
   const signer = key.keyPair.signer();
-  const cryptosuite = name === 'eddsa-rdfc-2022' ? eddsaRdfc2022 : name === 'ecdsa-rdfc-2019' ? ecdsaRdfc2019 : name === 'eddsa-jcs-2022' ? eddsaJcsSign() : ecdsaJcsSign();
+  const cryptosuite =
+    name === 'eddsa-rdfc-2022' ? eddsaRdfc2022 : name === 'ecdsa-rdfc-2019' ? ecdsaRdfc2019 : name === 'eddsa-jcs-2022' ? eddsaJcsSign() : ecdsaJcsSign();
   const suite = new DataIntegrityProof({ signer, cryptosuite, ...(date !== undefined ? { date } : {}) });
   // The library copies `suite.proof` into the new proof: how to sign an `expires`.
   if (proofExtras) (suite as unknown as { proof: Record<string, unknown> }).proof = proofExtras;
@@ -61,7 +75,8 @@ function suiteFor(name: SuiteName, key: DiKey, date?: string, proofExtras?: Reco
 }
 
 export function verifySuiteFor(name: SuiteName): InstanceType<typeof DataIntegrityProof> {
-  const cryptosuite = name === 'eddsa-rdfc-2022' ? eddsaRdfc2022 : name === 'ecdsa-rdfc-2019' ? ecdsaRdfc2019 : name === 'eddsa-jcs-2022' ? eddsaJcsVerify() : ecdsaJcsVerify();
+  const cryptosuite =
+    name === 'eddsa-rdfc-2022' ? eddsaRdfc2022 : name === 'ecdsa-rdfc-2019' ? ecdsaRdfc2019 : name === 'eddsa-jcs-2022' ? eddsaJcsVerify() : ecdsaJcsVerify();
   return new DataIntegrityProof({ cryptosuite });
 }
 
@@ -85,7 +100,13 @@ export async function testDocumentLoader(url: string): Promise<{ contextUrl: nul
 }
 
 async function remember(key: DiKey): Promise<void> {
-  const method = { '@context': 'https://w3id.org/security/multikey/v1', ...(await key.keyPair.export({ publicKey: true, includeContext: false })), id: key.verificationMethod, type: 'Multikey', controller: key.did };
+  const method = {
+    '@context': 'https://w3id.org/security/multikey/v1',
+    ...(await key.keyPair.export({ publicKey: true, includeContext: false })),
+    id: key.verificationMethod,
+    type: 'Multikey',
+    controller: key.did,
+  };
   keys.set(key.verificationMethod, method);
   keys.set(key.did, {
     '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
@@ -97,7 +118,12 @@ async function remember(key: DiKey): Promise<void> {
 }
 
 /** A VC-DM 2.0 credential by `issuer` about `subject`. */
-export function credentialDocument(issuer: string, subject: string, claims: Record<string, unknown> = { name: 'Alice' }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function credentialDocument(
+  issuer: string,
+  subject: string,
+  claims: Record<string, unknown> = { name: 'Alice' },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     '@context': ['https://www.w3.org/ns/credentials/v2'],
     id: 'urn:uuid:4f1e2c39-8a5b-4c1d-9d7e-0a1b2c3d4e5f',
@@ -118,7 +144,9 @@ export async function issueCredential(
   proofExtras?: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   await remember(key);
-  return vc.issue({ credential: structuredClone(credential), suite: suiteFor(suite, key, date, proofExtras), documentLoader: testDocumentLoader }) as Promise<Record<string, unknown>>;
+  return vc.issue({ credential: structuredClone(credential), suite: suiteFor(suite, key, date, proofExtras), documentLoader: testDocumentLoader }) as Promise<
+    Record<string, unknown>
+  >;
 }
 
 /** Signs with @digitalbazaar/vc `signPresentation` (authentication purpose, challenge and domain). */

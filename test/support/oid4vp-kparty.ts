@@ -28,7 +28,14 @@ export interface InProcessKparty {
 export async function startInProcessKparty(env: Record<string, string> = {}, options: { clock?: Clock; storage?: Storage } = {}): Promise<InProcessKparty> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const config = loadConfig({ PORT: String(port), KPARTY_ISSUER: baseUrl, KPARTY_ADMIN_KEY: TEST_ADMIN_KEY, KPARTY_RATE_LIMIT: '0', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PORT: String(port),
+    KPARTY_ISSUER: baseUrl,
+    KPARTY_ADMIN_KEY: TEST_ADMIN_KEY,
+    KPARTY_RATE_LIMIT: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const storage = options.storage ?? createMemoryStorage();
   const kparty = await createKparty(config, { logger: silentLogger, storage, ...(options.clock ? { clock: options.clock } : {}) });
   const app: NestFastifyApplication = await createApp(kparty, pino({ level: 'silent' }));
@@ -39,7 +46,9 @@ export async function startInProcessKparty(env: Record<string, string> = {}, opt
     request: (method, path, opts) => request(baseUrl, method, path, opts),
     relyingParty: async (id, extras = {}) => {
       // The first relying party owns the test policies' audience (https://orders.example.com); others get their own.
-      const audiences = (extras.audiences as string[] | undefined) ?? ((await storage.relyingParties.findByAudience('https://orders.example.com')) === null ? ['https://orders.example.com'] : [`https://${id}.example.com`]);
+      const audiences =
+        (extras.audiences as string[] | undefined) ??
+        ((await storage.relyingParties.findByAudience('https://orders.example.com')) === null ? ['https://orders.example.com'] : [`https://${id}.example.com`]);
       const created = await kparty.relyingParties.create({ id, name: `RP ${id}`, ...extras, audiences });
       return created.apiKey;
     },

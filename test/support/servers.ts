@@ -122,7 +122,8 @@ export async function openRedisTestPorts(url: string, prefix: string, timeoutMs 
     await new Promise<void>((resolve, reject) => {
       if (redis.status === 'ready') return resolve();
       const timer = setTimeout(
-        () => reject(new Error(`Redis for tests at ${url} did not become ready within ${timeoutMs} ms. Start it — .ci/run does — or set KPARTY_TEST_REDIS_URL.`)),
+        () =>
+          reject(new Error(`Redis for tests at ${url} did not become ready within ${timeoutMs} ms. Start it — .ci/run does — or set KPARTY_TEST_REDIS_URL.`)),
         timeoutMs,
       );
       redis.once('ready', () => {

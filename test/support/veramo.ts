@@ -11,7 +11,16 @@
  * agent's `keyManagerSign` (the private key never leaves the KMS), passing
  * Veramo's `challenge` and `domain` through did-jwt-vc's own options.
  */
-import { createAgent, type IAgentContext, type ICredentialPlugin, type IDIDManager, type IKey, type IKeyManager, type IResolver, type TAgent } from '@veramo/core';
+import {
+  createAgent,
+  type IAgentContext,
+  type ICredentialPlugin,
+  type IDIDManager,
+  type IKey,
+  type IKeyManager,
+  type IResolver,
+  type TAgent,
+} from '@veramo/core';
 import { CredentialPlugin } from '@veramo/credential-w3c';
 import { DIDManager, MemoryDIDStore } from '@veramo/did-manager';
 import { getDidKeyResolver, KeyDIDProvider } from '@veramo/did-provider-key';
@@ -30,7 +39,12 @@ async function signerFor(context: Context, did: string): Promise<{ key: IKey; si
   const key = identifier.keys[0];
   if (!key) throw new Error(`no key for ${did}`);
   const sign = async (data: string | Uint8Array): Promise<string> =>
-    context.agent.keyManagerSign({ keyRef: key.kid, algorithm: 'EdDSA', data: typeof data === 'string' ? data : Buffer.from(data).toString('utf8'), encoding: 'utf-8' });
+    context.agent.keyManagerSign({
+      keyRef: key.kid,
+      algorithm: 'EdDSA',
+      data: typeof data === 'string' ? data : Buffer.from(data).toString('utf8'),
+      encoding: 'utf-8',
+    });
   return { key, sign };
 }
 

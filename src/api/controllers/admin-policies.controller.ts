@@ -45,7 +45,7 @@ export class AdminPoliciesController {
 
   @Get(':id')
   @ApiOkResponse({ type: StoredPolicyDto })
-  @ApiNotFoundResponse({ type: ProblemDto, description: '`policy.not_found` (also for another relying party\'s policy)' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: "`policy.not_found` (also for another relying party's policy)" })
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<StoredPolicyDto> {
     return present(await this.kparty.policies.getFor(principal, id));
   }

@@ -34,7 +34,10 @@ export class AdminRelyingPartiesController {
   @ApiBody({ schema: { $ref: '#/components/schemas/RelyingPartyRequest' } })
   @ApiCreatedResponse({ type: RelyingPartyCreatedDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: '`request.invalid` (also a callback origin or logo URL that is not https)' })
-  @ApiConflictResponse({ type: ProblemDto, description: '`relying_party.conflict` (id taken) or `relying_party.audience_taken` (another relying party, or an operator policy, holds an audience)' })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description: '`relying_party.conflict` (id taken) or `relying_party.audience_taken` (another relying party, or an operator policy, holds an audience)',
+  })
   async create(@Body() body: unknown): Promise<RelyingPartyCreatedDto> {
     return this.kparty.relyingParties.create(requireValid<RelyingPartyInput>('relying-party-request', body));
   }
@@ -62,7 +65,10 @@ export class AdminRelyingPartiesController {
   @ApiOkResponse({ type: RelyingPartyDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: '`request.invalid`' })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`relying_party.not_found`' })
-  @ApiConflictResponse({ type: ProblemDto, description: '`relying_party.audience_taken`, or `relying_party.audience_in_use` (a dropped audience is still used by one of its policies)' })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description: '`relying_party.audience_taken`, or `relying_party.audience_in_use` (a dropped audience is still used by one of its policies)',
+  })
   async update(@Param('id') id: string, @Body() body: unknown): Promise<RelyingPartyDto> {
     return this.kparty.relyingParties.update(id, requireValid<RelyingPartyPatch>('relying-party-change', body));
   }

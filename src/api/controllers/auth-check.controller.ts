@@ -30,7 +30,9 @@ export function bearerToken(authorization: string | undefined): string | undefin
 
 /** A header value from a claim: printable ASCII as is, anything else percent-encoded (UTF-8), so no value can break a header. */
 export function headerValue(value: string): string {
-  return [...value].map((ch) => (/^[\x20-\x7e]$/.test(ch) ? ch : [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''))).join('');
+  return [...value]
+    .map((ch) => (/^[\x20-\x7e]$/.test(ch) ? ch : [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')))
+    .join('');
 }
 
 @ApiTags('session tokens')
@@ -70,7 +72,11 @@ export class AuthCheckController {
   @ApiForbiddenResponse({ type: ProblemDto, description: '`session.insufficient_scope`' })
   @ApiBadRequestResponse({ type: ProblemDto, description: '`request.invalid`: an unknown, repeated or malformed query parameter (nginx turns it into a 500)' })
   @ApiHeader({ name: 'DPoP', required: false, description: 'RFC 9449 proof for a DPoP-bound token (`Authorization: DPoP <token>`), forwarded by the gateway' })
-  @ApiHeader({ name: 'X-Forwarded-Method', required: false, description: 'With X-Forwarded-Proto, -Host and -Uri: the original request, which a DPoP proof must name; trusted only from KPARTY_TRUST_PROXY addresses' })
+  @ApiHeader({
+    name: 'X-Forwarded-Method',
+    required: false,
+    description: 'With X-Forwarded-Proto, -Host and -Uri: the original request, which a DPoP proof must name; trusted only from KPARTY_TRUST_PROXY addresses',
+  })
   async check(
     @Headers('authorization') authorization: string | undefined,
     @Query() query: unknown,
@@ -115,11 +121,11 @@ export class AuthCheckController {
       ...(audienceHeader !== undefined ? { audience: audienceHeader } : {}),
       ...(clientHeader !== undefined ? { client_id: clientHeader } : {}),
     };
-    const { scope, audience, client_id: clientId } = requireValid<{ scope?: string; audience?: string; client_id?: string }>(
-      'auth-check-query',
-      requirements,
-      'the X-Kparty-Required-* headers',
-    );
+    const {
+      scope,
+      audience,
+      client_id: clientId,
+    } = requireValid<{ scope?: string; audience?: string; client_id?: string }>('auth-check-query', requirements, 'the X-Kparty-Required-* headers');
     const original = envoyRequest(request.method, request.url, request.headers as ForwardedHeaders, this.trustedProxy(request.raw.socket.remoteAddress));
     await this.authorize(authorization, { scope, audience, clientId }, reply, request, original);
   }

@@ -24,7 +24,10 @@ export class Oid4vpAdminController {
   @Post('rotate')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: "Rotate kparty's did:web request-signing key", description: 'Operator key only. A new key signs OpenID4VP request objects (decentralized_identifier); the previous one stays in /.well-known/did.json.' })
+  @ApiOperation({
+    summary: "Rotate kparty's did:web request-signing key",
+    description: 'Operator key only. A new key signs OpenID4VP request objects (decentralized_identifier); the previous one stays in /.well-known/did.json.',
+  })
   @ApiOkResponse({
     schema: { type: 'object', properties: { kid: { type: 'string', description: 'the new verification method (DID URL)' } } },
     example: { kid: 'did:web:kparty.example.com#sPn1xRvU0n4xYG7jm2Zq0a4l4oCPBpKp0m7wH3p6m0U' },

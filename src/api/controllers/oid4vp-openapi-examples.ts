@@ -30,7 +30,12 @@ export const OID4VP_VIEW_EXAMPLE = {
         status: 'unchecked',
       },
     ],
-    session: { token: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIuLi4ifQ.c2ln', tokenType: 'Bearer', expiresIn: 300, scope: 'orders:read' },
+    session: {
+      token: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIuLi4ifQ.c2ln',
+      tokenType: 'Bearer',
+      expiresIn: 300,
+      scope: 'orders:read',
+    },
   },
 };
 
@@ -52,7 +57,14 @@ export const DID_DOCUMENT_EXAMPLE = {
       id: 'did:web:kparty.example.com#sPn1xRvU0n4xYG7jm2Zq0a4l4oCPBpKp0m7wH3p6m0U',
       type: 'JsonWebKey2020',
       controller: 'did:web:kparty.example.com',
-      publicKeyJwk: { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', alg: 'ES256', use: 'sig' },
+      publicKeyJwk: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+        y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+        alg: 'ES256',
+        use: 'sig',
+      },
     },
   ],
   authentication: ['did:web:kparty.example.com#sPn1xRvU0n4xYG7jm2Zq0a4l4oCPBpKp0m7wH3p6m0U'],

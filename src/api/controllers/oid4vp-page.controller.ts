@@ -18,7 +18,11 @@ export class Oid4vpPageController {
   /** The hosted page (`pageUrl`): QR code or "Open in wallet", live status, redirect when done. */
   @Get('oid4vp/:id')
   @ApiProduces('text/html')
-  @ApiOperation({ summary: 'The hosted page of an OpenID4VP request', description: 'Public, unguessable (pageUrl). QR code (cross-device) or an "Open in wallet" link (same device), live status, redirect when done; no result, no third-party assets.' })
+  @ApiOperation({
+    summary: 'The hosted page of an OpenID4VP request',
+    description:
+      'Public, unguessable (pageUrl). QR code (cross-device) or an "Open in wallet" link (same device), live status, redirect when done; no result, no third-party assets.',
+  })
   @ApiOkResponse({ description: 'HTML page', schema: { type: 'string' }, example: OID4VP_PAGE_EXAMPLE })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found`' })
   async page(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
@@ -35,7 +39,10 @@ export class Oid4vpPageController {
   /** `qrUrl`: the `openid4vp://` URI as an SVG QR code. */
   @Get('oid4vp/:id/qr.svg')
   @ApiProduces('image/svg+xml')
-  @ApiOperation({ summary: 'The QR code of an OpenID4VP request', description: 'Public, unguessable (qrUrl). The openid4vp:// URI as an SVG QR code, made server-side.' })
+  @ApiOperation({
+    summary: 'The QR code of an OpenID4VP request',
+    description: 'Public, unguessable (qrUrl). The openid4vp:// URI as an SVG QR code, made server-side.',
+  })
   @ApiOkResponse({ description: 'SVG QR code', schema: { type: 'string' }, example: OID4VP_QR_EXAMPLE })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found`' })
   async qr(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
@@ -51,8 +58,14 @@ export class Oid4vpPageController {
   /** The status the hosted page polls: no result, no personal data. */
   @Get('oid4vp/:id/status')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'The public status of an OpenID4VP request', description: 'Public, unguessable. What the hosted page polls: the status, never the result.' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string' }, expiresAt: { type: 'string' }, redirectUri: { type: 'string' } } }, example: OID4VP_STATUS_EXAMPLE })
+  @ApiOperation({
+    summary: 'The public status of an OpenID4VP request',
+    description: 'Public, unguessable. What the hosted page polls: the status, never the result.',
+  })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { status: { type: 'string' }, expiresAt: { type: 'string' }, redirectUri: { type: 'string' } } },
+    example: OID4VP_STATUS_EXAMPLE,
+  })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found`' })
   async status(@Param('id') id: string): Promise<Pick<Oid4vpPublicView, 'status' | 'expiresAt' | 'redirectUri'>> {
     const { status, expiresAt, redirectUri } = await this.kparty.oid4vp.publicView(requireOid4vpId(id));
@@ -62,7 +75,10 @@ export class Oid4vpPageController {
   /** kparty's own did:web document (the `decentralized_identifier` client id): its request-signing keys. */
   @Get('.well-known/did.json')
   @Header('Cache-Control', 'public, max-age=60')
-  @ApiOperation({ summary: "kparty's DID document", description: "Public. kparty's did:web (the decentralized_identifier client id of OpenID4VP requests) and its request-signing keys." })
+  @ApiOperation({
+    summary: "kparty's DID document",
+    description: "Public. kparty's did:web (the decentralized_identifier client id of OpenID4VP requests) and its request-signing keys.",
+  })
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: true }, example: DID_DOCUMENT_EXAMPLE })
   async didDocument(): Promise<Record<string, unknown>> {
     return this.kparty.oid4vpDidKeys.didDocument();

@@ -55,8 +55,11 @@ export class Oid4vpRequestsController {
   })
   @ApiCreatedResponse({ type: Oid4vpCreatedDto, example: OID4VP_CREATED_EXAMPLE })
   @ApiBadRequestResponse({ type: ProblemDto, description: '`request.invalid`; `oid4vp.callback_origin_not_registered`' })
-  @ApiNotFoundResponse({ type: ProblemDto, description: '`policy.not_found` (also for another relying party\'s policy)' })
-  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: '`oid4vp.policy_unsupported`: a credential query has no OpenID4VP 1.0 format identifier (e.g. `vc+jwt`)' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: "`policy.not_found` (also for another relying party's policy)" })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDto,
+    description: '`oid4vp.policy_unsupported`: a credential query has no OpenID4VP 1.0 format identifier (e.g. `vc+jwt`)',
+  })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<CreatedOid4vpRequest> {
     return this.kparty.oid4vp.create(principal, requireValid<CreateOid4vpRequest>('oid4vp-request', body));
   }
@@ -68,7 +71,7 @@ export class Oid4vpRequestsController {
    */
   @Get(':id')
   @Header('Cache-Control', 'no-store')
-  @ApiQuery({ name: 'response_code', required: false, description: 'same_device: the code the wallet\'s redirect carried' })
+  @ApiQuery({ name: 'response_code', required: false, description: "same_device: the code the wallet's redirect carried" })
   @ApiOperation({
     summary: 'Read an OpenID4VP request',
     description:
@@ -77,10 +80,10 @@ export class Oid4vpRequestsController {
   })
   @ApiOkResponse({ type: Oid4vpRequestViewDto, example: OID4VP_VIEW_EXAMPLE })
   @ApiForbiddenResponse({ type: ProblemDto, description: '`oid4vp.response_code_invalid`' })
-  @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found` (also for another relying party\'s request)' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: "`oid4vp.request_not_found` (also for another relying party's request)" })
   async read(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query('response_code') responseCode?: unknown): Promise<Oid4vpRequestView> {
     if (responseCode !== undefined && (typeof responseCode !== 'string' || responseCode.length > 128)) {
-      throw new KpartyError('oid4vp.response_code_invalid', 'response_code must be given once, as the code the wallet\'s redirect carried');
+      throw new KpartyError('oid4vp.response_code_invalid', "response_code must be given once, as the code the wallet's redirect carried");
     }
     return this.kparty.oid4vp.read(principal, requireOid4vpId(id), responseCode);
   }
@@ -88,7 +91,10 @@ export class Oid4vpRequestsController {
   /** Cancels an open request: the wallet can no longer fetch it or answer it. */
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Cancel an OpenID4VP request', description: 'Relying-party key. The wallet can no longer fetch or answer the request; the callback, if any, is told.' })
+  @ApiOperation({
+    summary: 'Cancel an OpenID4VP request',
+    description: 'Relying-party key. The wallet can no longer fetch or answer the request; the callback, if any, is told.',
+  })
   @ApiNoContentResponse({ description: 'cancelled (or already cancelled)' })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found`' })
   @ApiGoneResponse({ type: ProblemDto, description: '`oid4vp.request_closed`: already decided or expired' })

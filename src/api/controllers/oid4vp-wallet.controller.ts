@@ -31,7 +31,11 @@ export class Oid4vpWalletController {
   @Header('Content-Type', 'application/oauth-authz-req+jwt')
   @Header('Cache-Control', 'no-store')
   @ApiProduces('application/oauth-authz-req+jwt')
-  @ApiOperation({ summary: 'Fetch an OpenID4VP request object', description: 'Public (the wallet). The signed request object (typ oauth-authz-req+jwt) named by request_uri; fetchable again until the request is answered, never after.' })
+  @ApiOperation({
+    summary: 'Fetch an OpenID4VP request object',
+    description:
+      'Public (the wallet). The signed request object (typ oauth-authz-req+jwt) named by request_uri; fetchable again until the request is answered, never after.',
+  })
   @ApiOkResponse({ description: 'the request object JWT', schema: { type: 'string' }, example: OID4VP_REQUEST_OBJECT_EXAMPLE })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found`' })
   @ApiGoneResponse({ type: ProblemDto, description: '`oid4vp.request_closed`: answered, expired or cancelled' })
@@ -46,8 +50,16 @@ export class Oid4vpWalletController {
   @Header('Cache-Control', 'no-store')
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiProduces('application/oauth-authz-req+jwt')
-  @ApiOperation({ summary: 'Fetch an OpenID4VP request object by POST', description: 'Public (the wallet). request_uri_method=post (OpenID4VP 1.0 §5.10): wallet_metadata and wallet_nonce in a form body; the nonce is echoed in the request object.' })
-  @ApiOkResponse({ description: 'the request object JWT, with `wallet_nonce` when one was sent', schema: { type: 'string' }, example: OID4VP_REQUEST_OBJECT_EXAMPLE })
+  @ApiOperation({
+    summary: 'Fetch an OpenID4VP request object by POST',
+    description:
+      'Public (the wallet). request_uri_method=post (OpenID4VP 1.0 §5.10): wallet_metadata and wallet_nonce in a form body; the nonce is echoed in the request object.',
+  })
+  @ApiOkResponse({
+    description: 'the request object JWT, with `wallet_nonce` when one was sent',
+    schema: { type: 'string' },
+    example: OID4VP_REQUEST_OBJECT_EXAMPLE,
+  })
   @ApiBadRequestResponse({ type: ProblemDto, description: '`request.invalid`: wallet_metadata not a JSON object, wallet_nonce malformed' })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found`' })
   @ApiGoneResponse({ type: ProblemDto, description: '`oid4vp.request_closed`' })
@@ -68,9 +80,16 @@ export class Oid4vpWalletController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiOperation({ summary: 'Answer an OpenID4VP request (response_uri)', description: 'Public (the wallet). The authorization response: vp_token + state, or response (a JWE to this request\'s key), or a wallet error. Answers {} or, same-device, { redirect_uri } with the response_code.' })
+  @ApiOperation({
+    summary: 'Answer an OpenID4VP request (response_uri)',
+    description:
+      "Public (the wallet). The authorization response: vp_token + state, or response (a JWE to this request's key), or a wallet error. Answers {} or, same-device, { redirect_uri } with the response_code.",
+  })
   @ApiOkResponse({ schema: { type: 'object', properties: { redirect_uri: { type: 'string' } } }, example: {} })
-  @ApiBadRequestResponse({ type: ProblemDto, description: '`oid4vp.response_invalid`: missing or foreign state, JWE not to this request\'s key or with another algorithm, wrong response mode' })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description: "`oid4vp.response_invalid`: missing or foreign state, JWE not to this request's key or with another algorithm, wrong response mode",
+  })
   @ApiNotFoundResponse({ type: ProblemDto, description: '`oid4vp.request_not_found`' })
   @ApiGoneResponse({ type: ProblemDto, description: '`oid4vp.request_closed`: already answered (a replay), expired or cancelled' })
   async respond(@Param('id') id: string, @Body() body: unknown, @Req() request: FastifyRequest): Promise<WalletAnswer> {

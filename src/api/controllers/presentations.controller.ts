@@ -41,9 +41,20 @@ export class PresentationsController {
   @ApiNotFoundResponse({ type: ProblemDto, description: '`policy.not_found`' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: '`presentation.rejected`; `errors` lists every failed check with its code and path' })
   @ApiTooManyRequestsResponse({ type: ProblemDto, description: '`rate_limited` (KPARTY_RATE_LIMIT, KPARTY_RATE_LIMIT_PER_POLICY); see `Retry-After`' })
-  @ApiServiceUnavailableResponse({ type: ProblemDto, description: '`service.unavailable`: storage unreachable, or an accepted decision could not be audited; see `Retry-After`' })
-  @ApiHeader({ name: 'Authorization', required: false, description: "Optional: the relying party's key (Bearer, or client_secret_basic): the session is then this client's" })
-  @ApiHeader({ name: 'DPoP', required: false, description: 'Optional RFC 9449 proof (htm POST, htu <issuer>/v1/presentations/verify): binds the session to its key' })
+  @ApiServiceUnavailableResponse({
+    type: ProblemDto,
+    description: '`service.unavailable`: storage unreachable, or an accepted decision could not be audited; see `Retry-After`',
+  })
+  @ApiHeader({
+    name: 'Authorization',
+    required: false,
+    description: "Optional: the relying party's key (Bearer, or client_secret_basic): the session is then this client's",
+  })
+  @ApiHeader({
+    name: 'DPoP',
+    required: false,
+    description: 'Optional RFC 9449 proof (htm POST, htu <issuer>/v1/presentations/verify): binds the session to its key',
+  })
   async verify(@Body() body: unknown, @Req() request: FastifyRequest): Promise<VerificationSuccessDto> {
     const { policy, presentation, vpToken } = requireValid<{ policy: string; presentation?: unknown; vpToken?: Record<string, unknown[]> }>(
       'verify-request',
@@ -54,7 +65,13 @@ export class PresentationsController {
     const dpopJkt =
       request.headers.dpop === undefined
         ? undefined
-        : (await this.kparty.dpop.verify(request.headers.dpop, { method: 'POST', url: `${this.kparty.config.issuer}/v1/presentations/verify` }, 'token_endpoint')).jkt;
+        : (
+            await this.kparty.dpop.verify(
+              request.headers.dpop,
+              { method: 'POST', url: `${this.kparty.config.issuer}/v1/presentations/verify` },
+              'token_endpoint',
+            )
+          ).jkt;
     return this.kparty.signIn.signIn({
       policyId: policy,
       submission,

@@ -62,12 +62,21 @@ export class SessionsController {
   @Header('Cache-Control', 'no-store')
   @ApiBody({ schema: { $ref: '#/components/schemas/SessionTokenRequest' } })
   @ApiOkResponse({ description: 'Revoked, or nothing to revoke (empty body)' })
-  @ApiHeader({ name: 'DPoP', required: false, description: 'Without an API key: a public client ends its own DPoP-bound session (refresh token) with a proof by its key (htm POST, htu <issuer>/v1/sessions/revoke)' })
+  @ApiHeader({
+    name: 'DPoP',
+    required: false,
+    description:
+      'Without an API key: a public client ends its own DPoP-bound session (refresh token) with a proof by its key (htm POST, htu <issuer>/v1/sessions/revoke)',
+  })
   async revoke(@Body() body: unknown, @Req() request: FastifyRequest): Promise<void> {
     const { token } = requireValid<SessionTokenRequest>('session-token-request', body ?? {});
     if (request.headers.authorization === undefined && request.headers.dpop !== undefined) {
       // RFC 7009 §2.1: a public client authenticates no client; its DPoP key is what binds it to the session.
-      const proof = await this.kparty.dpop.verify(request.headers.dpop, { method: 'POST', url: `${this.kparty.config.issuer}/v1/sessions/revoke` }, 'token_endpoint');
+      const proof = await this.kparty.dpop.verify(
+        request.headers.dpop,
+        { method: 'POST', url: `${this.kparty.config.issuer}/v1/sessions/revoke` },
+        'token_endpoint',
+      );
       const outcome = await this.kparty.sessionFamilies.revokeWithHolderKey(token, proof.jkt, String(request.id));
       request.log.info({ outcome, principal: '@dpop' }, 'session revocation');
       return;
@@ -83,7 +92,8 @@ export class SessionsController {
   /** The API key of `Authorization: Bearer <key>`, as AdminAuthGuard checks it. */
   private async authenticate(request: FastifyRequest): Promise<Principal> {
     const match = /^Bearer ([\x21-\x7e]+)$/.exec(request.headers.authorization ?? '');
-    if (!match?.[1]) throw new KpartyError('auth.unauthorized', 'send an API key as "Authorization: Bearer <key>", or a DPoP proof for your own DPoP-bound session');
+    if (!match?.[1])
+      throw new KpartyError('auth.unauthorized', 'send an API key as "Authorization: Bearer <key>", or a DPoP proof for your own DPoP-bound session');
     const principal = await this.kparty.authenticator.authenticate(match[1]);
     if (!principal) throw new KpartyError('auth.unauthorized', 'the API key is not valid');
     return principal;

@@ -1,5 +1,15 @@
 import { Body, Controller, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiExtraModels, ApiHeader, ApiOkResponse, ApiTags, ApiUnauthorizedResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateClient } from '../../admin/client-authentication.js';
 import { KpartyError } from '../../core/errors.js';
@@ -35,23 +45,34 @@ export class TokenController {
   @Header('Pragma', 'no-cache')
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ schema: { $ref: '#/components/schemas/TokenExchangeRequest' } })
-  @ApiHeader({ name: 'DPoP', required: false, description: 'RFC 9449 proof (htm POST, htu <issuer>/v1/token): binds the session, and is required to refresh a bound one' })
+  @ApiHeader({
+    name: 'DPoP',
+    required: false,
+    description: 'RFC 9449 proof (htm POST, htu <issuer>/v1/token): binds the session, and is required to refresh a bound one',
+  })
   @ApiExtraModels(TokenExchangeResponseDto, RefreshTokenResponseDto)
   @ApiOkResponse({
     description: 'Token exchange (RFC 8693 §2.2.1) or refresh (RFC 6749 §5.1, with a new refresh_token)',
     schema: { oneOf: [{ $ref: getSchemaPath(TokenExchangeResponseDto) }, { $ref: getSchemaPath(RefreshTokenResponseDto) }] },
   })
-  @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: '`invalid_client` (`auth.unauthorized`): bad client credentials, or none for a confidential client\'s refresh token' })
+  @ApiUnauthorizedResponse({
+    type: OAuthErrorDto,
+    description: "`invalid_client` (`auth.unauthorized`): bad client credentials, or none for a confidential client's refresh token",
+  })
   @ApiBadRequestResponse({
     type: OAuthErrorDto,
     description:
       '`invalid_request` (`request.invalid`), `unsupported_grant_type` (`oauth.unsupported_grant_type`), ' +
       '`invalid_target` (`oauth.invalid_target`: no single policy for the policy/audience/resource), ' +
       '`invalid_grant` (`presentation.rejected`: `errors` lists every failed check; `oauth.invalid_grant`: a refresh token that is ' +
-      'invalid, expired, revoked, reused, another client\'s, or whose credentials no longer hold — `errors` names why), ' +
+      "invalid, expired, revoked, reused, another client's, or whose credentials no longer hold — `errors` names why), " +
       '`invalid_scope` (`oauth.invalid_scope`), `invalid_dpop_proof` (`oauth.invalid_dpop_proof`), `use_dpop_nonce` (`oauth.use_dpop_nonce`, see the DPoP-Nonce header)',
   })
-  async token(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenExchangeResponse | RefreshResponse> {
+  async token(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenExchangeResponse | RefreshResponse> {
     const parameters = requireValid<TokenRequest>('token-request', body ?? {});
     const nonce = this.kparty.dpop.currentNonce();
     if (nonce !== undefined) void reply.header('DPoP-Nonce', nonce);
@@ -62,7 +83,9 @@ export class TokenController {
         : (await this.kparty.dpop.verify(request.headers.dpop, { method: 'POST', url: `${this.kparty.config.issuer}/v1/token` }, 'token_endpoint')).jkt;
     if (parameters.grant_type === REFRESH_TOKEN_GRANT) {
       if (parameters.refresh_token === undefined) {
-        throw new KpartyError('request.invalid', 'refresh_token is required', { errors: [{ code: 'request.invalid', path: '/refresh_token', detail: 'refresh_token is required' }] });
+        throw new KpartyError('request.invalid', 'refresh_token is required', {
+          errors: [{ code: 'request.invalid', path: '/refresh_token', detail: 'refresh_token is required' }],
+        });
       }
       return this.kparty.sessionFamilies.refresh({
         refreshToken: parameters.refresh_token,

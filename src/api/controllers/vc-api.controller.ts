@@ -1,13 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Injectable, Post, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiOkResponse,
-  ApiProperty,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { KpartyError } from '../../core/errors.js';
 import type { Kparty } from '../../kparty.js';
@@ -25,7 +17,8 @@ export class VcApiAuthGuard implements CanActivate {
     if (this.kparty.config.vcApiPublic) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const match = /^Bearer ([\x21-\x7e]+)$/.exec(request.headers.authorization ?? '');
-    if (!match?.[1]) throw new KpartyError('auth.unauthorized', 'send an API key as "Authorization: Bearer <key>" (or the operator sets KPARTY_VC_API_PUBLIC=true)');
+    if (!match?.[1])
+      throw new KpartyError('auth.unauthorized', 'send an API key as "Authorization: Bearer <key>" (or the operator sets KPARTY_VC_API_PUBLIC=true)');
     if (!(await this.kparty.authenticator.authenticate(match[1]))) throw new KpartyError('auth.unauthorized', 'the API key is not valid');
     return true;
   }
@@ -35,7 +28,8 @@ class VcApiCredentialOutcomeDto {
   @ApiProperty({ example: 'ldp_vc' }) format!: string;
   @ApiProperty({ example: 'did:key:z6Mk…' }) issuer!: string;
   @ApiProperty({ type: [String], example: ['VerifiableCredential'] }) type!: string[];
-  @ApiProperty({ description: '`valid`, `stale`, `unavailable`, `unchecked` or `none` (as in POST /v1/presentations/verify)', example: 'none' }) status!: string;
+  @ApiProperty({ description: '`valid`, `stale`, `unavailable`, `unchecked` or `none` (as in POST /v1/presentations/verify)', example: 'none' })
+  status!: string;
 }
 
 export class VcApiVerificationDto {
@@ -79,7 +73,10 @@ export class VcApiController {
   @ApiUnauthorizedResponse({ type: ProblemDto, description: '`auth.unauthorized` (no valid API key and KPARTY_VC_API_PUBLIC is not true)' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: '`presentation.rejected`; `errors` lists every failed check with its code and path' })
   async verifyPresentation(@Body() body: unknown): Promise<VcApiVerification> {
-    const { verifiablePresentation, options } = requireValid<{ verifiablePresentation: unknown; options?: VcApiOptions }>('vc-api-verify-presentation-request', body);
+    const { verifiablePresentation, options } = requireValid<{ verifiablePresentation: unknown; options?: VcApiOptions }>(
+      'vc-api-verify-presentation-request',
+      body,
+    );
     return this.kparty.vcApi.verifyPresentation(verifiablePresentation, {
       ...(typeof options?.challenge === 'string' ? { challenge: options.challenge } : {}),
       ...(typeof options?.domain === 'string' ? { domain: options.domain } : {}),

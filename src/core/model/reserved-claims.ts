@@ -16,6 +16,24 @@
  * - kparty: `policy`.
  */
 export const RESERVED_SESSION_CLAIMS: ReadonlySet<string> = new Set([
-  'iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'scope', 'auth_time', 'acr', 'amr',
-  'azp', 'act', 'may_act', 'cnf', 'active', 'token_type', 'username', 'policy',
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'client_id',
+  'scope',
+  'auth_time',
+  'acr',
+  'amr',
+  'azp',
+  'act',
+  'may_act',
+  'cnf',
+  'active',
+  'token_type',
+  'username',
+  'policy',
 ]);

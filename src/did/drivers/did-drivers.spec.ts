@@ -25,7 +25,11 @@ const refusingFetcher: Fetcher = {
 
 function options(modules: Record<string, unknown>, logger = warnings()): DidDriverOptions {
   return {
-    documents: new DidDocumentCache({ cache: new MemorySharedCache({ clock: fixedClock(T0) }), clock: fixedClock(T0), lifetimes: { minTtl: 60, maxTtl: 3600, negativeTtl: 10, staleGrace: 0 } }),
+    documents: new DidDocumentCache({
+      cache: new MemorySharedCache({ clock: fixedClock(T0) }),
+      clock: fixedClock(T0),
+      lifetimes: { minTtl: 60, maxTtl: 3600, negativeTtl: 10, staleGrace: 0 },
+    }),
     fetcher: refusingFetcher,
     timeoutMs: 200,
     maxBytes: 4096,
@@ -56,18 +60,22 @@ function fakeDriver(method: string, answer: (did: string) => unknown): { module:
 const documentOf = (did: string): unknown => ({ didResolutionMetadata: {}, didDocument: { id: did, verificationMethod: [] }, didDocumentMetadata: {} });
 
 describe('loadDidDrivers with pkh-did-resolver (the published driver, offline)', () => {
-  it('adds did:pkh to the method registry, warns naming the driver, and resolves through kparty\'s checks', async () => {
+  it("adds did:pkh to the method registry, warns naming the driver, and resolves through kparty's checks", async () => {
     const logger = warnings();
     const drivers = await loadDidDrivers(['pkh-did-resolver'], options({ 'pkh-did-resolver': pkhDidResolver }, logger));
     expect(drivers.map((d) => [d.method, d.driver])).toEqual([['pkh', 'pkh-did-resolver']]);
-    expect(logger.lines).toEqual([{ obj: { didDriver: 'pkh-did-resolver', methods: ['did:pkh'] }, msg: expect.stringContaining('bypasses kparty\'s guarded fetcher') }]);
+    expect(logger.lines).toEqual([
+      { obj: { didDriver: 'pkh-did-resolver', methods: ['did:pkh'] }, msg: expect.stringContaining("bypasses kparty's guarded fetcher") },
+    ]);
     const dids = new DidResolver(drivers);
     const resolved = await dids.resolve(PKH);
     expect(resolved).toEqual({
       ok: true,
       document: expect.objectContaining({
         id: PKH,
-        verificationMethod: [expect.objectContaining({ type: 'EcdsaSecp256k1RecoveryMethod2020', blockchainAccountId: 'eip155:1:0xab16a96d359ec26a11e2c2b3d8f8b8942d5bfcdb' })],
+        verificationMethod: [
+          expect.objectContaining({ type: 'EcdsaSecp256k1RecoveryMethod2020', blockchainAccountId: 'eip155:1:0xab16a96d359ec26a11e2c2b3d8f8b8942d5bfcdb' }),
+        ],
         assertionMethod: [`${PKH}#blockchainAccountId`],
       }),
     });
@@ -76,11 +84,16 @@ describe('loadDidDrivers with pkh-did-resolver (the published driver, offline)',
 
   it('answers did.unresolvable for a did:pkh the driver refuses, with its reason and no internals', async () => {
     const dids = new DidResolver(await loadDidDrivers(['pkh-did-resolver'], options({ 'pkh-did-resolver': pkhDidResolver })));
-    await expect(dids.resolve('did:pkh:nochain:1:0xab16')).resolves.toEqual({ ok: false, code: 'did.unresolvable', detail: 'did:pkh resolution failed: invalidDid', cause: expect.anything() });
+    await expect(dids.resolve('did:pkh:nochain:1:0xab16')).resolves.toEqual({
+      ok: false,
+      code: 'did.unresolvable',
+      detail: 'did:pkh resolution failed: invalidDid',
+      cause: expect.anything(),
+    });
   });
 });
 
-describe('a driver\'s answers are held to kparty\'s document checks', () => {
+describe("a driver's answers are held to kparty's document checks", () => {
   it('caches a document: a second resolution does not ask the driver again', async () => {
     const driver = fakeDriver('test', documentOf);
     const dids = new DidResolver(await loadDidDrivers(['fake'], options({ fake: driver.module })));
@@ -92,16 +105,28 @@ describe('a driver\'s answers are held to kparty\'s document checks', () => {
   it.each([
     ['a document for another DID', () => documentOf('did:test:someone-else'), 'the DID document does not describe this DID'],
     ['no document', () => ({ didResolutionMetadata: { error: 'notFound' }, didDocument: null }), 'did:test resolution failed: notFound'],
-    ['a document too large', (did: string) => ({ didResolutionMetadata: {}, didDocument: { id: did, padding: 'x'.repeat(5000) } }), 'the DID document is too large'],
-    ['a document nested too deeply', (did: string) => {
-      let deep: Record<string, unknown> = {};
-      const root = { id: did, deep };
-      for (let i = 0; i < 40; i++) deep = (deep.next = {}) as Record<string, unknown>;
-      return { didResolutionMetadata: {}, didDocument: root };
-    }, 'the DID document is nested too deeply'],
-    ['a throw', () => {
-      throw new Error('secret internal state at /home/driver');
-    }, 'did:test resolution failed'],
+    [
+      'a document too large',
+      (did: string) => ({ didResolutionMetadata: {}, didDocument: { id: did, padding: 'x'.repeat(5000) } }),
+      'the DID document is too large',
+    ],
+    [
+      'a document nested too deeply',
+      (did: string) => {
+        let deep: Record<string, unknown> = {};
+        const root = { id: did, deep };
+        for (let i = 0; i < 40; i++) deep = (deep.next = {}) as Record<string, unknown>;
+        return { didResolutionMetadata: {}, didDocument: root };
+      },
+      'the DID document is nested too deeply',
+    ],
+    [
+      'a throw',
+      () => {
+        throw new Error('secret internal state at /home/driver');
+      },
+      'did:test resolution failed',
+    ],
   ])('refuses %s (did.unresolvable)', async (_label, answer, detail) => {
     const dids = new DidResolver(await loadDidDrivers(['fake'], options({ fake: fakeDriver('test', answer).module })));
     const resolution = await dids.resolve('did:test:a');
@@ -117,7 +142,7 @@ describe('a driver\'s answers are held to kparty\'s document checks', () => {
 });
 
 describe('what KPARTY_DID_DRIVERS may load', () => {
-  it('keeps did:key, did:jwk and did:web kparty\'s own, with a warning', async () => {
+  it("keeps did:key, did:jwk and did:web kparty's own, with a warning", async () => {
     const logger = warnings();
     const module = { getResolver: () => ({ key: async () => ({}), web: async () => ({}), test: async () => ({}) }) };
     const drivers = await loadDidDrivers(['greedy'], options({ greedy: module }, logger));
@@ -132,9 +157,25 @@ describe('what KPARTY_DID_DRIVERS may load', () => {
   it.each([
     ['a package that is not installed', ['missing'], {}, 'KPARTY_DID_DRIVERS: cannot load missing'],
     ['a package without getResolver()', ['plain'], { plain: { something: 1 } }, 'plain exports no getResolver()'],
-    ['a getResolver() that throws', ['boom'], { boom: { getResolver: () => { throw new Error('needs config'); } } }, "boom's getResolver() failed (needs config)"],
+    [
+      'a getResolver() that throws',
+      ['boom'],
+      {
+        boom: {
+          getResolver: () => {
+            throw new Error('needs config');
+          },
+        },
+      },
+      "boom's getResolver() failed (needs config)",
+    ],
     ['a driver adding nothing', ['empty'], { empty: { getResolver: () => ({ key: async () => ({}) }) } }, 'empty resolves no DID method'],
-    ['two drivers for one method', ['a', 'b'], { a: fakeDriver('test', documentOf).module, b: fakeDriver('test', documentOf).module }, 'did:test is resolved by both a and b'],
+    [
+      'two drivers for one method',
+      ['a', 'b'],
+      { a: fakeDriver('test', documentOf).module, b: fakeDriver('test', documentOf).module },
+      'did:test is resolved by both a and b',
+    ],
   ])('refuses %s at start (ConfigError)', async (_label, names, modules, message) => {
     const error = await loadDidDrivers(names, options(modules)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
@@ -150,7 +191,12 @@ describe('what KPARTY_DID_DRIVERS may load', () => {
 describe('guardedFetch (handed to drivers)', () => {
   it('goes through the guarded fetcher and answers a Response', async () => {
     const seen: string[] = [];
-    const fetcher: Fetcher = { fetch: async (request) => (seen.push(request.url), { url: request.url, status: 200, headers: { 'content-type': 'application/json' }, body: new TextEncoder().encode('{"ok":true}') }) };
+    const fetcher: Fetcher = {
+      fetch: async (request) => (
+        seen.push(request.url),
+        { url: request.url, status: 200, headers: { 'content-type': 'application/json' }, body: new TextEncoder().encode('{"ok":true}') }
+      ),
+    };
     const response = await guardedFetch(fetcher)('https://node.example.com/rpc');
     expect(seen).toEqual(['https://node.example.com/rpc']);
     await expect(response.json()).resolves.toEqual({ ok: true });

@@ -133,7 +133,9 @@ export async function loadDidDrivers(packages: readonly string[], options: DidDr
     try {
       module = await importer(name);
     } catch (cause) {
-      throw new ConfigError(`KPARTY_DID_DRIVERS: cannot load ${name} (${cause instanceof Error ? cause.message.split('\n', 1)[0] : String(cause)}); install it next to kparty`);
+      throw new ConfigError(
+        `KPARTY_DID_DRIVERS: cannot load ${name} (${cause instanceof Error ? cause.message.split('\n', 1)[0] : String(cause)}); install it next to kparty`,
+      );
     }
     const getResolver = getResolverOf(module);
     if (!getResolver) throw new ConfigError(`KPARTY_DID_DRIVERS: ${name} exports no getResolver() (a did-resolver driver does)`);

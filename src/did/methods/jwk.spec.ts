@@ -29,9 +29,7 @@ describe('did:jwk', () => {
     expect(didJwkDocument(SPEC_EXAMPLE_DID)).toEqual({
       '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
       id: SPEC_EXAMPLE_DID,
-      verificationMethod: [
-        { id: `${SPEC_EXAMPLE_DID}#0`, type: 'JsonWebKey2020', controller: SPEC_EXAMPLE_DID, publicKeyJwk: SPEC_EXAMPLE_JWK },
-      ],
+      verificationMethod: [{ id: `${SPEC_EXAMPLE_DID}#0`, type: 'JsonWebKey2020', controller: SPEC_EXAMPLE_DID, publicKeyJwk: SPEC_EXAMPLE_JWK }],
       assertionMethod: [`${SPEC_EXAMPLE_DID}#0`],
       authentication: [`${SPEC_EXAMPLE_DID}#0`],
       capabilityInvocation: [`${SPEC_EXAMPLE_DID}#0`],

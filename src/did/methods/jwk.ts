@@ -9,12 +9,7 @@ import { parseDid } from '../did-syntax.js';
 /** Default number of did:jwk documents kept. */
 export const DEFAULT_DID_JWK_CACHE_SIZE = 10_000;
 
-const SIGNING_RELATIONSHIPS: VerificationRelationship[] = [
-  'assertionMethod',
-  'authentication',
-  'capabilityInvocation',
-  'capabilityDelegation',
-];
+const SIGNING_RELATIONSHIPS: VerificationRelationship[] = ['assertionMethod', 'authentication', 'capabilityInvocation', 'capabilityDelegation'];
 /** `key_ops` values that make a key a key-agreement key (RFC 7517 §4.3). */
 const KEY_AGREEMENT_OPS = ['deriveKey', 'deriveBits'];
 

@@ -1,7 +1,15 @@
 import * as vc from '@digitalbazaar/vc';
 import { DidResolver } from '../../did/did-resolver.js';
 import { DidKeyResolver } from '../../did/methods/key.js';
-import { credentialDocument, diKey, issueCredential, testDocumentLoader, verifySuiteFor, type DiKey, type SuiteName } from '../../../test/support/data-integrity.js';
+import {
+  credentialDocument,
+  diKey,
+  issueCredential,
+  testDocumentLoader,
+  verifySuiteFor,
+  type DiKey,
+  type SuiteName,
+} from '../../../test/support/data-integrity.js';
 import { DEFAULT_DATA_INTEGRITY_LIMITS } from './document-caps.js';
 import { JsonLdContextSet } from './json-ld-contexts.js';
 import { verifyDataIntegrityProofs, type DataIntegrityEnvironment } from './verify-proofs.js';
@@ -28,15 +36,23 @@ const CHANGES: Change[] = [
   ['the one-element type list written as a string (the same RDF, other JSON)', (c) => void (c.type = 'VerifiableCredential'), 'rdfc-only'],
   ['validFrom changed', (c) => void (c.validFrom = '2026-01-02T00:00:00Z'), false],
   ['proof.created changed', (c) => void ((c.proof as Record<string, unknown>).created = '2026-05-01T00:00:00Z'), false],
-  ['one signature byte flipped', (c) => {
-    const proof = c.proof as Record<string, unknown>;
-    const value = proof.proofValue as string;
-    proof.proofValue = value.slice(0, 10) + (value[10] === 'A' ? 'B' : 'A') + value.slice(11);
-  }, false],
-  ['keys of the subject reordered (JSON order is not signed)', (c) => {
-    const subject = c.credentialSubject as Record<string, unknown>;
-    c.credentialSubject = Object.fromEntries(Object.entries(subject).reverse());
-  }, true],
+  [
+    'one signature byte flipped',
+    (c) => {
+      const proof = c.proof as Record<string, unknown>;
+      const value = proof.proofValue as string;
+      proof.proofValue = value.slice(0, 10) + (value[10] === 'A' ? 'B' : 'A') + value.slice(11);
+    },
+    false,
+  ],
+  [
+    'keys of the subject reordered (JSON order is not signed)',
+    (c) => {
+      const subject = c.credentialSubject as Record<string, unknown>;
+      c.credentialSubject = Object.fromEntries(Object.entries(subject).reverse());
+    },
+    true,
+  ],
 ];
 
 describe.each<[SuiteName, 'Ed25519' | 'P-256' | 'P-384']>([
@@ -49,7 +65,12 @@ describe.each<[SuiteName, 'Ed25519' | 'P-256' | 'P-384']>([
   let signed: Record<string, unknown>;
   beforeAll(async () => {
     issuer = await diKey(curve);
-    signed = await issueCredential(credentialDocument(issuer.did, 'did:example:subject'), issuer, suite, new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, 'Z'));
+    signed = await issueCredential(
+      credentialDocument(issuer.did, 'did:example:subject'),
+      issuer,
+      suite,
+      new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    );
   });
 
   it.each(CHANGES)('%s', async (_name, change, outcome) => {

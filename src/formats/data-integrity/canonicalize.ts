@@ -83,7 +83,12 @@ export async function canonizeRdfc(
   }
   if (blankNodes.size > limits.maxBlankNodes) throw new JsonLdDocumentError(`the document has more than ${limits.maxBlankNodes} blank nodes`);
   try {
-    return await rdfCanonize.canonize(dataset, { algorithm: 'RDFC-1.0', format: 'application/n-quads', maxWorkFactor: limits.maxWorkFactor, messageDigestAlgorithm });
+    return await rdfCanonize.canonize(dataset, {
+      algorithm: 'RDFC-1.0',
+      format: 'application/n-quads',
+      maxWorkFactor: limits.maxWorkFactor,
+      messageDigestAlgorithm,
+    });
   } catch (error) {
     throw new JsonLdDocumentError(`RDF canonicalisation refused: ${((error as Error).message ?? '').slice(0, 200)}`);
   }

@@ -30,7 +30,10 @@ describe('pinned JSON-LD contexts', () => {
   });
 
   it('adds an operator context pinned by URL → sha256 of its RFC 8785 form', async () => {
-    const dir = folder({ [EXAMPLE]: { file: 'example.jsonld', sha256: contextHash(exampleContext) } }, { 'example.jsonld': JSON.stringify(exampleContext, null, 2) });
+    const dir = folder(
+      { [EXAMPLE]: { file: 'example.jsonld', sha256: contextHash(exampleContext) } },
+      { 'example.jsonld': JSON.stringify(exampleContext, null, 2) },
+    );
     const set = await JsonLdContextSet.withFolder(dir);
     expect(set.has(EXAMPLE)).toBe(true);
     await expect(set.loader(EXAMPLE)).resolves.toMatchObject({ documentUrl: EXAMPLE, document: exampleContext });
@@ -68,7 +71,8 @@ describe('resolved contexts are cached per set, never process-wide', () => {
     const url = 'https://contexts.example/shared/v1';
     const first = { '@context': { name: 'https://first.example/name' } };
     const second = { '@context': { name: 'https://second.example/name' } };
-    const setOf = (context: unknown) => JsonLdContextSet.withFolder(folder({ [url]: { file: 'c.jsonld', sha256: contextHash(context) } }, { 'c.jsonld': JSON.stringify(context) }));
+    const setOf = (context: unknown) =>
+      JsonLdContextSet.withFolder(folder({ [url]: { file: 'c.jsonld', sha256: contextHash(context) } }, { 'c.jsonld': JSON.stringify(context) }));
     const [a, b] = await Promise.all([setOf(first), setOf(second)]);
     const document = { '@context': url, name: 'x' };
     const predicate = (expanded: unknown[]) => Object.keys(expanded[0] as object)[0];

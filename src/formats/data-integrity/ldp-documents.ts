@@ -30,7 +30,9 @@ function versionOf(document: Record<string, unknown>): 1 | 2 | Error {
 
 /** Cheap: a JSON-LD presentation object with a proof (a JWT string or an SD-JWT never matches). */
 export function looksLikeLdpPresentation(input: unknown): boolean {
-  return isObject(input) && Array.isArray(input['@context']) && (typeList(input.type)?.includes('VerifiablePresentation') ?? false) && input.proof !== undefined;
+  return (
+    isObject(input) && Array.isArray(input['@context']) && (typeList(input.type)?.includes('VerifiablePresentation') ?? false) && input.proof !== undefined
+  );
 }
 
 /** Reads a Data Integrity credential's claims (VC-DM 1.1 §4 / 2.0 §4). Verifies nothing. */
@@ -93,7 +95,14 @@ function readCredentials(listed: unknown[], scope: ParseScope): { credentials: P
 function parseStandalone(input: StandaloneCredential, scope: ParseScope): ParseOutcome {
   const { credentials, failures } = readCredentials([input.credential], scope);
   if (credentials.length === 0) return { ok: false, failures };
-  const presentation: ParsedPresentation = { format: LDP_VP, index: scope.index, path: scope.path, challenge: { kind: 'stated', audience: [] }, credentials, proof: null };
+  const presentation: ParsedPresentation = {
+    format: LDP_VP,
+    index: scope.index,
+    path: scope.path,
+    challenge: { kind: 'stated', audience: [] },
+    credentials,
+    proof: null,
+  };
   return { ok: true, presentation, failures };
 }
 
@@ -128,10 +137,13 @@ export function parseLdpPresentation(input: unknown, scope: ParseScope): ParseOu
   const first = proofs[0];
   if (!isObject(first)) return { ok: false, failures: [{ code: 'presentation.signature_invalid', path: scope.path, detail: 'no Data Integrity proof' }] };
   const challenge = typeof first.challenge === 'string' ? first.challenge : undefined;
-  const audience = typeof first.domain === 'string' ? [first.domain] : Array.isArray(first.domain) ? first.domain.filter((d): d is string => typeof d === 'string') : [];
+  const audience =
+    typeof first.domain === 'string' ? [first.domain] : Array.isArray(first.domain) ? first.domain.filter((d): d is string => typeof d === 'string') : [];
 
-  const listed = input.verifiableCredential === undefined ? [] : Array.isArray(input.verifiableCredential) ? input.verifiableCredential : [input.verifiableCredential];
-  if (listed.length > MAX_CREDENTIALS_PER_PRESENTATION) return malformed(`the presentation carries ${listed.length} credentials; at most ${MAX_CREDENTIALS_PER_PRESENTATION} are accepted`);
+  const listed =
+    input.verifiableCredential === undefined ? [] : Array.isArray(input.verifiableCredential) ? input.verifiableCredential : [input.verifiableCredential];
+  if (listed.length > MAX_CREDENTIALS_PER_PRESENTATION)
+    return malformed(`the presentation carries ${listed.length} credentials; at most ${MAX_CREDENTIALS_PER_PRESENTATION} are accepted`);
   const { credentials, failures } = readCredentials(listed, scope);
   const presentation: ParsedPresentation = {
     format: LDP_VP,

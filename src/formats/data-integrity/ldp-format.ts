@@ -8,7 +8,14 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { ParsedCredential, ParsedPresentation } from '../../core/model/presentation.js';
 import type { DidResolution } from '../../did/did-resolver.js';
-import { credentialFailed, presentationFailed, type CredentialFormat, type FormatHandler, type FormatModule, type ProofEnvironment } from '../format-handler.js';
+import {
+  credentialFailed,
+  presentationFailed,
+  type CredentialFormat,
+  type FormatHandler,
+  type FormatModule,
+  type ProofEnvironment,
+} from '../format-handler.js';
 import { verifyCredentialJws } from '../jose-credential.js';
 import { isObject } from '../jwt-parts.js';
 import { VC_JWT } from '../vc-jose/vp-jwt-format.js';
@@ -64,7 +71,11 @@ export function dataIntegrityHandler(settings: DataIntegritySettings): FormatHan
       }
       // challenge and domain are `stated`: the challenge and audience checks compare the first proof's with the submission;
       // here every proof must verify and state the same.
-      const outcome = await verifyDataIntegrityProofs(presentation.proof, { role: 'presentation', path: presentation.path, signer: presentation.holder }, proofLayerEnvironment(env, settings));
+      const outcome = await verifyDataIntegrityProofs(
+        presentation.proof,
+        { role: 'presentation', path: presentation.path, signer: presentation.holder },
+        proofLayerEnvironment(env, settings),
+      );
       if (!outcome.ok) return outcome.failures.map((f) => ({ ...f, presentation: presentation.index }));
       const stated = presentation.challenge.kind === 'stated' ? presentation.challenge : undefined;
       if (stated && (outcome.challenge !== stated.nonce || !sameSet(outcome.domains, stated.audience))) {
@@ -75,8 +86,13 @@ export function dataIntegrityHandler(settings: DataIntegritySettings): FormatHan
 
     async verifyIssuerProof(credential: ParsedCredential, env: ProofEnvironment): Promise<CheckFailure[]> {
       if (credential.format !== LDP_VC) return verifyCredentialJws(credential, env);
-      if (credential.issuerKey.kind !== 'did') return [credentialFailed(credential, 'credential.malformed', 'the issuer is not a DID, so its proof cannot be checked')];
-      const outcome = await verifyDataIntegrityProofs(credential.proof, { role: 'credential', path: credential.path, signer: credential.issuerKey.did }, proofLayerEnvironment(env, settings));
+      if (credential.issuerKey.kind !== 'did')
+        return [credentialFailed(credential, 'credential.malformed', 'the issuer is not a DID, so its proof cannot be checked')];
+      const outcome = await verifyDataIntegrityProofs(
+        credential.proof,
+        { role: 'credential', path: credential.path, signer: credential.issuerKey.did },
+        proofLayerEnvironment(env, settings),
+      );
       return outcome.ok ? [] : outcome.failures.map((f) => ({ ...f, credential: credential.ref }));
     },
   };

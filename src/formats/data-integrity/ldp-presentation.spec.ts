@@ -21,7 +21,13 @@ async function environmentFor(presentation: ParsedPresentation): Promise<ProofEn
     const resolution = await resolver.resolve(did);
     documents.set(did, resolution.ok ? resolution.document : null);
   }
-  return { now: Date.parse('2026-06-02T00:00:00Z'), clockSkewSeconds: 60, binding: { audience: 'https://rp.example' }, didDocument: (did) => documents.get(did), queriesFor: () => [] };
+  return {
+    now: Date.parse('2026-06-02T00:00:00Z'),
+    clockSkewSeconds: 60,
+    binding: { audience: 'https://rp.example' },
+    didDocument: (did) => documents.get(did),
+    queriesFor: () => [],
+  };
 }
 
 /** The holder proof and every Data Integrity credential's proof, through the format handler. */
@@ -38,12 +44,20 @@ let issuer: DiKey;
 let holder: DiKey;
 let credential: Record<string, unknown>;
 let presentation: Record<string, unknown>;
-const ENVELOPED = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['EnvelopedVerifiableCredential'], id: 'data:application/vc+jwt,eyJhbGciOiJFZERTQSJ9.e30.c2ln' };
+const ENVELOPED = {
+  '@context': ['https://www.w3.org/ns/credentials/v2'],
+  type: ['EnvelopedVerifiableCredential'],
+  id: 'data:application/vc+jwt,eyJhbGciOiJFZERTQSJ9.e30.c2ln',
+};
 
 beforeAll(async () => {
   issuer = await diKey('P-384');
   holder = await diKey('Ed25519');
-  credential = await issueCredential(credentialDocument(issuer.did, holder.did, { name: 'Alice' }, { validUntil: '2027-01-01T00:00:00Z' }), issuer, 'ecdsa-rdfc-2019');
+  credential = await issueCredential(
+    credentialDocument(issuer.did, holder.did, { name: 'Alice' }, { validUntil: '2027-01-01T00:00:00Z' }),
+    issuer,
+    'ecdsa-rdfc-2019',
+  );
   presentation = await signPresentation([credential, ENVELOPED], holder, 'eddsa-rdfc-2022', { challenge: 'n-1', domain: 'https://rp.example' });
 });
 
@@ -56,7 +70,12 @@ describe('ldp_vp: reading a presentation made by @digitalbazaar/vc', () => {
     if (!parsed.ok) throw new Error('expected a parse');
     // The enveloped entry's JWT has no typ vc+jwt: the vc+jwt parser reports it; the Data Integrity credential is read.
     expect(parsed.failures).toEqual([expect.objectContaining({ code: 'credential.malformed', path: 'credentials[1]' })]);
-    expect(parsed.presentation).toMatchObject({ format: 'ldp_vp', holder: holder.did, holderKey: { kind: 'did', did: holder.did }, challenge: { kind: 'stated', nonce: 'n-1', audience: ['https://rp.example'] } });
+    expect(parsed.presentation).toMatchObject({
+      format: 'ldp_vp',
+      holder: holder.did,
+      holderKey: { kind: 'did', did: holder.did },
+      challenge: { kind: 'stated', nonce: 'n-1', audience: ['https://rp.example'] },
+    });
     expect(parsed.presentation.credentials).toEqual([
       expect.objectContaining({
         format: 'ldp_vc',
@@ -76,11 +95,37 @@ describe('ldp_vp: reading a presentation made by @digitalbazaar/vc', () => {
 
   it.each([
     ['not an object', 'text', 'presentation.malformed'],
-    ['no W3C context first', { ...{}, '@context': ['https://example.org/ctx'], type: ['VerifiablePresentation'], holder: 'did:key:z', proof: {} }, 'presentation.malformed'],
-    ['no VerifiablePresentation type', { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['Thing'], holder: 'did:key:z', proof: {} }, 'presentation.malformed'],
-    ['a holder that is not a DID', { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: 'https://holder.example', proof: {} }, 'presentation.malformed'],
-    ['no proof', { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: 'did:key:z' }, 'presentation.signature_invalid'],
-    ['21 credentials', { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: 'did:key:z', proof: {}, verifiableCredential: Array.from({ length: 21 }, () => ({})) }, 'presentation.malformed'],
+    [
+      'no W3C context first',
+      { ...{}, '@context': ['https://example.org/ctx'], type: ['VerifiablePresentation'], holder: 'did:key:z', proof: {} },
+      'presentation.malformed',
+    ],
+    [
+      'no VerifiablePresentation type',
+      { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['Thing'], holder: 'did:key:z', proof: {} },
+      'presentation.malformed',
+    ],
+    [
+      'a holder that is not a DID',
+      { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: 'https://holder.example', proof: {} },
+      'presentation.malformed',
+    ],
+    [
+      'no proof',
+      { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: 'did:key:z' },
+      'presentation.signature_invalid',
+    ],
+    [
+      '21 credentials',
+      {
+        '@context': ['https://www.w3.org/ns/credentials/v2'],
+        type: ['VerifiablePresentation'],
+        holder: 'did:key:z',
+        proof: {},
+        verifiableCredential: Array.from({ length: 21 }, () => ({})),
+      },
+      'presentation.malformed',
+    ],
   ])('refuses a presentation with %s', (_name, input, code) => {
     expect(parseLdpPresentation(input, SCOPE)).toEqual({ ok: false, failures: [expect.objectContaining({ code, path: 'presentation' })] });
   });
@@ -89,9 +134,24 @@ describe('ldp_vp: reading a presentation made by @digitalbazaar/vc', () => {
     ['not an object', 42],
     ['no VerifiableCredential type', { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['X'], issuer: 'did:key:z', credentialSubject: {} }],
     ['no issuer', { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], credentialSubject: {} }],
-    ['a subject that is not an object', { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], issuer: 'did:key:z', credentialSubject: 'x' }],
-    ['a validFrom without a time zone', { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], issuer: 'did:key:z', credentialSubject: {}, validFrom: '2026-01-01T00:00:00' }],
-    ['VC-DM 1.1 without issuanceDate', { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: 'did:key:z', credentialSubject: {} }],
+    [
+      'a subject that is not an object',
+      { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], issuer: 'did:key:z', credentialSubject: 'x' },
+    ],
+    [
+      'a validFrom without a time zone',
+      {
+        '@context': ['https://www.w3.org/ns/credentials/v2'],
+        type: ['VerifiableCredential'],
+        issuer: 'did:key:z',
+        credentialSubject: {},
+        validFrom: '2026-01-01T00:00:00',
+      },
+    ],
+    [
+      'VC-DM 1.1 without issuanceDate',
+      { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: 'did:key:z', credentialSubject: {} },
+    ],
     ['an enveloped credential that is not a vc+jwt data URL', { type: 'EnvelopedVerifiableCredential', id: 'https://example.org/vc' }],
   ])('reports a credential with %s as credential.malformed and keeps the presentation', (_name, entry) => {
     const parsed = parseLdpPresentation({ ...presentation, verifiableCredential: [entry] }, SCOPE);
@@ -100,7 +160,14 @@ describe('ldp_vp: reading a presentation made by @digitalbazaar/vc', () => {
 
   it('reads VC-DM 1.1 issuanceDate / expirationDate', () => {
     const parsed = parseLdpCredential(
-      { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuer: { id: 'did:key:z' }, issuanceDate: '2026-01-01T00:00:00Z', expirationDate: '2026-12-31T00:00:00Z', credentialSubject: { id: 'did:key:y' } },
+      {
+        '@context': ['https://www.w3.org/2018/credentials/v1'],
+        type: ['VerifiableCredential'],
+        issuer: { id: 'did:key:z' },
+        issuanceDate: '2026-01-01T00:00:00Z',
+        expirationDate: '2026-12-31T00:00:00Z',
+        credentialSubject: { id: 'did:key:y' },
+      },
       'credentials[0]',
     );
     expect(parsed).toMatchObject({ issuer: 'did:key:z', subject: 'did:key:y', issuedAt: 1767225600, expiresAt: 1798675200 });
@@ -125,7 +192,9 @@ describe('ldp_vp: verifying the proofs through the format handler', () => {
     const resigned = await signPresentation([forged], holder, 'eddsa-rdfc-2022', { challenge: 'n-1' });
     const { holder: holderFailures, credentials } = await verifyAll(resigned);
     expect(holderFailures).toEqual([]);
-    expect(credentials).toEqual([[expect.objectContaining({ code: 'credential.signature_invalid', path: 'credentials[0]', credential: { presentation: 0, credential: 0 } })]]);
+    expect(credentials).toEqual([
+      [expect.objectContaining({ code: 'credential.signature_invalid', path: 'credentials[0]', credential: { presentation: 0, credential: 0 } })],
+    ]);
   });
 
   it('a presentation signed by someone else than its holder → presentation.signature_invalid', async () => {
@@ -139,7 +208,9 @@ describe('ldp_vp: verifying the proofs through the format handler', () => {
     const first = await signPresentation([], holder, 'eddsa-rdfc-2022', { challenge: 'n-1' });
     const second = await signPresentation([], holder, 'eddsa-jcs-2022', { challenge: 'n-2' });
     const { holder: holderFailures } = await verifyAll({ ...first, proof: [first.proof, second.proof] });
-    expect(holderFailures).toEqual([expect.objectContaining({ code: 'presentation.signature_invalid', detail: expect.stringContaining('different challenges') })]);
+    expect(holderFailures).toEqual([
+      expect.objectContaining({ code: 'presentation.signature_invalid', detail: expect.stringContaining('different challenges') }),
+    ]);
   });
 
   it('a credential whose issuer is not a DID → credential.malformed from the proof check', async () => {

@@ -29,7 +29,10 @@ const deps: VerificationDependencies = {
   nonces: new MemoryNonceStore(),
   clock: fixedClock(NOW),
   clockSkewSeconds: 60,
-  status: createStatusCheckers({ fetcher: new FakeFetcher(), dids }, { minTtlSeconds: 60, maxTtlSeconds: 3600, staleGraceSeconds: 0, clockSkewSeconds: 60, maxListBytes: 1 << 20 }),
+  status: createStatusCheckers(
+    { fetcher: new FakeFetcher(), dids },
+    { minTtlSeconds: 60, maxTtlSeconds: 3600, staleGraceSeconds: 0, clockSkewSeconds: 60, maxListBytes: 1 << 20 },
+  ),
 };
 
 let issuer: DiKey;
@@ -43,21 +46,41 @@ beforeAll(async () => {
   policy = {
     id: 'oid4vp-ldp',
     audience: CLIENT_ID,
-    credentials: [{ id: 'employee', format: 'ldp_vc', meta: { type_values: [['VerifiableCredential']] }, claims: [{ path: ['credentialSubject', 'name'] }], trustedIssuers: [issuer.did] }],
+    credentials: [
+      {
+        id: 'employee',
+        format: 'ldp_vc',
+        meta: { type_values: [['VerifiableCredential']] },
+        claims: [{ path: ['credentialSubject', 'name'] }],
+        trustedIssuers: [issuer.did],
+      },
+    ],
     holderBinding: 'required',
   };
 });
 
 async function vpToken(nonce: string, domain: string): Promise<Record<string, unknown[]>> {
-  const credential = await issueCredential(credentialDocument(issuer.did, holder.did, { name: 'Alice' }, { validFrom: iso(NOW - 3600_000) }), issuer, 'ecdsa-rdfc-2019', iso(NOW - 60_000));
+  const credential = await issueCredential(
+    credentialDocument(issuer.did, holder.did, { name: 'Alice' }, { validFrom: iso(NOW - 3600_000) }),
+    issuer,
+    'ecdsa-rdfc-2019',
+    iso(NOW - 60_000),
+  );
   return { employee: [await signPresentation([credential], holder, 'eddsa-rdfc-2022', { challenge: nonce, domain, date: iso(NOW - 1000) })] };
 }
 
 describe('ldp_vp under an OpenID4VP 1.0 binding (verifySubmission)', () => {
   it('verified when the proof states the request nonce and the full client_id', async () => {
-    const result = await verifySubmission(policy, fromVpToken(await vpToken('n-0S6_WzA2Mj', CLIENT_ID)), { kind: 'oid4vp', nonce: 'n-0S6_WzA2Mj', clientId: CLIENT_ID, responseUri: 'https://kparty.example/r' }, deps);
+    const result = await verifySubmission(
+      policy,
+      fromVpToken(await vpToken('n-0S6_WzA2Mj', CLIENT_ID)),
+      { kind: 'oid4vp', nonce: 'n-0S6_WzA2Mj', clientId: CLIENT_ID, responseUri: 'https://kparty.example/r' },
+      deps,
+    );
     expect({ verified: result.verified, subject: result.subject, failures: result.failures }).toEqual({ verified: true, subject: holder.did, failures: [] });
-    expect(result.credentials).toEqual([expect.objectContaining({ format: 'ldp_vc', issuer: issuer.did, answered: 'employee', claims: { credentialSubject: { name: 'Alice' } } })]);
+    expect(result.credentials).toEqual([
+      expect.objectContaining({ format: 'ldp_vc', issuer: issuer.did, answered: 'employee', claims: { credentialSubject: { name: 'Alice' } } }),
+    ]);
   });
 
   it('another nonce → challenge.unknown; another domain → audience.mismatch', async () => {

@@ -29,7 +29,14 @@ declare module 'rdf-canonize' {
   }
   export function canonize(
     dataset: Quad[],
-    options: { algorithm: 'RDFC-1.0'; format?: 'application/n-quads'; maxWorkFactor?: number; maxDeepIterations?: number; signal?: AbortSignal; messageDigestAlgorithm?: 'SHA-256' | 'SHA-384' },
+    options: {
+      algorithm: 'RDFC-1.0';
+      format?: 'application/n-quads';
+      maxWorkFactor?: number;
+      maxDeepIterations?: number;
+      signal?: AbortSignal;
+      messageDigestAlgorithm?: 'SHA-256' | 'SHA-384';
+    },
   ): Promise<string>;
 }
 declare module 'jsonld/lib/ContextResolver.js' {

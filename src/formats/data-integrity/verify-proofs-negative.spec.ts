@@ -75,25 +75,43 @@ describe('Data Integrity proofs: what is refused', () => {
     const did = 'did:web:issuer.example';
     const listed = await diKeyFor(did, 'key-1', 'Ed25519');
     const authOnly = await diKeyFor(did, 'key-2', 'Ed25519');
-    web.documents.set(did, { id: did, verificationMethod: [listed.method, authOnly.method] as never, assertionMethod: [listed.verificationMethod], authentication: [authOnly.verificationMethod] });
+    web.documents.set(did, {
+      id: did,
+      verificationMethod: [listed.method, authOnly.method] as never,
+      assertionMethod: [listed.verificationMethod],
+      authentication: [authOnly.verificationMethod],
+    });
     const credential = await issueCredential(credentialDocument(did, holder.did), authOnly, 'eddsa-rdfc-2022');
-    expect(await failureOf(credential, asCredential(did))).toMatchObject({ code: 'did.key_not_found', detail: expect.stringContaining('assertionMethod') as unknown });
+    expect(await failureOf(credential, asCredential(did))).toMatchObject({
+      code: 'did.key_not_found',
+      detail: expect.stringContaining('assertionMethod') as unknown,
+    });
     const good = await issueCredential(credentialDocument(did, holder.did), listed, 'eddsa-rdfc-2022');
     expect(await verifyDataIntegrityProofs(good, asCredential(did), env)).toMatchObject({ ok: true });
   });
 
-  it("a method whose controller is another DID → credential.signature_invalid", async () => {
+  it('a method whose controller is another DID → credential.signature_invalid', async () => {
     const did = 'did:web:controlled.example';
     const key = await diKeyFor(did, 'key-1', 'Ed25519');
-    web.documents.set(did, { id: did, verificationMethod: [{ ...key.method, controller: 'did:web:someone-else.example' }] as never, assertionMethod: [key.verificationMethod] });
+    web.documents.set(did, {
+      id: did,
+      verificationMethod: [{ ...key.method, controller: 'did:web:someone-else.example' }] as never,
+      assertionMethod: [key.verificationMethod],
+    });
     const credential = await issueCredential(credentialDocument(did, holder.did), key, 'eddsa-rdfc-2022');
-    expect(await failureOf(credential, asCredential(did))).toMatchObject({ code: 'credential.signature_invalid', detail: expect.stringContaining('controller') as unknown });
+    expect(await failureOf(credential, asCredential(did))).toMatchObject({
+      code: 'credential.signature_invalid',
+      detail: expect.stringContaining('controller') as unknown,
+    });
   });
 
   it('a proof whose verificationMethod is a method of another DID than the issuer → credential.signature_invalid', async () => {
     const other = await diKey('Ed25519');
     const credential = await issueCredential(credentialDocument(issuer.did, holder.did), other, 'eddsa-rdfc-2022');
-    expect(await failureOf(credential)).toMatchObject({ code: 'credential.signature_invalid', detail: expect.stringContaining('not a method of the issuer') as unknown });
+    expect(await failureOf(credential)).toMatchObject({
+      code: 'credential.signature_invalid',
+      detail: expect.stringContaining('not a method of the issuer') as unknown,
+    });
   });
 
   it('a verificationMethod that is not a DID URL → credential.signature_invalid', async () => {
@@ -105,21 +123,31 @@ describe('Data Integrity proofs: what is refused', () => {
 
   it('a properly signed presentation (proofPurpose authentication) offered as a credential → wrong purpose', async () => {
     const presentation = await signPresentation([], holder, 'ecdsa-rdfc-2019', { challenge: 'c-1' });
-    expect(await failureOf(presentation, asCredential(holder.did))).toMatchObject({ code: 'credential.signature_invalid', detail: expect.stringContaining('proofPurpose must be assertionMethod') as unknown });
+    expect(await failureOf(presentation, asCredential(holder.did))).toMatchObject({
+      code: 'credential.signature_invalid',
+      detail: expect.stringContaining('proofPurpose must be assertionMethod') as unknown,
+    });
   });
 
   it('a credential proof (assertionMethod) offered as a presentation → presentation.signature_invalid', async () => {
-    expect(await failureOf(signed, { role: 'presentation', path: 'presentation', signer: issuer.did })).toMatchObject({ code: 'presentation.signature_invalid', path: 'presentation' });
+    expect(await failureOf(signed, { role: 'presentation', path: 'presentation', signer: issuer.did })).toMatchObject({
+      code: 'presentation.signature_invalid',
+      path: 'presentation',
+    });
   });
 
   it('a presentation for another challenge → challenge.unknown', async () => {
     const presentation = await signPresentation([signed], holder, 'ecdsa-rdfc-2019', { challenge: 'other', domain: 'https://rp.example' });
-    expect(await failureOf(presentation, { role: 'presentation', path: 'presentation', signer: holder.did, challenge: 'expected' })).toMatchObject({ code: 'challenge.unknown' });
+    expect(await failureOf(presentation, { role: 'presentation', path: 'presentation', signer: holder.did, challenge: 'expected' })).toMatchObject({
+      code: 'challenge.unknown',
+    });
   });
 
   it('a presentation for another domain → audience.mismatch', async () => {
     const presentation = await signPresentation([signed], holder, 'ecdsa-rdfc-2019', { challenge: 'c-1', domain: 'https://evil.example' });
-    expect(await failureOf(presentation, { role: 'presentation', path: 'presentation', signer: holder.did, challenge: 'c-1', domain: 'https://rp.example' })).toMatchObject({ code: 'audience.mismatch' });
+    expect(
+      await failureOf(presentation, { role: 'presentation', path: 'presentation', signer: holder.did, challenge: 'c-1', domain: 'https://rp.example' }),
+    ).toMatchObject({ code: 'audience.mismatch' });
   });
 
   it('a presentation proof without a challenge → challenge.missing', async () => {
@@ -129,7 +157,9 @@ describe('Data Integrity proofs: what is refused', () => {
   });
 
   it('an expired proof → credential.expired', async () => {
-    const credential = await issueCredential(credentialDocument(issuer.did, holder.did), issuer, 'eddsa-rdfc-2022', '2026-01-01T00:00:00Z', { expires: '2026-05-01T00:00:00Z' });
+    const credential = await issueCredential(credentialDocument(issuer.did, holder.did), issuer, 'eddsa-rdfc-2022', '2026-01-01T00:00:00Z', {
+      expires: '2026-05-01T00:00:00Z',
+    });
     expect(await failureOf(credential)).toMatchObject({ code: 'credential.expired' });
     expect(await verifyDataIntegrityProofs(credential, asCredential(), { ...env, now: Date.parse('2026-04-30T00:00:00Z') })).toMatchObject({ ok: true });
   });
@@ -148,13 +178,20 @@ describe('Data Integrity proofs: what is refused', () => {
   it.each(['ecdsa-sd-2023', 'bbs-2023', 'eddsa-2022'])('an unknown cryptosuite (%s) → credential.signature_invalid naming it', async (suite) => {
     const tampered = clone(signed);
     proofOf(tampered).cryptosuite = suite;
-    expect(await failureOf(tampered)).toEqual({ code: 'credential.signature_invalid', path: 'credentials[0]', detail: expect.stringContaining(`"${suite}"`) as unknown });
+    expect(await failureOf(tampered)).toEqual({
+      code: 'credential.signature_invalid',
+      path: 'credentials[0]',
+      detail: expect.stringContaining(`"${suite}"`) as unknown,
+    });
   });
 
   it('an unknown proof type (Ed25519Signature2020) → credential.signature_invalid naming it', async () => {
     const tampered = clone(signed);
     proofOf(tampered).type = 'Ed25519Signature2020';
-    expect(await failureOf(tampered)).toMatchObject({ code: 'credential.signature_invalid', detail: expect.stringContaining('"Ed25519Signature2020"') as unknown });
+    expect(await failureOf(tampered)).toMatchObject({
+      code: 'credential.signature_invalid',
+      detail: expect.stringContaining('"Ed25519Signature2020"') as unknown,
+    });
   });
 
   it('a proofValue that is not multibase → credential.signature_invalid', async () => {
@@ -181,7 +218,10 @@ describe('Data Integrity proofs: what is refused', () => {
   describe('JSON-LD contexts: only pinned ones, nothing fetched (a loopback canary counts connections)', () => {
     it.each([
       ['a remote context', (url: string) => ({ '@context': ['https://www.w3.org/ns/credentials/v2', url] })],
-      ['a remote context scoped inside an inline context', (url: string) => ({ '@context': ['https://www.w3.org/ns/credentials/v2', { Thing: { '@id': 'https://example.org/Thing', '@context': url } }] })],
+      [
+        'a remote context scoped inside an inline context',
+        (url: string) => ({ '@context': ['https://www.w3.org/ns/credentials/v2', { Thing: { '@id': 'https://example.org/Thing', '@context': url } }] }),
+      ],
       ['an @import of a remote context', (url: string) => ({ '@context': ['https://www.w3.org/ns/credentials/v2', { '@import': url }] })],
       ['a remote context inside credentialSubject', (url: string) => ({ credentialSubject: { '@context': url, id: 'did:example:1' } })],
     ])('%s → credential.malformed naming it, zero connections', async (_name, patch) => {
@@ -227,7 +267,10 @@ describe('Data Integrity proofs: what is refused', () => {
   describe('caps before canonicalisation (KPARTY_JSONLD_* limits)', () => {
     const withSubject = (subject: Record<string, unknown>): Record<string, unknown> => {
       const document = clone(signed);
-      document['@context'] = ['https://www.w3.org/ns/credentials/v2', { knows: { '@id': 'https://example.org/knows', '@type': '@id' }, label: 'https://example.org/label' }];
+      document['@context'] = [
+        'https://www.w3.org/ns/credentials/v2',
+        { knows: { '@id': 'https://example.org/knows', '@type': '@id' }, label: 'https://example.org/label' },
+      ];
       document.credentialSubject = subject;
       return document;
     };
@@ -245,7 +288,10 @@ describe('Data Integrity proofs: what is refused', () => {
     });
 
     it('more JSON values than maxNodes → credential.malformed', async () => {
-      expect(await failureOf(withSubject({ label: Array.from({ length: 2100 }, (_, i) => `v${i}`) }))).toMatchObject({ code: 'credential.malformed', detail: expect.stringContaining('JSON values') as unknown });
+      expect(await failureOf(withSubject({ label: Array.from({ length: 2100 }, (_, i) => `v${i}`) }))).toMatchObject({
+        code: 'credential.malformed',
+        detail: expect.stringContaining('JSON values') as unknown,
+      });
     });
 
     it('more RDF statements than maxQuads → credential.malformed', async () => {
@@ -257,7 +303,10 @@ describe('Data Integrity proofs: what is refused', () => {
     });
 
     it('more blank nodes than maxBlankNodes → credential.malformed', async () => {
-      expect(await failureOf(withSubject({ knows: Array.from({ length: 150 }, () => ({ label: 'same' })) }))).toMatchObject({ code: 'credential.malformed', detail: expect.stringContaining('blank nodes') as unknown });
+      expect(await failureOf(withSubject({ knows: Array.from({ length: 150 }, () => ({ label: 'same' })) }))).toMatchObject({
+        code: 'credential.malformed',
+        detail: expect.stringContaining('blank nodes') as unknown,
+      });
     });
 
     it('a graph of look-alike blank nodes that would make RDFC-1.0 work hard → refused by maxWorkFactor, quickly', async () => {
@@ -282,7 +331,10 @@ describe('Data Integrity proofs: what is refused', () => {
       const second = await issueCredential(credentialDocument(issuer.did, holder.did), issuer, 'eddsa-jcs-2022');
       const set = clone(signed);
       set.proof = [proofOf(signed), proofOf(second)];
-      expect(await verifyDataIntegrityProofs(set, asCredential(), env)).toMatchObject({ ok: true, verificationMethods: [issuer.verificationMethod, issuer.verificationMethod] });
+      expect(await verifyDataIntegrityProofs(set, asCredential(), env)).toMatchObject({
+        ok: true,
+        verificationMethods: [issuer.verificationMethod, issuer.verificationMethod],
+      });
       const bad = clone(set);
       (bad.proof as Array<Record<string, unknown>>)[1]!.created = '2026-05-30T00:00:00Z';
       expect(await failureOf(bad)).toMatchObject({ code: 'credential.signature_invalid', detail: expect.stringContaining('(proof 1)') as unknown });

@@ -74,8 +74,18 @@ class ProofFailure extends Error {
 
 function codes(role: ProofExpectation['role']) {
   return role === 'credential'
-    ? { malformed: 'credential.malformed', invalid: 'credential.signature_invalid', expired: 'credential.expired', early: 'credential.not_yet_valid' } as const
-    : { malformed: 'presentation.malformed', invalid: 'presentation.signature_invalid', expired: 'presentation.expired', early: 'presentation.not_yet_valid' } as const;
+    ? ({
+        malformed: 'credential.malformed',
+        invalid: 'credential.signature_invalid',
+        expired: 'credential.expired',
+        early: 'credential.not_yet_valid',
+      } as const)
+    : ({
+        malformed: 'presentation.malformed',
+        invalid: 'presentation.signature_invalid',
+        expired: 'presentation.expired',
+        early: 'presentation.not_yet_valid',
+      } as const);
 }
 
 function parseDate(value: unknown, name: string, malformed: CheckCode): number | undefined {
@@ -87,7 +97,8 @@ function parseDate(value: unknown, name: string, malformed: CheckCode): number |
 }
 
 function decodeProofValue(value: unknown, invalid: CheckCode): Uint8Array {
-  if (typeof value !== 'string' || value.length < 2 || value.length > 1024) throw new ProofFailure(invalid, 'proof.proofValue is missing or not a multibase string');
+  if (typeof value !== 'string' || value.length < 2 || value.length > 1024)
+    throw new ProofFailure(invalid, 'proof.proofValue is missing or not a multibase string');
   const bytes = value[0] === 'z' ? decodeBase58btc(value.slice(1)) : value[0] === 'u' ? decodeBase64url(value.slice(1)) : null;
   if (!bytes) throw new ProofFailure(invalid, 'proof.proofValue is not base58btc (z) or base64url (u) multibase');
   return bytes;
@@ -176,7 +187,8 @@ export async function verifyDataIntegrityProofs(
 
 /** Why kparty cannot verify this proof at all (type or cryptosuite), or null. */
 function unsupportedProof(proof: Record<string, unknown>): string | null {
-  if (proof.type !== 'DataIntegrityProof') return `unsupported proof type ${JSON.stringify(String(proof.type).slice(0, 80))} (kparty verifies DataIntegrityProof)`;
+  if (proof.type !== 'DataIntegrityProof')
+    return `unsupported proof type ${JSON.stringify(String(proof.type).slice(0, 80))} (kparty verifies DataIntegrityProof)`;
   if (typeof proof.cryptosuite !== 'string' || !CRYPTOSUITES.has(proof.cryptosuite)) {
     return `unsupported cryptosuite ${JSON.stringify(String(proof.cryptosuite).slice(0, 80))} (kparty verifies ${[...CRYPTOSUITES.keys()].join(', ')})`;
   }
@@ -208,11 +220,15 @@ async function verifyOneProof(
   // The verification method: a DID URL of the signer, in the signer's document under the relationship.
   const method = proof.verificationMethod;
   const parts = typeof method === 'string' ? splitDidUrl(method) : null;
-  if (typeof method !== 'string' || !parts || parts.fragment === undefined) throw new ProofFailure(c.invalid, 'proof.verificationMethod must be a DID URL naming a verification method');
+  if (typeof method !== 'string' || !parts || parts.fragment === undefined)
+    throw new ProofFailure(c.invalid, 'proof.verificationMethod must be a DID URL naming a verification method');
   const signers = typeof expectation.signer === 'string' ? [expectation.signer] : expectation.signer;
   const signer = signers.find((did) => did === parts.did);
   if (signer === undefined) {
-    throw new ProofFailure(c.invalid, `proof.verificationMethod is not a method of the ${presentation ? 'holder' : 'issuer'} ${signers.join(', ').slice(0, 200)}`);
+    throw new ProofFailure(
+      c.invalid,
+      `proof.verificationMethod is not a method of the ${presentation ? 'holder' : 'issuer'} ${signers.join(', ').slice(0, 200)}`,
+    );
   }
   const resolution = await env.dids.resolve(signer);
   if (!resolution.ok) throw new ProofFailure(resolution.code, resolution.detail);
@@ -234,16 +250,19 @@ async function verifyOneProof(
   let challenge: string | undefined;
   const domains: string[] = [];
   if (presentation) {
-    if (typeof proof.challenge !== 'string' || proof.challenge.length === 0) throw new ProofFailure('challenge.missing', 'the presentation proof carries no challenge');
+    if (typeof proof.challenge !== 'string' || proof.challenge.length === 0)
+      throw new ProofFailure('challenge.missing', 'the presentation proof carries no challenge');
     challenge = proof.challenge;
-    if (expectation.challenge !== undefined && challenge !== expectation.challenge) throw new ProofFailure('challenge.unknown', 'the presentation proof carries another challenge');
+    if (expectation.challenge !== undefined && challenge !== expectation.challenge)
+      throw new ProofFailure('challenge.unknown', 'the presentation proof carries another challenge');
     if (proof.domain !== undefined) {
       for (const domain of asList(proof.domain)) {
         if (typeof domain !== 'string') throw new ProofFailure(c.malformed, 'proof.domain must be a string or an array of strings');
         domains.push(domain);
       }
     }
-    if (expectation.domain !== undefined && !domains.includes(expectation.domain)) throw new ProofFailure('audience.mismatch', 'the presentation proof is not for this domain');
+    if (expectation.domain !== undefined && !domains.includes(expectation.domain))
+      throw new ProofFailure('audience.mismatch', 'the presentation proof is not for this domain');
   }
 
   const signature = decodeProofValue(proof.proofValue, c.invalid);

@@ -43,17 +43,16 @@ describe('W3C Data Integrity test vectors', () => {
     expect(outcome).toMatchObject({ ok: true });
   });
 
-  it.each([
-    'eddsa_eddsa-rdfc-2022_signedDataInt.json',
-    'vc-di-eddsa/signedJCS.json',
-    'vc-di-eddsa/signedProofChain2.json',
-  ])('%s with one claim changed does not verify', async (name) => {
-    const vector = load(name);
-    (vector.credentialSubject as Record<string, unknown>).alumniOf = 'The School of Forgeries';
-    const outcome = await verifyDataIntegrityProofs(vector, { role: 'credential', path: 'credential', signer: signersOf(vector) }, env);
-    expect(outcome.ok).toBe(false);
-    if (!outcome.ok) expect(outcome.failures.map((f) => f.code)).toContain('credential.signature_invalid');
-  });
+  it.each(['eddsa_eddsa-rdfc-2022_signedDataInt.json', 'vc-di-eddsa/signedJCS.json', 'vc-di-eddsa/signedProofChain2.json'])(
+    '%s with one claim changed does not verify',
+    async (name) => {
+      const vector = load(name);
+      (vector.credentialSubject as Record<string, unknown>).alumniOf = 'The School of Forgeries';
+      const outcome = await verifyDataIntegrityProofs(vector, { role: 'credential', path: 'credential', signer: signersOf(vector) }, env);
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(outcome.failures.map((f) => f.code)).toContain('credential.signature_invalid');
+    },
+  );
 
   it('a proof chain whose previousProof names a proof the document lost does not verify', async () => {
     const vector = load('vc-di-eddsa/signedProofChain2.json');
@@ -62,16 +61,24 @@ describe('W3C Data Integrity test vectors', () => {
     const outcome = await verifyDataIntegrityProofs(vector, { role: 'credential', path: 'credential', signer: signersOf(vector) }, env);
     expect(outcome).toEqual({
       ok: false,
-      failures: expect.arrayContaining([expect.objectContaining({ code: 'credential.signature_invalid', detail: expect.stringContaining('previousProof') })]) as unknown,
+      failures: expect.arrayContaining([
+        expect.objectContaining({ code: 'credential.signature_invalid', detail: expect.stringContaining('previousProof') }),
+      ]) as unknown,
     });
   });
 
   it('the examples context is refused, by name, without the operator folder', async () => {
     const vector = load('eddsa_eddsa-rdfc-2022_signedDataInt.json');
-    const outcome = await verifyDataIntegrityProofs(vector, { role: 'credential', path: 'credential', signer: signersOf(vector) }, { ...env, contexts: JsonLdContextSet.bundled() });
+    const outcome = await verifyDataIntegrityProofs(
+      vector,
+      { role: 'credential', path: 'credential', signer: signersOf(vector) },
+      { ...env, contexts: JsonLdContextSet.bundled() },
+    );
     expect(outcome).toEqual({
       ok: false,
-      failures: [{ code: 'credential.malformed', path: 'credential', detail: expect.stringContaining('https://www.w3.org/ns/credentials/examples/v2') as unknown }],
+      failures: [
+        { code: 'credential.malformed', path: 'credential', detail: expect.stringContaining('https://www.w3.org/ns/credentials/examples/v2') as unknown },
+      ],
     });
   });
 
@@ -93,6 +100,9 @@ describe('W3C Data Integrity test vectors', () => {
   ])('%s (a suite kparty does not implement) is refused before any processing: its context %s is not pinned', async (name, context) => {
     const vector = load(name);
     const outcome = await verifyDataIntegrityProofs(vector, { role: 'credential', path: 'credential', signer: signersOf(vector) }, env);
-    expect(outcome).toEqual({ ok: false, failures: [{ code: 'credential.malformed', path: 'credential', detail: expect.stringContaining(context) as unknown }] });
+    expect(outcome).toEqual({
+      ok: false,
+      failures: [{ code: 'credential.malformed', path: 'credential', detail: expect.stringContaining(context) as unknown }],
+    });
   });
 });

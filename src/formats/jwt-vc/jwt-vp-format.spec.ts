@@ -9,7 +9,13 @@ import { JWT_VC_JSON, jwtVpFormat } from './jwt-vp-format.js';
 // Credentials and presentations made by did-jwt-vc (another implementation), verified here.
 const issuer = ed25519Identity();
 const holder = ed25519Identity();
-const STATUS = { id: 'https://status.example/1#5', type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '5', statusListCredential: 'https://status.example/1' };
+const STATUS = {
+  id: 'https://status.example/1#5',
+  type: 'BitstringStatusListEntry',
+  statusPurpose: 'revocation',
+  statusListIndex: '5',
+  statusListCredential: 'https://status.example/1',
+};
 
 function parsed(outcome: ParseOutcome): ParsedPresentation {
   if (!outcome.ok) throw new Error(`not parsed: ${JSON.stringify(outcome.failures)}`);
@@ -72,7 +78,10 @@ describe('jwt_vp_json format (VC-DM 1.1 VP-JWT)', () => {
     ['"iss" not a string', { iss: 7, vp: { type: ['VerifiablePresentation'] } }],
     ['"vp.holder" differing from "iss"', { iss: 'did:example:h', vp: { type: ['VerifiablePresentation'], holder: 'did:example:other' } }],
     ['"aud" not a string', { iss: 'did:example:h', aud: 7, vp: { type: ['VerifiablePresentation'] } }],
-    ['more than 20 credentials', { iss: 'did:example:h', vp: { type: ['VerifiablePresentation'], verifiableCredential: Array.from({ length: 21 }, () => 'x') } }],
+    [
+      'more than 20 credentials',
+      { iss: 'did:example:h', vp: { type: ['VerifiablePresentation'], verifiableCredential: Array.from({ length: 21 }, () => 'x') } },
+    ],
   ])('answers presentation.malformed at the scope path for %s', (_, payload) => {
     const outcome = jwtVpFormat.parse(jwt({ alg: 'EdDSA' }, payload), SECOND_OF_PID);
     expect(outcome.ok).toBe(false);
@@ -80,7 +89,10 @@ describe('jwt_vp_json format (VC-DM 1.1 VP-JWT)', () => {
   });
 
   it('reports a malformed credential at its path and keeps the others', async () => {
-    const vp = jwt({ alg: 'EdDSA' }, { iss: holder.did, vp: { type: ['VerifiablePresentation'], verifiableCredential: ['a.b', await issueJwtVc(issuer, holder.did)] } });
+    const vp = jwt(
+      { alg: 'EdDSA' },
+      { iss: holder.did, vp: { type: ['VerifiablePresentation'], verifiableCredential: ['a.b', await issueJwtVc(issuer, holder.did)] } },
+    );
     const outcome = jwtVpFormat.parse(vp, SINGLE);
     expect(outcome.failures.map((f) => [f.code, f.path])).toEqual([['credential.malformed', 'credentials[0]']]);
     expect(parsed(outcome).credentials.map((c) => c.ref.credential)).toEqual([1]);

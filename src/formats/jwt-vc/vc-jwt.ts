@@ -50,16 +50,17 @@ export function parseVcJwt(compact: unknown, path: string): JoseCredential | Che
   const invalid = firstError(iat, nbf, exp, issuanceDate, expirationDate);
   if (invalid) return credentialFailure(path, invalid.message);
   // VC-DM 1.1 §6.3.1: `exp`, `nbf` and `jti` represent expirationDate, issuanceDate and id; when both are given they must agree.
-  const contradiction = disagreement([exp, expirationDate, '"exp" differs from "vc.expirationDate"'], [nbf, issuanceDate, '"nbf" differs from "vc.issuanceDate"']);
+  const contradiction = disagreement(
+    [exp, expirationDate, '"exp" differs from "vc.expirationDate"'],
+    [nbf, issuanceDate, '"nbf" differs from "vc.issuanceDate"'],
+  );
   if (contradiction) return credentialFailure(path, contradiction);
   if (payload.jti !== undefined && vc.id !== undefined && payload.jti !== vc.id) return credentialFailure(path, '"jti" differs from "vc.id"');
 
   const document: Record<string, unknown> = {
     ...vc,
     issuer: vc.issuer ?? issuer,
-    credentialSubject: Array.isArray(vc.credentialSubject)
-      ? vc.credentialSubject
-      : { ...(subject !== undefined ? { id: subject } : {}), ...firstSubject },
+    credentialSubject: Array.isArray(vc.credentialSubject) ? vc.credentialSubject : { ...(subject !== undefined ? { id: subject } : {}), ...firstSubject },
     ...(typeof payload.jti === 'string' && vc.id === undefined ? { id: payload.jti } : {}),
   };
   const issuedAt = (iat ?? nbf ?? issuanceDate) as number | undefined;

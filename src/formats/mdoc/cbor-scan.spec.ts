@@ -14,7 +14,17 @@ const hex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text.replac
 
 describe('CBOR pre-scan (hostile input, before any decoder)', () => {
   it('accepts definite-length items within the limits and counts them', () => {
-    expect(scanCbor(cborEncode(new Map<string, unknown>([['a', [1, 2, 3]], ['b', new Uint8Array(4)]])), limits)).toEqual({ ok: true, items: 8 });
+    expect(
+      scanCbor(
+        cborEncode(
+          new Map<string, unknown>([
+            ['a', [1, 2, 3]],
+            ['b', new Uint8Array(4)],
+          ]),
+        ),
+        limits,
+      ),
+    ).toEqual({ ok: true, items: 8 });
     // Floats, simple values, negative integers, text.
     expect(scanCbor(cborEncode([1.5, -7, true, null, 'x', 1e300]), limits).ok).toBe(true);
   });

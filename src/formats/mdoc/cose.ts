@@ -88,7 +88,8 @@ export type SignatureCheck = { ok: true } | { ok: false; reason: 'alg_unsupporte
 /** Verifies a COSE_Sign1 with `key` over its own or a detached payload. */
 export function verifyCoseSign1(sign1: CoseSign1, key: KeyObject, detachedPayload?: Uint8Array): SignatureCheck {
   const algorithm = ALGORITHMS.get(sign1.alg);
-  if (!algorithm) return { ok: false, reason: 'alg_unsupported', detail: `COSE algorithm ${sign1.alg} is not accepted (ES256/384/512, ESP256/384/512, EdDSA, Ed25519)` };
+  if (!algorithm)
+    return { ok: false, reason: 'alg_unsupported', detail: `COSE algorithm ${sign1.alg} is not accepted (ES256/384/512, ESP256/384/512, EdDSA, Ed25519)` };
   if (keyCurve(key) !== algorithm.curve) return { ok: false, reason: 'key_mismatch', detail: `the key does not fit ${algorithm.name}` };
   const payload = sign1.payload ?? detachedPayload;
   if (!payload) return { ok: false, reason: 'invalid', detail: 'the COSE_Sign1 has neither a payload nor a detached one' };

@@ -39,9 +39,7 @@ export interface ParsedDeviceResponse {
   documentErrors: number;
 }
 
-export type DeviceResponseOutcome =
-  | { ok: true; response: ParsedDeviceResponse; failures: CheckFailure[] }
-  | { ok: false; failures: CheckFailure[] };
+export type DeviceResponseOutcome = { ok: true; response: ParsedDeviceResponse; failures: CheckFailure[] } | { ok: false; failures: CheckFailure[] };
 
 /** Most documents one DeviceResponse may carry (one query answers with one; a few is generous). */
 export const MAX_DOCUMENTS = 10;
@@ -110,7 +108,8 @@ function parseDocument(document: unknown, path: string, limits: CborLimits): Par
     if (!isMap(nameSpaces)) return { ok: false, detail: '"issuerSigned.nameSpaces" must be a map' };
     for (const [namespace, items] of nameSpaces) {
       if (typeof namespace !== 'string') return { ok: false, detail: 'a namespace name must be a text string' };
-      if (!Array.isArray(items) || items.length === 0) return { ok: false, detail: `namespace "${namespace}" must be a non-empty array of IssuerSignedItemBytes` };
+      if (!Array.isArray(items) || items.length === 0)
+        return { ok: false, detail: `namespace "${namespace}" must be a non-empty array of IssuerSignedItemBytes` };
       for (const item of items as unknown[]) {
         const element = parseIssuerSignedItem(item, namespace, limits);
         if (!element.ok) return element;
@@ -122,7 +121,8 @@ function parseDocument(document: unknown, path: string, limits: CborLimits): Par
   for (const element of elements) {
     const key = JSON.stringify([element.namespace, element.identifier]);
     const id = JSON.stringify([element.namespace, element.digestId]);
-    if (seen.has(key) || seen.has(id)) return { ok: false, detail: `element "${element.identifier}" of "${element.namespace}" (or its digestID) is presented twice` };
+    if (seen.has(key) || seen.has(id))
+      return { ok: false, detail: `element "${element.identifier}" of "${element.namespace}" (or its digestID) is presented twice` };
     seen.add(key);
     seen.add(id);
   }
@@ -147,7 +147,10 @@ function parseDocument(document: unknown, path: string, limits: CborLimits): Par
     if (deviceAuthMap.has('deviceMac')) return { ok: false, detail: 'deviceAuth must hold either "deviceSignature" or "deviceMac", not both' };
     deviceAuth = { kind: 'signature', sign1: signature.value };
   }
-  return { ok: true, value: { path, docType, elements, issuerAuth: issuerAuth.value, deviceNameSpacesBytes: deviceNameSpaces.buffer, deviceSignedElementCount, deviceAuth } };
+  return {
+    ok: true,
+    value: { path, docType, elements, issuerAuth: issuerAuth.value, deviceNameSpacesBytes: deviceNameSpaces.buffer, deviceSignedElementCount, deviceAuth },
+  };
 }
 
 function parseIssuerSignedItem(item: unknown, namespace: string, limits: CborLimits): Parsed<IssuerSignedElement> {
@@ -159,8 +162,10 @@ function parseIssuerSignedItem(item: unknown, namespace: string, limits: CborLim
   const digestId = map.get('digestID');
   const random = map.get('random');
   const identifier = map.get('elementIdentifier');
-  if (typeof digestId !== 'number' || !Number.isSafeInteger(digestId) || digestId < 0) return { ok: false, detail: `an item of "${namespace}" has no unsigned integer "digestID"` };
-  if (!isBytes(random) || random.length < 16) return { ok: false, detail: `an item of "${namespace}" must have a "random" of at least 16 bytes (ISO/IEC 18013-5 §9.1.2.5)` };
+  if (typeof digestId !== 'number' || !Number.isSafeInteger(digestId) || digestId < 0)
+    return { ok: false, detail: `an item of "${namespace}" has no unsigned integer "digestID"` };
+  if (!isBytes(random) || random.length < 16)
+    return { ok: false, detail: `an item of "${namespace}" must have a "random" of at least 16 bytes (ISO/IEC 18013-5 §9.1.2.5)` };
   if (typeof identifier !== 'string' || identifier.length === 0) return { ok: false, detail: `an item of "${namespace}" has no "elementIdentifier"` };
   if (!map.has('elementValue')) return { ok: false, detail: `element "${identifier}" of "${namespace}" has no "elementValue"` };
   return { ok: true, value: { namespace, digestId, identifier, value: map.get('elementValue'), itemBytes: item.buffer } };

@@ -4,10 +4,14 @@ import type { Fetcher } from '../../core/ports/fetcher.js';
 import { createFormatRegistry } from '../registered-formats.js';
 import { looksLikeDeviceResponse, mdocMatchesMeta, mdocVpFormatsSupported } from './mdoc-format.js';
 
-const paradym = (/\(\s*'([A-Za-z0-9_-]+)'\s*\)/.exec(readFileSync(new URL('../../../test/vectors/mdoc/mdoc-ts/animo-mdoc-05/deviceResponse.ts.txt', import.meta.url), 'utf8')) as RegExpExecArray)[1] as string;
+const paradym = (
+  /\(\s*'([A-Za-z0-9_-]+)'\s*\)/.exec(
+    readFileSync(new URL('../../../test/vectors/mdoc/mdoc-ts/animo-mdoc-05/deviceResponse.ts.txt', import.meta.url), 'utf8'),
+  ) as RegExpExecArray
+)[1] as string;
 
 describe('mso_mdoc format facts', () => {
-  it('recognises a base64url DeviceResponse (a real wallet\'s) and nothing JWT- or SD-JWT-shaped', () => {
+  it("recognises a base64url DeviceResponse (a real wallet's) and nothing JWT- or SD-JWT-shaped", () => {
     expect(looksLikeDeviceResponse(paradym)).toBe(true);
     expect(looksLikeDeviceResponse('eyJhbGciOiJFUzI1NiJ9.e30.c2ln')).toBe(false);
     expect(looksLikeDeviceResponse('eyJhbGciOiJFUzI1NiJ9.e30.sig~WyJzYWx0IiwibmFtZSIsInYiXQ~')).toBe(false);
@@ -18,7 +22,10 @@ describe('mso_mdoc format facts', () => {
   it('POST /v1/presentations/verify answers presentation.format_unsupported, pointing to OpenID4VP', () => {
     const registry = createFormatRegistry({ dids: new DidResolver([]), fetcher: {} as Fetcher });
     const outcome = registry.parse(paradym, { index: 0, path: 'presentation', credentialPath: (i) => `credentials[${i}]` }, 'challenge');
-    expect(outcome).toMatchObject({ ok: false, failures: [{ code: 'presentation.format_unsupported', path: 'presentation', detail: expect.stringContaining('OpenID4VP') }] });
+    expect(outcome).toMatchObject({
+      ok: false,
+      failures: [{ code: 'presentation.format_unsupported', path: 'presentation', detail: expect.stringContaining('OpenID4VP') }],
+    });
     expect(outcome.handler?.presentationFormat).toBe('mso_mdoc');
   });
 

@@ -14,7 +14,20 @@ import { FormatRegistry } from '../format-registry.js';
 import { toDcqlQuery } from '../../policy/dcql-query.js';
 import { validatePolicy } from '../../policy/validate-policy.js';
 import { DeviceKeyInfo, IssuerNamespaces, IssuerSigned, ValidityInfo, ValueDigests } from '@owf/mdoc';
-import { MDL_DOCTYPE, MDL_NAMESPACE, PID_DOCTYPE, issue, makeDeviceKey, makeDocumentSigner, makeIaca, present, signRawMso, type DeviceKeyPair, type TestCertificate, type WalletRequest } from './__fixtures__/mdoc-test-bed.js';
+import {
+  MDL_DOCTYPE,
+  MDL_NAMESPACE,
+  PID_DOCTYPE,
+  issue,
+  makeDeviceKey,
+  makeDocumentSigner,
+  makeIaca,
+  present,
+  signRawMso,
+  type DeviceKeyPair,
+  type TestCertificate,
+  type WalletRequest,
+} from './__fixtures__/mdoc-test-bed.js';
 import { createMdocHandler } from './mdoc-handler.js';
 import { anchoredChainValidator } from './chain-validator.js';
 
@@ -27,7 +40,13 @@ const CLIENT_ID = 'x509_san_dns:verifier.example';
 const RESPONSE_URI = 'https://verifier.example/v1/oid4vp/responses/r1';
 const NONCE = 'oid4vp-nonce-0123456789abcdefghijklmnopqrs';
 const thumbprint = new Uint8Array(createHash('sha256').update('request encryption key').digest());
-const binding: SubmissionBinding = { kind: 'oid4vp', nonce: NONCE, clientId: CLIENT_ID, responseUri: RESPONSE_URI, responseEncryptionJwkThumbprint: thumbprint };
+const binding: SubmissionBinding = {
+  kind: 'oid4vp',
+  nonce: NONCE,
+  clientId: CLIENT_ID,
+  responseUri: RESPONSE_URI,
+  responseEncryptionJwkThumbprint: thumbprint,
+};
 const wallet: WalletRequest = { clientId: CLIENT_ID, nonce: NONCE, responseUri: RESPONSE_URI, jwkThumbprint: thumbprint };
 
 let iaca: TestCertificate;
@@ -53,7 +72,9 @@ beforeEach(() => {
     },
   };
   deps = {
-    formats: new FormatRegistry([createMdocHandler({ validateChain: anchoredChainValidator(TrustAnchorStore.fromPem([new X509Certificate(iaca.der).toString()])) })]),
+    formats: new FormatRegistry([
+      createMdocHandler({ validateChain: anchoredChainValidator(TrustAnchorStore.fromPem([new X509Certificate(iaca.der).toString()])) }),
+    ]),
     dids: new DidResolver([]),
     nonces: new MemoryNonceStore(),
     clock: fixedClock(Date.now()),
@@ -74,7 +95,13 @@ function mdlQuery(overrides: Partial<CredentialQuery> = {}): CredentialQuery {
 }
 
 function policy(overrides: Partial<PresentationPolicy> = {}): PresentationPolicy {
-  return { id: 'mdl-login', audience: CLIENT_ID, credentials: [mdlQuery()], session: { claims: { family_name: ['mdl', MDL_NAMESPACE, 'family_name'] } }, ...overrides };
+  return {
+    id: 'mdl-login',
+    audience: CLIENT_ID,
+    credentials: [mdlQuery()],
+    session: { claims: { family_name: ['mdl', MDL_NAMESPACE, 'family_name'] } },
+    ...overrides,
+  };
 }
 
 /** base64url Subject Key Identifier of a certificate (the DCQL `aki` value), read with @peculiar/x509. */
@@ -109,10 +136,27 @@ describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
       ['valueDigests', ValueDigests.create({ digests: new Map() }).encodedStructure],
       ['deviceKeyInfo', DeviceKeyInfo.create({ deviceKey: device.publicKey }).encodedStructure],
       ['docType', MDL_DOCTYPE],
-      ['validityInfo', ValidityInfo.create({ signed: new Date(now - 60_000), validFrom: new Date(now - 60_000), validUntil: new Date(now + 86_400_000) }).encodedStructure],
-      ['status', new Map([['status_list', new Map<string, unknown>([['idx', 7], ['uri', 'https://issuer.example/status/1']])]])],
+      [
+        'validityInfo',
+        ValidityInfo.create({ signed: new Date(now - 60_000), validFrom: new Date(now - 60_000), validUntil: new Date(now + 86_400_000) }).encodedStructure,
+      ],
+      [
+        'status',
+        new Map([
+          [
+            'status_list',
+            new Map<string, unknown>([
+              ['idx', 7],
+              ['uri', 'https://issuer.example/status/1'],
+            ]),
+          ],
+        ]),
+      ],
     ]);
-    const issuerSigned = IssuerSigned.create({ issuerNamespaces: IssuerNamespaces.create({ issuerNamespaces: new Map() }), issuerAuth: await signRawMso(mso, signer) });
+    const issuerSigned = IssuerSigned.create({
+      issuerNamespaces: IssuerNamespaces.create({ issuerNamespaces: new Map() }),
+      issuerAuth: await signRawMso(mso, signer),
+    });
     const vp = await present(issuerSigned, device, wallet, { docType: MDL_DOCTYPE });
     const result = await verifySubmission(policy({ credentials: [mdlQuery({ claims: undefined })], session: {} }), fromVpToken({ mdl: [vp] }), binding, deps);
     expect(result.failures).toEqual([]);
@@ -136,10 +180,16 @@ describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
   it('trusts through DCQL trusted_authorities (aki of the IACA) without trustedIssuers, and refuses another aki', async () => {
     const vp = await present(await issue({ signer, device }), device, wallet);
     const iacaAki = subjectKeyId(iaca.der);
-    const trusted = policy({ credentials: [mdlQuery({ trustedIssuers: undefined, trusted_authorities: [{ type: 'aki', values: [iacaAki] }] } as Partial<CredentialQuery>)] });
+    const trusted = policy({
+      credentials: [mdlQuery({ trustedIssuers: undefined, trusted_authorities: [{ type: 'aki', values: [iacaAki] }] } as Partial<CredentialQuery>)],
+    });
     const ok = await verifySubmission(trusted, fromVpToken({ mdl: [vp] }), binding, deps);
     expect(ok.failures).toEqual([]);
-    const other = policy({ credentials: [mdlQuery({ trustedIssuers: undefined, trusted_authorities: [{ type: 'aki', values: ['AAAAAAAAAAAAAAAAAAAAAAAAAAA'] }] } as Partial<CredentialQuery>)] });
+    const other = policy({
+      credentials: [
+        mdlQuery({ trustedIssuers: undefined, trusted_authorities: [{ type: 'aki', values: ['AAAAAAAAAAAAAAAAAAAAAAAAAAA'] }] } as Partial<CredentialQuery>),
+      ],
+    });
     const refused = await verifySubmission(other, fromVpToken({ mdl: [vp] }), binding, deps);
     expect(codes(refused)).toContain('credential.issuer_untrusted');
   });
@@ -147,7 +197,9 @@ describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
   it('names the issuer by x509_hash in trustedIssuers', async () => {
     const vp = await present(await issue({ signer, device }), device, wallet);
     const hash = `x509_hash:${createHash('sha256').update(signer.der).digest('base64url')}`;
-    expect((await verifySubmission(policy({ credentials: [mdlQuery({ trustedIssuers: [hash] })] }), fromVpToken({ mdl: [vp] }), binding, deps)).failures).toEqual([]);
+    expect(
+      (await verifySubmission(policy({ credentials: [mdlQuery({ trustedIssuers: [hash] })] }), fromVpToken({ mdl: [vp] }), binding, deps)).failures,
+    ).toEqual([]);
     const otherHash = `x509_hash:${createHash('sha256').update('another certificate').digest('base64url')}`;
     const refused = await verifySubmission(policy({ credentials: [mdlQuery({ trustedIssuers: [otherHash] })] }), fromVpToken({ mdl: [vp] }), binding, deps);
     expect(codes(refused)).toContain('credential.issuer_untrusted');
@@ -155,7 +207,10 @@ describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
 
   it('refuses an mDL for a PID query (credential.type_mismatch from meta.doctype_value)', async () => {
     const vp = await present(await issue({ signer, device }), device, wallet);
-    const pidPolicy = policy({ credentials: [mdlQuery({ id: 'pid', meta: { doctype_value: PID_DOCTYPE } as CredentialQuery['meta'], claims: [{ path: [PID_DOCTYPE, 'family_name'] }] })], session: {} });
+    const pidPolicy = policy({
+      credentials: [mdlQuery({ id: 'pid', meta: { doctype_value: PID_DOCTYPE } as CredentialQuery['meta'], claims: [{ path: [PID_DOCTYPE, 'family_name'] }] })],
+      session: {},
+    });
     const result = await verifySubmission(pidPolicy, fromVpToken({ pid: [vp] }), binding, deps);
     expect(result.verified).toBe(false);
     expect(codes(result)).toContain('credential.type_mismatch');
@@ -163,17 +218,29 @@ describe('mso_mdoc through verifySubmission (OpenID4VP binding)', () => {
 
   it('refuses an expired MSO through the validity-period check (credential.expired)', async () => {
     const now = Date.now();
-    const old = await issue({ signer, device, validity: { signed: new Date(now - 9e8), validFrom: new Date(now - 9e8), validUntil: new Date(now - 86_400_000) } });
+    const old = await issue({
+      signer,
+      device,
+      validity: { signed: new Date(now - 9e8), validFrom: new Date(now - 9e8), validUntil: new Date(now - 86_400_000) },
+    });
     const result = await verifySubmission(policy(), fromVpToken({ mdl: [await present(old, device, wallet)] }), binding, deps);
     expect(codes(result)).toContain('credential.expired');
   });
 
   it('measures maxAgeSeconds from the MSO validityInfo.signed (credential.too_old)', async () => {
     const now = Date.now();
-    const older = await issue({ signer, device, validity: { signed: new Date(now - 2 * 86_400_000), validFrom: new Date(now - 2 * 86_400_000), validUntil: new Date(now + 86_400_000) } });
+    const older = await issue({
+      signer,
+      device,
+      validity: { signed: new Date(now - 2 * 86_400_000), validFrom: new Date(now - 2 * 86_400_000), validUntil: new Date(now + 86_400_000) },
+    });
     const vp = await present(older, device, wallet);
-    expect(codes(await verifySubmission(policy({ credentials: [mdlQuery({ maxAgeSeconds: 3600 })] }), fromVpToken({ mdl: [vp] }), binding, deps))).toContain('credential.too_old');
-    expect((await verifySubmission(policy({ credentials: [mdlQuery({ maxAgeSeconds: 3 * 86_400 })] }), fromVpToken({ mdl: [vp] }), binding, deps)).failures).toEqual([]);
+    expect(codes(await verifySubmission(policy({ credentials: [mdlQuery({ maxAgeSeconds: 3600 })] }), fromVpToken({ mdl: [vp] }), binding, deps))).toContain(
+      'credential.too_old',
+    );
+    expect(
+      (await verifySubmission(policy({ credentials: [mdlQuery({ maxAgeSeconds: 3 * 86_400 })] }), fromVpToken({ mdl: [vp] }), binding, deps)).failures,
+    ).toEqual([]);
   });
 
   it('refuses a claim value the query does not accept (age_over_18 false)', async () => {

@@ -1,7 +1,15 @@
 import type { CheckFailure } from '../../core/model/check.js';
 import type { ParsedCredential, ParsedPresentation } from '../../core/model/presentation.js';
 import { TrustAnchorStore, x509HashIdentifier } from '../../trust/index.js';
-import { credentialFailed, presentationFailed, type CredentialFormat, type FormatHandler, type FormatModule, type FormatServices, type ParseOutcome } from '../format-handler.js';
+import {
+  credentialFailed,
+  presentationFailed,
+  type CredentialFormat,
+  type FormatHandler,
+  type FormatModule,
+  type FormatServices,
+  type ParseOutcome,
+} from '../format-handler.js';
 import { presentationMalformed } from '../presentation-format.js';
 import { anchoredChainValidator, type ChainValidator } from './chain-validator.js';
 import { DEFAULT_CBOR_LIMITS, type CborLimits } from './cbor-scan.js';
@@ -54,10 +62,12 @@ export function createMdocHandler(options: { validateChain: ChainValidator; limi
     parse(input, scope): ParseOutcome {
       if (typeof input !== 'string') return { ok: false, failures: [presentationMalformed('an mdoc DeviceResponse is a base64url string', scope.path)] };
       const parsed = parseDeviceResponse(input, limits);
-      const at = (path: string): string => (path === 'presentation' ? scope.path : path.replace(/^credentials\[(\d+)\]/, (_m, i: string) => scope.credentialPath(Number(i))));
+      const at = (path: string): string =>
+        path === 'presentation' ? scope.path : path.replace(/^credentials\[(\d+)\]/, (_m, i: string) => scope.credentialPath(Number(i)));
       if (!parsed.ok) return { ok: false, failures: parsed.failures.map((f) => ({ ...f, path: at(f.path) })) };
       const { response } = parsed;
-      if (response.status !== 0) return { ok: false, failures: [presentationMalformed(`the DeviceResponse status is ${response.status}, not 0 (OK)`, scope.path)] };
+      if (response.status !== 0)
+        return { ok: false, failures: [presentationMalformed(`the DeviceResponse status is ${response.status}, not 0 (OK)`, scope.path)] };
       const failures: CheckFailure[] = parsed.failures.map((f) => ({ ...f, path: at(f.path) }));
       if (response.documents.length === 0) {
         return { ok: false, failures: failures.length > 0 ? failures : [presentationMalformed('the DeviceResponse carries no document', scope.path)] };
@@ -72,12 +82,25 @@ export function createMdocHandler(options: { validateChain: ChainValidator; limi
         const mso = parseMso(document.issuerAuth.payload as Uint8Array, limits);
         const chain = x5chain(document.issuerAuth);
         if (!mso.ok || !chain.ok) {
-          failures.push({ code: 'credential.malformed', path, detail: mso.ok ? `issuerAuth: ${(chain as { detail: string }).detail}` : `the MSO: ${mso.detail}`, credential: ref });
+          failures.push({
+            code: 'credential.malformed',
+            path,
+            detail: mso.ok ? `issuerAuth: ${(chain as { detail: string }).detail}` : `the MSO: ${mso.detail}`,
+            credential: ref,
+          });
           continue;
         }
         const documentHolder = deviceKeyHolder(mso.value);
         if (holder !== undefined && holder !== documentHolder) {
-          return { ok: false, failures: [presentationMalformed('the documents of one DeviceResponse are bound to different device keys; present each in its own DeviceResponse', scope.path)] };
+          return {
+            ok: false,
+            failures: [
+              presentationMalformed(
+                'the documents of one DeviceResponse are bound to different device keys; present each in its own DeviceResponse',
+                scope.path,
+              ),
+            ],
+          };
         }
         holder = documentHolder;
         const { status } = mso.value;
@@ -116,7 +139,13 @@ export function createMdocHandler(options: { validateChain: ChainValidator; limi
     async verifyHolderProof(presentation, env) {
       const oid4vp = env.binding.oid4vp;
       if (!oid4vp) {
-        return [presentationFailed(presentation, 'presentation.format_unsupported', 'mso_mdoc presentations are bound to an OpenID4VP session transcript; present them through OpenID4VP')];
+        return [
+          presentationFailed(
+            presentation,
+            'presentation.format_unsupported',
+            'mso_mdoc presentations are bound to an OpenID4VP session transcript; present them through OpenID4VP',
+          ),
+        ];
       }
       const transcript = openId4VpSessionTranscript({
         clientId: oid4vp.clientId,

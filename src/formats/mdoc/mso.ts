@@ -37,7 +37,8 @@ export function parseMso(payload: Uint8Array, limits: CborLimits): Parsed<Mobile
   if (mso.get('version') !== '1.0') return { ok: false, detail: 'the MSO "version" must be "1.0"' };
   const algorithm = mso.get('digestAlgorithm');
   const digestAlgorithm = typeof algorithm === 'string' ? DIGEST_ALGORITHMS.get(algorithm) : undefined;
-  if (!digestAlgorithm) return { ok: false, detail: `the MSO "digestAlgorithm" ${JSON.stringify(String(algorithm)).slice(0, 40)} is not SHA-256, SHA-384 or SHA-512` };
+  if (!digestAlgorithm)
+    return { ok: false, detail: `the MSO "digestAlgorithm" ${JSON.stringify(String(algorithm)).slice(0, 40)} is not SHA-256, SHA-384 or SHA-512` };
   const docType = mso.get('docType');
   if (typeof docType !== 'string') return { ok: false, detail: 'the MSO has no "docType"' };
 
@@ -48,7 +49,8 @@ export function parseMso(payload: Uint8Array, limits: CborLimits): Parsed<Mobile
     if (typeof namespace !== 'string' || !isMap(ids)) return { ok: false, detail: 'the MSO "valueDigests" must map namespaces to maps of digests' };
     const byId = new Map<number, Uint8Array>();
     for (const [id, digest] of ids) {
-      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || !isBytes(digest)) return { ok: false, detail: `the MSO digests of "${namespace}" must map digestIDs to byte strings` };
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || !isBytes(digest))
+        return { ok: false, detail: `the MSO digests of "${namespace}" must map digestIDs to byte strings` };
       byId.set(id, digest);
     }
     valueDigests.set(namespace, byId);

@@ -31,7 +31,9 @@ const digestContext = {
 /** The Paradym Wallet's answer and the request parameters of mdoc-ts tests/examples/animo-mdoc-05/verify.test.ts. */
 const paradym = {
   response: quoted(read('mdoc-ts/animo-mdoc-05/deviceResponse.ts.txt')),
-  rootPem: (read('mdoc-ts/animo-mdoc-05/issuerCertificate.ts.txt').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) as string[])[1] as string,
+  rootPem: (
+    read('mdoc-ts/animo-mdoc-05/issuerCertificate.ts.txt').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) as string[]
+  )[1] as string,
   request: {
     clientId: 'x509_san_dns:playground.animo.id',
     nonce: 'LMGPB6k--THpBUSkEBvLxmdMIi3Ee1fjHXXUUzBVa04',
@@ -103,28 +105,41 @@ describe('published mdoc vectors', () => {
   describe('OpenID4VP draft 18 handover wallets (mdoc-ts tests/examples/france, ubique)', () => {
     it.each([
       ['france', 'abcdefgh1234567890', '', 'example.com', 'https://example.com/12345/response', '2021-09-25'],
-      ['ubique', 'abcdefg', '123456', 'Cq1anPb8vZU5j5C0d7hcsbuJLBpIawUJIDQRi2Ebwb4', 'http://localhost:4000/api/presentation_request/dc8999df-d6ea-4c84-9985-37a8b81a82ec/callback', '2025-02-01'],
-    ])('%s: issuer and device proofs verify with the transcript its test uses', async (folder, verifierGeneratedNonce, mdocGeneratedNonce, clientId, responseUri, date) => {
-      const text = read(`mdoc-ts/${folder}/deviceResponse.ts.txt`);
-      const hex = /hex\.decode\(\s*'([0-9a-f]+)'/.exec(text)?.[1];
-      const response = hex !== undefined ? new Uint8Array(Buffer.from(hex, 'hex')) : quoted(text);
-      const transcript = await SessionTranscript.forOid4VpDraft18({ clientId, responseUri, verifierGeneratedNonce, mdocGeneratedNonce }, digestContext);
-      const issuerCertificate = pems(read(`mdoc-ts/${folder}/issuerCertificate.ts.txt`));
-      const env: MdocVerificationInput = {
-        now: Date.parse(`${date}T00:00:00Z`),
-        clockSkewSeconds: 60,
-        // Their IACAs are not published: mdoc-ts pins the document signer certificate itself, and so does this
-        // test (a trust anchor must be a CA). Ubique's test certificate carries no document-signer EKU.
-        validateChain: pinnedDocumentSigner(issuerCertificate[0] as Uint8Array, { requireEku: folder !== 'ubique' }),
-        sessionTranscript: transcript.encode(),
-      };
-      const result = verifyDeviceResponse(response, env);
-      expect(result.failures).toEqual([]);
-      expect(result.documents[0]?.docType).toBe('org.iso.18013.5.1.mDL');
-      // The same response under an OpenID4VP 1.0 transcript: the device signature no longer holds.
-      const wrong = verifyDeviceResponse(response, { ...env, sessionTranscript: openId4VpSessionTranscript({ clientId, nonce: verifierGeneratedNonce, responseUri }) });
-      expect(wrong.failures.map((f) => f.code)).toEqual(['presentation.signature_invalid']);
-    });
+      [
+        'ubique',
+        'abcdefg',
+        '123456',
+        'Cq1anPb8vZU5j5C0d7hcsbuJLBpIawUJIDQRi2Ebwb4',
+        'http://localhost:4000/api/presentation_request/dc8999df-d6ea-4c84-9985-37a8b81a82ec/callback',
+        '2025-02-01',
+      ],
+    ])(
+      '%s: issuer and device proofs verify with the transcript its test uses',
+      async (folder, verifierGeneratedNonce, mdocGeneratedNonce, clientId, responseUri, date) => {
+        const text = read(`mdoc-ts/${folder}/deviceResponse.ts.txt`);
+        const hex = /hex\.decode\(\s*'([0-9a-f]+)'/.exec(text)?.[1];
+        const response = hex !== undefined ? new Uint8Array(Buffer.from(hex, 'hex')) : quoted(text);
+        const transcript = await SessionTranscript.forOid4VpDraft18({ clientId, responseUri, verifierGeneratedNonce, mdocGeneratedNonce }, digestContext);
+        const issuerCertificate = pems(read(`mdoc-ts/${folder}/issuerCertificate.ts.txt`));
+        const env: MdocVerificationInput = {
+          now: Date.parse(`${date}T00:00:00Z`),
+          clockSkewSeconds: 60,
+          // Their IACAs are not published: mdoc-ts pins the document signer certificate itself, and so does this
+          // test (a trust anchor must be a CA). Ubique's test certificate carries no document-signer EKU.
+          validateChain: pinnedDocumentSigner(issuerCertificate[0] as Uint8Array, { requireEku: folder !== 'ubique' }),
+          sessionTranscript: transcript.encode(),
+        };
+        const result = verifyDeviceResponse(response, env);
+        expect(result.failures).toEqual([]);
+        expect(result.documents[0]?.docType).toBe('org.iso.18013.5.1.mDL');
+        // The same response under an OpenID4VP 1.0 transcript: the device signature no longer holds.
+        const wrong = verifyDeviceResponse(response, {
+          ...env,
+          sessionTranscript: openId4VpSessionTranscript({ clientId, nonce: verifierGeneratedNonce, responseUri }),
+        });
+        expect(wrong.failures.map((f) => f.code)).toEqual(['presentation.signature_invalid']);
+      },
+    );
   });
 
   describe('ISO/IEC 18013-5 Annex D DeviceResponse (auth0-lab/mdl __tests__/verifier.tests.ts)', () => {
@@ -154,7 +169,9 @@ describe('published mdoc vectors', () => {
         validateChain: pinnedDocumentSigner(dsCertificate[0] as Uint8Array),
         sessionTranscript: (annexDTranscriptBytes as Uint8Array).subarray(5),
       });
-      expect(result.failures).toEqual([{ code: 'credential.signature_invalid', path: 'credentials[0]["org.iso.18013.5.1","family_name"]', detail: expect.stringContaining('tampered') }]);
+      expect(result.failures).toEqual([
+        { code: 'credential.signature_invalid', path: 'credentials[0]["org.iso.18013.5.1","family_name"]', detail: expect.stringContaining('tampered') },
+      ]);
     });
 
     it('is refused after its document signer certificate expired (2021-10-01)', () => {

@@ -20,9 +20,14 @@ const EXAMPLE = {
 
 describe('OpenID4VP 1.0 session transcript (Appendix B.2.6.1)', () => {
   const thumbprint = new Uint8Array(Buffer.from(jwkThumbprint(EXAMPLE.jwk), 'base64url'));
-  const input = { clientId: 'x509_san_dns:example.com', nonce: 'exc7gBkxjx1rdc9udRrveKvSsJIq80avlXeLHhGwqtA', responseUri: 'https://example.com/response', jwkThumbprint: thumbprint };
+  const input = {
+    clientId: 'x509_san_dns:example.com',
+    nonce: 'exc7gBkxjx1rdc9udRrveKvSsJIq80avlXeLHhGwqtA',
+    responseUri: 'https://example.com/response',
+    jwkThumbprint: thumbprint,
+  };
 
-  it('hashes the same OpenID4VPHandoverInfo as the specification example (its jwkThumbprint is the example JWK\'s RFC 7638 thumbprint)', () => {
+  it("hashes the same OpenID4VPHandoverInfo as the specification example (its jwkThumbprint is the example JWK's RFC 7638 thumbprint)", () => {
     expect(Buffer.from(cborEncode([input.clientId, input.nonce, thumbprint, input.responseUri])).toString('hex')).toBe(EXAMPLE.handoverInfo);
   });
 

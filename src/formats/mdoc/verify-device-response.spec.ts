@@ -88,10 +88,18 @@ describe('verifyDeviceResponse with @owf/mdoc as issuer and wallet', () => {
 
   it('verifies an EU PID (several namespaces) with an unencrypted response (no thumbprint in the transcript)', async () => {
     const plain = { clientId: request.clientId, nonce: request.nonce, responseUri: request.responseUri };
-    const pid = await issue({ signer, device, docType: PID_DOCTYPE, namespaces: { [PID_DOCTYPE]: { family_name: 'Mustermann', age_over_18: true }, 'eu.europa.ec.eudi.pid.de.1': { nationality: 'DE' } } });
+    const pid = await issue({
+      signer,
+      device,
+      docType: PID_DOCTYPE,
+      namespaces: { [PID_DOCTYPE]: { family_name: 'Mustermann', age_over_18: true }, 'eu.europa.ec.eudi.pid.de.1': { nationality: 'DE' } },
+    });
     const result = verifyDeviceResponse(await present(pid, device, plain), env({ expectedDocType: PID_DOCTYPE }, plain));
     expect(result.failures).toEqual([]);
-    expect(result.documents[0]?.claims).toEqual({ [PID_DOCTYPE]: { family_name: 'Mustermann', age_over_18: true }, 'eu.europa.ec.eudi.pid.de.1': { nationality: 'DE' } });
+    expect(result.documents[0]?.claims).toEqual({
+      [PID_DOCTYPE]: { family_name: 'Mustermann', age_over_18: true },
+      'eu.europa.ec.eudi.pid.de.1': { nationality: 'DE' },
+    });
   });
 
   it('passes the MSO "status" reference on for the Token Status List checker', async () => {
@@ -103,9 +111,23 @@ describe('verifyDeviceResponse with @owf/mdoc as issuer and wallet', () => {
       ['deviceKeyInfo', DeviceKeyInfo.create({ deviceKey: device.publicKey }).encodedStructure],
       ['docType', MDL_DOCTYPE],
       ['validityInfo', ValidityInfo.create({ signed: new Date(now - DAY), validFrom: new Date(now - DAY), validUntil: new Date(now + DAY) }).encodedStructure],
-      ['status', new Map([['status_list', new Map<string, unknown>([['idx', 412], ['uri', 'https://issuer.example/statuslists/1']])]])],
+      [
+        'status',
+        new Map([
+          [
+            'status_list',
+            new Map<string, unknown>([
+              ['idx', 412],
+              ['uri', 'https://issuer.example/statuslists/1'],
+            ]),
+          ],
+        ]),
+      ],
     ]);
-    const issuerSigned = IssuerSigned.create({ issuerNamespaces: IssuerNamespaces.create({ issuerNamespaces: new Map() }), issuerAuth: await signRawMso(mso, signer) });
+    const issuerSigned = IssuerSigned.create({
+      issuerNamespaces: IssuerNamespaces.create({ issuerNamespaces: new Map() }),
+      issuerAuth: await signRawMso(mso, signer),
+    });
     const result = verifyDeviceResponse(await present(issuerSigned, device, request, { docType: MDL_DOCTYPE }), env());
     expect(result.failures).toEqual([]);
     expect(result.documents[0]?.status).toEqual([{ status_list: { idx: 412, uri: 'https://issuer.example/statuslists/1' } }]);
@@ -121,7 +143,11 @@ describe('verifyDeviceResponse with @owf/mdoc as issuer and wallet', () => {
 
   it('tolerates an MSO validFrom within the clock skew', async () => {
     const now = Date.now();
-    const issuerSigned = await issue({ signer, device, validity: { signed: new Date(now + 30_000), validFrom: new Date(now + 30_000), validUntil: new Date(now + DAY) } });
+    const issuerSigned = await issue({
+      signer,
+      device,
+      validity: { signed: new Date(now + 30_000), validFrom: new Date(now + 30_000), validUntil: new Date(now + DAY) },
+    });
     expect(verifyDeviceResponse(await present(issuerSigned, device, request), env()).failures).toEqual([]);
   });
 
@@ -129,7 +155,9 @@ describe('verifyDeviceResponse with @owf/mdoc as issuer and wallet', () => {
     it('a document signer under an IACA that is not a trust anchor (credential.issuer_untrusted)', async () => {
       const otherIaca = await makeIaca({ name: 'another IACA' });
       const response = await present(await issue({ signer, device }), device, request);
-      expect(codes(verifyDeviceResponse(response, env({ validateChain: anchoredChainValidator(anchors(otherIaca)) })))).toEqual(['credential.issuer_untrusted']);
+      expect(codes(verifyDeviceResponse(response, env({ validateChain: anchoredChainValidator(anchors(otherIaca)) })))).toEqual([
+        'credential.issuer_untrusted',
+      ]);
     });
 
     it('an expired document signer certificate (credential.expired)', async () => {
@@ -161,15 +189,28 @@ describe('verifyDeviceResponse with @owf/mdoc as issuer and wallet', () => {
     it('a tampered element value, naming the element (credential.signature_invalid)', async () => {
       const issuerSigned = await issue({ signer, device });
       const original = issuerSigned.getIssuerNamespace(MDL_NAMESPACE)?.find((item) => item.elementIdentifier === 'age_over_18');
-      withItem(issuerSigned, MDL_NAMESPACE, { digestId: original?.digestId as number, random: original?.random as Uint8Array, elementIdentifier: 'age_over_18', elementValue: false });
+      withItem(issuerSigned, MDL_NAMESPACE, {
+        digestId: original?.digestId as number,
+        random: original?.random as Uint8Array,
+        elementIdentifier: 'age_over_18',
+        elementValue: false,
+      });
       const result = verifyDeviceResponse(await present(issuerSigned, device, request), env());
-      expect(result.failures).toEqual([{ code: 'credential.signature_invalid', path: `credentials[0]["${MDL_NAMESPACE}","age_over_18"]`, detail: expect.stringContaining('tampered') }]);
+      expect(result.failures).toEqual([
+        { code: 'credential.signature_invalid', path: `credentials[0]["${MDL_NAMESPACE}","age_over_18"]`, detail: expect.stringContaining('tampered') },
+      ]);
     });
 
     it('an element the MSO has no digest for (credential.signature_invalid)', async () => {
-      const issuerSigned = withItem(await issue({ signer, device }), MDL_NAMESPACE, { digestId: 999_999, elementIdentifier: 'age_over_21', elementValue: true });
+      const issuerSigned = withItem(await issue({ signer, device }), MDL_NAMESPACE, {
+        digestId: 999_999,
+        elementIdentifier: 'age_over_21',
+        elementValue: true,
+      });
       const result = verifyDeviceResponse(await present(issuerSigned, device, request), env());
-      expect(result.failures).toEqual([{ code: 'credential.signature_invalid', path: `credentials[0]["${MDL_NAMESPACE}","age_over_21"]`, detail: expect.stringContaining('did not sign') }]);
+      expect(result.failures).toEqual([
+        { code: 'credential.signature_invalid', path: `credentials[0]["${MDL_NAMESPACE}","age_over_21"]`, detail: expect.stringContaining('did not sign') },
+      ]);
     });
 
     it('a Document docType other than the MSO docType (credential.signature_invalid)', async () => {
@@ -180,7 +221,11 @@ describe('verifyDeviceResponse with @owf/mdoc as issuer and wallet', () => {
 
     it('an expired MSO (credential.expired) and one not valid yet (credential.not_yet_valid)', async () => {
       const now = Date.now();
-      const old = await issue({ signer, device, validity: { signed: new Date(now - 30 * DAY), validFrom: new Date(now - 30 * DAY), validUntil: new Date(now - DAY) } });
+      const old = await issue({
+        signer,
+        device,
+        validity: { signed: new Date(now - 30 * DAY), validFrom: new Date(now - 30 * DAY), validUntil: new Date(now - DAY) },
+      });
       expect(codes(verifyDeviceResponse(await present(old, device, request), env()))).toEqual(['credential.expired']);
       const future = await issue({ signer, device, validity: { signed: new Date(now), validFrom: new Date(now + DAY), validUntil: new Date(now + 30 * DAY) } });
       expect(codes(verifyDeviceResponse(await present(future, device, request), env()))).toEqual(['credential.not_yet_valid']);
@@ -205,7 +250,9 @@ describe('verifyDeviceResponse with @owf/mdoc as issuer and wallet', () => {
     it('deviceMac, saying MAC authentication is not supported (presentation.signature_invalid)', async () => {
       const response = await present(await issue({ signer, device }), device, request, { mac: { readerKey: makeDeviceKey() } });
       const result = verifyDeviceResponse(response, env());
-      expect(result.failures).toEqual([{ code: 'presentation.signature_invalid', path: 'credentials[0]', detail: expect.stringMatching(/deviceMac.*not supported/) }]);
+      expect(result.failures).toEqual([
+        { code: 'presentation.signature_invalid', path: 'credentials[0]', detail: expect.stringMatching(/deviceMac.*not supported/) },
+      ]);
     });
 
     it('an MSO with an unknown digest algorithm (credential.malformed)', async () => {
@@ -218,7 +265,10 @@ describe('verifyDeviceResponse with @owf/mdoc as issuer and wallet', () => {
         ['docType', MDL_DOCTYPE],
         ['validityInfo', ValidityInfo.create({ signed: new Date(now), validFrom: new Date(now), validUntil: new Date(now + DAY) }).encodedStructure],
       ]);
-      const issuerSigned = IssuerSigned.create({ issuerNamespaces: IssuerNamespaces.create({ issuerNamespaces: new Map() }), issuerAuth: await signRawMso(mso, signer) });
+      const issuerSigned = IssuerSigned.create({
+        issuerNamespaces: IssuerNamespaces.create({ issuerNamespaces: new Map() }),
+        issuerAuth: await signRawMso(mso, signer),
+      });
       const result = verifyDeviceResponse(await present(issuerSigned, device, request, { docType: MDL_DOCTYPE }), env());
       expect(result.failures).toEqual([{ code: 'credential.malformed', path: 'credentials[0]', detail: expect.stringContaining('digestAlgorithm') }]);
     });
@@ -238,7 +288,17 @@ describe('verifyDeviceResponse with @owf/mdoc as issuer and wallet', () => {
       ['not base64url', 'not base64url!'],
       ['base64url of something that is not CBOR', Buffer.from('{"json": true}').toString('base64url')],
       ['a CBOR array instead of a map', Buffer.from(cborEncode([1, 2, 3])).toString('base64url')],
-      ['a map without documents', Buffer.from(cborEncode(new Map<string, unknown>([['version', '1.0'], ['status', 0]]))).toString('base64url')],
+      [
+        'a map without documents',
+        Buffer.from(
+          cborEncode(
+            new Map<string, unknown>([
+              ['version', '1.0'],
+              ['status', 0],
+            ]),
+          ),
+        ).toString('base64url'),
+      ],
       ['an empty string', ''],
     ])('input that is %s (presentation.malformed)', (_name, input) => {
       expect(codes(verifyDeviceResponse(input, env()))).toEqual(['presentation.malformed']);

@@ -75,7 +75,11 @@ export function verifyDeviceResponse(input: string | Uint8Array, env: MdocVerifi
     return { failures, documents: [] };
   }
   if (response.documents.length === 0 && failures.length === 0) {
-    failures.push({ code: 'presentation.malformed', path: 'presentation', detail: `the DeviceResponse carries no document${response.documentErrors > 0 ? ' (the wallet reported document errors)' : ''}` });
+    failures.push({
+      code: 'presentation.malformed',
+      path: 'presentation',
+      detail: `the DeviceResponse carries no document${response.documentErrors > 0 ? ' (the wallet reported document errors)' : ''}`,
+    });
   }
   const documents: VerifiedMdoc[] = [];
   for (const document of response.documents) {
@@ -89,7 +93,10 @@ export function verifyDeviceResponse(input: string | Uint8Array, env: MdocVerifi
 type DocumentOutcome = { document: VerifiedMdoc } | { failure: CheckFailure };
 
 type Step<T = undefined> = { ok: true; value: T } | { ok: false; failure: CheckFailure };
-const failed = (path: string, code: CheckFailure['code'], detail: string): { ok: false; failure: CheckFailure } => ({ ok: false, failure: { code, path, detail } });
+const failed = (path: string, code: CheckFailure['code'], detail: string): { ok: false; failure: CheckFailure } => ({
+  ok: false,
+  failure: { code, path, detail },
+});
 
 /**
  * IssuerAuth: the `x5chain` path to an anchor (document-signer purpose), then
@@ -111,7 +118,11 @@ export function checkIssuerAuth(
   if (!trust.ok) return failed(document.path, trust.code, `the document signer certificate: ${trust.detail}`);
   const signature = verifyCoseSign1(document.issuerAuth, trust.publicKey);
   if (!signature.ok) {
-    return failed(document.path, signature.reason === 'invalid' ? 'credential.signature_invalid' : 'credential.alg_forbidden', `issuerAuth: ${signature.detail}`);
+    return failed(
+      document.path,
+      signature.reason === 'invalid' ? 'credential.signature_invalid' : 'credential.alg_forbidden',
+      `issuerAuth: ${signature.detail}`,
+    );
   }
   return { ok: true, value: { issuer: trust.issuerId, keyIds: trust.keyIds } };
 }
@@ -119,7 +130,11 @@ export function checkIssuerAuth(
 /** What the signed MSO says about the document: its docType, and a digest for every presented element. */
 export function checkMsoCoversDocument(document: MdocDocument, mso: MobileSecurityObject): Step {
   if (mso.docType !== document.docType) {
-    return failed(document.path, 'credential.signature_invalid', `the issuer signed docType "${mso.docType.slice(0, 100)}", the document says "${document.docType.slice(0, 100)}"`);
+    return failed(
+      document.path,
+      'credential.signature_invalid',
+      `the issuer signed docType "${mso.docType.slice(0, 100)}", the document says "${document.docType.slice(0, 100)}"`,
+    );
   }
   const digestFailure = checkDigests(document, mso);
   return digestFailure ? { ok: false, failure: digestFailure } : { ok: true, value: undefined };
@@ -136,13 +151,21 @@ export function checkMsoValidity(document: MdocDocument, mso: MobileSecurityObje
 /** DeviceAuth: a deviceSignature over DeviceAuthentication with this SessionTranscript, by the MSO device key; deviceMac refused. */
 export function checkDeviceAuth(document: MdocDocument, mso: MobileSecurityObject, sessionTranscript: Uint8Array, path = document.path): Step {
   if (document.deviceAuth.kind === 'mac') {
-    return failed(path, 'presentation.signature_invalid', 'deviceMac (MAC device authentication) is not supported over OpenID4VP: the wallet must use deviceSignature');
+    return failed(
+      path,
+      'presentation.signature_invalid',
+      'deviceMac (MAC device authentication) is not supported over OpenID4VP: the wallet must use deviceSignature',
+    );
   }
   const deviceAuthentication = deviceAuthenticationBytes(sessionTranscript, document.docType, document.deviceNameSpacesBytes);
   const signature = verifyCoseSign1(document.deviceAuth.sign1, mso.deviceKey.key, deviceAuthentication);
   if (signature.ok) return { ok: true, value: undefined };
   return signature.reason === 'invalid'
-    ? failed(path, 'presentation.signature_invalid', "deviceSignature does not verify over this request's SessionTranscript (client_id, nonce, response_uri) with the MSO device key")
+    ? failed(
+        path,
+        'presentation.signature_invalid',
+        "deviceSignature does not verify over this request's SessionTranscript (client_id, nonce, response_uri) with the MSO device key",
+      )
     : failed(path, 'presentation.alg_forbidden', `deviceSignature: ${signature.detail}`);
 }
 
@@ -164,14 +187,24 @@ export function documentClaims(document: MdocDocument): Record<string, Record<st
 function verifyDocument(document: MdocDocument, env: MdocVerificationInput, limits: CborLimits): DocumentOutcome {
   const { path } = document;
   if (env.expectedDocType !== undefined && document.docType !== env.expectedDocType) {
-    return { failure: { code: 'credential.type_mismatch', path, detail: `the document's docType "${document.docType.slice(0, 100)}" is not the requested "${env.expectedDocType}"` } };
+    return {
+      failure: {
+        code: 'credential.type_mismatch',
+        path,
+        detail: `the document's docType "${document.docType.slice(0, 100)}" is not the requested "${env.expectedDocType}"`,
+      },
+    };
   }
   const issuerAuth = checkIssuerAuth(document, env.validateChain, env);
   if (!issuerAuth.ok) return issuerAuth;
   const msoRead = parseMso(document.issuerAuth.payload as Uint8Array, limits);
   if (!msoRead.ok) return { failure: { code: 'credential.malformed', path, detail: `the MSO: ${msoRead.detail}` } };
   const mso = msoRead.value;
-  for (const step of [() => checkMsoCoversDocument(document, mso), () => checkMsoValidity(document, mso, env.now, env.clockSkewSeconds), () => checkDeviceAuth(document, mso, env.sessionTranscript)]) {
+  for (const step of [
+    () => checkMsoCoversDocument(document, mso),
+    () => checkMsoValidity(document, mso, env.now, env.clockSkewSeconds),
+    () => checkDeviceAuth(document, mso, env.sessionTranscript),
+  ]) {
     const outcome = step();
     if (!outcome.ok) return outcome;
   }
@@ -196,7 +229,12 @@ function checkDigests(document: MdocDocument, mso: MobileSecurityObject): CheckF
   for (const element of document.elements) {
     const at = `${document.path}${JSON.stringify([element.namespace, element.identifier])}`;
     const expected = mso.valueDigests.get(element.namespace)?.get(element.digestId);
-    if (!expected) return { code: 'credential.signature_invalid', path: at, detail: `the MSO has no digest for digestID ${element.digestId} of "${element.namespace}": the issuer did not sign this element` };
+    if (!expected)
+      return {
+        code: 'credential.signature_invalid',
+        path: at,
+        detail: `the MSO has no digest for digestID ${element.digestId} of "${element.namespace}": the issuer did not sign this element`,
+      };
     const actual = createHash(mso.digestAlgorithm).update(tag24Bytes(element.itemBytes)).digest();
     if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
       return { code: 'credential.signature_invalid', path: at, detail: 'the element does not match the digest the issuer signed (tampered value)' };

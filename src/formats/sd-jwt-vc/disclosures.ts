@@ -82,7 +82,11 @@ class DisclosureError extends Error {
 export function processDisclosures(payload: Record<string, unknown>, encoded: readonly string[]): DisclosureResult {
   const alg = payload._sd_alg ?? 'sha-256';
   if (typeof alg !== 'string' || SD_HASH_ALGORITHMS[alg] === undefined) {
-    return { ok: false, code: 'sdjwt.disclosure_invalid', detail: `_sd_alg ${typeof alg === 'string' && /^[\w-]{1,32}$/.test(alg) ? `"${alg}" ` : ''}is not supported (sha-256, sha-384, sha-512)` };
+    return {
+      ok: false,
+      code: 'sdjwt.disclosure_invalid',
+      detail: `_sd_alg ${typeof alg === 'string' && /^[\w-]{1,32}$/.test(alg) ? `"${alg}" ` : ''}is not supported (sha-256, sha-384, sha-512)`,
+    };
   }
   try {
     const byDigest = new Map<string, Disclosure>();
@@ -165,9 +169,13 @@ class Walker {
       const where = pointer(pointer(path, '_sd'), i);
       const disclosure = this.#digest(entry, where);
       if (!disclosure) continue;
-      if (disclosure.name === undefined) throw new DisclosureError(`disclosure ${disclosure.index} is an array element but is referenced from "_sd" at ${where}`, disclosure.index);
+      if (disclosure.name === undefined)
+        throw new DisclosureError(`disclosure ${disclosure.index} is an array element but is referenced from "_sd" at ${where}`, disclosure.index);
       if (Object.hasOwn(out, disclosure.name) || Object.hasOwn(input, disclosure.name)) {
-        throw new DisclosureError(`disclosure ${disclosure.index} discloses "${shortName(disclosure.name)}", which already exists at ${path || '/'}`, disclosure.index);
+        throw new DisclosureError(
+          `disclosure ${disclosure.index} discloses "${shortName(disclosure.name)}", which already exists at ${path || '/'}`,
+          disclosure.index,
+        );
       }
       if (top && NEVER_DISCLOSED.has(disclosure.name)) {
         throw new DisclosureError(`disclosure ${disclosure.index}: "${disclosure.name}" must not be selectively disclosed in an SD-JWT VC`, disclosure.index);
@@ -185,7 +193,8 @@ class Walker {
       if (isArrayDigest(element)) {
         const disclosure = this.#digest(element['...'], pointer(where, '...'));
         if (!disclosure) return; // undisclosed element or decoy
-        if (disclosure.name !== undefined) throw new DisclosureError(`disclosure ${disclosure.index} names a claim but is referenced as an array element at ${where}`, disclosure.index);
+        if (disclosure.name !== undefined)
+          throw new DisclosureError(`disclosure ${disclosure.index} names a claim but is referenced as an array element at ${where}`, disclosure.index);
         out.push(this.value(disclosure.value, where, depth));
         return;
       }

@@ -64,7 +64,11 @@ const invalid = (detail: string): KeyBindingResult => ({ ok: false, code: 'sdjwt
  */
 export async function verifyKeyBinding(request: KeyBindingRequest): Promise<KeyBindingResult> {
   if (request.kbJwt === undefined) {
-    return { ok: false, code: 'challenge.missing', detail: 'the SD-JWT has no KB-JWT: dc+sd-jwt presentations must be key-bound (the KB-JWT carries the challenge)' };
+    return {
+      ok: false,
+      code: 'challenge.missing',
+      detail: 'the SD-JWT has no KB-JWT: dc+sd-jwt presentations must be key-bound (the KB-JWT carries the challenge)',
+    };
   }
   const decoded = decodeJwt(request.kbJwt);
   if (!decoded.ok) return invalid(`the KB-JWT: ${decoded.detail}`);
@@ -81,12 +85,14 @@ export async function verifyKeyBinding(request: KeyBindingRequest): Promise<KeyB
     const algorithms = signatureAlgorithms(parsed.jwk, parsed.usage);
     holder = `${JWK_THUMBPRINT_URI}${jwkThumbprint(parsed.jwk)}`;
     const verified = await verifyCompactJws(jws.compact, { id: holder, controller: holder, jwk: parsed.jwk, algorithms }, { typ: KB_JWT_TYP });
-    if (!verified.ok) return invalid(verified.reason === 'signature_invalid' ? 'the KB-JWT is not signed by the credential\'s "cnf" key' : `the KB-JWT: ${verified.detail}`);
+    if (!verified.ok)
+      return invalid(verified.reason === 'signature_invalid' ? 'the KB-JWT is not signed by the credential\'s "cnf" key' : `the KB-JWT: ${verified.detail}`);
   } else if (typeof kid === 'string') {
     const did = splitDidUrl(kid)?.did;
     if (did === undefined || !kid.includes('#')) return invalid('"cnf.kid" must be a DID URL naming a verification method');
     const resolution = await didDocumentOf(did, { dids: request.dids, ...(request.didDocument ? { didDocument: request.didDocument } : {}) });
-    if (!resolution.ok) return { ok: false, code: resolution.code === 'did.method_unsupported' ? 'did.method_unsupported' : 'did.unresolvable', detail: resolution.detail };
+    if (!resolution.ok)
+      return { ok: false, code: resolution.code === 'did.method_unsupported' ? 'did.method_unsupported' : 'did.unresolvable', detail: resolution.detail };
     const verified = await verifyDidSignature({ ...jws, kid }, did, resolution.document, 'authentication', { typ: [KB_JWT_TYP] });
     if (!verified.ok) return invalid(`the KB-JWT is not signed by the "cnf.kid" key: ${verified.detail}`);
     holder = did;

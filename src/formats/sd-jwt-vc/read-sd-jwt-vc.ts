@@ -60,10 +60,13 @@ export function readSdJwtVc(input: unknown): { ok: true; read: ReadSdJwtVc } | R
   const { payload, jws, header } = issuerJwt;
   const fail = (detail: string): ReadFailure => ({ ok: false, code: 'credential.malformed', detail });
   const typ = jws.typ?.toLowerCase().replace(/^application\//, '');
-  if (typ !== SD_JWT_VC_TYP && typ !== LEGACY_SD_JWT_VC_TYP) return fail(`the issuer-signed JWT's "typ" must be "${SD_JWT_VC_TYP}" (or "${LEGACY_SD_JWT_VC_TYP}")`);
-  if (jws.crit !== undefined) return { ok: false, code: 'credential.signature_invalid', detail: 'the issuer-signed JWT names critical header parameters kparty does not support' };
+  if (typ !== SD_JWT_VC_TYP && typ !== LEGACY_SD_JWT_VC_TYP)
+    return fail(`the issuer-signed JWT's "typ" must be "${SD_JWT_VC_TYP}" (or "${LEGACY_SD_JWT_VC_TYP}")`);
+  if (jws.crit !== undefined)
+    return { ok: false, code: 'credential.signature_invalid', detail: 'the issuer-signed JWT names critical header parameters kparty does not support' };
   if (typeof payload.vct !== 'string' || payload.vct.length === 0) return fail('the SD-JWT VC has no "vct" string');
-  if (payload.iss !== undefined && (typeof payload.iss !== 'string' || payload.iss.length === 0 || payload.iss.length > 2048)) return fail('"iss" must be a non-empty string');
+  if (payload.iss !== undefined && (typeof payload.iss !== 'string' || payload.iss.length === 0 || payload.iss.length > 2048))
+    return fail('"iss" must be a non-empty string');
   const times: Partial<Record<'iat' | 'nbf' | 'exp', number>> = {};
   for (const name of ['iat', 'nbf', 'exp'] as const) {
     // Within the sane date range, like every other format (docs/security.md, "Numeric dates").
@@ -77,7 +80,8 @@ export function readSdJwtVc(input: unknown): { ok: true; read: ReadSdJwtVc } | R
   if (claimedIssuer === null) return fail('the SD-JWT VC names no issuer: neither "iss" nor an "x5c" certificate');
 
   const disclosed = processDisclosures(payload, parsed.parts.disclosures);
-  if (!disclosed.ok) return { ok: false, code: disclosed.code, detail: disclosed.detail, ...(disclosed.disclosure !== undefined ? { disclosure: disclosed.disclosure } : {}) };
+  if (!disclosed.ok)
+    return { ok: false, code: disclosed.code, detail: disclosed.detail, ...(disclosed.disclosure !== undefined ? { disclosure: disclosed.disclosure } : {}) };
 
   const read: ReadSdJwtVc = {
     parts: parsed.parts,

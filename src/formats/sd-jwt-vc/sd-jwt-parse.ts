@@ -39,7 +39,8 @@ export function looksLikeSdJwt(input: unknown): input is string {
  */
 export function parseSdJwt(input: unknown): SdJwtParse {
   if (typeof input !== 'string') return { ok: false, code: 'presentation.malformed', detail: 'an SD-JWT must be a string' };
-  if (input.length > MAX_SD_JWT_LENGTH) return { ok: false, code: 'presentation.malformed', detail: `the SD-JWT is longer than ${MAX_SD_JWT_LENGTH} characters` };
+  if (input.length > MAX_SD_JWT_LENGTH)
+    return { ok: false, code: 'presentation.malformed', detail: `the SD-JWT is longer than ${MAX_SD_JWT_LENGTH} characters` };
   const segments = input.split('~');
   if (segments.length < 2) return { ok: false, code: 'presentation.malformed', detail: 'not an SD-JWT: no "~" separator' };
   if (segments.length - 2 > MAX_DISCLOSURES) return { ok: false, code: 'presentation.malformed', detail: `more than ${MAX_DISCLOSURES} disclosures` };
@@ -49,7 +50,8 @@ export function parseSdJwt(input: unknown): SdJwtParse {
   const disclosures = segments.slice(1, -1);
   for (const [index, disclosure] of disclosures.entries()) {
     if (disclosure.length === 0) return { ok: false, code: 'sdjwt.disclosure_invalid', detail: `disclosure ${index} is empty` };
-    if (disclosure.length > MAX_DISCLOSURE_LENGTH) return { ok: false, code: 'sdjwt.disclosure_invalid', detail: `disclosure ${index} is longer than ${MAX_DISCLOSURE_LENGTH} characters` };
+    if (disclosure.length > MAX_DISCLOSURE_LENGTH)
+      return { ok: false, code: 'sdjwt.disclosure_invalid', detail: `disclosure ${index} is longer than ${MAX_DISCLOSURE_LENGTH} characters` };
     if (!BASE64URL.test(disclosure)) return { ok: false, code: 'sdjwt.disclosure_invalid', detail: `disclosure ${index} is not base64url` };
   }
   if (last !== '' && !COMPACT_JWS.test(last)) {

@@ -11,14 +11,21 @@ import { SUPPORTED_SIGNATURE_ALGORITHMS } from '../../crypto/signature-algorithm
 import { pinnedIssuers } from '../../policy/evaluation/trusted-issuers.js';
 import { verifyIssuerSignature } from '../../trust/issuer-keys.js';
 import { TrustAnchorStore } from '../../trust/trust-anchors.js';
-import { credentialFailed, presentationFailed, type CredentialFormat, type FormatHandler, type FormatModule, type FormatServices, type ParseOutcome } from '../format-handler.js';
+import {
+  credentialFailed,
+  presentationFailed,
+  type CredentialFormat,
+  type FormatHandler,
+  type FormatModule,
+  type FormatServices,
+  type ParseOutcome,
+} from '../format-handler.js';
 import { verifyKeyBinding } from './key-binding.js';
 import { LEGACY_SD_JWT_VC_TYP, readSdJwtVc, SD_JWT_VC_TYP, type ReadSdJwtVc } from './read-sd-jwt-vc.js';
 import { looksLikeSdJwt } from './sd-jwt-parse.js';
 
 /** How old a KB-JWT may be (`iat`), seconds, when the composition root does not say (it passes KPARTY_CHALLENGE_TTL). */
 export const DEFAULT_KEY_BINDING_MAX_AGE_SECONDS = 300;
-
 
 const quote = (value: unknown): string => {
   const text = JSON.stringify(value) ?? String(value);
@@ -66,7 +73,12 @@ export function sdJwtVcHandler(services: FormatServices): FormatHandler {
       const credentialPath = scope.credentialPath(0);
       const outcome = readSdJwtVc(input);
       if (!outcome.ok) {
-        const path = outcome.code === 'presentation.malformed' ? scope.path : outcome.disclosure !== undefined ? `${credentialPath}.disclosures[${outcome.disclosure}]` : credentialPath;
+        const path =
+          outcome.code === 'presentation.malformed'
+            ? scope.path
+            : outcome.disclosure !== undefined
+              ? `${credentialPath}.disclosures[${outcome.disclosure}]`
+              : credentialPath;
         return { ok: false, failures: [{ code: outcome.code, path, detail: outcome.detail, presentation: scope.index }] };
       }
       const read = outcome.read;
@@ -78,7 +90,8 @@ export function sdJwtVcHandler(services: FormatServices): FormatHandler {
         path: credentialPath,
         ...(scope.queryId !== undefined ? { queryId: scope.queryId } : {}),
         issuer: read.claimedIssuer,
-        issuerKey: read.iss !== undefined && read.iss.startsWith('did:') && read.claimedIssuer === read.iss ? { kind: 'did', did: read.iss } : { kind: 'format' },
+        issuerKey:
+          read.iss !== undefined && read.iss.startsWith('did:') && read.claimedIssuer === read.iss ? { kind: 'did', did: read.iss } : { kind: 'format' },
         ...(subject !== undefined ? { subject } : {}),
         holderBinding: [{ ...(read.holder !== undefined ? { id: read.holder } : {}), path: `${credentialPath}.cnf` }],
         types: [read.vct],

@@ -60,26 +60,43 @@ describe('draft-ietf-oauth-sd-jwt-vc examples', () => {
 
   it.each(withKb.map((e) => [e.line, e] as const))('verifies the key-bound presentation at line %i end to end', async (_line, example) => {
     const result = await verifySdJwtVc(example.sdjwt, env(example.iss as string));
-    expect(result).toMatchObject({ ok: true, credential: { issuer: example.iss, nonce: '1234567890', audience: 'https://example.com/verifier', issuerKeyRoute: 'pinned' } });
+    expect(result).toMatchObject({
+      ok: true,
+      credential: { issuer: example.iss, nonce: '1234567890', audience: 'https://example.com/verifier', issuerKeyRoute: 'pinned' },
+    });
     if (result.ok) expect(result.credential.holder).toBe(`urn:ietf:params:oauth:jwk-thumbprint:sha-256:${jwkThumbprint(HOLDER_KEY)}`);
   });
 
-  it.each(withoutKb.map((e) => [e.line, e] as const))('reads the issued SD-JWT at line %i (every disclosure referenced) and asks for the missing KB-JWT', async (_line, example) => {
-    const parsed = parseSdJwt(example.sdjwt);
-    expect(parsed.ok).toBe(true);
-    if (!parsed.ok) return;
-    expect(parsed.parts.disclosures).toHaveLength(example.n_disclosures as number);
-    expect(processDisclosures(parsed.parts.issuerJwt.payload, parsed.parts.disclosures).ok).toBe(true);
-    const result = await verifySdJwtVc(example.sdjwt, env(example.iss as string));
-    expect(result).toMatchObject({ ok: false, failures: [{ code: expect.stringMatching(/^(challenge\.missing|sdjwt\.key_binding_invalid)$/) }] });
-  });
+  it.each(withoutKb.map((e) => [e.line, e] as const))(
+    'reads the issued SD-JWT at line %i (every disclosure referenced) and asks for the missing KB-JWT',
+    async (_line, example) => {
+      const parsed = parseSdJwt(example.sdjwt);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) return;
+      expect(parsed.parts.disclosures).toHaveLength(example.n_disclosures as number);
+      expect(processDisclosures(parsed.parts.issuerJwt.payload, parsed.parts.disclosures).ok).toBe(true);
+      const result = await verifySdJwtVc(example.sdjwt, env(example.iss as string));
+      expect(result).toMatchObject({ ok: false, failures: [{ code: expect.stringMatching(/^(challenge\.missing|sdjwt\.key_binding_invalid)$/) }] });
+    },
+  );
 
   it('refuses the examples past their exp, with another issuer key, and under another issuer name', async () => {
     const example = withKb[0] as Example;
     expect(await verifySdJwtVc(example.sdjwt, env(example.iss as string, 1_883_000_000_000 + 3_600_000))).toMatchObject({ ok: false });
-    const other = { ...env(example.iss as string), pinned: [{ id: example.iss as string, jwks: { keys: [{ ...ISSUER_KEY, x: 'TCAER19Zvu3OHF4j4W4vfSVoHIP1ILilDls7vCeGemc', y: 'ZxjiWWbZMQGHVWKVQ4hbSIirsVfuecCE6t4jT9F2HZQ' }] } }] };
+    const other = {
+      ...env(example.iss as string),
+      pinned: [
+        {
+          id: example.iss as string,
+          jwks: { keys: [{ ...ISSUER_KEY, x: 'TCAER19Zvu3OHF4j4W4vfSVoHIP1ILilDls7vCeGemc', y: 'ZxjiWWbZMQGHVWKVQ4hbSIirsVfuecCE6t4jT9F2HZQ' }] },
+        },
+      ],
+    };
     expect(await verifySdJwtVc(example.sdjwt, other)).toMatchObject({ ok: false, failures: [{ code: 'credential.signature_invalid' }] });
-    expect(await verifySdJwtVc(example.sdjwt, env('https://other.example.com'))).toMatchObject({ ok: false, failures: [{ code: 'credential.issuer_untrusted' }] });
+    expect(await verifySdJwtVc(example.sdjwt, env('https://other.example.com'))).toMatchObject({
+      ok: false,
+      failures: [{ code: 'credential.issuer_untrusted' }],
+    });
   });
 });
 
@@ -88,33 +105,56 @@ describe('RFC 9901 examples', () => {
     expect([SD_JWT_EXAMPLES.length, SD_JWT_EXAMPLES.filter((e) => e.kb).length]).toEqual([8, 3]);
   });
 
-  it.each(SD_JWT_EXAMPLES.map((e) => [e.line, e] as const))('verifies the issuer signature, every disclosure and any KB-JWT of the example at line %i', async (_line, example) => {
-    const parsed = parseSdJwt(example.sdjwt);
-    expect(parsed.ok).toBe(true);
-    if (!parsed.ok) return;
-    const { issuerJwt, disclosures, kbJwt, sdHashInput } = parsed.parts;
-    // Two examples are W3C VCDM-shaped and name their issuer in `issuer` instead of `iss`.
-    const iss = (issuerJwt.payload.iss ?? issuerJwt.payload.issuer) as string;
-    const signature = await verifyIssuerSignature(
-      { jws: issuerJwt.jws, iss, typ: [example.header.typ], purpose: 'credential-issuer', pinned: env(iss).pinned, now: RFC_NOW, clockSkewSeconds: 60 },
-      { dids, anchors: TrustAnchorStore.empty() },
-    );
-    expect(signature).toMatchObject({ ok: true, issuerId: iss });
-    const processed = processDisclosures(issuerJwt.payload, disclosures);
-    expect(processed.ok).toBe(true);
-    if (!processed.ok) return;
-    expect(JSON.stringify(processed.claims)).not.toMatch(/"_sd"|"\.\.\."/);
-    expect(kbJwt !== undefined).toBe(Boolean(example.kb));
-    if (kbJwt === undefined) return;
-    const binding = await verifyKeyBinding({ kbJwt, sdHashInput, hashAlgorithm: processed.hashAlgorithm, cnf: issuerJwt.payload.cnf, now: RFC_NOW, clockSkewSeconds: 60, maxAgeSeconds: 300, dids });
-    expect(binding).toMatchObject({ ok: true, nonce: '1234567890', audience: 'https://verifier.example.org' });
-    // The same KB-JWT over one disclosure fewer: another sd_hash.
-    const fewer = `${[issuerJwt.jws.compact, ...disclosures.slice(1)].join('~')}~`;
-    expect(await verifyKeyBinding({ kbJwt, sdHashInput: fewer, hashAlgorithm: 'sha-256', cnf: issuerJwt.payload.cnf, now: RFC_NOW, clockSkewSeconds: 60, maxAgeSeconds: 300, dids })).toMatchObject({
-      ok: false,
-      code: 'sdjwt.key_binding_invalid',
-    });
-  });
+  it.each(SD_JWT_EXAMPLES.map((e) => [e.line, e] as const))(
+    'verifies the issuer signature, every disclosure and any KB-JWT of the example at line %i',
+    async (_line, example) => {
+      const parsed = parseSdJwt(example.sdjwt);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) return;
+      const { issuerJwt, disclosures, kbJwt, sdHashInput } = parsed.parts;
+      // Two examples are W3C VCDM-shaped and name their issuer in `issuer` instead of `iss`.
+      const iss = (issuerJwt.payload.iss ?? issuerJwt.payload.issuer) as string;
+      const signature = await verifyIssuerSignature(
+        { jws: issuerJwt.jws, iss, typ: [example.header.typ], purpose: 'credential-issuer', pinned: env(iss).pinned, now: RFC_NOW, clockSkewSeconds: 60 },
+        { dids, anchors: TrustAnchorStore.empty() },
+      );
+      expect(signature).toMatchObject({ ok: true, issuerId: iss });
+      const processed = processDisclosures(issuerJwt.payload, disclosures);
+      expect(processed.ok).toBe(true);
+      if (!processed.ok) return;
+      expect(JSON.stringify(processed.claims)).not.toMatch(/"_sd"|"\.\.\."/);
+      expect(kbJwt !== undefined).toBe(Boolean(example.kb));
+      if (kbJwt === undefined) return;
+      const binding = await verifyKeyBinding({
+        kbJwt,
+        sdHashInput,
+        hashAlgorithm: processed.hashAlgorithm,
+        cnf: issuerJwt.payload.cnf,
+        now: RFC_NOW,
+        clockSkewSeconds: 60,
+        maxAgeSeconds: 300,
+        dids,
+      });
+      expect(binding).toMatchObject({ ok: true, nonce: '1234567890', audience: 'https://verifier.example.org' });
+      // The same KB-JWT over one disclosure fewer: another sd_hash.
+      const fewer = `${[issuerJwt.jws.compact, ...disclosures.slice(1)].join('~')}~`;
+      expect(
+        await verifyKeyBinding({
+          kbJwt,
+          sdHashInput: fewer,
+          hashAlgorithm: 'sha-256',
+          cnf: issuerJwt.payload.cnf,
+          now: RFC_NOW,
+          clockSkewSeconds: 60,
+          maxAgeSeconds: 300,
+          dids,
+        }),
+      ).toMatchObject({
+        ok: false,
+        code: 'sdjwt.key_binding_invalid',
+      });
+    },
+  );
 
   it('finds a disclosure dropped from an example unreferenced nowhere, and a foreign one refused', () => {
     const [first, second] = SD_JWT_EXAMPLES as [Example, Example];
@@ -123,7 +163,10 @@ describe('RFC 9901 examples', () => {
     expect(a.ok && b.ok).toBe(true);
     if (!a.ok || !b.ok) return;
     expect(processDisclosures(a.parts.issuerJwt.payload, a.parts.disclosures.slice(1)).ok).toBe(true);
-    expect(processDisclosures(a.parts.issuerJwt.payload, [...a.parts.disclosures, b.parts.disclosures[0] as string])).toMatchObject({ ok: false, code: 'sdjwt.disclosure_invalid' });
+    expect(processDisclosures(a.parts.issuerJwt.payload, [...a.parts.disclosures, b.parts.disclosures[0] as string])).toMatchObject({
+      ok: false,
+      code: 'sdjwt.disclosure_invalid',
+    });
     expect(second.kb).toBeTruthy();
   });
 });

@@ -145,7 +145,10 @@ describe('verifySdJwtVc with @sd-jwt/sd-jwt-vc as issuer and wallet', () => {
       payload: { iss: 'https://pinned.example.com', iat: NOW_S, vct: VCT, cnf: { jwk: bed.holder.publicJwk } },
     });
     const pinned = [{ id: 'https://pinned.example.com', jwks: { keys: [{ ...issuer.publicJwk, kid: 'key-1' }] } }];
-    expect(await verify(await present(bed, credential), { pinned })).toMatchObject({ ok: true, credential: { issuer: 'https://pinned.example.com', issuerKeyRoute: 'pinned' } });
+    expect(await verify(await present(bed, credential), { pinned })).toMatchObject({
+      ok: true,
+      credential: { issuer: 'https://pinned.example.com', issuerKeyRoute: 'pinned' },
+    });
   });
 
   it('binds to a cnf.kid DID URL; the holder is the DID', async () => {
@@ -162,7 +165,9 @@ describe('verifySdJwtVc refuses', () => {
     const decoded = JSON.parse(Buffer.from(disclosures[0] as string, 'base64url').toString()) as unknown[];
     decoded[2] = 'Zaphod';
     const tampered = [b64u(JSON.stringify(decoded)), ...disclosures.slice(1)];
-    expect(failure(await verify(await rebind(jwt, tampered)))).toEqual(expect.objectContaining({ code: 'sdjwt.disclosure_invalid', path: 'credentials[0].disclosures[0]' }));
+    expect(failure(await verify(await rebind(jwt, tampered)))).toEqual(
+      expect.objectContaining({ code: 'sdjwt.disclosure_invalid', path: 'credentials[0].disclosures[0]' }),
+    );
   });
 
   it('an unreferenced disclosure (from another credential)', async () => {
@@ -188,7 +193,10 @@ describe('verifySdJwtVc refuses', () => {
   it('a disclosure named _sd or ...', async () => {
     for (const name of ['_sd', '...']) {
       const d = disclosure(name, 'x');
-      expect(failure(await verify(await handRolled(bed, { _sd: [digestOf(d)] }, [d])))).toMatchObject({ code: 'sdjwt.disclosure_invalid', path: 'credentials[0].disclosures[0]' });
+      expect(failure(await verify(await handRolled(bed, { _sd: [digestOf(d)] }, [d])))).toMatchObject({
+        code: 'sdjwt.disclosure_invalid',
+        path: 'credentials[0].disclosures[0]',
+      });
     }
   });
 
@@ -261,8 +269,12 @@ describe('verifySdJwtVc refuses', () => {
 
   it('a KB-JWT without nonce: challenge.missing; without aud: key_binding_invalid', async () => {
     const sdJwt = await didIssued(bed);
-    expect(failure(await verify(`${sdJwt}${await signKbJwt(bed.holder.privateJwk, sdJwt, { nonce: undefined })}`))).toMatchObject({ code: 'challenge.missing' });
-    expect(failure(await verify(`${sdJwt}${await signKbJwt(bed.holder.privateJwk, sdJwt, { aud: undefined })}`))).toMatchObject({ code: 'sdjwt.key_binding_invalid' });
+    expect(failure(await verify(`${sdJwt}${await signKbJwt(bed.holder.privateJwk, sdJwt, { nonce: undefined })}`))).toMatchObject({
+      code: 'challenge.missing',
+    });
+    expect(failure(await verify(`${sdJwt}${await signKbJwt(bed.holder.privateJwk, sdJwt, { aud: undefined })}`))).toMatchObject({
+      code: 'sdjwt.key_binding_invalid',
+    });
   });
 
   it('a KB-JWT issued in the future, or too old', async () => {
@@ -274,7 +286,9 @@ describe('verifySdJwtVc refuses', () => {
 
   it('a KB-JWT with the wrong typ', async () => {
     const sdJwt = await didIssued(bed);
-    expect(failure(await verify(`${sdJwt}${await signKbJwt(bed.holder.privateJwk, sdJwt, {}, { typ: 'JWT' })}`))).toMatchObject({ code: 'sdjwt.key_binding_invalid' });
+    expect(failure(await verify(`${sdJwt}${await signKbJwt(bed.holder.privateJwk, sdJwt, {}, { typ: 'JWT' })}`))).toMatchObject({
+      code: 'sdjwt.key_binding_invalid',
+    });
   });
 
   it('a credential without cnf', async () => {
@@ -293,7 +307,9 @@ describe('verifySdJwtVc refuses', () => {
     const [h, p, s] = jwt.split('.') as [string, string, string];
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
     payload.vct = 'https://evil.example.com/vct';
-    expect(failure(await verify(await rebind(`${h}.${b64u(JSON.stringify(payload))}.${s}`, disclosures)))).toMatchObject({ code: 'credential.signature_invalid' });
+    expect(failure(await verify(await rebind(`${h}.${b64u(JSON.stringify(payload))}.${s}`, disclosures)))).toMatchObject({
+      code: 'credential.signature_invalid',
+    });
   });
 
   it('alg none and HS256 issuer signatures', async () => {
@@ -322,7 +338,12 @@ describe('verifySdJwtVc refuses', () => {
   });
 
   it('an expired x5c leaf', async () => {
-    const old = await makeCertificate({ name: 'Old issuer', issuer: bed.pki.intermediate, notBefore: new Date(NOW - 10 * 86_400_000), notAfter: new Date(NOW - 86_400_000) });
+    const old = await makeCertificate({
+      name: 'Old issuer',
+      issuer: bed.pki.intermediate,
+      notBefore: new Date(NOW - 10 * 86_400_000),
+      notAfter: new Date(NOW - 86_400_000),
+    });
     const credential = await issueSdJwtVc({
       issuerKey: { publicJwk: old.publicJwk, privateJwk: old.privateJwk },
       header: { x5c: x5c(old, bed.pki.intermediate) },
@@ -353,7 +374,10 @@ describe('verifySdJwtVc refuses', () => {
   it('pinned JWKS that do not match the signer', async () => {
     const issuer = await es256KeyPair();
     const other = await es256KeyPair();
-    const credential = await issueSdJwtVc({ issuerKey: issuer, payload: { iss: 'https://pinned.example.com', iat: NOW_S, vct: VCT, cnf: { jwk: bed.holder.publicJwk } } });
+    const credential = await issueSdJwtVc({
+      issuerKey: issuer,
+      payload: { iss: 'https://pinned.example.com', iat: NOW_S, vct: VCT, cnf: { jwk: bed.holder.publicJwk } },
+    });
     const pinned = [{ id: 'https://pinned.example.com', jwks: { keys: [other.publicJwk] } }];
     expect(failure(await verify(await present(bed, credential), { pinned }))).toMatchObject({ code: 'credential.signature_invalid' });
   });

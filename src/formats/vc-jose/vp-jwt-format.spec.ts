@@ -43,13 +43,19 @@ describe('vp+jwt format (VC-DM 2.0, VC-JOSE-COSE)', () => {
     ['a credential that is not enveloped', { verifiableCredential: ['eyJ.x.y'] }],
     ['an enveloped credential that is not a data URL', { verifiableCredential: [{ type: 'EnvelopedVerifiableCredential', id: 'https://x' }] }],
   ])('answers credential.malformed for %s', (_, members) => {
-    const vp = jwt({ alg: 'EdDSA', typ: 'vp+jwt' }, { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: holder.did, ...members });
+    const vp = jwt(
+      { alg: 'EdDSA', typ: 'vp+jwt' },
+      { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: holder.did, ...members },
+    );
     expect(vpJwtFormat.parse(vp, SINGLE).failures.map((f) => [f.code, f.path])).toEqual([['credential.malformed', 'credentials[0]']]);
   });
 
   it.each([
     ['a missing v2 context', { type: ['VerifiablePresentation'] }],
-    ['"iss" differing from "holder"', { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: 'did:example:a', iss: 'did:example:b' }],
+    [
+      '"iss" differing from "holder"',
+      { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], holder: 'did:example:a', iss: 'did:example:b' },
+    ],
   ])('answers presentation.malformed for %s', (_, payload) => {
     expect(vpJwtFormat.parse(jwt({ alg: 'EdDSA', typ: 'vp+jwt' }, payload), SINGLE).failures.map((f) => f.code)).toEqual(['presentation.malformed']);
   });

@@ -63,7 +63,11 @@ export async function startLocalIssuer(): Promise<LocalIssuer> {
       const override = overrides.get(path);
       if (override) return override(req, res, body);
       if (path === METADATA_PATH) {
-        return json(res, 200, { issuer: local.issuer, jwks_uri: `${local.issuer}${JWKS_PATH}`, introspection_endpoint: `${local.issuer}${INTROSPECTION_PATH}` });
+        return json(res, 200, {
+          issuer: local.issuer,
+          jwks_uri: `${local.issuer}${JWKS_PATH}`,
+          introspection_endpoint: `${local.issuer}${INTROSPECTION_PATH}`,
+        });
       }
       if (path === JWKS_PATH) return json(res, 200, { keys: local.published.map((k) => k.publicJwk) });
       if (path === INTROSPECTION_PATH && req.method === 'POST') {

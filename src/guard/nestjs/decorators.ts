@@ -8,8 +8,7 @@ import { KPARTY_SCOPES } from './tokens.js';
  * both, all of them are required (class and handler scopes are merged), on top
  * of the module's `scopes`.
  */
-export const Scopes = (...scopes: string[]): MethodDecorator & ClassDecorator =>
-  SetMetadata(KPARTY_SCOPES, requireScopeTokens(scopes, '@Scopes()'));
+export const Scopes = (...scopes: string[]): MethodDecorator & ClassDecorator => SetMetadata(KPARTY_SCOPES, requireScopeTokens(scopes, '@Scopes()'));
 
 /**
  * The verified session claims (`@KpartySession()`), or one claim

@@ -63,7 +63,9 @@ describe('KpartyGuard on NestJS + Fastify', () => {
   let app: INestApplication;
   let base: string;
   beforeAll(async () => {
-    ({ app, base } = await startApp([KpartyGuardModule.forRoot({ issuer: local.issuer, audience: AUDIENCE, realm: 'orders', directory: new IssuerDirectory() })]));
+    ({ app, base } = await startApp([
+      KpartyGuardModule.forRoot({ issuer: local.issuer, audience: AUDIENCE, realm: 'orders', directory: new IssuerDirectory() }),
+    ]));
   });
   afterAll(async () => {
     await app.close();
@@ -117,9 +119,7 @@ describe('KpartyGuard on NestJS + Fastify', () => {
 
 describe('KpartyGuardModule', () => {
   it('builds options asynchronously (e.g. from configuration) and answers 503 while kparty is unreachable', async () => {
-    const { app, base } = await startApp([
-      KpartyGuardModule.forRootAsync({ useFactory: async () => ({ issuer: 'http://127.0.0.1:1', audience: AUDIENCE }) }),
-    ]);
+    const { app, base } = await startApp([KpartyGuardModule.forRootAsync({ useFactory: async () => ({ issuer: 'http://127.0.0.1:1', audience: AUDIENCE }) })]);
     try {
       const reply = await fetch(`${base}/orders`, { headers: { authorization: `Bearer ${await local.mint()}` } });
       expect(reply.status).toBe(503);

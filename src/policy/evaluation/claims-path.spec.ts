@@ -19,7 +19,10 @@ describe('selectClaims (OpenID4VP 1.0 §7.1.1)', () => {
       [['name'], ['Arthur Dent']],
       [['address'], [ARTHUR.address]],
       [['address', 'street_address'], ['42 Market Street']],
-      [['degrees', null, 'type'], ['Bachelor of Science', 'Master of Science']],
+      [
+        ['degrees', null, 'type'],
+        ['Bachelor of Science', 'Master of Science'],
+      ],
       [['nationalities', 1], ['Betelgeusian']],
     ])('%j selects %j', (path, expected) => {
       expect(selectClaims(ARTHUR, path)).toEqual(expected);

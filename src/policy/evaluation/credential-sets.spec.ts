@@ -176,7 +176,11 @@ describe('credential_sets (OpenID4VP 1.0 §6.2)', () => {
   it('an option naming an unknown query id can never be met (fail closed)', () => {
     const policy = policyOf([EMPLOYEE], [{ options: [['nope']] }]);
     expect(evaluate(policy, [employeeCredential()]).failures).toEqual([
-      { code: 'policy.unsatisfied', path: 'presentation', detail: 'credential set 0 is not satisfied: no option has all its credential queries answered (["nope"])' },
+      {
+        code: 'policy.unsatisfied',
+        path: 'presentation',
+        detail: 'credential set 0 is not satisfied: no option has all its credential queries answered (["nope"])',
+      },
     ]);
   });
 

@@ -83,11 +83,7 @@ function search(required: readonly RequirementSet[], next: number, assignment: Q
  *
  * @param candidates for each query, the credentials that match it on their own
  */
-export function planAssignment(
-  sets: readonly RequirementSet[],
-  candidates: readonly (readonly number[])[],
-  credentialCount: number,
-): AssignmentPlan {
+export function planAssignment(sets: readonly RequirementSet[], candidates: readonly (readonly number[])[], credentialCount: number): AssignmentPlan {
   const required = sets.filter((set) => set.required);
   let assignment = new QueryAssignment(candidates, credentialCount);
   let unsatisfied: RequirementSet[] = [];

@@ -99,11 +99,14 @@ describe('agreement with the dcql library', () => {
       },
     );
 
-    it.each<[ClaimPath]>([[['nationalities', '0']], [['nationalities', 'length']]])('a string key into an array (%j): the library treats arrays as objects', (path) => {
-      const query = sdJwtQuery([{ path }]);
-      expect(ourMatch(query, identity)).toBe(false);
-      expect(libraryMatches(query, identity)).toBe(true);
-    });
+    it.each<[ClaimPath]>([[['nationalities', '0']], [['nationalities', 'length']]])(
+      'a string key into an array (%j): the library treats arrays as objects',
+      (path) => {
+        const query = sdJwtQuery([{ path }]);
+        expect(ourMatch(query, identity)).toBe(false);
+        expect(libraryMatches(query, identity)).toBe(true);
+      },
+    );
 
     it('a wildcard over an empty array: the library accepts an empty selection', () => {
       const credential = identitySdJwtCredential('credentials[0]', { degrees: [] });
@@ -172,57 +175,63 @@ describe('agreement with the dcql library', () => {
 
     const claimsFor = (document: Record<string, unknown>) =>
       fc.option(
-        fc.array(
-          fc.record({
-            choices: fc.array(fc.nat(19), { minLength: 1, maxLength: 4 }),
-            valuesFrom: fc.constantFrom('none', 'generated', 'reached'),
-            generated: acceptedValues,
-          }),
-          { minLength: 1, maxLength: 3 },
-        ).map((specs) =>
-          specs.map(({ choices, valuesFrom, generated }): ClaimQuery => {
-            const { path, reached } = pathInto(document, choices);
-            const isValue = typeof reached === 'string' || typeof reached === 'number' || typeof reached === 'boolean';
-            if (valuesFrom === 'generated') return { path, values: generated };
-            if (valuesFrom === 'reached' && isValue) return { path, values: [...generated, reached] };
-            return { path };
-          }),
-        ),
+        fc
+          .array(
+            fc.record({
+              choices: fc.array(fc.nat(19), { minLength: 1, maxLength: 4 }),
+              valuesFrom: fc.constantFrom('none', 'generated', 'reached'),
+              generated: acceptedValues,
+            }),
+            { minLength: 1, maxLength: 3 },
+          )
+          .map((specs) =>
+            specs.map(({ choices, valuesFrom, generated }): ClaimQuery => {
+              const { path, reached } = pathInto(document, choices);
+              const isValue = typeof reached === 'string' || typeof reached === 'number' || typeof reached === 'boolean';
+              if (valuesFrom === 'generated') return { path, values: generated };
+              if (valuesFrom === 'reached' && isValue) return { path, values: [...generated, reached] };
+              return { path };
+            }),
+          ),
         { nil: undefined },
       );
     const documentAndClaims = json.object.chain((document) => fc.record({ document: fc.constant(document), claims: claimsFor(document) }));
 
-    const sdJwtCase = fc.record({
-      generated: documentAndClaims,
-      vct: fc.constantFrom('T', 'T', 'U'),
-      vctValues: fc.option(fc.subarray(['T', 'U'], { minLength: 1 }), { nil: undefined }),
-    }).map(({ generated: { document, claims: claimQueries }, vct, vctValues }) => {
-      const credential: ParsedCredential = { ...identitySdJwtCredential(), types: [vct], document: { ...document } };
-      const query: CredentialQuery = {
-        id: 'q',
-        format: 'dc+sd-jwt',
-        ...(vctValues ? { meta: { vct_values: vctValues } } : {}),
-        ...(claimQueries ? { claims: claimQueries } : {}),
-        trustedIssuers: ['*'],
-      };
-      return { query, credential };
-    });
+    const sdJwtCase = fc
+      .record({
+        generated: documentAndClaims,
+        vct: fc.constantFrom('T', 'T', 'U'),
+        vctValues: fc.option(fc.subarray(['T', 'U'], { minLength: 1 }), { nil: undefined }),
+      })
+      .map(({ generated: { document, claims: claimQueries }, vct, vctValues }) => {
+        const credential: ParsedCredential = { ...identitySdJwtCredential(), types: [vct], document: { ...document } };
+        const query: CredentialQuery = {
+          id: 'q',
+          format: 'dc+sd-jwt',
+          ...(vctValues ? { meta: { vct_values: vctValues } } : {}),
+          ...(claimQueries ? { claims: claimQueries } : {}),
+          trustedIssuers: ['*'],
+        };
+        return { query, credential };
+      });
 
-    const w3cCase = fc.record({
-      generated: documentAndClaims,
-      types: fc.oneof(fc.constant(TYPES), fc.subarray(TYPES)),
-      typeValues: fc.array(fc.subarray(TYPES, { minLength: 1 }), { minLength: 1, maxLength: 2 }),
-    }).map(({ generated: { document, claims: claimQueries }, types, typeValues }) => {
-      const credential: ParsedCredential = { ...employeeCredential(), types, document: { ...document } };
-      const query: CredentialQuery = {
-        id: 'q',
-        format: 'jwt_vc_json',
-        meta: { type_values: typeValues },
-        ...(claimQueries ? { claims: claimQueries } : {}),
-        trustedIssuers: ['*'],
-      };
-      return { query, credential };
-    });
+    const w3cCase = fc
+      .record({
+        generated: documentAndClaims,
+        types: fc.oneof(fc.constant(TYPES), fc.subarray(TYPES)),
+        typeValues: fc.array(fc.subarray(TYPES, { minLength: 1 }), { minLength: 1, maxLength: 2 }),
+      })
+      .map(({ generated: { document, claims: claimQueries }, types, typeValues }) => {
+        const credential: ParsedCredential = { ...employeeCredential(), types, document: { ...document } };
+        const query: CredentialQuery = {
+          id: 'q',
+          format: 'jwt_vc_json',
+          meta: { type_values: typeValues },
+          ...(claimQueries ? { claims: claimQueries } : {}),
+          trustedIssuers: ['*'],
+        };
+        return { query, credential };
+      });
 
     /**
      * Whether processing `path` meets one of the library's documented

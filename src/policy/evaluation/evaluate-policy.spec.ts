@@ -84,7 +84,11 @@ describe('evaluatePolicy', () => {
     it('credential.issuer_untrusted', () => {
       const credential = employeeCredential({ issuer: 'did:web:hr.example.com.evil.org' });
       expect(evaluate(employeePortalPolicy(), [credential]).failures).toEqual([
-        { code: 'credential.issuer_untrusted', path: 'credentials[0]', detail: 'credential query "employee": issuer "did:web:hr.example.com.evil.org" is not trusted' },
+        {
+          code: 'credential.issuer_untrusted',
+          path: 'credentials[0]',
+          detail: 'credential query "employee": issuer "did:web:hr.example.com.evil.org" is not trusted',
+        },
         UNSATISFIED,
       ]);
     });
@@ -162,7 +166,8 @@ describe('evaluatePolicy', () => {
         {
           code: 'credential.too_old',
           path: 'credentials[0]',
-          detail: 'credential query "employee": issuance time is unknown (no iat, nbf, issuanceDate or validFrom), so the maximum age of 31536000 s cannot be checked',
+          detail:
+            'credential query "employee": issuance time is unknown (no iat, nbf, issuanceDate or validFrom), so the maximum age of 31536000 s cannot be checked',
         },
         UNSATISFIED,
       ]);

@@ -58,7 +58,9 @@ export function mayAnswer(query: CredentialQuery, credential: ParsedCredential):
 }
 
 function checkCandidates(query: CredentialQuery, credentials: readonly ParsedCredential[], clock: EvaluationClock): CandidateOutcome[] {
-  return credentials.flatMap((credential, index) => (mayAnswer(query, credential) ? [{ credential: index, failures: checkCandidate(query, credential, clock) }] : []));
+  return credentials.flatMap((credential, index) =>
+    mayAnswer(query, credential) ? [{ credential: index, failures: checkCandidate(query, credential, clock) }] : [],
+  );
 }
 
 /** Evaluates `policy` against `credentials` (see above). Never throws for any credential content. */
@@ -80,7 +82,9 @@ export function evaluatePolicy(policy: PresentationPolicy, credentials: ParsedCr
   if (plan.unsatisfied.length > 0) {
     const failedEarlier = options.failedEarlier ?? [];
     const reported = policy.credentials.map((query) =>
-      failedEarlier.flatMap((credential) => (mayAnswer(query, credential) ? [{ path: credential.path, failures: checkCandidate(query, credential, options) }] : [])),
+      failedEarlier.flatMap((credential) =>
+        mayAnswer(query, credential) ? [{ path: credential.path, failures: checkCandidate(query, credential, options) }] : [],
+      ),
     );
     return {
       satisfied: false,

@@ -40,7 +40,10 @@ describe('mapSessionClaims', () => {
   it('omits a claim the credential lacks, and a claim that is JSON null', () => {
     const withNull = identitySdJwtCredential('credentials[0]', { middle_name: null, aliases: [null, 'Art'] });
     expect(
-      mapSessionClaims({ missing: ['pid', 'birthdate'], middle: ['pid', 'middle_name'], aliases: ['pid', 'aliases', null], name: ['pid', 'name'] }, { pid: withNull }),
+      mapSessionClaims(
+        { missing: ['pid', 'birthdate'], middle: ['pid', 'middle_name'], aliases: ['pid', 'aliases', null], name: ['pid', 'name'] },
+        { pid: withNull },
+      ),
     ).toEqual({ aliases: ['Art'], name: 'Arthur Dent' });
   });
 

@@ -87,13 +87,17 @@ export function isTrustedIssuer(issuer: string, trustedIssuers: readonly Trusted
  * credential has no chain and never matches). A query with neither rule
  * (which policy validation refuses) accepts nothing.
  */
-export function trustFailure(query: Pick<CredentialQuery, 'trustedIssuers' | 'trusted_authorities'>, credential: { issuer: string; issuerKeyIds?: readonly string[] }): string | undefined {
+export function trustFailure(
+  query: Pick<CredentialQuery, 'trustedIssuers' | 'trusted_authorities'>,
+  credential: { issuer: string; issuerKeyIds?: readonly string[] },
+): string | undefined {
   if (query.trustedIssuers === undefined && query.trusted_authorities === undefined) return 'the policy names no trusted issuer';
   if (query.trustedIssuers !== undefined && !isTrustedIssuer(credential.issuer, query.trustedIssuers)) return 'is not trusted';
   if (query.trusted_authorities !== undefined) {
     const keyIds = credential.issuerKeyIds ?? [];
     const matches = query.trusted_authorities.some((authority) => authority.type === 'aki' && authority.values.some((aki) => keyIds.includes(aki)));
-    if (!matches) return keyIds.length === 0 ? 'is not certified by any of the trusted_authorities (no X.509 chain)' : 'is not certified by any of the trusted_authorities';
+    if (!matches)
+      return keyIds.length === 0 ? 'is not certified by any of the trusted_authorities (no X.509 chain)' : 'is not certified by any of the trusted_authorities';
   }
   return undefined;
 }

@@ -63,7 +63,8 @@ function queryDetail(
     return `${unsatisfied}: the credentials that match it (${listed(taken)}) answer other credential queries, and each credential answers one query only`;
   }
   if (outcomes.length === 0 && failedEarlier.length === 0) return `${unsatisfied}: no credential of format ${format} was presented`;
-  if (outcomes.length === 0) return `${unsatisfied}: the credentials of format ${format} presented (${listed(failedEarlier.map((o) => o.path))}) failed the checks listed`;
+  if (outcomes.length === 0)
+    return `${unsatisfied}: the credentials of format ${format} presented (${listed(failedEarlier.map((o) => o.path))}) failed the checks listed`;
   return unsatisfied;
 }
 

@@ -41,7 +41,9 @@ export interface SessionKit {
  * One kparty process's session machinery over `storage` (a fresh memory
  * storage by default; pass another kit's storage and clock for a second replica).
  */
-export async function sessionKit(options: { storage?: Storage; clock?: ReturnType<typeof fixedClock>; rotation?: Partial<SigningKeyRotationOptions> } = {}): Promise<SessionKit> {
+export async function sessionKit(
+  options: { storage?: Storage; clock?: ReturnType<typeof fixedClock>; rotation?: Partial<SigningKeyRotationOptions> } = {},
+): Promise<SessionKit> {
   const clock = options.clock ?? fixedClock(T0);
   const storage = options.storage ?? createMemoryStorage();
   const rotation = { ...ROTATION, ...options.rotation };

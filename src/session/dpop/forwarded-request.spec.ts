@@ -12,7 +12,7 @@ describe('the original request behind a forward-auth call', () => {
     expect(trustedProxyMatcher([])('127.0.0.1')).toBe(false);
   });
 
-  it('rebuilds method and URL from Traefik\'s headers, and nothing from an untrusted peer', () => {
+  it("rebuilds method and URL from Traefik's headers, and nothing from an untrusted peer", () => {
     expect(forwardedRequest(TRAEFIK, true)).toEqual({ method: 'GET', url: 'https://api.example.com/orders/7?page=2' });
     expect(forwardedRequest(TRAEFIK, false)).toBeUndefined();
   });
@@ -35,7 +35,7 @@ describe('the original request behind a forward-auth call', () => {
     expect(forwardedRequest(incomplete, true)).toBeUndefined();
   });
 
-  it('Envoy: the check URL\'s path after the prefix, scheme from X-Forwarded-Proto, host from Host', () => {
+  it("Envoy: the check URL's path after the prefix, scheme from X-Forwarded-Proto, host from Host", () => {
     const headers = { 'x-forwarded-proto': 'https', host: 'api.example.com' };
     expect(envoyRequest('POST', '/v1/auth/check/envoy/orders?x=1', headers, true)).toEqual({ method: 'POST', url: 'https://api.example.com/orders?x=1' });
     expect(envoyRequest('GET', '/v1/auth/check/envoy', headers, true)).toEqual({ method: 'GET', url: 'https://api.example.com/' });

@@ -65,13 +65,27 @@ export function forwardedRequest(headers: ForwardedHeaders, trusted: boolean): D
  * to the check URL (`/v1/auth/check/envoy` + path); scheme and host come from
  * `X-Forwarded-Proto` and `Host`, trusted only from a trusted proxy.
  */
-export function envoyRequest(method: string, checkUrl: string, headers: ForwardedHeaders, trusted: boolean, prefix = '/v1/auth/check/envoy'): DpopRequest | undefined {
+export function envoyRequest(
+  method: string,
+  checkUrl: string,
+  headers: ForwardedHeaders,
+  trusted: boolean,
+  prefix = '/v1/auth/check/envoy',
+): DpopRequest | undefined {
   if (!trusted || !checkUrl.startsWith(prefix)) return undefined;
   const proto = one(headers['x-forwarded-proto']);
   const host = one(headers.host);
   const rest = checkUrl.slice(prefix.length);
   const path = rest === '' || rest.startsWith('?') ? `/${rest}` : rest;
-  if (proto === undefined || host === undefined || !PROTO.test(proto) || !HOST.test(host) || !METHOD.test(method) || !path.startsWith('/') || path.length > MAX_FORWARDED_URI_LENGTH) {
+  if (
+    proto === undefined ||
+    host === undefined ||
+    !PROTO.test(proto) ||
+    !HOST.test(host) ||
+    !METHOD.test(method) ||
+    !path.startsWith('/') ||
+    path.length > MAX_FORWARDED_URI_LENGTH
+  ) {
     return undefined;
   }
   return { method, url: `${proto.toLowerCase()}://${host}${path}` };

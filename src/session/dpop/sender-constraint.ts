@@ -44,9 +44,13 @@ export async function requireSenderConstraint(
     if (presented.scheme === 'DPoP') throw new KpartyError('session.invalid', 'the session token is not DPoP-bound: send it as Bearer');
     return;
   }
-  if (presented.scheme !== 'DPoP') throw new KpartyError('session.dpop_invalid', 'this session token is DPoP-bound: send it as "Authorization: DPoP <token>" with a DPoP proof');
+  if (presented.scheme !== 'DPoP')
+    throw new KpartyError('session.dpop_invalid', 'this session token is DPoP-bound: send it as "Authorization: DPoP <token>" with a DPoP proof');
   if (request === undefined) {
-    throw new KpartyError('session.dpop_invalid', 'the original request cannot be rebuilt: the gateway is not a trusted proxy or sent incomplete X-Forwarded-* headers');
+    throw new KpartyError(
+      'session.dpop_invalid',
+      'the original request cannot be rebuilt: the gateway is not a trusted proxy or sent incomplete X-Forwarded-* headers',
+    );
   }
   await proofs.verify(proofHeader, request, 'resource', { accessToken: presented.token, expectedJkt: jkt });
 }

@@ -52,7 +52,14 @@ export async function recheckCredentials(
     entries.forEach((entry, entryIndex) => {
       jobs.push(
         deps.status
-          .check({ credential: { issuer: credential.issuer }, entry, allowStale: credential.statusSetting === 'optional', mayIssueStatusList, now: deps.now, pinned })
+          .check({
+            credential: { issuer: credential.issuer },
+            entry,
+            allowStale: credential.statusSetting === 'optional',
+            mayIssueStatusList,
+            now: deps.now,
+            pinned,
+          })
           .then((outcome) => {
             const at = `${path}.status[${entryIndex}]`;
             switch (outcome.state) {

@@ -50,7 +50,12 @@ function start(overrides: Partial<StartFamilyRequest> = {}): Promise<string | un
     claims: { email: 'alice@example.com' },
     authenticatedClient: 'acme',
     credentials: [
-      { issuer: 'did:web:hr.example.com', status: [{ type: 'BitstringStatusListEntry', statusListCredential: 'https://hr.example.com/1', statusListIndex: '7', statusPurpose: 'revocation' }], statusSetting: 'required', expiresAt: T0 / 1000 + 7 * 86_400 },
+      {
+        issuer: 'did:web:hr.example.com',
+        status: [{ type: 'BitstringStatusListEntry', statusListCredential: 'https://hr.example.com/1', statusListIndex: '7', statusPurpose: 'revocation' }],
+        statusSetting: 'required',
+        expiresAt: T0 / 1000 + 7 * 86_400,
+      },
     ],
     ...overrides,
   });
@@ -113,18 +118,30 @@ describe('SessionFamilies', () => {
     expect(status.requests[0]?.allowStale).toBe(false);
     const again = await families.refresh({ refreshToken: answer.refresh_token, client: 'acme', scope: 'orders:read' });
     expect(again.scope).toBe('orders:read');
-    expect(await refusalCodes(families.refresh({ refreshToken: again.refresh_token, client: 'acme', scope: 'orders:admin' }))).toEqual({ code: 'oauth.invalid_scope', errors: [] });
+    expect(await refusalCodes(families.refresh({ refreshToken: again.refresh_token, client: 'acme', scope: 'orders:admin' }))).toEqual({
+      code: 'oauth.invalid_scope',
+      errors: [],
+    });
   });
 
   it('a rotated token within the grace is refused harmlessly; after it, reuse ends the family and denies its access tokens', async () => {
     const first = (await start()) as string;
     const second = await families.refresh({ refreshToken: first, client: 'acme' });
     kit.clock.advance(10 * SECOND);
-    expect(await refusalCodes(families.refresh({ refreshToken: first, client: 'acme' }))).toEqual({ code: 'oauth.invalid_grant', errors: ['session.refresh_reused'] });
+    expect(await refusalCodes(families.refresh({ refreshToken: first, client: 'acme' }))).toEqual({
+      code: 'oauth.invalid_grant',
+      errors: ['session.refresh_reused'],
+    });
     const third = await families.refresh({ refreshToken: second.refresh_token, client: 'acme' });
     kit.clock.advance(11 * SECOND);
-    expect(await refusalCodes(families.refresh({ refreshToken: second.refresh_token, client: 'acme' }))).toEqual({ code: 'oauth.invalid_grant', errors: ['session.refresh_reused'] });
-    expect(await refusalCodes(families.refresh({ refreshToken: third.refresh_token, client: 'acme' }))).toEqual({ code: 'oauth.invalid_grant', errors: ['session.family_ended'] });
+    expect(await refusalCodes(families.refresh({ refreshToken: second.refresh_token, client: 'acme' }))).toEqual({
+      code: 'oauth.invalid_grant',
+      errors: ['session.refresh_reused'],
+    });
+    expect(await refusalCodes(families.refresh({ refreshToken: third.refresh_token, client: 'acme' }))).toEqual({
+      code: 'oauth.invalid_grant',
+      errors: ['session.family_ended'],
+    });
     for (const jti of ['first-jti', decodeJwt(second.access_token).jti, decodeJwt(third.access_token).jti]) {
       await expect(kit.storage.sessionDenylist.isRevoked(String(jti), kit.clock.now())).resolves.toBe(true);
     }
@@ -142,7 +159,10 @@ describe('SessionFamilies', () => {
 
   it('client rules: another client is invalid_grant, none is invalid_client, and neither harms the session', async () => {
     const token = (await start()) as string;
-    expect(await refusalCodes(families.refresh({ refreshToken: token, client: 'other' }))).toEqual({ code: 'oauth.invalid_grant', errors: ['session.client_mismatch'] });
+    expect(await refusalCodes(families.refresh({ refreshToken: token, client: 'other' }))).toEqual({
+      code: 'oauth.invalid_grant',
+      errors: ['session.client_mismatch'],
+    });
     expect(await refusalCodes(families.refresh({ refreshToken: token }))).toEqual({ code: 'auth.unauthorized', errors: [] });
     await expect(families.refresh({ refreshToken: token, client: 'acme' })).resolves.toBeDefined();
   });
@@ -150,7 +170,10 @@ describe('SessionFamilies', () => {
   it('DPoP-bound sessions need a proof by the same key; the new access token is bound too', async () => {
     const token = (await start({ authenticatedClient: undefined, dpopJkt: 'jkt-1' })) as string;
     expect(await refusalCodes(families.refresh({ refreshToken: token }))).toEqual({ code: 'oauth.invalid_dpop_proof', errors: [] });
-    expect(await refusalCodes(families.refresh({ refreshToken: token, dpopJkt: 'jkt-2' }))).toEqual({ code: 'oauth.invalid_grant', errors: ['session.dpop_mismatch'] });
+    expect(await refusalCodes(families.refresh({ refreshToken: token, dpopJkt: 'jkt-2' }))).toEqual({
+      code: 'oauth.invalid_grant',
+      errors: ['session.dpop_mismatch'],
+    });
     const answer = await families.refresh({ refreshToken: token, dpopJkt: 'jkt-1' });
     expect(answer.token_type).toBe('DPoP');
     expect(decodeJwt(answer.access_token).cnf).toEqual({ jkt: 'jkt-1' });
@@ -166,27 +189,38 @@ describe('SessionFamilies', () => {
       status.outcomes.set('https://hr.example.com/1', outcome);
       const token = (await start()) as string;
       expect(await refusalCodes(families.refresh({ refreshToken: token, client: 'acme' }))).toEqual({ code: 'oauth.invalid_grant', errors: [code] });
-      expect(await refusalCodes(families.refresh({ refreshToken: token, client: 'acme' }))).toEqual({ code: 'oauth.invalid_grant', errors: ['session.family_ended'] });
+      expect(await refusalCodes(families.refresh({ refreshToken: token, client: 'acme' }))).toEqual({
+        code: 'oauth.invalid_grant',
+        errors: ['session.family_ended'],
+      });
     }
     status.outcomes.set('https://hr.example.com/1', { state: 'unavailable', reason: 'fetch_failed', detail: 'down' });
-    const optional = (await start({ credentials: [{ issuer: 'did:web:hr.example.com', status: [{ statusListCredential: 'https://hr.example.com/1' }], statusSetting: 'optional' }] })) as string;
+    const optional = (await start({
+      credentials: [{ issuer: 'did:web:hr.example.com', status: [{ statusListCredential: 'https://hr.example.com/1' }], statusSetting: 'optional' }],
+    })) as string;
     await expect(families.refresh({ refreshToken: optional, client: 'acme' })).resolves.toBeDefined();
     expect(status.requests.at(-1)?.allowStale).toBe(true);
   });
 
-  it('recheck none reads no status list but still ends the session at the credential\'s expiry', async () => {
+  it("recheck none reads no status list but still ends the session at the credential's expiry", async () => {
     status.outcomes.set('https://hr.example.com/1', { state: 'revoked', detail: 'revoked' });
     const token = (await start({ refresh: { ttlSeconds: 30 * 86_400, absoluteTtlSeconds: 30 * 86_400, recheck: 'none' } })) as string;
     const answer = await families.refresh({ refreshToken: token, client: 'acme' });
     expect(status.requests).toHaveLength(0);
     kit.clock.advance(7 * 86_400 * SECOND + MINUTE);
-    expect(await refusalCodes(families.refresh({ refreshToken: answer.refresh_token, client: 'acme' }))).toEqual({ code: 'oauth.invalid_grant', errors: ['credential.expired'] });
+    expect(await refusalCodes(families.refresh({ refreshToken: answer.refresh_token, client: 'acme' }))).toEqual({
+      code: 'oauth.invalid_grant',
+      errors: ['credential.expired'],
+    });
   });
 
   it('idle and absolute lifetimes; a deleted policy ends the family', async () => {
     const idle = (await start()) as string;
     kit.clock.advance(3600 * SECOND);
-    expect(await refusalCodes(families.refresh({ refreshToken: idle, client: 'acme' }))).toEqual({ code: 'oauth.invalid_grant', errors: ['session.refresh_expired'] });
+    expect(await refusalCodes(families.refresh({ refreshToken: idle, client: 'acme' }))).toEqual({
+      code: 'oauth.invalid_grant',
+      errors: ['session.refresh_expired'],
+    });
     let token = (await start()) as string;
     // 24 refreshes 3500 s apart stay within the idle lifetime; the absolute one (86 400 s) ends the session after them.
     for (let hour = 0; hour < 24; hour += 1) {
@@ -194,10 +228,16 @@ describe('SessionFamilies', () => {
       token = (await families.refresh({ refreshToken: token, client: 'acme' })).refresh_token;
     }
     kit.clock.advance(3500 * SECOND);
-    expect(await refusalCodes(families.refresh({ refreshToken: token, client: 'acme' }))).toEqual({ code: 'oauth.invalid_grant', errors: ['session.refresh_expired'] });
+    expect(await refusalCodes(families.refresh({ refreshToken: token, client: 'acme' }))).toEqual({
+      code: 'oauth.invalid_grant',
+      errors: ['session.refresh_expired'],
+    });
     const orphan = (await start()) as string;
     policies.clear();
-    expect(await refusalCodes(families.refresh({ refreshToken: orphan, client: 'acme' }))).toEqual({ code: 'oauth.invalid_grant', errors: ['session.policy_gone'] });
+    expect(await refusalCodes(families.refresh({ refreshToken: orphan, client: 'acme' }))).toEqual({
+      code: 'oauth.invalid_grant',
+      errors: ['session.policy_gone'],
+    });
   });
 
   it('malformed and unknown tokens are invalid_grant without a lookup of anything they name', async () => {
@@ -210,7 +250,13 @@ describe('SessionFamilies', () => {
   it('revocation, logout of a subject, introspection and purge respect the owner', async () => {
     const token = (await start()) as string;
     await expect(families.introspect(OTHER, token)).resolves.toEqual({ active: false });
-    await expect(families.introspect(ACME, token)).resolves.toMatchObject({ active: true, token_type: 'refresh_token', client_id: 'acme', sub: HOLDER, exp: T0 / 1000 + 3600 });
+    await expect(families.introspect(ACME, token)).resolves.toMatchObject({
+      active: true,
+      token_type: 'refresh_token',
+      client_id: 'acme',
+      sub: HOLDER,
+      exp: T0 / 1000 + 3600,
+    });
     await expect(families.revokeRefreshToken(OTHER, token)).resolves.toBe('not_owner');
     await expect(families.revokeRefreshToken(ACME, 'A'.repeat(43))).resolves.toBe('invalid_token');
     await expect(families.revokeRefreshToken(ACME, token)).resolves.toBe('revoked');

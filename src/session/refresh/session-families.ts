@@ -237,7 +237,15 @@ export class SessionFamilies {
     if (!rotated) throw invalidGrant('the refresh token was just rotated: use the new one', 'session.refresh_reused');
     const recording = await recordDecision(
       this.deps.auditLog,
-      { owner: family.clientId, policyId: family.policyId, outcome: 'accepted', holder: family.subject, format: REFRESH_AUDIT_FORMAT, codes: [], ...this.requestIdOf(request.requestId) },
+      {
+        owner: family.clientId,
+        policyId: family.policyId,
+        outcome: 'accepted',
+        holder: family.subject,
+        format: REFRESH_AUDIT_FORMAT,
+        codes: [],
+        ...this.requestIdOf(request.requestId),
+      },
       this.deps.audit,
     );
     requireAuditedIfAccepted(recording);

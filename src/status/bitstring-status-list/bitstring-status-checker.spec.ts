@@ -66,11 +66,15 @@ describe('BitstringStatusListEntry: the status', () => {
 
   it('reads a list credential served as an EnvelopedVerifiableCredential', async () => {
     const jwt = await w3cList(LIST, { set: [7] });
-    bed.fetcher.publish(LIST, JSON.stringify({ '@context': ['https://www.w3.org/ns/credentials/v2'], id: `data:application/vc+jwt,${jwt}`, type: 'EnvelopedVerifiableCredential' }), 'application/vc');
+    bed.fetcher.publish(
+      LIST,
+      JSON.stringify({ '@context': ['https://www.w3.org/ns/credentials/v2'], id: `data:application/vc+jwt,${jwt}`, type: 'EnvelopedVerifiableCredential' }),
+      'application/vc',
+    );
     await expect(checker.check(checkRequest(entry(7)))).resolves.toMatchObject({ state: 'revoked' });
   });
 
-  it('accepts a list that serves several purposes when it includes the entry\'s', async () => {
+  it("accepts a list that serves several purposes when it includes the entry's", async () => {
     bed.fetcher.publish(LIST, await w3cList(LIST, { purpose: ['revocation', 'suspension'], set: [3] }));
     await expect(checker.check(checkRequest(entry(3, 'suspension')))).resolves.toMatchObject({ state: 'suspended' });
   });
@@ -85,7 +89,7 @@ describe('BitstringStatusListEntry: the status', () => {
   });
 });
 
-describe('BitstringStatusListEntry: the W3C test suite\'s fixtures', () => {
+describe("BitstringStatusListEntry: the W3C test suite's fixtures", () => {
   const fixture = (name: string): Record<string, unknown> =>
     JSON.parse(readFileSync(join(process.cwd(), 'test', 'vectors', 'status-lists', 'w3c-bitstring-status-list', name), 'utf8'));
   const SINGLE = 'https://w3c-ccg.github.io/vc-api/fixtures/credentials/status/purpose-single-ok.jsonld';
@@ -98,7 +102,10 @@ describe('BitstringStatusListEntry: the W3C test suite\'s fixtures', () => {
   async function serveFixture(url: string, name: string): Promise<void> {
     const list = fixture(name);
     const subject = list.credentialSubject as Record<string, unknown>;
-    bed.fetcher.publish(url, await signAsVcJwt({ ...list, issuer: issuer.did, credentialSubject: { ...subject, encodedList: `u${subject.encodedList as string}` } }));
+    bed.fetcher.publish(
+      url,
+      await signAsVcJwt({ ...list, issuer: issuer.did, credentialSubject: { ...subject, encodedList: `u${subject.encodedList as string}` } }),
+    );
   }
   const statusOf = (name: string): unknown => fixture(name).credentialStatus;
 
@@ -123,8 +130,12 @@ describe('BitstringStatusListEntry: the W3C test suite\'s fixtures', () => {
     await expect(checker.check(checkRequest(statusOf('sl-purpose-single-ok.jsonld')))).resolves.toMatchObject({ state: 'invalid', reason: 'list_too_short' });
   });
 
-  it('the spec\'s example BitstringStatusListCredential, served as published (it has no proof) → unsigned', async () => {
-    bed.fetcher.publish(LIST, readFileSync(join(process.cwd(), 'test', 'vectors', 'status-lists', 'w3c-bitstring-status-list', 'spec-example-bitstring-status-list-credential.json')), 'application/vc');
+  it("the spec's example BitstringStatusListCredential, served as published (it has no proof) → unsigned", async () => {
+    bed.fetcher.publish(
+      LIST,
+      readFileSync(join(process.cwd(), 'test', 'vectors', 'status-lists', 'w3c-bitstring-status-list', 'spec-example-bitstring-status-list-credential.json')),
+      'application/vc',
+    );
     await expect(checker.check(checkRequest(entry(94_567)))).resolves.toMatchObject({ state: 'invalid', reason: 'unsigned' });
   });
 
@@ -157,21 +168,30 @@ describe('BitstringStatusListEntry: statusPurpose message', () => {
 
   it('treats a purpose kparty gives no meaning (refresh) as informational, not as revoked', async () => {
     bed.fetcher.publish(LIST, await w3cList(LIST, { purpose: 'refresh', set: [1] }));
-    await expect(checker.check(checkRequest(entry(1, 'refresh')))).resolves.toMatchObject({ state: 'message', message: { purpose: 'refresh', message: 'set' } });
+    await expect(checker.check(checkRequest(entry(1, 'refresh')))).resolves.toMatchObject({
+      state: 'message',
+      message: { purpose: 'refresh', message: 'set' },
+    });
   });
 });
 
-describe('BitstringStatusListEntry: the validation algorithm\'s errors', () => {
+describe("BitstringStatusListEntry: the validation algorithm's errors", () => {
   it('index out of range (RANGE_ERROR) → invalid', async () => {
     bed.fetcher.publish(LIST, await w3cList(LIST));
     await expect(checker.check(checkRequest(entry(131_072)))).resolves.toMatchObject({ state: 'invalid', reason: 'index_out_of_range' });
-    await expect(checker.check(checkRequest(entry(0, 'revocation', { statusListIndex: '99999999999999999999999' })))).resolves.toMatchObject({ state: 'invalid', reason: 'index_out_of_range' });
+    await expect(checker.check(checkRequest(entry(0, 'revocation', { statusListIndex: '99999999999999999999999' })))).resolves.toMatchObject({
+      state: 'invalid',
+      reason: 'index_out_of_range',
+    });
   });
 
   it('a multi-bit entry that runs past the end → invalid', async () => {
     bed.fetcher.publish(LIST, await w3cList(LIST, { purpose: 'message', statusSize: 2, entries: 131_072 }));
     const statusMessage = [0, 1, 2, 3].map((s) => ({ status: `0x${s}`, message: `m${s}` }));
-    await expect(checker.check(checkRequest(entry(131_072, 'message', { statusSize: 2, statusMessage })))).resolves.toMatchObject({ state: 'invalid', reason: 'index_out_of_range' });
+    await expect(checker.check(checkRequest(entry(131_072, 'message', { statusSize: 2, statusMessage })))).resolves.toMatchObject({
+      state: 'invalid',
+      reason: 'index_out_of_range',
+    });
   });
 
   it('a list shorter than 131,072 entries (STATUS_LIST_LENGTH_ERROR) → invalid', async () => {
@@ -182,7 +202,10 @@ describe('BitstringStatusListEntry: the validation algorithm\'s errors', () => {
   it('counts entries, not bits: a 2-bit list of 16 KiB holds only 65,536 → invalid', async () => {
     bed.fetcher.publish(LIST, await w3cList(LIST, { purpose: 'message', statusSize: 1, entries: 131_072 }));
     const statusMessage = [0, 1, 2, 3].map((s) => ({ status: `0x${s}`, message: `m${s}` }));
-    await expect(checker.check(checkRequest(entry(0, 'message', { statusSize: 2, statusMessage })))).resolves.toMatchObject({ state: 'invalid', reason: 'list_too_short' });
+    await expect(checker.check(checkRequest(entry(0, 'message', { statusSize: 2, statusMessage })))).resolves.toMatchObject({
+      state: 'invalid',
+      reason: 'list_too_short',
+    });
   });
 
   it('a statusPurpose the list does not serve (STATUS_VERIFICATION_ERROR) → invalid', async () => {
@@ -201,8 +224,17 @@ describe('BitstringStatusListEntry: the validation algorithm\'s errors', () => {
     await expect(checker.check(request)).resolves.toMatchObject({ state: 'revoked' });
   });
 
-  it('a list that names the issuer but is signed with a stranger\'s key → invalid', async () => {
-    const forged = await new SignJWT({ '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential', 'BitstringStatusListCredential'], issuer: issuer.did, credentialSubject: { type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA' } })
+  it("a list that names the issuer but is signed with a stranger's key → invalid", async () => {
+    const forged = await new SignJWT({
+      '@context': ['https://www.w3.org/ns/credentials/v2'],
+      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+      issuer: issuer.did,
+      credentialSubject: {
+        type: 'BitstringStatusList',
+        statusPurpose: 'revocation',
+        encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA',
+      },
+    })
       .setProtectedHeader({ alg: 'EdDSA', kid: issuer.kid, typ: 'vc+jwt' })
       .sign(await stranger.key());
     bed.fetcher.publish(LIST, forged);
@@ -236,7 +268,10 @@ describe('BitstringStatusListEntry: the validation algorithm\'s errors', () => {
     await expect(checker.check(checkRequest(entry(3)))).resolves.toMatchObject({ state: 'invalid', reason: 'list_expired' });
     const later = statusUrl('lists/later');
     bed.fetcher.publish(later, await w3cList(later, { validFrom: new Date(NOW + 24 * HOUR) }));
-    await expect(checker.check(checkRequest({ ...entry(3), statusListCredential: later }))).resolves.toMatchObject({ state: 'invalid', reason: 'list_not_yet_valid' });
+    await expect(checker.check(checkRequest({ ...entry(3), statusListCredential: later }))).resolves.toMatchObject({
+      state: 'invalid',
+      reason: 'list_not_yet_valid',
+    });
   });
 
   it('a StatusList2021Credential where a BitstringStatusListCredential is expected → invalid', async () => {
@@ -259,7 +294,17 @@ describe('BitstringStatusListEntry: the validation algorithm\'s errors', () => {
     ['no encodedList', { credentialSubject: { type: 'BitstringStatusList', statusPurpose: 'revocation' } }],
     ['a statusPurpose that is a number', { credentialSubject: { type: 'BitstringStatusList', statusPurpose: 7, encodedList: 'u' } }],
     ['an empty statusPurpose list', { credentialSubject: { type: 'BitstringStatusList', statusPurpose: [], encodedList: 'u' } }],
-    ['a ttl that is text', { credentialSubject: { type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA', ttl: 'soon' } }],
+    [
+      'a ttl that is text',
+      {
+        credentialSubject: {
+          type: 'BitstringStatusList',
+          statusPurpose: 'revocation',
+          encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA',
+          ttl: 'soon',
+        },
+      },
+    ],
     ['a type list without BitstringStatusListCredential', { type: ['VerifiableCredential'] }],
   ])('a list credential with %s → invalid', async (_name, change) => {
     bed.fetcher.publish(
@@ -268,7 +313,11 @@ describe('BitstringStatusListEntry: the validation algorithm\'s errors', () => {
         '@context': ['https://www.w3.org/ns/credentials/v2'],
         type: ['VerifiableCredential', 'BitstringStatusListCredential'],
         issuer: issuer.did,
-        credentialSubject: { type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA' },
+        credentialSubject: {
+          type: 'BitstringStatusList',
+          statusPurpose: 'revocation',
+          encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA',
+        },
         ...change,
       }),
     );
@@ -295,7 +344,11 @@ describe('BitstringStatusListEntry: hostile and failing lists', () => {
     const bomb = `u${(await zeroBomb('gzip', 1024)).toString('base64url')}`;
     bed.fetcher.publish(
       LIST,
-      await signAsVcJwt({ type: ['VerifiableCredential', 'BitstringStatusListCredential'], issuer: issuer.did, credentialSubject: { type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: bomb } }),
+      await signAsVcJwt({
+        type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+        issuer: issuer.did,
+        credentialSubject: { type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: bomb },
+      }),
     );
     await expect(checker.check(checkRequest(entry(3)))).resolves.toMatchObject({ state: 'invalid', reason: 'list_malformed' });
   });
@@ -333,9 +386,33 @@ describe('BitstringStatusListEntry: malformed entries (MALFORMED_VALUE_ERROR)', 
     ['statusSize 2 without statusMessage', { statusSize: 2 }],
     ['statusMessage of the wrong length', { statusSize: 2, statusMessage: [{ status: '0x0', message: 'a' }] }],
     ['statusMessage entries without message', { statusMessage: [{ status: '0x0' }, { status: '0x1' }] }],
-    ['statusMessage with a decimal status', { statusMessage: [{ status: '0', message: 'a' }, { status: '1', message: 'b' }] }],
-    ['statusMessage listing a status twice', { statusMessage: [{ status: '0x1', message: 'a' }, { status: '0x1', message: 'b' }] }],
-    ['statusMessage with a status beyond statusSize', { statusMessage: [{ status: '0x0', message: 'a' }, { status: '0x2', message: 'b' }] }],
+    [
+      'statusMessage with a decimal status',
+      {
+        statusMessage: [
+          { status: '0', message: 'a' },
+          { status: '1', message: 'b' },
+        ],
+      },
+    ],
+    [
+      'statusMessage listing a status twice',
+      {
+        statusMessage: [
+          { status: '0x1', message: 'a' },
+          { status: '0x1', message: 'b' },
+        ],
+      },
+    ],
+    [
+      'statusMessage with a status beyond statusSize',
+      {
+        statusMessage: [
+          { status: '0x0', message: 'a' },
+          { status: '0x2', message: 'b' },
+        ],
+      },
+    ],
   ])('%s → malformed, nothing fetched', async (_name, change) => {
     const malformed: Record<string, unknown> = { ...entry(3), ...change };
     for (const [key, value] of Object.entries(change)) if (value === undefined) delete malformed[key];
@@ -344,7 +421,10 @@ describe('BitstringStatusListEntry: malformed entries (MALFORMED_VALUE_ERROR)', 
   });
 
   it('statusSize over 8 bits → unavailable (kparty does not read such entries)', async () => {
-    await expect(checker.check(checkRequest(entry(3, 'message', { statusSize: 9 })))).resolves.toMatchObject({ state: 'unavailable', reason: 'entry_unsupported' });
+    await expect(checker.check(checkRequest(entry(3, 'message', { statusSize: 9 })))).resolves.toMatchObject({
+      state: 'unavailable',
+      reason: 'entry_unsupported',
+    });
   });
 
   it('supports only its own entry type', () => {
@@ -360,7 +440,8 @@ describe('StatusList2021Entry', () => {
   beforeEach(() => {
     legacy = BitstringStatusChecker.statusList2021(bed.source, dids, MAX_LIST_BYTES);
   });
-  const entry2021 = (index: number, purpose = 'revocation'): Record<string, unknown> => bitstringStatusEntry({ url: LIST, index, purpose, statusList2021: true });
+  const entry2021 = (index: number, purpose = 'revocation'): Record<string, unknown> =>
+    bitstringStatusEntry({ url: LIST, index, purpose, statusList2021: true });
 
   it('checks entries against a list @digitalbazaar/vc-status-list encoded (revoked and valid)', async () => {
     const list = await create2021List({ length: 131_072 });
@@ -377,7 +458,7 @@ describe('StatusList2021Entry', () => {
     await expect(legacy.check(checkRequest(entry2021(78)))).resolves.toEqual({ state: 'valid' });
   });
 
-  it('reads lists kparty\'s issuing helper publishes, suspension included', async () => {
+  it("reads lists kparty's issuing helper publishes, suspension included", async () => {
     bed.fetcher.publish(LIST, await w3cList(LIST, { statusList2021: true, purpose: 'suspension', set: [9] }));
     await expect(legacy.check(checkRequest(entry2021(9, 'suspension')))).resolves.toMatchObject({ state: 'suspended' });
   });

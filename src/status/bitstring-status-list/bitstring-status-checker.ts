@@ -79,14 +79,22 @@ export class BitstringStatusChecker implements StatusChecker {
     const stale = obtained.stale ? { stale: true } : {};
 
     if (issuer !== request.credential.issuer && !request.mayIssueStatusList(issuer)) {
-      return { state: 'invalid', reason: 'signer_untrusted', detail: `the status list is signed by ${shown(issuer)}, neither the credential's issuer nor an issuer the policy trusts` };
+      return {
+        state: 'invalid',
+        reason: 'signer_untrusted',
+        detail: `the status list is signed by ${shown(issuer)}, neither the credential's issuer nor an issuer the policy trusts`,
+      };
     }
     if (!purposes.includes(entry.purpose)) {
       return { state: 'invalid', reason: 'purpose_mismatch', detail: `the status list's statusPurpose does not include "${shown(entry.purpose, 100)}"` };
     }
     const entries = Math.floor((bitstring.length * 8) / entry.size);
     if (entries < MIN_STATUS_LIST_ENTRIES) {
-      return { state: 'invalid', reason: 'list_too_short', detail: `the status list has ${entries} entries, fewer than the ${MIN_STATUS_LIST_ENTRIES} required for herd privacy` };
+      return {
+        state: 'invalid',
+        reason: 'list_too_short',
+        detail: `the status list has ${entries} entries, fewer than the ${MIN_STATUS_LIST_ENTRIES} required for herd privacy`,
+      };
     }
     const status = entry.index === null ? undefined : readBitstringStatus(bitstring, entry.index, entry.size);
     if (status === undefined) {

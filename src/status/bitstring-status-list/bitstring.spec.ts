@@ -28,7 +28,7 @@ function setIndexes(bitstring: Uint8Array): number[] {
 }
 
 describe('W3C bitstring: published vectors', () => {
-  it('expands the spec\'s example BitstringStatusListCredential to 131,072 unset entries (16 KiB, the minimum)', async () => {
+  it("expands the spec's example BitstringStatusListCredential to 131,072 unset entries (16 KiB, the minimum)", async () => {
     const encodedList = vector('spec-example-bitstring-status-list-credential.json').credentialSubject?.encodedList as string;
     const bitstring = await expand(encodedList);
     expect(bitstring.length).toBe(16 * 1024);
@@ -49,7 +49,7 @@ describe('W3C bitstring: published vectors', () => {
     expect(bitstring[25]).toBe(0b0100_0000);
   });
 
-  it('agrees with @digitalbazaar/vc-bitstring-status-list on every entry of the test suite\'s list', async () => {
+  it("agrees with @digitalbazaar/vc-bitstring-status-list on every entry of the test suite's list", async () => {
     const encodedList = `u${vector('multi-purpose-ok.jsonld').credentialSubject?.encodedList as string}`;
     const ours = await expand(encodedList);
     const theirs = await decodeList({ encodedList });
@@ -61,7 +61,7 @@ describe('W3C bitstring: published vectors', () => {
     expect(mismatches).toEqual([]);
   });
 
-  it('refuses the test suite\'s short list as fewer than the minimum entries', async () => {
+  it("refuses the test suite's short list as fewer than the minimum entries", async () => {
     const bitstring = await expand(`u${vector('short-encoded-list-fail.jsonld').credentialSubject?.encodedList as string}`);
     expect(bitstring.length * 8).toBeLessThan(MIN_STATUS_LIST_ENTRIES);
   });

@@ -15,7 +15,12 @@ import type { ListDataIntegrity } from './list-credential.js';
  * @digitalbazaar/vc (the eddsa-rdfc-2022 / ecdsa-jcs-2019 proof).
  */
 const LIST = statusUrl('lists/di');
-const settings: ListDataIntegrity = { contexts: JsonLdContextSet.bundled(), limits: DEFAULT_DATA_INTEGRITY_LIMITS, clock: fixedClock(NOW), clockSkewSeconds: 60 };
+const settings: ListDataIntegrity = {
+  contexts: JsonLdContextSet.bundled(),
+  limits: DEFAULT_DATA_INTEGRITY_LIMITS,
+  clock: fixedClock(NOW),
+  clockSkewSeconds: 60,
+};
 
 let bed: TestBed;
 let checker: BitstringStatusChecker;
@@ -34,7 +39,11 @@ beforeEach(() => {
 const entry = (index: number): Record<string, unknown> => bitstringStatusEntry({ url: LIST, index, purpose: 'revocation' });
 
 /** A Bitstring Status List credential by `by`, with the `set` indexes set, secured with Data Integrity. */
-async function diList(by: DiKey, set: number[], suite: SuiteName = by.curve === 'Ed25519' ? 'eddsa-rdfc-2022' : 'ecdsa-rdfc-2019'): Promise<Record<string, unknown>> {
+async function diList(
+  by: DiKey,
+  set: number[],
+  suite: SuiteName = by.curve === 'Ed25519' ? 'eddsa-rdfc-2022' : 'ecdsa-rdfc-2019',
+): Promise<Record<string, unknown>> {
   const list = await createBitstringList({ length: 131_072 });
   for (const index of set) list.setStatus(index, true);
   const unsigned = await createBitstringCredential({ id: LIST, list, statusPurpose: 'revocation', context: ['https://www.w3.org/ns/credentials/v2'] });
@@ -82,7 +91,11 @@ describe('Bitstring Status List credentials secured with Data Integrity', () => 
 
   it('a list with an unpinned context → invalid (list_malformed), nothing fetched but the list', async () => {
     const list = await diList(listIssuer, [7]);
-    bed.fetcher.publish(LIST, JSON.stringify({ ...list, '@context': ['https://www.w3.org/ns/credentials/v2', 'https://contexts.example/evil'] }), 'application/vc');
+    bed.fetcher.publish(
+      LIST,
+      JSON.stringify({ ...list, '@context': ['https://www.w3.org/ns/credentials/v2', 'https://contexts.example/evil'] }),
+      'application/vc',
+    );
     await expect(checker.check(requestBy(listIssuer.did, 7))).resolves.toMatchObject({ state: 'invalid', reason: 'list_malformed' });
     expect(bed.fetcher.requests.map((r) => r.url)).toEqual([LIST]);
   });

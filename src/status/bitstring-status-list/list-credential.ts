@@ -45,7 +45,11 @@ export interface ListDataIntegrity {
   clockSkewSeconds: number;
 }
 
-async function readDataIntegrityList(json: Record<string, unknown>, dids: DidResolver, settings: ListDataIntegrity): Promise<VerifiedListCredential | StatusListProblem> {
+async function readDataIntegrityList(
+  json: Record<string, unknown>,
+  dids: DidResolver,
+  settings: ListDataIntegrity,
+): Promise<VerifiedListCredential | StatusListProblem> {
   const parsed = parseLdpCredential(json, 'statusList');
   if ('code' in parsed) return invalidList('list_malformed', `the status list credential is malformed: ${parsed.detail}`);
   const verified = await verifyDataIntegrityProofs(
@@ -105,7 +109,11 @@ export async function readListCredential(
     if (json.type === 'EnvelopedVerifiableCredential' && typeof id === 'string' && id.startsWith(ENVELOPED_JWT)) {
       compact = id.slice(ENVELOPED_JWT.length);
     } else if (json.proof !== undefined) {
-      if (!dataIntegrity) return unavailableList('securing_unsupported', 'the status list credential is secured with a Data Integrity proof, which this checker was not given the settings to verify');
+      if (!dataIntegrity)
+        return unavailableList(
+          'securing_unsupported',
+          'the status list credential is secured with a Data Integrity proof, which this checker was not given the settings to verify',
+        );
       return readDataIntegrityList(json, dids, dataIntegrity);
     } else {
       return invalidList('unsigned', 'the status list credential is not signed (no proof, not a JWT)');

@@ -54,7 +54,12 @@ export function readW3cStatusEntry(entry: unknown, options: { sizedEntries: bool
   }
   // 16 digits already exceed any list under the inflation cap; larger indexes are out of range, not malformed.
   const index = statusListIndex.length <= 16 ? Number(statusListIndex) : null;
-  const reading: W3cStatusEntry = { purpose: statusPurpose, index: index !== null && Number.isSafeInteger(index) ? index : null, listUrl: statusListCredential, size: 1 };
+  const reading: W3cStatusEntry = {
+    purpose: statusPurpose,
+    index: index !== null && Number.isSafeInteger(index) ? index : null,
+    listUrl: statusListCredential,
+    size: 1,
+  };
   if (!options.sizedEntries) return reading;
 
   const { statusSize, statusMessage } = entry;

@@ -42,7 +42,12 @@ function invalid(detail: string): StatusListProblem {
 }
 
 /** How a W3C status list credential is fetched and read; see {@link readListCredential} for the signature rules. */
-export function w3cStatusListFormat(kind: W3cListKind, dids: DidResolver, maxListBytes: number, dataIntegrity?: ListDataIntegrity): StatusListFormat<W3cStatusList> {
+export function w3cStatusListFormat(
+  kind: W3cListKind,
+  dids: DidResolver,
+  maxListBytes: number,
+  dataIntegrity?: ListDataIntegrity,
+): StatusListFormat<W3cStatusList> {
   return {
     name: kind.credentialType,
     accept: LIST_CREDENTIAL_MEDIA_TYPES,
@@ -58,7 +63,12 @@ export function w3cStatusListFormat(kind: W3cListKind, dids: DidResolver, maxLis
       }
       const purposes = typeof subject.statusPurpose === 'string' ? [subject.statusPurpose] : subject.statusPurpose;
       const listsAllowed = kind.bitstringStatusList;
-      if (!Array.isArray(purposes) || purposes.length === 0 || (!listsAllowed && typeof subject.statusPurpose !== 'string') || !purposes.every((p) => typeof p === 'string')) {
+      if (
+        !Array.isArray(purposes) ||
+        purposes.length === 0 ||
+        (!listsAllowed && typeof subject.statusPurpose !== 'string') ||
+        !purposes.every((p) => typeof p === 'string')
+      ) {
         return invalid('the status list credential\'s "statusPurpose" must be a string' + (listsAllowed ? ' or a list of strings' : ''));
       }
       if (typeof subject.encodedList !== 'string') return invalid('the status list credential has no "encodedList" string');

@@ -15,7 +15,7 @@ import {
 const URL_1 = 'https://status.example/lists/1';
 
 describe('BitstringStatusListBuilder', () => {
-  it('makes the spec\'s minimum list by default: 131,072 one-bit entries', async () => {
+  it("makes the spec's minimum list by default: 131,072 one-bit entries", async () => {
     const list = new BitstringStatusListBuilder();
     expect(list.length).toBe(131_072);
     expect(list.bitstring.length).toBe(16_384);
@@ -58,7 +58,15 @@ describe('issueW3cStatusListCredential', () => {
   it('states validity and ttl as asked', async () => {
     const validFrom = new Date('2026-01-01T00:00:00Z');
     const validUntil = new Date('2026-02-01T00:00:00Z');
-    const jwt = await issueW3cStatusListCredential({ url: URL_1, signer: await signerOf(issuer), list: new BitstringStatusListBuilder(), purpose: ['revocation', 'suspension'], ttlMs: 1000, validFrom, validUntil });
+    const jwt = await issueW3cStatusListCredential({
+      url: URL_1,
+      signer: await signerOf(issuer),
+      list: new BitstringStatusListBuilder(),
+      purpose: ['revocation', 'suspension'],
+      ttlMs: 1000,
+      validFrom,
+      validUntil,
+    });
     expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'EdDSA', kid: issuer.kid, typ: 'vc+jwt' });
     expect(decodeJwt(jwt)).toMatchObject({
       validFrom: '2026-01-01T00:00:00Z',
@@ -114,7 +122,7 @@ describe('entries credentials carry', () => {
     expect(bitstringStatusEntry({ url: URL_1, index: 1, purpose: 'revocation', statusList2021: true }).type).toBe('StatusList2021Entry');
   });
 
-  it('tokenStatusReference is the Referenced Token\'s status claim', () => {
+  it("tokenStatusReference is the Referenced Token's status claim", () => {
     expect(tokenStatusReference(URL_1, 0)).toEqual({ status_list: { idx: 0, uri: URL_1 } });
   });
 });

@@ -27,7 +27,7 @@ function nonZero(list: Uint8Array, bits: StatusBits): Array<[number, number]> {
   return found;
 }
 
-describe('IETF Token Status List: the draft\'s examples', () => {
+describe("IETF Token Status List: the draft's examples", () => {
   it('bits 1: "eNrbuRgAAhcBXQ" is [0xB9, 0xA3], statuses 1,0,0,1,1,1,0,1, 1,1,0,0,0,1,0,1 (least significant bit first)', () => {
     const vector = example('status_list_encoding_json.md');
     const list = inflateSync(Buffer.from(vector.lst, 'base64url'));

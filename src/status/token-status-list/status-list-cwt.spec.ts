@@ -27,7 +27,11 @@ let trust: StatusListCwtTrust;
 beforeAll(async () => {
   iaca = await makeIaca({ name: 'status IACA' });
   listSigner = await makeDocumentSigner(iaca, { name: 'status list signer', eku: ['1.3.6.1.5.5.7.3.2'] });
-  trust = { validateChain: anchoredChainValidator(TrustAnchorStore.fromPem([new X509Certificate(iaca.der).toString()])), clock: fixedClock(NOW), clockSkewSeconds: 60 };
+  trust = {
+    validateChain: anchoredChainValidator(TrustAnchorStore.fromPem([new X509Certificate(iaca.der).toString()])),
+    clock: fixedClock(NOW),
+    clockSkewSeconds: 60,
+  };
 });
 
 interface CwtOptions {
@@ -53,7 +57,13 @@ async function statusListCwt(options: CwtOptions = {}): Promise<Uint8Array> {
   });
   const claims = new Map<number, unknown>([
     [2, options.sub ?? URI],
-    [65533, new Map<string, unknown>([['bits', bits], ['lst', options.lst ?? new Uint8Array(deflateSync(bytes))]])],
+    [
+      65533,
+      new Map<string, unknown>([
+        ['bits', bits],
+        ['lst', options.lst ?? new Uint8Array(deflateSync(bytes))],
+      ]),
+    ],
   ]);
   if (options.iat !== null) claims.set(6, options.iat ?? Math.floor(NOW / 1000) - 3600);
   if (options.exp !== undefined) claims.set(4, options.exp);
@@ -63,7 +73,10 @@ async function statusListCwt(options: CwtOptions = {}): Promise<Uint8Array> {
   if (options.chain !== null) unprotected.set(33, options.chain ?? [signer.der]);
   const sign1 = await Sign1.create(
     {
-      protectedHeaders: new Map<number, unknown>([[1, -7], [16, options.typ ?? 'application/statuslist+cwt']]),
+      protectedHeaders: new Map<number, unknown>([
+        [1, -7],
+        [16, options.typ ?? 'application/statuslist+cwt'],
+      ]),
       unprotectedHeaders: unprotected,
       payload: cborEncode(claims),
       signingKey: signer.coseKey,
@@ -84,7 +97,10 @@ describe('Status List Token in CWT format', () => {
       const sign1 = parseCoseSign1(decoded.ok ? decoded.value : undefined, (bytes) => decodeCbor(bytes, STATUS_LIST_CWT_LIMITS));
       expect(sign1.ok).toBe(true);
       // draft-ietf-oauth-status-list src/util.py, the public part of EXAMPLE_KEY.
-      const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: 'I3HWm_0Ds1dPMI-IWmf4mBmH-YaeAVbPVu7vB27CxXo', y: '6N_d5Elj9bs1htgV3okJKIdbHEpkgTmAluYKJemzn1M' }, format: 'jwk' });
+      const key = createPublicKey({
+        key: { kty: 'EC', crv: 'P-256', x: 'I3HWm_0Ds1dPMI-IWmf4mBmH-YaeAVbPVu7vB27CxXo', y: '6N_d5Elj9bs1htgV3okJKIdbHEpkgTmAluYKJemzn1M' },
+        format: 'jwk',
+      });
       expect(sign1.ok && verifyCoseSign1(sign1.value, key)).toEqual({ ok: true });
     });
 
@@ -94,7 +110,12 @@ describe('Status List Token in CWT format', () => {
   });
 
   it('reads a list signed through x5chain to an anchor; its signer is the x509_hash of the leaf', async () => {
-    const read = await readStatusListCwt(await statusListCwt({ statuses: [0, 1, 2], ttl: 600, exp: Math.floor(NOW / 1000) + 7200 }), URI, trust, MAX_LIST_BYTES);
+    const read = await readStatusListCwt(
+      await statusListCwt({ statuses: [0, 1, 2], ttl: 600, exp: Math.floor(NOW / 1000) + 7200 }),
+      URI,
+      trust,
+      MAX_LIST_BYTES,
+    );
     expect(read).toMatchObject({ list: { bits: 2 }, ttlMs: 600_000 });
     expect('list' in read && read.list.issuer).toMatch(/^x509_hash:[A-Za-z0-9_-]{43}$/);
     expect('list' in read && Array.from(read.list.list.subarray(0, 1))).toEqual([0b100100]);
@@ -106,8 +127,18 @@ describe('Status List Token in CWT format', () => {
     ['no iat', () => statusListCwt({ iat: null }), 'invalid', 'list_malformed'],
     ['bits 3', () => statusListCwt({ bits: 3 }), 'invalid', 'list_malformed'],
     ['no x5chain', () => statusListCwt({ chain: null }), 'unavailable', 'securing_unsupported'],
-    ['a chain to no anchor', async () => statusListCwt({ signer: await makeDocumentSigner(await makeIaca({ name: 'stranger' })) }), 'invalid', 'signature_invalid'],
-    ['a signature by another key than the x5chain leaf', async () => statusListCwt({ signer: { ...(await makeDocumentSigner(iaca)), der: listSigner.der } }), 'invalid', 'signature_invalid'],
+    [
+      'a chain to no anchor',
+      async () => statusListCwt({ signer: await makeDocumentSigner(await makeIaca({ name: 'stranger' })) }),
+      'invalid',
+      'signature_invalid',
+    ],
+    [
+      'a signature by another key than the x5chain leaf',
+      async () => statusListCwt({ signer: { ...(await makeDocumentSigner(iaca)), der: listSigner.der } }),
+      'invalid',
+      'signature_invalid',
+    ],
     ['the CWT tag 61', async () => new Uint8Array([0xd8, 0x3d, ...(await statusListCwt())]), 'invalid', 'list_malformed'],
     ['a COSE_Mac0', async () => new Uint8Array([0xd1, ...(await statusListCwt()).subarray(1)]), 'unavailable', 'securing_unsupported'],
     ['an untagged COSE_Sign1', async () => (await statusListCwt()).subarray(1), 'invalid', 'list_malformed'],
@@ -124,7 +155,10 @@ describe('Status List Token in CWT format', () => {
   });
 
   it('is unavailable without trust anchors', async () => {
-    await expect(readStatusListCwt(await statusListCwt(), URI, undefined, MAX_LIST_BYTES)).resolves.toMatchObject({ problem: 'unavailable', reason: 'securing_unsupported' });
+    await expect(readStatusListCwt(await statusListCwt(), URI, undefined, MAX_LIST_BYTES)).resolves.toMatchObject({
+      problem: 'unavailable',
+      reason: 'securing_unsupported',
+    });
   });
 
   describe('through the Token Status List checker (an mdoc MSO `status` reference)', () => {
@@ -135,7 +169,7 @@ describe('Status List Token in CWT format', () => {
       checker = new TokenStatusListChecker(bed.source, dids, MAX_LIST_BYTES, { cwt: trust, clock: trust.clock, clockSkewSeconds: trust.clockSkewSeconds });
     });
 
-    it('asks for both media types and answers valid / revoked / suspended for a list signed by the credential\'s issuer certificate', async () => {
+    it("asks for both media types and answers valid / revoked / suspended for a list signed by the credential's issuer certificate", async () => {
       bed.fetcher.publish(URI, await statusListCwt({ statuses: [0, 1, 2] }), 'application/statuslist+cwt');
       const issuer = (await readStatusListCwt(await statusListCwt(), URI, trust, MAX_LIST_BYTES)) as { list: { issuer: string } };
       const request = (idx: number) => {
@@ -148,9 +182,12 @@ describe('Status List Token in CWT format', () => {
       expect(bed.fetcher.requests[0]).toEqual({ url: URI, accept: ['application/statuslist+jwt', 'application/statuslist+cwt'] });
     });
 
-    it('refuses a list signed by another certificate than the credential\'s issuer (signer_untrusted)', async () => {
+    it("refuses a list signed by another certificate than the credential's issuer (signer_untrusted)", async () => {
       bed.fetcher.publish(URI, await statusListCwt({ statuses: [0] }), 'application/statuslist+cwt');
-      await expect(checker.check(checkRequest(tokenStatusReference(URI, 0), { now: NOW }))).resolves.toMatchObject({ state: 'invalid', reason: 'signer_untrusted' });
+      await expect(checker.check(checkRequest(tokenStatusReference(URI, 0), { now: NOW }))).resolves.toMatchObject({
+        state: 'invalid',
+        reason: 'signer_untrusted',
+      });
     });
   });
 });

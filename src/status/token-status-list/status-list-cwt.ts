@@ -71,7 +71,7 @@ export async function readStatusListCwt(
   if (sign1.value.payload === null) return invalid('the Status List Token has no payload');
 
   const claims = decodeCbor(sign1.value.payload, STATUS_LIST_CWT_LIMITS);
-  if (!claims.ok || !isMap(claims.value)) return invalid('the Status List Token\'s claims must be a CBOR map');
+  if (!claims.ok || !isMap(claims.value)) return invalid("the Status List Token's claims must be a CBOR map");
   const claim = (key: number): unknown => (claims.value as Map<unknown, unknown>).get(key);
   if (claim(CLAIM.sub) !== uri) return invalid('the Status List Token\'s "sub" (2) is not the status list URI the credential names', 'subject_mismatch');
   const iat = claim(CLAIM.iat);
@@ -87,11 +87,13 @@ export async function readStatusListCwt(
   const statusList = claim(CLAIM.statusList);
   const bits = isMap(statusList) ? statusList.get('bits') : undefined;
   const lst = isMap(statusList) ? statusList.get('lst') : undefined;
-  if (!isStatusBits(bits) || !isBytes(lst)) return invalid('the Status List Token\'s "status_list" (65533) must hold "bits" (1, 2, 4 or 8) and a byte string "lst"');
+  if (!isStatusBits(bits) || !isBytes(lst))
+    return invalid('the Status List Token\'s "status_list" (65533) must hold "bits" (1, 2, 4 or 8) and a byte string "lst"');
 
   if (!trust) return unavailableList('securing_unsupported', 'Status List Tokens in CWT format need trust anchors (KPARTY_TRUST_ANCHORS) for their x5chain');
   const chain = x5chain(sign1.value);
-  if (!chain.ok) return unavailableList('securing_unsupported', `the Status List Token: ${chain.detail}; kparty verifies CWT status lists by their x5chain only`);
+  if (!chain.ok)
+    return unavailableList('securing_unsupported', `the Status List Token: ${chain.detail}; kparty verifies CWT status lists by their x5chain only`);
   const path = trust.validateChain(chain.value, { now: trust.clock.now(), clockSkewSeconds: trust.clockSkewSeconds, purpose: 'status-list-signer' });
   if (!path.ok) return invalid(`the Status List Token's certificate: ${shown(path.detail)}`, 'signature_invalid');
   const signature = verifyCoseSign1(sign1.value, path.publicKey);
@@ -119,7 +121,8 @@ export const CWT_BODY_PREFIX = 'cwt:';
 /** A fetched body as cache text: a CWT (first byte 0xd2/0xd1/0xd8) as `cwt:<base64url>`, anything else as UTF-8 (null if it is not). */
 export function statusListBodyText(bytes: Uint8Array): string | null {
   const first = bytes[0];
-  if (first === 0xd2 || first === 0xd1 || first === 0xd8) return CWT_BODY_PREFIX + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+  if (first === 0xd2 || first === 0xd1 || first === 0xd8)
+    return CWT_BODY_PREFIX + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -103,7 +103,8 @@ export function statusListTokenFormat(
     accept: cwt ? [STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_CWT_MEDIA_TYPE] : [STATUS_LIST_JWT_MEDIA_TYPE],
     decodeBody: statusListBodyText,
     async read(body, uri, budget): Promise<ReadStatusList<TokenStatusList> | StatusListProblem> {
-      if (body.startsWith(CWT_BODY_PREFIX)) return readStatusListCwt(new Uint8Array(Buffer.from(body.slice(CWT_BODY_PREFIX.length), 'base64url')), uri, cwt, maxListBytes, budget);
+      if (body.startsWith(CWT_BODY_PREFIX))
+        return readStatusListCwt(new Uint8Array(Buffer.from(body.slice(CWT_BODY_PREFIX.length), 'base64url')), uri, cwt, maxListBytes, budget);
       const decoded = decodeJwt(body.trim());
       if (!decoded.ok) return invalid(`the Status List Token is not a valid JWT: ${decoded.detail}`);
       const { payload, jws } = decoded;
@@ -129,7 +130,15 @@ export function statusListTokenFormat(
         verified = { deferred: { jws, iss: payload.iss } };
       } else if (hasX5c && (payload.iss === undefined || (typeof payload.iss === 'string' && !isDid(payload.iss)))) {
         const result = await verifyIssuerSignature(
-          { jws, iss: payload.iss as string | undefined, typ: [STATUS_LIST_JWT_TYP], purpose: 'status-list-signer', pinned: [], now: clock.now(), clockSkewSeconds: clock.clockSkewSeconds },
+          {
+            jws,
+            iss: payload.iss as string | undefined,
+            typ: [STATUS_LIST_JWT_TYP],
+            purpose: 'status-list-signer',
+            pinned: [],
+            now: clock.now(),
+            clockSkewSeconds: clock.clockSkewSeconds,
+          },
           env,
         );
         if (!result.ok) return invalid(`the Status List Token's certificate chain or signature: ${result.detail}`, 'signature_invalid');
@@ -164,10 +173,12 @@ export function statusListTokenFormat(
 function signerOf(iss: unknown, kid: string | undefined): string | StatusListProblem {
   if (iss !== undefined) {
     if (typeof iss !== 'string') return invalid('the Status List Token\'s "iss" must be a string');
-    if (!isDid(iss)) return unavailableList('securing_unsupported', `the Status List Token's issuer ${shown(iss)} is neither a DID, an https URL nor named by an x5c chain`);
+    if (!isDid(iss))
+      return unavailableList('securing_unsupported', `the Status List Token's issuer ${shown(iss)} is neither a DID, an https URL nor named by an x5c chain`);
     return iss;
   }
   const did = kid !== undefined ? splitDidUrl(kid)?.did : undefined;
-  if (did === undefined) return unavailableList('securing_unsupported', 'the Status List Token names no DID (no "iss", no DID URL "kid"), so kparty cannot find its key');
+  if (did === undefined)
+    return unavailableList('securing_unsupported', 'the Status List Token names no DID (no "iss", no DID URL "kid"), so kparty cannot find its key');
   return did;
 }

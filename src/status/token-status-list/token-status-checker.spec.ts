@@ -4,7 +4,19 @@ import { join } from 'node:path';
 import { SignJWT, type JWTPayload } from 'jose';
 import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list';
 import { signerOf, zeroBomb } from '../../../test/support/status-lists.js';
-import { HOUR, MAX_LIST_BYTES, NOW, checkRequest, delegate, dids, issuer, stranger, testBed, tokenList, type TestBed } from '../__fixtures__/status-test-bed.js';
+import {
+  HOUR,
+  MAX_LIST_BYTES,
+  NOW,
+  checkRequest,
+  delegate,
+  dids,
+  issuer,
+  stranger,
+  testBed,
+  tokenList,
+  type TestBed,
+} from '../__fixtures__/status-test-bed.js';
 import { tokenStatusReference } from '../issuing/index.js';
 import { TokenStatusListChecker } from './token-status-checker.js';
 
@@ -31,7 +43,18 @@ const iat = Math.floor((NOW - HOUR) / 1000);
 
 describe('Token Status List: status types', () => {
   beforeEach(async () => {
-    bed.fetcher.publish(URI, await tokenList(URI, { bits: 2, set: [[1, 1], [2, 2], [3, 3]] }), 'application/statuslist+jwt');
+    bed.fetcher.publish(
+      URI,
+      await tokenList(URI, {
+        bits: 2,
+        set: [
+          [1, 1],
+          [2, 2],
+          [3, 3],
+        ],
+      }),
+      'application/statuslist+jwt',
+    );
   });
 
   it('0x00 VALID → valid', async () => {
@@ -63,7 +86,11 @@ describe('Token Status List: status types', () => {
 describe('Token Status List: tokens built by @sd-jwt/jwt-status-list', () => {
   it.each([1, 2, 4, 8] as const)('reads a %i-bit list it made', async (bits) => {
     const values = Array.from({ length: 64 }, (_, i) => (i % 3 === 0 ? 0 : Math.min(i % 3, 2 ** bits - 1)));
-    const { header, payload } = createHeaderAndPayload(new StatusList(values, bits), { iss: issuer.did, sub: URI, iat }, { alg: 'EdDSA', typ: 'statuslist+jwt' });
+    const { header, payload } = createHeaderAndPayload(
+      new StatusList(values, bits),
+      { iss: issuer.did, sub: URI, iat },
+      { alg: 'EdDSA', typ: 'statuslist+jwt' },
+    );
     bed.fetcher.publish(URI, await signToken(payload, { header }), 'application/statuslist+jwt');
     const expected = values.map((value) => (value === 0 ? 'valid' : value === 1 ? 'revoked' : 'suspended'));
     const states = await Promise.all(values.map((_, index) => checker.check(checkRequest(reference(index))).then((o) => o.state)));
@@ -71,7 +98,7 @@ describe('Token Status List: tokens built by @sd-jwt/jwt-status-list', () => {
   });
 });
 
-describe('Token Status List: the draft\'s example token', () => {
+describe("Token Status List: the draft's example token", () => {
   it('is read up to its signer, and named unavailable: its https issuer publishes no keys kparty can reach here', async () => {
     const raw = readFileSync(join(VECTORS, 'status_list_jwt_raw.md'), 'utf8').replace(/\s/g, '');
     bed.fetcher.publish(URI, raw, 'application/statuslist+jwt');
@@ -79,10 +106,10 @@ describe('Token Status List: the draft\'s example token', () => {
   });
 });
 
-describe('Token Status List: the token\'s rules', () => {
+describe("Token Status List: the token's rules", () => {
   const good: JWTPayload = { iss: issuer.did, sub: URI, iat, status_list: { bits: 1, lst: 'eNrbuRgAAhcBXQ' } };
 
-  it('accepts a hand-made token (status_list of the draft\'s example: index 0 INVALID, index 1 VALID)', async () => {
+  it("accepts a hand-made token (status_list of the draft's example: index 0 INVALID, index 1 VALID)", async () => {
     bed.fetcher.publish(URI, await signToken(good));
     await expect(checker.check(checkRequest(reference(0)))).resolves.toMatchObject({ state: 'revoked' });
     await expect(checker.check(checkRequest(reference(1)))).resolves.toEqual({ state: 'valid' });
@@ -131,7 +158,7 @@ describe('Token Status List: the token\'s rules', () => {
     await expect(checker.check(trusted)).resolves.toEqual({ state: 'valid' });
   });
 
-  it('a token naming the issuer but signed with a stranger\'s key → invalid', async () => {
+  it("a token naming the issuer but signed with a stranger's key → invalid", async () => {
     const forged = await new SignJWT(good).setProtectedHeader({ alg: 'EdDSA', kid: issuer.kid, typ: 'statuslist+jwt' }).sign(await stranger.key());
     bed.fetcher.publish(URI, forged);
     await expect(checker.check(checkRequest(reference(0)))).resolves.toMatchObject({ state: 'invalid', reason: 'signature_invalid' });

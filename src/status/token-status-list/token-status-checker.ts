@@ -67,13 +67,18 @@ export class TokenStatusListChecker implements StatusChecker {
       if (typeof verified !== 'string') return { state: verified.problem, reason: verified.reason, detail: verified.detail };
       issuer = verified;
     }
-    if (issuer === undefined) return { state: 'invalid', reason: 'unsigned', detail: 'the Status List Token\'s signature was not verified' };
+    if (issuer === undefined) return { state: 'invalid', reason: 'unsigned', detail: "the Status List Token's signature was not verified" };
     const stale = obtained.stale ? { stale: true } : {};
     if (issuer !== request.credential.issuer && !request.mayIssueStatusList(issuer)) {
-      return { state: 'invalid', reason: 'signer_untrusted', detail: `the Status List Token is signed by ${shown(issuer)}, neither the credential's issuer nor an issuer the policy trusts` };
+      return {
+        state: 'invalid',
+        reason: 'signer_untrusted',
+        detail: `the Status List Token is signed by ${shown(issuer)}, neither the credential's issuer nor an issuer the policy trusts`,
+      };
     }
     const status = readTokenStatus(list, idx, bits);
-    if (status === undefined) return { state: 'invalid', reason: 'index_out_of_range', detail: `status_list.idx is outside the status list (${(list.length * 8) / bits} entries)` };
+    if (status === undefined)
+      return { state: 'invalid', reason: 'index_out_of_range', detail: `status_list.idx is outside the status list (${(list.length * 8) / bits} entries)` };
     const where = `Status List Token ${shown(uri)} index ${idx}`;
     switch (status) {
       case TOKEN_STATUS_VALID:

@@ -41,7 +41,10 @@ beforeAll(async () => {
 
 beforeEach(() => {
   bed = testBed();
-  checker = new TokenStatusListChecker(bed.source, { dids, anchors: TrustAnchorStore.fromPem([pki.root.pem]) }, MAX_LIST_BYTES, { clock: fixedClock(NOW), clockSkewSeconds: 60 });
+  checker = new TokenStatusListChecker(bed.source, { dids, anchors: TrustAnchorStore.fromPem([pki.root.pem]) }, MAX_LIST_BYTES, {
+    clock: fixedClock(NOW),
+    clockSkewSeconds: 60,
+  });
 });
 
 const reference = (idx: number): unknown => tokenStatusReference(URI, idx);
@@ -64,18 +67,32 @@ describe('Token Status List signed with an x5c chain', () => {
   it('refuses a chain to an untrusted root', async () => {
     const rogue = await makePki({ sanUri: ISS }, NOW);
     bed.fetcher.publish(URI, await sign(rogue.leaf.privateJwk, { iss: ISS }, { x5c: x5c(rogue.leaf, rogue.intermediate) }), 'application/statuslist+jwt');
-    await expect(checker.check(checkRequest(reference(0), { mayIssueStatusList: () => true }))).resolves.toMatchObject({ state: 'invalid', reason: 'signature_invalid' });
+    await expect(checker.check(checkRequest(reference(0), { mayIssueStatusList: () => true }))).resolves.toMatchObject({
+      state: 'invalid',
+      reason: 'signature_invalid',
+    });
   });
 
   it('refuses an expired signing certificate', async () => {
-    const old = await makeCertificate({ name: 'Old', issuer: pki.intermediate, notBefore: new Date(NOW - 10 * 86_400_000), notAfter: new Date(NOW - 86_400_000) });
+    const old = await makeCertificate({
+      name: 'Old',
+      issuer: pki.intermediate,
+      notBefore: new Date(NOW - 10 * 86_400_000),
+      notAfter: new Date(NOW - 86_400_000),
+    });
     bed.fetcher.publish(URI, await sign(old.privateJwk, {}, { x5c: x5c(old, pki.intermediate) }), 'application/statuslist+jwt');
-    await expect(checker.check(checkRequest(reference(0), { mayIssueStatusList: () => true }))).resolves.toMatchObject({ state: 'invalid', reason: 'signature_invalid' });
+    await expect(checker.check(checkRequest(reference(0), { mayIssueStatusList: () => true }))).resolves.toMatchObject({
+      state: 'invalid',
+      reason: 'signature_invalid',
+    });
   });
 
   it('refuses a token whose x5c leaf did not sign', async () => {
     bed.fetcher.publish(URI, await sign(pinnedKey.privateJwk, {}, { x5c: x5c(pki.leaf, pki.intermediate) }), 'application/statuslist+jwt');
-    await expect(checker.check(checkRequest(reference(0), { mayIssueStatusList: () => true }))).resolves.toMatchObject({ state: 'invalid', reason: 'signature_invalid' });
+    await expect(checker.check(checkRequest(reference(0), { mayIssueStatusList: () => true }))).resolves.toMatchObject({
+      state: 'invalid',
+      reason: 'signature_invalid',
+    });
   });
 });
 

@@ -24,10 +24,7 @@ export function policy(id: string, audience = 'https://orders.example.com'): Pre
         id: 'employee',
         format: 'jwt_vc_json',
         meta: { type_values: [['VerifiableCredential', 'EmployeeCredential']] },
-        claims: [
-          { id: 'role', path: ['credentialSubject', 'role'], values: ['admin', 'staff', 7, true] },
-          { path: ['credentialSubject', 'emails', null, 0] },
-        ],
+        claims: [{ id: 'role', path: ['credentialSubject', 'role'], values: ['admin', 'staff', 7, true] }, { path: ['credentialSubject', 'emails', null, 0] }],
         trustedIssuers: ['did:web:hr.example.com', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'],
         maxAgeSeconds: 31_536_000,
         status: 'required',

@@ -49,7 +49,11 @@ export function describeNonceStoreContract(current: () => Storage): void {
 
     it('purgeExpired deletes challenges with expiresAt <= now and counts them', async () => {
       await expect(current().challenges.purgeExpired(T0)).resolves.toBe(0);
-      for (const [nonce, expiresAt] of [['p1', T0 + 100], ['p2', T0 + 200], ['p3', T0 + 300]] as const) {
+      for (const [nonce, expiresAt] of [
+        ['p1', T0 + 100],
+        ['p2', T0 + 200],
+        ['p3', T0 + 300],
+      ] as const) {
         await current().challenges.issue(challenge(nonce, { expiresAt }));
       }
       await expect(current().challenges.purgeExpired(T0 + 200)).resolves.toBe(2);

@@ -81,7 +81,7 @@ export function describeOid4vpRequestStoreContract(current: () => Storage): void
     });
 
     it('stores hostile text in members as opaque data', async () => {
-      const odd = "quote'\"; DROP TABLE oid4vp_requests; -- |7|{";
+      const odd = 'quote\'"; DROP TABLE oid4vp_requests; -- |7|{';
       await current().oid4vpRequests.create(request('odd', { state: odd, policyId: '\u{1F511}'.repeat(50) }));
       expect((await current().oid4vpRequests.get('odd'))?.state).toBe(odd);
     });

@@ -31,7 +31,13 @@ export function describePolicyStoreContract(current: () => Storage): void {
     });
 
     it('list(owner) returns only that owner’s policies by id; list() returns all by id', async () => {
-      for (const [id, owner] of [['b', 'rp-a'], ['c', 'rp-b'], ['a', 'rp-a'], ['B', 'rp-b'], ['a-1', 'rp-a']] as const) {
+      for (const [id, owner] of [
+        ['b', 'rp-a'],
+        ['c', 'rp-b'],
+        ['a', 'rp-a'],
+        ['B', 'rp-b'],
+        ['a-1', 'rp-a'],
+      ] as const) {
         await current().policies.put(policy(id), owner, T0);
       }
       const ids = (stored: Array<{ policy: { id: string } }>) => stored.map((s) => s.policy.id);

@@ -46,7 +46,12 @@ export function describeRateLimiterContract(current: () => Storage): void {
     it('of concurrent hits exactly `limit` are allowed', async () => {
       const decisions = await Promise.all(Array.from({ length: 25 }, () => limiter().hit('client:race', 7, MINUTE, T0 + 5000)));
       expect(decisions.filter((d) => d.allowed)).toHaveLength(7);
-      expect(decisions.map((d) => d.remaining).sort((a, b) => b - a).slice(0, 7)).toStrictEqual([6, 5, 4, 3, 2, 1, 0]);
+      expect(
+        decisions
+          .map((d) => d.remaining)
+          .sort((a, b) => b - a)
+          .slice(0, 7),
+      ).toStrictEqual([6, 5, 4, 3, 2, 1, 0]);
     });
 
     it('windows of other lengths work the same', async () => {

@@ -49,7 +49,11 @@ export function describeRelyingPartyStoreContract(current: () => Storage): void 
       const API = 'https://api.example.com';
 
       it('create claims the audiences; get, list and findByApiKeyHash return them sorted with callback origins and logo', async () => {
-        const shop = relyingParty('shop', HASH_A, { audiences: [SHOP, API], callbackOrigins: ['https://z.example.com', 'https://a.example.com'], logoUri: 'https://shop.example.com/logo.png' });
+        const shop = relyingParty('shop', HASH_A, {
+          audiences: [SHOP, API],
+          callbackOrigins: ['https://z.example.com', 'https://a.example.com'],
+          logoUri: 'https://shop.example.com/logo.png',
+        });
         await expect(current().relyingParties.create(shop)).resolves.toStrictEqual({ outcome: 'created' });
         const expected = { ...shop, audiences: [API, SHOP], callbackOrigins: ['https://a.example.com', 'https://z.example.com'] };
         await expect(current().relyingParties.get('shop')).resolves.toStrictEqual(expected);
@@ -82,28 +86,53 @@ export function describeRelyingPartyStoreContract(current: () => Storage): void 
       });
 
       it('list is in id order', async () => {
-        for (const [id, hash] of [['zeta', HASH_A], ['alpha', HASH_B]] as const) await current().relyingParties.create(relyingParty(id, hash));
+        for (const [id, hash] of [
+          ['zeta', HASH_A],
+          ['alpha', HASH_B],
+        ] as const)
+          await current().relyingParties.create(relyingParty(id, hash));
         expect((await current().relyingParties.list()).map((rp) => rp.id)).toStrictEqual(['alpha', 'zeta']);
       });
 
       it('update changes name, audiences, callback origins, logo and key hash; released audiences are free again', async () => {
         await current().relyingParties.create(relyingParty('shop', HASH_A, { audiences: [SHOP], logoUri: 'https://shop.example.com/a.png' }));
-        const updated = await current().relyingParties.update('shop', { name: 'Shop', audiences: [API], callbackOrigins: ['https://cb.example.com'], logoUri: null, apiKeyHash: HASH_B });
-        const expected = { id: 'shop', name: 'Shop', apiKeyHash: HASH_B, createdAt: relyingParty('shop', HASH_A).createdAt, audiences: [API], callbackOrigins: ['https://cb.example.com'] };
+        const updated = await current().relyingParties.update('shop', {
+          name: 'Shop',
+          audiences: [API],
+          callbackOrigins: ['https://cb.example.com'],
+          logoUri: null,
+          apiKeyHash: HASH_B,
+        });
+        const expected = {
+          id: 'shop',
+          name: 'Shop',
+          apiKeyHash: HASH_B,
+          createdAt: relyingParty('shop', HASH_A).createdAt,
+          audiences: [API],
+          callbackOrigins: ['https://cb.example.com'],
+        };
         expect(updated).toStrictEqual({ outcome: 'updated', relyingParty: expected });
         await expect(current().relyingParties.get('shop')).resolves.toStrictEqual(expected);
         await expect(current().relyingParties.findByApiKeyHash(HASH_A)).resolves.toBeNull();
         await expect(current().relyingParties.findByApiKeyHash(HASH_B)).resolves.toStrictEqual(expected);
         await expect(current().relyingParties.findByAudience(SHOP)).resolves.toBeNull();
         await expect(current().relyingParties.findByAudience(API)).resolves.toBe('shop');
-        await expect(current().relyingParties.create(relyingParty('other', 'c'.repeat(64), { audiences: [SHOP] }))).resolves.toStrictEqual({ outcome: 'created' });
+        await expect(current().relyingParties.create(relyingParty('other', 'c'.repeat(64), { audiences: [SHOP] }))).resolves.toStrictEqual({
+          outcome: 'created',
+        });
       });
 
       it('update keeps what it is not given, and refuses an audience another party holds without writing anything', async () => {
         await current().relyingParties.create(relyingParty('shop', HASH_A, { audiences: [SHOP], logoUri: 'https://shop.example.com/a.png' }));
         await current().relyingParties.create(relyingParty('api', HASH_B, { audiences: [API] }));
-        await expect(current().relyingParties.update('shop', { name: 'Renamed' })).resolves.toMatchObject({ relyingParty: { name: 'Renamed', audiences: [SHOP], logoUri: 'https://shop.example.com/a.png' } });
-        await expect(current().relyingParties.update('shop', { audiences: [SHOP, API], name: 'Squat' })).resolves.toStrictEqual({ outcome: 'audience_taken', audience: API, holder: 'api' });
+        await expect(current().relyingParties.update('shop', { name: 'Renamed' })).resolves.toMatchObject({
+          relyingParty: { name: 'Renamed', audiences: [SHOP], logoUri: 'https://shop.example.com/a.png' },
+        });
+        await expect(current().relyingParties.update('shop', { audiences: [SHOP, API], name: 'Squat' })).resolves.toStrictEqual({
+          outcome: 'audience_taken',
+          audience: API,
+          holder: 'api',
+        });
         await expect(current().relyingParties.get('shop')).resolves.toMatchObject({ name: 'Renamed', audiences: [SHOP] });
         await expect(current().relyingParties.findByAudience(API)).resolves.toBe('api');
         await expect(current().relyingParties.update('missing', { name: 'x' })).resolves.toStrictEqual({ outcome: 'not_found' });

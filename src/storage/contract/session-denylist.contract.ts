@@ -33,7 +33,11 @@ export function describeSessionDenylistContract(current: () => Storage): void {
 
     it('purgeExpired deletes entries with expiresAt <= now, counts them, and keeps the rest in force', async () => {
       await expect(current().sessionDenylist.purgeExpired(T0)).resolves.toBe(0);
-      for (const [jti, expiresAt] of [['p1', T0 + 100], ['p2', T0 + 200], ['p3', T0 + 300]] as const) {
+      for (const [jti, expiresAt] of [
+        ['p1', T0 + 100],
+        ['p2', T0 + 200],
+        ['p3', T0 + 300],
+      ] as const) {
         await current().sessionDenylist.revoke(jti, expiresAt);
       }
       await expect(current().sessionDenylist.purgeExpired(T0 + 200)).resolves.toBe(2);
@@ -44,7 +48,7 @@ export function describeSessionDenylistContract(current: () => Storage): void {
     });
 
     it('stores any jti as opaque text, including long and non-ASCII ones', async () => {
-      const odd = ['x'.repeat(512), 'jti with spaces', 'ünïcødé-\u{1F511}', "quote'\"; DROP TABLE session_denylist; --"];
+      const odd = ['x'.repeat(512), 'jti with spaces', 'ünïcødé-\u{1F511}', 'quote\'"; DROP TABLE session_denylist; --'];
       for (const jti of odd) await current().sessionDenylist.revoke(jti, T0 + 1000);
       for (const jti of odd) await expect(current().sessionDenylist.isRevoked(jti, T0)).resolves.toBe(true);
       await expect(current().sessionDenylist.isRevoked('x'.repeat(511), T0)).resolves.toBe(false);

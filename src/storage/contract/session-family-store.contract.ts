@@ -20,7 +20,9 @@ export function sessionFamily(id: string, overrides: Partial<SessionFamily> = {}
     credentials: [
       {
         issuer: 'did:web:hr.example.com',
-        status: [{ type: 'BitstringStatusListEntry', statusListCredential: 'https://hr.example.com/status/1', statusListIndex: '94567', statusPurpose: 'revocation' }],
+        status: [
+          { type: 'BitstringStatusListEntry', statusListCredential: 'https://hr.example.com/status/1', statusListIndex: '94567', statusPurpose: 'revocation' },
+        ],
         statusSetting: 'required',
         expiresAt: 1_900_000_000,
       },
@@ -162,7 +164,7 @@ export function describeSessionFamilyStoreContract(current: () => Storage): void
     });
 
     it('stores any subject and issuer as opaque text', async () => {
-      const subject = "urn:ietf:params:oauth:jwk-thumbprint:sha-256:ünï'\"; DROP TABLE session_families; --";
+      const subject = 'urn:ietf:params:oauth:jwk-thumbprint:sha-256:ünï\'"; DROP TABLE session_families; --';
       await store().create(sessionFamily('f1', { subject }));
       await expect(store().listActiveBySubject(subject, undefined, T0)).resolves.toHaveLength(1);
     });

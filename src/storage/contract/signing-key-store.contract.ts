@@ -74,11 +74,16 @@ export function describeSigningKeyStoreContract(current: () => Storage): void {
       await current().signingKeys.rotate({ next: pending, now, retainMs: RETAIN, unlessActivatedAfter: now });
       const before = await current().signingKeys.list(now + 1);
       const again = signingKey('k3', { createdAt: now + 1, activatesAt: now + 1 + 10 * MINUTE });
-      await expect(current().signingKeys.rotate({ next: again, now: now + 1, retainMs: RETAIN, unlessActivatedAfter: now + 1 })).resolves.toStrictEqual({ rotated: false, keys: before });
+      await expect(current().signingKeys.rotate({ next: again, now: now + 1, retainMs: RETAIN, unlessActivatedAfter: now + 1 })).resolves.toStrictEqual({
+        rotated: false,
+        keys: before,
+      });
       // A schedule (threshold = now - interval) finds k2 newer than the threshold, also after it activated.
       const later = now + 20 * MINUTE;
       const scheduled = signingKey('k4', { createdAt: later, activatesAt: later + 10 * MINUTE });
-      await expect(current().signingKeys.rotate({ next: scheduled, now: later, retainMs: RETAIN, unlessActivatedAfter: later - 30 * MINUTE })).resolves.toMatchObject({ rotated: false });
+      await expect(
+        current().signingKeys.rotate({ next: scheduled, now: later, retainMs: RETAIN, unlessActivatedAfter: later - 30 * MINUTE }),
+      ).resolves.toMatchObject({ rotated: false });
       await expect(current().signingKeys.list(later)).resolves.toStrictEqual(before);
     });
 
@@ -86,7 +91,9 @@ export function describeSigningKeyStoreContract(current: () => Storage): void {
       await current().signingKeys.insertIfNone(signingKey('k1'));
       const interval = 30 * MINUTE;
       const early = signingKey('early', { createdAt: T0 + interval - 1, activatesAt: T0 + interval - 1 + MINUTE });
-      await expect(current().signingKeys.rotate({ next: early, now: T0 + interval - 1, retainMs: RETAIN, unlessActivatedAfter: T0 - 1 })).resolves.toMatchObject({ rotated: false });
+      await expect(
+        current().signingKeys.rotate({ next: early, now: T0 + interval - 1, retainMs: RETAIN, unlessActivatedAfter: T0 - 1 }),
+      ).resolves.toMatchObject({ rotated: false });
       const due = signingKey('due', { createdAt: T0 + interval, activatesAt: T0 + interval + MINUTE });
       const result = await current().signingKeys.rotate({ next: due, now: T0 + interval, retainMs: RETAIN, unlessActivatedAfter: T0 });
       expect(result.rotated).toBe(true);
@@ -96,7 +103,12 @@ export function describeSigningKeyStoreContract(current: () => Storage): void {
     it('an immediate rotation supersedes a pending key (it never signs) and retires the signing key now', async () => {
       await current().signingKeys.insertIfNone(signingKey('k1'));
       const t1 = T0 + MINUTE;
-      await current().signingKeys.rotate({ next: signingKey('pending', { createdAt: t1, activatesAt: t1 + 10 * MINUTE }), now: t1, retainMs: RETAIN, unlessActivatedAfter: t1 });
+      await current().signingKeys.rotate({
+        next: signingKey('pending', { createdAt: t1, activatesAt: t1 + 10 * MINUTE }),
+        now: t1,
+        retainMs: RETAIN,
+        unlessActivatedAfter: t1,
+      });
       const t2 = t1 + MINUTE;
       const urgent = signingKey('urgent', { createdAt: t2, activatesAt: t2 });
       const result = await current().signingKeys.rotate({ next: urgent, now: t2, retainMs: RETAIN });
@@ -107,7 +119,14 @@ export function describeSigningKeyStoreContract(current: () => Storage): void {
       await expect(current().signingKeys.list(t1 + 10 * MINUTE + RETAIN)).resolves.toStrictEqual([urgent]);
       // Superseded keys never count as newer: a guarded rotation after the urgent key's interval goes ahead.
       const later = t2 + 30 * MINUTE;
-      await expect(current().signingKeys.rotate({ next: signingKey('k4', { createdAt: later, activatesAt: later }), now: later, retainMs: RETAIN, unlessActivatedAfter: t2 })).resolves.toMatchObject({ rotated: true });
+      await expect(
+        current().signingKeys.rotate({
+          next: signingKey('k4', { createdAt: later, activatesAt: later }),
+          now: later,
+          retainMs: RETAIN,
+          unlessActivatedAfter: t2,
+        }),
+      ).resolves.toMatchObject({ rotated: true });
     });
 
     it('a rotation leaves keys retired before the switch as they are', async () => {
@@ -117,7 +136,11 @@ export function describeSigningKeyStoreContract(current: () => Storage): void {
       const now = T0 + 2 * MINUTE;
       const next = signingKey('k2', { createdAt: now, activatesAt: now });
       const result = await current().signingKeys.rotate({ next, now, retainMs: RETAIN });
-      expect(result.keys).toStrictEqual([old, signingKey('k1', { createdAt: T0 + 1, activatesAt: T0 + MINUTE, retiredAt: now, expiresAt: now + RETAIN }), next]);
+      expect(result.keys).toStrictEqual([
+        old,
+        signingKey('k1', { createdAt: T0 + 1, activatesAt: T0 + MINUTE, retiredAt: now, expiresAt: now + RETAIN }),
+        next,
+      ]);
     });
 
     it('of concurrent guarded rotations exactly one rotates, and every caller sees the same keys', async () => {
@@ -125,7 +148,12 @@ export function describeSigningKeyStoreContract(current: () => Storage): void {
       const now = T0 + MINUTE;
       const results = await Promise.all(
         ['r1', 'r2', 'r3', 'r4'].map((kid) =>
-          current().signingKeys.rotate({ next: signingKey(kid, { createdAt: now, activatesAt: now + MINUTE }), now, retainMs: RETAIN, unlessActivatedAfter: now }),
+          current().signingKeys.rotate({
+            next: signingKey(kid, { createdAt: now, activatesAt: now + MINUTE }),
+            now,
+            retainMs: RETAIN,
+            unlessActivatedAfter: now,
+          }),
         ),
       );
       expect(results.filter((r) => r.rotated)).toHaveLength(1);
@@ -137,7 +165,9 @@ export function describeSigningKeyStoreContract(current: () => Storage): void {
     it('a rotation whose next kid is taken fails and changes nothing', async () => {
       await current().signingKeys.insertIfNone(signingKey('k1'));
       const now = T0 + MINUTE;
-      await expect(current().signingKeys.rotate({ next: signingKey('k1', { createdAt: now, activatesAt: now }), now, retainMs: RETAIN })).rejects.toHaveProperty('message', expect.any(String));
+      await expect(
+        current().signingKeys.rotate({ next: signingKey('k1', { createdAt: now, activatesAt: now }), now, retainMs: RETAIN }),
+      ).rejects.toHaveProperty('message', expect.any(String));
       await expect(current().signingKeys.list(now)).resolves.toStrictEqual([signingKey('k1')]);
     });
 

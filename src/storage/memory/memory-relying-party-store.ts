@@ -1,10 +1,5 @@
 import type { RelyingParty, RelyingPartyChange } from '../../core/model/relying-party.js';
-import type {
-  AudienceTaken,
-  CreateRelyingPartyResult,
-  RelyingPartyStore,
-  UpdateRelyingPartyResult,
-} from '../../core/ports/relying-party-store.js';
+import type { AudienceTaken, CreateRelyingPartyResult, RelyingPartyStore, UpdateRelyingPartyResult } from '../../core/ports/relying-party-store.js';
 import { applyChange, normalised } from '../relying-party-change.js';
 
 /** Relying parties in one process's memory, indexed by id, by API key hash and by audience. */

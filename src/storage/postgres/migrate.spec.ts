@@ -126,13 +126,22 @@ describe('applyPostgresMigrations', () => {
         await p.query('INSERT INTO relying_parties (id, name, api_key_hash, created_at) VALUES ($1, $1, $2, 0)', [owner, owner.padEnd(64, '0')]);
       }
       for (const [id, owner, audience] of rows) {
-        await p.query('INSERT INTO policies (id, owner, body, created_at, updated_at) VALUES ($1, $2, $3, 0, 0)', [id, owner, JSON.stringify({ id, audience })]);
+        await p.query('INSERT INTO policies (id, owner, body, created_at, updated_at) VALUES ($1, $2, $3, 0, 0)', [
+          id,
+          owner,
+          JSON.stringify({ id, audience }),
+        ]);
       }
     };
 
     it("gives each relying party the audiences of its policies; the operator's stay unowned", async () => {
       const p = pool(schema.name);
-      await seed(p, [['a1', 'shop', 'https://shop.example.com'], ['a2', 'shop', 'https://shop.example.com'], ['b1', 'bank', 'https://bank.example.com'], ['o1', '@operator', 'https://ops.example.com']]);
+      await seed(p, [
+        ['a1', 'shop', 'https://shop.example.com'],
+        ['a2', 'shop', 'https://shop.example.com'],
+        ['b1', 'bank', 'https://bank.example.com'],
+        ['o1', '@operator', 'https://ops.example.com'],
+      ]);
       await expect(applyPostgresMigrations(p, schema.name)).resolves.toContain(6);
       const { rows } = await p.query('SELECT audience, relying_party_id FROM relying_party_audiences ORDER BY audience');
       expect(rows).toStrictEqual([
@@ -143,7 +152,10 @@ describe('applyPostgresMigrations', () => {
 
     it('stops with one line naming both relying parties and the audience when two share it, and changes nothing', async () => {
       const p = pool(schema.name);
-      await seed(p, [['a1', 'shop', 'https://api.example.com'], ['b1', 'bank', 'https://api.example.com']]);
+      await seed(p, [
+        ['a1', 'shop', 'https://api.example.com'],
+        ['b1', 'bank', 'https://api.example.com'],
+      ]);
       await expect(applyPostgresMigrations(p, schema.name)).rejects.toThrow(
         /^audience "https:\/\/api\.example\.com" is used by policies of relying party "bank" and of relying party "shop"; [^\n]+$/,
       );

@@ -40,11 +40,7 @@ export async function applyPostgresMigrations(
         if (migration.version <= current) continue;
         await migration.check?.(client);
         await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-          migration.version,
-          migration.name,
-          Date.now(),
-        ]);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, Date.now()]);
         applied.push(migration.version);
       }
       await client.query('COMMIT');

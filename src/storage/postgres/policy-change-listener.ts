@@ -99,7 +99,8 @@ export class PostgresPolicyChangeListener implements PolicyChangeFeed {
     client.removeAllListeners('end');
     client.end().catch(() => undefined);
     if (this.#closed || this.#timer) return;
-    if (wasLive) this.logger?.warn({ err: error }, 'policy change notifications from PostgreSQL stopped; policies are read from the database until they resume');
+    if (wasLive)
+      this.logger?.warn({ err: error }, 'policy change notifications from PostgreSQL stopped; policies are read from the database until they resume');
     const wait = this.#retryMs;
     this.#retryMs = Math.min(this.#retryMs * 2, RECONNECT_MAX_MS);
     this.#timer = setTimeout(() => {

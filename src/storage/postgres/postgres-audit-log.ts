@@ -103,10 +103,7 @@ export class PostgresAuditLog implements AuditLog {
     }
     params.push(page.limit + 1);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const { rows } = await this.pool.query<AuditEventRow>(
-      `SELECT ${COLUMNS} FROM audit_events ${where} ORDER BY id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const { rows } = await this.pool.query<AuditEventRow>(`SELECT ${COLUMNS} FROM audit_events ${where} ORDER BY id DESC LIMIT $${params.length}`, params);
     const events = rows.slice(0, page.limit).map(toAuditEvent);
     const last = events.at(-1);
     return rows.length > page.limit && last ? { events, next: last.id } : { events };

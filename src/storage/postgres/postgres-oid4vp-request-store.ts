@@ -26,10 +26,13 @@ export class PostgresOid4vpRequestStore implements Oid4vpRequestStore {
 
   async replace(next: Oid4vpRequestRecord, expectedVersion: number): Promise<boolean> {
     if (next.version !== expectedVersion + 1) return false;
-    const result = await this.pool.query(
-      'UPDATE oid4vp_requests SET version = $1, purge_at = $2, body = $3 WHERE id = $4 AND version = $5',
-      [next.version, next.purgeAt, JSON.stringify(next), next.id, expectedVersion],
-    );
+    const result = await this.pool.query('UPDATE oid4vp_requests SET version = $1, purge_at = $2, body = $3 WHERE id = $4 AND version = $5', [
+      next.version,
+      next.purgeAt,
+      JSON.stringify(next),
+      next.id,
+      expectedVersion,
+    ]);
     return result.rowCount === 1;
   }
 

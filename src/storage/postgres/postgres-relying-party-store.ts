@@ -1,11 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { RelyingParty, RelyingPartyChange } from '../../core/model/relying-party.js';
-import type {
-  AudienceTaken,
-  CreateRelyingPartyResult,
-  RelyingPartyStore,
-  UpdateRelyingPartyResult,
-} from '../../core/ports/relying-party-store.js';
+import type { AudienceTaken, CreateRelyingPartyResult, RelyingPartyStore, UpdateRelyingPartyResult } from '../../core/ports/relying-party-store.js';
 import { applyChange, normalised } from '../relying-party-change.js';
 import { inTransaction } from './transaction.js';
 
@@ -43,10 +38,10 @@ class AudienceTakenSignal {
 /** Claims each audience for `id`; the primary key on audience decides between concurrent claims. */
 async function claimAudiences(client: PoolClient, id: string, audiences: readonly string[]): Promise<void> {
   for (const audience of [...new Set(audiences)].sort()) {
-    const inserted = await client.query(
-      'INSERT INTO relying_party_audiences (audience, relying_party_id) VALUES ($1, $2) ON CONFLICT (audience) DO NOTHING',
-      [audience, id],
-    );
+    const inserted = await client.query('INSERT INTO relying_party_audiences (audience, relying_party_id) VALUES ($1, $2) ON CONFLICT (audience) DO NOTHING', [
+      audience,
+      id,
+    ]);
     if ((inserted.rowCount ?? 0) > 0) continue;
     const { rows } = await client.query<{ relying_party_id: string }>('SELECT relying_party_id FROM relying_party_audiences WHERE audience = $1', [audience]);
     const holder = rows[0]?.relying_party_id;
@@ -95,7 +90,9 @@ export class PostgresRelyingPartyStore implements RelyingPartyStore {
   }
 
   async findByAudience(audience: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ relying_party_id: string }>('SELECT relying_party_id FROM relying_party_audiences WHERE audience = $1', [audience]);
+    const { rows } = await this.pool.query<{ relying_party_id: string }>('SELECT relying_party_id FROM relying_party_audiences WHERE audience = $1', [
+      audience,
+    ]);
     return rows[0]?.relying_party_id ?? null;
   }
 

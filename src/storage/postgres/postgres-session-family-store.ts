@@ -29,8 +29,20 @@ export class PostgresSessionFamilyStore implements SessionFamilyStore {
       await client.query(
         `INSERT INTO session_families (id, client_id, subject, current_token_hash, generation, sealed_claims, access_tokens,
            idle_expires_at, absolute_expires_at, ended_at, end_reason, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [row.id, row.client_id, row.subject, row.current_token_hash, row.generation, row.sealed_claims, JSON.stringify(row.access_tokens),
-          row.idle_expires_at, row.absolute_expires_at, row.ended_at, row.end_reason, JSON.stringify(row.data)],
+        [
+          row.id,
+          row.client_id,
+          row.subject,
+          row.current_token_hash,
+          row.generation,
+          row.sealed_claims,
+          JSON.stringify(row.access_tokens),
+          row.idle_expires_at,
+          row.absolute_expires_at,
+          row.ended_at,
+          row.end_reason,
+          JSON.stringify(row.data),
+        ],
       );
       await client.query('INSERT INTO session_refresh_tokens (hash, family_id, rotated_at) VALUES ($1, $2, NULL)', [row.current_token_hash, row.id]);
     });
@@ -87,7 +99,9 @@ export class PostgresSessionFamilyStore implements SessionFamilyStore {
   }
 
   async purge(now: number): Promise<number> {
-    const result = await this.pool.query('DELETE FROM session_families WHERE ended_at IS NOT NULL OR idle_expires_at <= $1 OR absolute_expires_at <= $1', [now]);
+    const result = await this.pool.query('DELETE FROM session_families WHERE ended_at IS NOT NULL OR idle_expires_at <= $1 OR absolute_expires_at <= $1', [
+      now,
+    ]);
     return result.rowCount ?? 0;
   }
 }

@@ -57,7 +57,12 @@ describe('PostgresStorage', () => {
     // A query handed a terminated connection fails (and the pool discards that connection); within
     // as many attempts as the pool had connections, one gets a fresh connection and succeeds.
     let failures = 0;
-    while (!(await storage.ping().then(() => true, () => false))) {
+    while (
+      !(await storage.ping().then(
+        () => true,
+        () => false,
+      ))
+    ) {
       failures += 1;
       expect(failures).toBeLessThanOrEqual(10);
     }

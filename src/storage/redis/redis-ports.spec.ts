@@ -160,7 +160,12 @@ describe('Redis ports when Redis is away', () => {
       expect(Date.now() - started).toBeLessThan(REDIS_FAIL_FAST_MS);
       await server.start();
       const deadline = Date.now() + 5000;
-      while (!(await ports.ping().then(() => true, () => false))) {
+      while (
+        !(await ports.ping().then(
+          () => true,
+          () => false,
+        ))
+      ) {
         expect(Date.now()).toBeLessThan(deadline);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

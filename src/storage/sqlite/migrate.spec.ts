@@ -3,8 +3,7 @@ import Database from 'better-sqlite3';
 import { applyMigrations } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
-const tables = (db: Database.Database): string[] =>
-  db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
+const tables = (db: Database.Database): string[] => db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
 const recorded = (db: Database.Database): Array<{ version: number; name: string }> =>
   db.prepare<[], { version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version').all();
 
@@ -24,7 +23,20 @@ describe('applyMigrations', () => {
 
   it('creates exactly the tables the ports need and records every migration', () => {
     expect(applyMigrations(db)).toStrictEqual(MIGRATIONS.map((migration) => migration.version));
-    expect(tables(db)).toStrictEqual(['audit_events', 'challenges', 'oid4vp_requests', 'policies', 'relying_parties', 'relying_party_audiences', 'schema_migrations', 'session_denylist', 'session_families', 'session_refresh_tokens', 'settings', 'signing_keys']);
+    expect(tables(db)).toStrictEqual([
+      'audit_events',
+      'challenges',
+      'oid4vp_requests',
+      'policies',
+      'relying_parties',
+      'relying_party_audiences',
+      'schema_migrations',
+      'session_denylist',
+      'session_families',
+      'session_refresh_tokens',
+      'settings',
+      'signing_keys',
+    ]);
     expect(recorded(db)).toStrictEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
   });
 
@@ -71,7 +83,12 @@ describe('applyMigrations', () => {
       db.prepare<[], { audience: string; relying_party_id: string }>('SELECT audience, relying_party_id FROM relying_party_audiences ORDER BY audience').all();
 
     it("gives each relying party the audiences of its policies; the operator's stay unowned", () => {
-      seed([['a1', 'shop', 'https://shop.example.com'], ['a2', 'shop', 'https://shop.example.com'], ['b1', 'bank', 'https://bank.example.com'], ['o1', '@operator', 'https://ops.example.com']]);
+      seed([
+        ['a1', 'shop', 'https://shop.example.com'],
+        ['a2', 'shop', 'https://shop.example.com'],
+        ['b1', 'bank', 'https://bank.example.com'],
+        ['o1', '@operator', 'https://ops.example.com'],
+      ]);
       expect(applyMigrations(db)).toContain(5);
       expect(audiences()).toStrictEqual([
         { audience: 'https://bank.example.com', relying_party_id: 'bank' },
@@ -80,14 +97,22 @@ describe('applyMigrations', () => {
     });
 
     it('stops with one line naming both relying parties and the audience when two share it, and changes nothing', () => {
-      seed([['a1', 'shop', 'https://api.example.com'], ['b1', 'bank', 'https://api.example.com']]);
-      expect(() => applyMigrations(db)).toThrow(/^audience "https:\/\/api\.example\.com" is used by policies of relying party "bank" and of relying party "shop"; [^\n]+$/);
+      seed([
+        ['a1', 'shop', 'https://api.example.com'],
+        ['b1', 'bank', 'https://api.example.com'],
+      ]);
+      expect(() => applyMigrations(db)).toThrow(
+        /^audience "https:\/\/api\.example\.com" is used by policies of relying party "bank" and of relying party "shop"; [^\n]+$/,
+      );
       expect(recorded(db).map((r) => r.version)).toStrictEqual([1, 2, 3, 4]);
       expect(tables(db)).not.toContain('relying_party_audiences');
     });
 
-    it('stops too when an operator policy shares a relying party\'s audience', () => {
-      seed([['a1', 'shop', 'https://api.example.com'], ['o1', '@operator', 'https://api.example.com']]);
+    it("stops too when an operator policy shares a relying party's audience", () => {
+      seed([
+        ['a1', 'shop', 'https://api.example.com'],
+        ['o1', '@operator', 'https://api.example.com'],
+      ]);
       expect(() => applyMigrations(db)).toThrow('audience "https://api.example.com" is used by policies of the operator and of relying party "shop"');
     });
   });

@@ -1,11 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { RelyingParty, RelyingPartyChange } from '../../core/model/relying-party.js';
-import type {
-  AudienceTaken,
-  CreateRelyingPartyResult,
-  RelyingPartyStore,
-  UpdateRelyingPartyResult,
-} from '../../core/ports/relying-party-store.js';
+import type { AudienceTaken, CreateRelyingPartyResult, RelyingPartyStore, UpdateRelyingPartyResult } from '../../core/ports/relying-party-store.js';
 import { applyChange, normalised } from '../relying-party-change.js';
 
 interface RelyingPartyRow {

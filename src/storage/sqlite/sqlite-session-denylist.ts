@@ -18,9 +18,7 @@ export class SqliteSessionDenylist implements SessionDenylist {
       `INSERT INTO session_denylist (jti, expires_at) VALUES (?, ?)
        ON CONFLICT (jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
     );
-    this.selectRevoked = db
-      .prepare<[string, number], number>('SELECT EXISTS (SELECT 1 FROM session_denylist WHERE jti = ? AND expires_at > ?)')
-      .pluck();
+    this.selectRevoked = db.prepare<[string, number], number>('SELECT EXISTS (SELECT 1 FROM session_denylist WHERE jti = ? AND expires_at > ?)').pluck();
     this.purge = db.prepare('DELETE FROM session_denylist WHERE expires_at <= ?');
   }
 

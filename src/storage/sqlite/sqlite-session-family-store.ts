@@ -15,7 +15,11 @@ const COLUMNS =
   'f.id, f.client_id, f.subject, f.current_token_hash, f.generation, f.sealed_claims, f.access_tokens, f.idle_expires_at, f.absolute_expires_at, f.ended_at, f.end_reason, f.data';
 
 function fromSqlite(row: SqliteFamilyRow): SessionFamily {
-  return toSessionFamily({ ...row, access_tokens: JSON.parse(row.access_tokens) as SessionFamilyRow['access_tokens'], data: JSON.parse(row.data) as SessionFamilyRow['data'] });
+  return toSessionFamily({
+    ...row,
+    access_tokens: JSON.parse(row.access_tokens) as SessionFamilyRow['access_tokens'],
+    data: JSON.parse(row.data) as SessionFamilyRow['data'],
+  });
 }
 
 /**
@@ -42,8 +46,20 @@ export class SqliteSessionFamilyStore implements SessionFamilyStore {
     const insertToken = db.prepare<[string, string, number | null]>('INSERT INTO session_refresh_tokens (hash, family_id, rotated_at) VALUES (?, ?, ?)');
     this.createTransaction = db.transaction((family: SessionFamily) => {
       const row = toSessionFamilyRow(family);
-      insertFamily.run(row.id, row.client_id, row.subject, row.current_token_hash, row.generation, row.sealed_claims,
-        JSON.stringify(row.access_tokens), row.idle_expires_at, row.absolute_expires_at, row.ended_at, row.end_reason, JSON.stringify(row.data));
+      insertFamily.run(
+        row.id,
+        row.client_id,
+        row.subject,
+        row.current_token_hash,
+        row.generation,
+        row.sealed_claims,
+        JSON.stringify(row.access_tokens),
+        row.idle_expires_at,
+        row.absolute_expires_at,
+        row.ended_at,
+        row.end_reason,
+        JSON.stringify(row.data),
+      );
       insertToken.run(row.current_token_hash, row.id, null);
     });
     this.selectByHash = db.prepare(
@@ -59,7 +75,14 @@ export class SqliteSessionFamilyStore implements SessionFamilyStore {
       const current = this.selectById.get(familyId);
       if (!current || current.ended_at !== null || current.current_token_hash !== rotation.expectedHash) return false;
       const tokens = liveAccessTokens(JSON.parse(current.access_tokens) as SessionFamily['accessTokens'], rotation.accessToken, rotation.now);
-      const changed = swap.run(rotation.nextHash, rotation.sealedClaims, rotation.idleExpiresAt, JSON.stringify(tokens), familyId, rotation.expectedHash).changes;
+      const changed = swap.run(
+        rotation.nextHash,
+        rotation.sealedClaims,
+        rotation.idleExpiresAt,
+        JSON.stringify(tokens),
+        familyId,
+        rotation.expectedHash,
+      ).changes;
       if (changed !== 1) return false;
       markRotated.run(rotation.now, rotation.expectedHash);
       insertToken.run(rotation.nextHash, familyId, null);
@@ -77,9 +100,7 @@ export class SqliteSessionFamilyStore implements SessionFamilyStore {
       `SELECT ${COLUMNS} FROM session_families f WHERE f.subject = ? AND f.client_id = ? AND f.ended_at IS NULL LIMIT 1000`,
     );
     // Token rows go with their family (ON DELETE CASCADE).
-    this.purgeStatement = db.prepare(
-      'DELETE FROM session_families WHERE ended_at IS NOT NULL OR idle_expires_at <= ? OR absolute_expires_at <= ?',
-    );
+    this.purgeStatement = db.prepare('DELETE FROM session_families WHERE ended_at IS NOT NULL OR idle_expires_at <= ? OR absolute_expires_at <= ?');
   }
 
   async create(family: SessionFamily): Promise<void> {

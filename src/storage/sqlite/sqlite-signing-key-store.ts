@@ -38,9 +38,7 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
     // "Usable" = not retired and still listed: a non-retired key past expires_at
     // would otherwise block the first key forever while list() hides it.
     this.selectUsableExists = db
-      .prepare<[number], number>(
-        'SELECT EXISTS (SELECT 1 FROM signing_keys WHERE retired_at IS NULL AND (expires_at IS NULL OR expires_at > ?))',
-      )
+      .prepare<[number], number>('SELECT EXISTS (SELECT 1 FROM signing_keys WHERE retired_at IS NULL AND (expires_at IS NULL OR expires_at > ?))')
       .pluck();
     this.insert = db.prepare(
       `INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, activates_at, retired_at, expires_at)

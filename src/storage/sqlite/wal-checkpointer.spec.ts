@@ -25,7 +25,7 @@ async function until(condition: () => boolean, ms = 5000): Promise<void> {
 }
 
 describe('WalCheckpointer', () => {
-  it('turns the serving connection\'s auto-checkpoint off and checkpoints from a worker thread', async () => {
+  it("turns the serving connection's auto-checkpoint off and checkpoints from a worker thread", async () => {
     const path = tempPath();
     const db = openSqliteDatabase(path);
     const checkpointer = WalCheckpointer.start(db, path, undefined, 50);

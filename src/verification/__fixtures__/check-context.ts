@@ -39,7 +39,10 @@ export interface CheckBench {
   nonces: MemoryNonceStore;
   issueChallenge(nonce?: string, policyId?: string): Promise<Challenge>;
   /** A context for `submission`, with `before` already run (in order), their failures recorded. */
-  context(submission: Submission, options?: { policy?: PresentationPolicy; binding?: SubmissionBinding; before?: readonly VerificationCheck[] }): Promise<VerificationContext>;
+  context(
+    submission: Submission,
+    options?: { policy?: PresentationPolicy; binding?: SubmissionBinding; before?: readonly VerificationCheck[] },
+  ): Promise<VerificationContext>;
 }
 
 export function checkBench(depsOverrides: Partial<VerificationDependencies> = {}): CheckBench {

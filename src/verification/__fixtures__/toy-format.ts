@@ -132,7 +132,9 @@ export function toyFormat(keys: ToyKeys, bindings: readonly BindingKind[] = ['ch
         path: scope.path,
         ...(scope.queryId !== undefined ? { queryId: scope.queryId } : {}),
         ...(vp.holder !== undefined ? { holder: vp.holder, holderKey: { kind: 'format' } } : {}),
-        challenge: vp.transcript ? { kind: 'proved' } : { kind: 'stated', ...(vp.nonce !== undefined ? { nonce: vp.nonce } : {}), audience: vp.aud !== undefined ? [vp.aud] : [] },
+        challenge: vp.transcript
+          ? { kind: 'proved' }
+          : { kind: 'stated', ...(vp.nonce !== undefined ? { nonce: vp.nonce } : {}), audience: vp.aud !== undefined ? [vp.aud] : [] },
         credentials,
         proof: vp,
       };
@@ -145,7 +147,9 @@ export function toyFormat(keys: ToyKeys, bindings: readonly BindingKind[] = ['ch
         return [presentationFailed(presentation, 'presentation.signature_invalid', 'a transcript-bound toy needs the OpenID4VP inputs')];
       }
       const expected = secret === undefined ? undefined : mac(secret, presentationBody(vp, env.binding.oid4vp));
-      return expected !== undefined && expected === vp.proof ? [] : [presentationFailed(presentation, 'presentation.signature_invalid', "the holder's toy proof does not verify")];
+      return expected !== undefined && expected === vp.proof
+        ? []
+        : [presentationFailed(presentation, 'presentation.signature_invalid', "the holder's toy proof does not verify")];
     },
     async verifyIssuerProof(credential, env) {
       const entry = credential.proof as ToyCredentialInput;
@@ -154,7 +158,9 @@ export function toyFormat(keys: ToyKeys, bindings: readonly BindingKind[] = ['ch
       }
       const secret = keys[entry.issuer];
       const expected = secret === undefined ? undefined : mac(secret, credentialBody(entry));
-      return expected !== undefined && expected === entry.proof ? [] : [credentialFailed(credential, 'credential.signature_invalid', "the issuer's toy proof does not verify")];
+      return expected !== undefined && expected === entry.proof
+        ? []
+        : [credentialFailed(credential, 'credential.signature_invalid', "the issuer's toy proof does not verify")];
     },
   };
 }

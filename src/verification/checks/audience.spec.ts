@@ -26,7 +26,10 @@ describe('audience check', () => {
   it('leaves a presentation whose proof covers the audience (transcript) to its format', async () => {
     const bench = checkBench();
     const binding = { kind: 'oid4vp' as const, nonce: 'n', clientId: 'client', responseUri: 'https://r.example' };
-    const context = await bench.context(singlePresentation(presentationOf({ transcript: true, aud: undefined })), { binding, before: [parseCheck, challengeCheck] });
+    const context = await bench.context(singlePresentation(presentationOf({ transcript: true, aud: undefined })), {
+      binding,
+      before: [parseCheck, challengeCheck],
+    });
     expect(audienceCheck.run(context, bench.deps)).toEqual([]);
   });
 });

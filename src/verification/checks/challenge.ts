@@ -45,7 +45,12 @@ async function consumeChallenge(context: VerificationContext, { nonces }: Verifi
     failures.push({ code: 'challenge.policy_mismatch', path: first.path, detail: 'the challenge was issued for another policy', presentation: first.index });
   } else if (challenge.policyOwner !== undefined && context.policyOwner !== undefined && challenge.policyOwner !== context.policyOwner) {
     // Same id, other owner: the policy was deleted and re-created by someone else after the challenge was issued (issue 11).
-    failures.push({ code: 'challenge.policy_mismatch', path: first.path, detail: 'the challenge was issued for a policy of another owner', presentation: first.index });
+    failures.push({
+      code: 'challenge.policy_mismatch',
+      path: first.path,
+      detail: 'the challenge was issued for a policy of another owner',
+      presentation: first.index,
+    });
   }
   return failures;
 }
@@ -72,7 +77,12 @@ function requestNonce(context: VerificationContext, binding: Extract<Verificatio
     if (nonce === undefined || nonce === '') {
       failures.push({ code: 'challenge.missing', path: parsed.path, detail: 'the presentation names no challenge ("nonce")', presentation: parsed.index });
     } else if (nonce !== binding.nonce) {
-      failures.push({ code: 'challenge.unknown', path: parsed.path, detail: "the presentation does not answer this request's nonce", presentation: parsed.index });
+      failures.push({
+        code: 'challenge.unknown',
+        path: parsed.path,
+        detail: "the presentation does not answer this request's nonce",
+        presentation: parsed.index,
+      });
     }
   }
   return failures;

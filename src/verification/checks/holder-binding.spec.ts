@@ -7,9 +7,12 @@ import { parseCheck } from './parse.js';
 describe('holder binding check', () => {
   it("passes credentials whose every subject is the presentation's holder", async () => {
     const bench = checkBench();
-    const context = await bench.context(singlePresentation(presentationOf({ credentials: [member(), member({ subject: undefined, subjects: ['toy:alice', 'toy:alice'] })] })), {
-      before: [parseCheck],
-    });
+    const context = await bench.context(
+      singlePresentation(presentationOf({ credentials: [member(), member({ subject: undefined, subjects: ['toy:alice', 'toy:alice'] })] })),
+      {
+        before: [parseCheck],
+      },
+    );
     expect(holderBindingCheck.run(context, bench.deps)).toEqual([]);
   });
 

@@ -31,7 +31,12 @@ export const parseCheck: VerificationCheck = {
       const { path, credentialPath } = paths[index] as (typeof paths)[number];
       if (submitted.queryId !== undefined && !queryIds.has(submitted.queryId)) {
         context.unparsed += 1;
-        failures.push({ code: 'presentation.malformed', path, detail: `the policy has no credential query ${JSON.stringify(submitted.queryId.slice(0, 64))}`, presentation: index });
+        failures.push({
+          code: 'presentation.malformed',
+          path,
+          detail: `the policy has no credential query ${JSON.stringify(submitted.queryId.slice(0, 64))}`,
+          presentation: index,
+        });
         return;
       }
       const scope = { index, path, credentialPath, ...(submitted.queryId !== undefined ? { queryId: submitted.queryId } : {}) };

@@ -9,9 +9,12 @@ const DID_KEY = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
 describe('resolve DIDs check', () => {
   it('resolves each DID key source once, and resolves nothing for keys the format finds itself', async () => {
     const bench = checkBench();
-    const context = await bench.context(singlePresentation(presentationOf({ credentials: [member({ issuerDid: DID_KEY }), member({ issuerDid: DID_KEY }), member()] })), {
-      before: [parseCheck],
-    });
+    const context = await bench.context(
+      singlePresentation(presentationOf({ credentials: [member({ issuerDid: DID_KEY }), member({ issuerDid: DID_KEY }), member()] })),
+      {
+        before: [parseCheck],
+      },
+    );
     expect(await resolveDidsCheck.run(context, bench.deps)).toEqual([]);
     expect([...context.documents.keys()]).toEqual([DID_KEY]);
   });
@@ -27,7 +30,10 @@ describe('resolve DIDs check', () => {
       ['did.method_unsupported', 'credentials[0]'],
       ['did.method_unsupported', 'credentials[1]'],
     ]);
-    expect(failures.map((f) => f.credential)).toEqual([{ presentation: 0, credential: 0 }, { presentation: 0, credential: 1 }]);
+    expect(failures.map((f) => f.credential)).toEqual([
+      { presentation: 0, credential: 0 },
+      { presentation: 0, credential: 1 },
+    ]);
     expect(context.documents.get('did:example:x')).toBeNull();
   });
 

@@ -37,7 +37,9 @@ export const resolveDidsCheck: VerificationCheck = {
       if (credential.issuerKey.kind === 'did') add(credential.issuerKey.did, { path: credential.path, credential: credential.ref });
     }
 
-    const results = await Promise.all([...places.keys()].map(async (did) => [did, await dids.resolve(did, context.budget ? { budget: context.budget } : {})] as const));
+    const results = await Promise.all(
+      [...places.keys()].map(async (did) => [did, await dids.resolve(did, context.budget ? { budget: context.budget } : {})] as const),
+    );
     for (const [did, result] of results) {
       if (result.ok) {
         context.documents.set(did, result.document);

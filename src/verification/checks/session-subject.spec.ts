@@ -30,7 +30,10 @@ describe('session subject check', () => {
 
   it('takes the holder of the presentation answering session.subjectFrom', async () => {
     const bench = checkBench();
-    const context = await bench.context(fromVpToken({ membership: [presentationOf()], library: [bobs()] }), { policy: twoQueries({ subjectFrom: 'library' }), before });
+    const context = await bench.context(fromVpToken({ membership: [presentationOf()], library: [bobs()] }), {
+      policy: twoQueries({ subjectFrom: 'library' }),
+      before,
+    });
     expect(sessionSubjectCheck.run(context, bench.deps)).toEqual([]);
     expect(context.subject).toBe('toy:bob');
   });

@@ -10,7 +10,9 @@ const before = [parseCheck, resolveDidsCheck];
 describe('signatures check', () => {
   it('asks the format to verify the holder proof and each issuer proof, recording the outcomes', async () => {
     const bench = checkBench();
-    const context = await bench.context(singlePresentation(presentationOf({ credentials: [member(), { ...member(), claims: { level: 'platinum' } }] })), { before });
+    const context = await bench.context(singlePresentation(presentationOf({ credentials: [member(), { ...member(), claims: { level: 'platinum' } }] })), {
+      before,
+    });
     const failures = await signaturesCheck.run(context, bench.deps);
     expect(located(failures)).toEqual([['credential.signature_invalid', 'credentials[1]']]);
     expect(failures[0]?.credential).toEqual({ presentation: 0, credential: 1 });

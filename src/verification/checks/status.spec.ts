@@ -87,7 +87,7 @@ describe('status check under status: required', () => {
     expect(stateOf(context, credential)?.status).toBe('valid');
   });
 
-  it('fails a revoked credential at the entry\'s path, and keeps it from satisfying the policy', async () => {
+  it("fails a revoked credential at the entry's path, and keeps it from satisfying the policy", async () => {
     const credential = credentialWithStatus([revocation(1)]);
     const context = contextFor([credential], [query()]);
     await expect(run(context)).resolves.toEqual([{ code: 'credential.revoked', path: 'credentials[0].credentialStatus[0]' }]);
@@ -101,17 +101,23 @@ describe('status check under status: required', () => {
 
   it('fails closed when the list host is down', async () => {
     const credential = credentialWithStatus([revocation(0, DOWN)]);
-    await expect(run(contextFor([credential], [query()]))).resolves.toEqual([{ code: 'credential.status_unavailable', path: 'credentials[0].credentialStatus[0]' }]);
+    await expect(run(contextFor([credential], [query()]))).resolves.toEqual([
+      { code: 'credential.status_unavailable', path: 'credentials[0].credentialStatus[0]' },
+    ]);
   });
 
   it('fails closed on an entry type kparty cannot check', async () => {
     const credential = credentialWithStatus([{ type: 'RevocationList2020Status', revocationListIndex: '1' }]);
-    await expect(run(contextFor([credential], [query()]))).resolves.toEqual([{ code: 'credential.status_unavailable', path: 'credentials[0].credentialStatus[0]' }]);
+    await expect(run(contextFor([credential], [query()]))).resolves.toEqual([
+      { code: 'credential.status_unavailable', path: 'credentials[0].credentialStatus[0]' },
+    ]);
   });
 
   it('is the default when a query names no status setting', async () => {
     const credential = credentialWithStatus([revocation(0, DOWN)]);
-    await expect(run(contextFor([credential], [query({ status: undefined })]))).resolves.toEqual([{ code: 'credential.status_unavailable', path: 'credentials[0].credentialStatus[0]' }]);
+    await expect(run(contextFor([credential], [query({ status: undefined })]))).resolves.toEqual([
+      { code: 'credential.status_unavailable', path: 'credentials[0].credentialStatus[0]' },
+    ]);
   });
 
   it('reports a malformed entry as credential.malformed', async () => {
@@ -133,7 +139,9 @@ describe('status check under status: required', () => {
       format: 'dc+sd-jwt',
       status: [{ entry: tokenStatusReference(uri, 4), path: 'credentials[0].status' }],
     };
-    await expect(run(contextFor([credential], [query({ format: 'dc+sd-jwt' })]))).resolves.toEqual([{ code: 'credential.revoked', path: 'credentials[0].status' }]);
+    await expect(run(contextFor([credential], [query({ format: 'dc+sd-jwt' })]))).resolves.toEqual([
+      { code: 'credential.revoked', path: 'credentials[0].status' },
+    ]);
   });
 });
 
@@ -147,20 +155,26 @@ describe('status check under status: optional', () => {
 
   it('still fails a revoked credential', async () => {
     const credential = credentialWithStatus([revocation(1)]);
-    await expect(run(contextFor([credential], [query({ status: 'optional' })]))).resolves.toEqual([{ code: 'credential.revoked', path: 'credentials[0].credentialStatus[0]' }]);
+    await expect(run(contextFor([credential], [query({ status: 'optional' })]))).resolves.toEqual([
+      { code: 'credential.revoked', path: 'credentials[0].credentialStatus[0]' },
+    ]);
   });
 
   it('still fails on a list that was fetched but cannot be relied on (signed by a stranger)', async () => {
     const forged = statusUrl('forged');
     fetcher.publish(forged, await w3cList(forged, { by: stranger }));
     const credential = credentialWithStatus([revocation(0, forged)]);
-    await expect(run(contextFor([credential], [query({ status: 'optional' })]))).resolves.toEqual([{ code: 'credential.status_unavailable', path: 'credentials[0].credentialStatus[0]' }]);
+    await expect(run(contextFor([credential], [query({ status: 'optional' })]))).resolves.toEqual([
+      { code: 'credential.status_unavailable', path: 'credentials[0].credentialStatus[0]' },
+    ]);
   });
 
   it('gives way to required when another query for the same format requires status (the strictest applies)', async () => {
     const credential = credentialWithStatus([revocation(0, DOWN)]);
     const queries = [query({ id: 'a', status: 'optional' }), query({ id: 'b', status: 'required' })];
-    await expect(run(contextFor([credential], queries))).resolves.toEqual([{ code: 'credential.status_unavailable', path: 'credentials[0].credentialStatus[0]' }]);
+    await expect(run(contextFor([credential], queries))).resolves.toEqual([
+      { code: 'credential.status_unavailable', path: 'credentials[0].credentialStatus[0]' },
+    ]);
   });
 });
 
@@ -194,7 +208,7 @@ describe('status check: what is not checked', () => {
     expect(fetcher.requests).toEqual([]);
   });
 
-  it('fetches nothing for a credential from an issuer no query trusts (its URLs are anyone\'s choice)', async () => {
+  it("fetches nothing for a credential from an issuer no query trusts (its URLs are anyone's choice)", async () => {
     const credential = credentialWithStatus([revocation(1)], stranger.did);
     await expect(run(contextFor([credential], [query()]))).resolves.toEqual([]);
     expect(fetcher.requests).toEqual([]);
@@ -237,7 +251,17 @@ describe('status check: messages', () => {
   it('reports a message status and passes', async () => {
     const messages = statusUrl('messages');
     fetcher.publish(messages, await w3cList(messages, { purpose: 'message', set: [6] }));
-    const credential = credentialWithStatus([bitstringStatusEntry({ url: messages, index: 6, purpose: 'message', statusMessage: [{ status: '0x0', message: 'pending' }, { status: '0x1', message: 'approved' }] })]);
+    const credential = credentialWithStatus([
+      bitstringStatusEntry({
+        url: messages,
+        index: 6,
+        purpose: 'message',
+        statusMessage: [
+          { status: '0x0', message: 'pending' },
+          { status: '0x1', message: 'approved' },
+        ],
+      }),
+    ]);
     const context = contextFor([credential], [query()]);
     await expect(run(context)).resolves.toEqual([]);
     expect(stateOf(context, credential)?.status).toBe('valid');

@@ -146,7 +146,12 @@ export const statusCheck: VerificationCheck = {
       const setting = statusSetting(queries);
       if (setting === 'ignore' || !checkable.has(state) || !issuerMayBeTrusted(queries, credential)) continue;
       if (credential.status.length > MAX_STATUS_ENTRIES) {
-        failures.push({ code: 'credential.malformed', path: credential.path, detail: `more than ${MAX_STATUS_ENTRIES} status entries`, credential: credential.ref });
+        failures.push({
+          code: 'credential.malformed',
+          path: credential.path,
+          detail: `more than ${MAX_STATUS_ENTRIES} status entries`,
+          credential: credential.ref,
+        });
         continue;
       }
       jobs.push(checkEntries(credential, setting, queries, context, deps).then((outcomes) => record(state, setting, outcomes)));

@@ -14,7 +14,10 @@ const iso = (seconds: number): string => new Date(seconds * 1000).toISOString().
 const now = (): number => Math.floor(Date.now() / 1000);
 
 /** The neutral element and an order-8 point, as did:key holders with R = identity, S = 0 signatures. */
-const SMALL_ORDER_KEYS = ['0100000000000000000000000000000000000000000000000000000000000000', 'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa'];
+const SMALL_ORDER_KEYS = [
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+];
 const smallOrderDid = (hex: string): string => `did:key:z${bytesToBase58(Uint8Array.from([0xed, 0x01, ...Buffer.from(hex, 'hex')]))}`;
 /** R = encoding of the identity, S = 0: "verifies" under a small-order key in libraries that do not check keys. */
 const FORGED_SIGNATURE = Buffer.concat([Buffer.from(SMALL_ORDER_KEYS[0]!, 'hex'), Buffer.alloc(32)]).toString('base64url');
@@ -23,7 +26,11 @@ export const credentialEntries: HostileEntry[] = [
   // Finding 6: duplicated claims that disagree.
   {
     name: 'VC-JWT "exp" differs from "vc.expirationDate"',
-    request: async (c) => verify(c.policyId, await c.vpJwt([await c.vcJwt((p) => ((p.exp = now() + 3600), ((p.vc as Record<string, unknown>).expirationDate = iso(now() + 7200))))])),
+    request: async (c) =>
+      verify(
+        c.policyId,
+        await c.vpJwt([await c.vcJwt((p) => ((p.exp = now() + 3600), ((p.vc as Record<string, unknown>).expirationDate = iso(now() + 7200))))]),
+      ),
     expect: rejected('credential.malformed'),
   },
   {
@@ -33,7 +40,8 @@ export const credentialEntries: HostileEntry[] = [
   },
   {
     name: 'VC-JWT "jti" differs from "vc.id"',
-    request: async (c) => verify(c.policyId, await c.vpJwt([await c.vcJwt((p) => ((p.jti = 'urn:uuid:1'), ((p.vc as Record<string, unknown>).id = 'urn:uuid:2')))])),
+    request: async (c) =>
+      verify(c.policyId, await c.vpJwt([await c.vcJwt((p) => ((p.jti = 'urn:uuid:1'), ((p.vc as Record<string, unknown>).id = 'urn:uuid:2')))])),
     expect: rejected('credential.malformed'),
   },
   {
@@ -52,25 +60,38 @@ export const credentialEntries: HostileEntry[] = [
     expect: rejected('credential.malformed'),
   },
   // Finding 4: a holder whose did:key is a small-order point signs nothing, yet "verifies" R = identity, S = 0.
-  ...SMALL_ORDER_KEYS.map(
-    (hex): HostileEntry => ({
-      name: `VP-JWT from a small-order did:key holder (${hex.slice(0, 8)}…) with R = identity, S = 0`,
-      request: async (c) => {
-        const holder = smallOrderDid(hex);
-        const credential = await c.vcJwt((p) => (p.sub = holder));
-        const header = b64u({ alg: 'EdDSA', kid: `${holder}#${holder.slice('did:key:'.length)}` });
-        const payload = b64u({ iss: holder, aud: c.audience, nonce: await c.challenge(), iat: now(), vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [credential] } });
-        return verify(c.policyId, `${header}.${payload}.${FORGED_SIGNATURE}`);
-      },
-      expect: rejected('did.unresolvable'),
-    }),
-  ),
+  ...SMALL_ORDER_KEYS.map((hex): HostileEntry => ({
+    name: `VP-JWT from a small-order did:key holder (${hex.slice(0, 8)}…) with R = identity, S = 0`,
+    request: async (c) => {
+      const holder = smallOrderDid(hex);
+      const credential = await c.vcJwt((p) => (p.sub = holder));
+      const header = b64u({ alg: 'EdDSA', kid: `${holder}#${holder.slice('did:key:'.length)}` });
+      const payload = b64u({
+        iss: holder,
+        aud: c.audience,
+        nonce: await c.challenge(),
+        iat: now(),
+        vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [credential] },
+      });
+      return verify(c.policyId, `${header}.${payload}.${FORGED_SIGNATURE}`);
+    },
+    expect: rejected('did.unresolvable'),
+  })),
   {
     name: 'VC-JWT issued by a small-order did:key with R = identity, S = 0',
     request: async (c) => {
       const issuer = smallOrderDid(SMALL_ORDER_KEYS[1]!);
       const header = b64u({ alg: 'EdDSA', kid: `${issuer}#${issuer.slice('did:key:'.length)}` });
-      const payload = b64u({ iss: issuer, sub: c.holder.did, nbf: now() - 60, vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'EmployeeCredential'], credentialSubject: { role: 'staff' } } });
+      const payload = b64u({
+        iss: issuer,
+        sub: c.holder.did,
+        nbf: now() - 60,
+        vc: {
+          '@context': ['https://www.w3.org/2018/credentials/v1'],
+          type: ['VerifiableCredential', 'EmployeeCredential'],
+          credentialSubject: { role: 'staff' },
+        },
+      });
       return verify(c.policyId, await c.vpJwt([`${header}.${payload}.${FORGED_SIGNATURE}`]));
     },
     expect: rejected('did.unresolvable'),
@@ -81,13 +102,11 @@ export const credentialEntries: HostileEntry[] = [
     ['a number', 42],
     ['null', null],
     ['an array', ['a.b.c']],
-  ].map(
-    ([label, presentation]): HostileEntry => ({
-      name: `presentation (request shape): ${String(label)}`,
-      request: (c) => verify(c.policyId, presentation),
-      expect: { status: 400, code: 'request.invalid' },
-    }),
-  ),
+  ].map(([label, presentation]): HostileEntry => ({
+    name: `presentation (request shape): ${String(label)}`,
+    request: (c) => verify(c.policyId, presentation),
+    expect: { status: 400, code: 'request.invalid' },
+  })),
   ...[
     ['two parts', 'eyJhbGciOiJFZERTQSJ9.eyJ9'],
     ['four parts', 'a.b.c.d'],
@@ -100,13 +119,11 @@ export const credentialEntries: HostileEntry[] = [
     ['crit not an array', `${b64u({ alg: 'EdDSA', crit: 'b64' })}.${b64u({ vp: {} })}.c2ln`],
     ['a payload that is a string', `${b64u({ alg: 'EdDSA' })}.${b64u('"x"')}.c2ln`],
     ['a 600 KiB JWS', `${b64u({ alg: 'EdDSA' })}.${'A'.repeat(600 * 1024)}.c2ln`],
-  ].map(
-    ([label, presentation]): HostileEntry => ({
-      name: `presentation: ${String(label)}`,
-      request: (c) => verify(c.policyId, presentation),
-      expect: { status: 422, code: 'presentation.rejected', errors: ['presentation.malformed'] },
-    }),
-  ),
+  ].map(([label, presentation]): HostileEntry => ({
+    name: `presentation: ${String(label)}`,
+    request: (c) => verify(c.policyId, presentation),
+    expect: { status: 422, code: 'presentation.rejected', errors: ['presentation.malformed'] },
+  })),
   {
     name: 'VP-JWT "aud" an object',
     request: async (c) => verify(c.policyId, await c.vpJwt([await c.vcJwt()], (p) => (p.aud = { a: 1 }))),
@@ -164,7 +181,16 @@ export const credentialEntries: HostileEntry[] = [
     name: 'VC-JWT whose signature was made by someone else (payload changed)',
     request: async (c) => {
       const [h, , s] = (await c.vcJwt()).split('.');
-      const changed = b64u({ iss: c.issuer.did, sub: c.holder.did, nbf: now() - 60, vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'EmployeeCredential'], credentialSubject: { role: 'admin' } } });
+      const changed = b64u({
+        iss: c.issuer.did,
+        sub: c.holder.did,
+        nbf: now() - 60,
+        vc: {
+          '@context': ['https://www.w3.org/2018/credentials/v1'],
+          type: ['VerifiableCredential', 'EmployeeCredential'],
+          credentialSubject: { role: 'admin' },
+        },
+      });
       return verify(c.policyId, await c.vpJwt([`${h}.${changed}.${s}`]));
     },
     expect: rejected('credential.signature_invalid'),

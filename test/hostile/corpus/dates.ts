@@ -54,12 +54,9 @@ export const dateEntries: HostileEntry[] = [
       expect: rejected('credential.malformed'),
     }),
   ),
-  ...['0000-01-01T00:00:00Z', '9999-12-31T23:59:59-23:59'].map(
-    (date): HostileEntry => ({
-      name: `VC-JWT "vc.expirationDate": ${date}`,
-      request: async (c) =>
-        verify(c.policyId, await c.vpJwt([await c.vcJwt((p) => ((p.vc as Record<string, unknown>).expirationDate = date))])),
-      expect: rejected('credential.malformed'),
-    }),
-  ),
+  ...['0000-01-01T00:00:00Z', '9999-12-31T23:59:59-23:59'].map((date): HostileEntry => ({
+    name: `VC-JWT "vc.expirationDate": ${date}`,
+    request: async (c) => verify(c.policyId, await c.vpJwt([await c.vcJwt((p) => ((p.vc as Record<string, unknown>).expirationDate = date))])),
+    expect: rejected('credential.malformed'),
+  })),
 ];

@@ -24,9 +24,18 @@ const uint = (n: number): Buffer => head(0, n);
 const bytes = (b: Buffer): Buffer => Buffer.concat([head(2, b.length), b]);
 const tag24 = (b: Buffer): Buffer => Buffer.concat([hex('d818'), bytes(b)]);
 /** A DeviceResponse map { version, documents: [document], status: 0 }. */
-const deviceResponse = (documents: Buffer[]): Buffer => map([[text('version'), text('1.0')], [text('documents'), array(documents)], [text('status'), uint(0)]]);
+const deviceResponse = (documents: Buffer[]): Buffer =>
+  map([
+    [text('version'), text('1.0')],
+    [text('documents'), array(documents)],
+    [text('status'), uint(0)],
+  ]);
 const document = (issuerSigned: Buffer, deviceSigned: Buffer = map([])): Buffer =>
-  map([[text('docType'), text('org.iso.18013.5.1.mDL')], [text('issuerSigned'), issuerSigned], [text('deviceSigned'), deviceSigned]]);
+  map([
+    [text('docType'), text('org.iso.18013.5.1.mDL')],
+    [text('issuerSigned'), issuerSigned],
+    [text('deviceSigned'), deviceSigned],
+  ]);
 
 /** Hostile CBOR, each a whole vp_token presentation. */
 const BOMBS: Array<[string, Buffer, 'cbor' | 'device-response']> = [
@@ -46,13 +55,50 @@ const BOMBS: Array<[string, Buffer, 'cbor' | 'device-response']> = [
   ['reserved additional information 28', hex('1c'), 'cbor'],
   ['a DeviceResponse with no documents', deviceResponse([]), 'device-response'],
   ['a DeviceResponse whose document has issuerSigned = null', deviceResponse([document(hex('f6'))]), 'device-response'],
-  ['a DeviceResponse whose issuerAuth is not COSE_Sign1', deviceResponse([document(map([[text('issuerAuth'), array([uint(1)])], [text('nameSpaces'), map([])]]))]), 'device-response'],
+  [
+    'a DeviceResponse whose issuerAuth is not COSE_Sign1',
+    deviceResponse([
+      document(
+        map([
+          [text('issuerAuth'), array([uint(1)])],
+          [text('nameSpaces'), map([])],
+        ]),
+      ),
+    ]),
+    'device-response',
+  ],
   ['a DeviceResponse with 10000 empty documents', deviceResponse(Array.from({ length: 10_000 }, () => map([]))), 'device-response'],
-  ['a DeviceResponse whose issuerAuth payload is a tag-24 bomb', deviceResponse([document(map([[text('issuerAuth'), array([bytes(hex('a10126')), map([]), tag24(Buffer.concat([Buffer.alloc(10_000, 0x81), hex('00')])), bytes(Buffer.alloc(64))])], [text('nameSpaces'), map([])]]))]), 'device-response'],
-  ['a DeviceResponse with a __proto__ namespace', deviceResponse([document(map([[text('issuerAuth'), array([bytes(hex('a10126')), map([]), bytes(hex('a0')), bytes(Buffer.alloc(64))])], [text('nameSpaces'), map([[text('__proto__'), array([tag24(map([[text('elementIdentifier'), text('age_over_18')]]))])]])]]))]), 'device-response'],
+  [
+    'a DeviceResponse whose issuerAuth payload is a tag-24 bomb',
+    deviceResponse([
+      document(
+        map([
+          [text('issuerAuth'), array([bytes(hex('a10126')), map([]), tag24(Buffer.concat([Buffer.alloc(10_000, 0x81), hex('00')])), bytes(Buffer.alloc(64))])],
+          [text('nameSpaces'), map([])],
+        ]),
+      ),
+    ]),
+    'device-response',
+  ],
+  [
+    'a DeviceResponse with a __proto__ namespace',
+    deviceResponse([
+      document(
+        map([
+          [text('issuerAuth'), array([bytes(hex('a10126')), map([]), bytes(hex('a0')), bytes(Buffer.alloc(64))])],
+          [text('nameSpaces'), map([[text('__proto__'), array([tag24(map([[text('elementIdentifier'), text('age_over_18')]]))])]])],
+        ]),
+      ),
+    ]),
+    'device-response',
+  ],
 ];
 
-const verify = (c: HostileContext, presentation: string): HostileRequest => ({ method: 'POST', url: '/v1/presentations/verify', body: { policy: c.policyId, presentation } });
+const verify = (c: HostileContext, presentation: string): HostileRequest => ({
+  method: 'POST',
+  url: '/v1/presentations/verify',
+  body: { policy: c.policyId, presentation },
+});
 const viaOid4vp = async (c: HostileContext, presentation: string): Promise<HostileRequest> => {
   const r = await c.oid4vpRequest({ policy: 'hostile-rp-mdoc', responseMode: 'direct_post' });
   return {
@@ -65,16 +111,43 @@ const viaOid4vp = async (c: HostileContext, presentation: string): Promise<Hosti
 
 export const mdocEntries: HostileEntry[] = [
   // A DeviceResponse is recognised and refused (no session transcript to bind it to); other CBOR is no presentation at all.
-  ...BOMBS.filter(([, cbor]) => cbor.length > 0).map(
-    ([name, cbor, kind]): HostileEntry => ({
-      name: `verify endpoint: mdoc ${name}`,
-      request: (c) => verify(c, cbor.toString('base64url')),
-      expect: { status: 422, code: 'presentation.rejected', errors: [kind === 'device-response' ? 'presentation.format_unsupported' : 'presentation.malformed'] },
-    }),
-  ),
-  ...BOMBS.map(([name, cbor]): HostileEntry => ({ name: `OpenID4VP response: mdoc ${name}`, request: (c) => viaOid4vp(c, cbor.toString('base64url')), expect: { status: 200, walletDecision: 'rejected' } })),
-  { name: 'OpenID4VP response: mdoc presentation that is not base64url', request: (c) => viaOid4vp(c, '!!!not base64url!!!'), expect: { status: 200, walletDecision: 'rejected' } },
-  { name: 'OpenID4VP response: mdoc presentation as an object', request: async (c) => { const q = await viaOid4vp(c, 'x'); return { ...q, raw: q.raw!.replace(/vp_token=[^&]*/, `vp_token=${encodeURIComponent(JSON.stringify({ mdl: [{ documents: [] }] }))}`) }; }, expect: { status: 200, walletDecision: 'rejected' } },
-  { name: 'OpenID4VP response: vp_token for an undeclared query id', request: async (c) => { const q = await viaOid4vp(c, 'x'); return { ...q, raw: q.raw!.replace(/vp_token=[^&]*/, `vp_token=${encodeURIComponent(JSON.stringify({ other: ['AA'] }))}`) }; }, expect: { status: 200, walletDecision: 'rejected' } },
-  { name: 'OpenID4VP response: vp_token not JSON', request: async (c) => { const q = await viaOid4vp(c, 'x'); return { ...q, raw: q.raw!.replace(/vp_token=[^&]*/, 'vp_token=%7Bnot') }; }, expect: { status: 200, walletDecision: 'rejected' } },
+  ...BOMBS.filter(([, cbor]) => cbor.length > 0).map(([name, cbor, kind]): HostileEntry => ({
+    name: `verify endpoint: mdoc ${name}`,
+    request: (c) => verify(c, cbor.toString('base64url')),
+    expect: { status: 422, code: 'presentation.rejected', errors: [kind === 'device-response' ? 'presentation.format_unsupported' : 'presentation.malformed'] },
+  })),
+  ...BOMBS.map(([name, cbor]): HostileEntry => ({
+    name: `OpenID4VP response: mdoc ${name}`,
+    request: (c) => viaOid4vp(c, cbor.toString('base64url')),
+    expect: { status: 200, walletDecision: 'rejected' },
+  })),
+  {
+    name: 'OpenID4VP response: mdoc presentation that is not base64url',
+    request: (c) => viaOid4vp(c, '!!!not base64url!!!'),
+    expect: { status: 200, walletDecision: 'rejected' },
+  },
+  {
+    name: 'OpenID4VP response: mdoc presentation as an object',
+    request: async (c) => {
+      const q = await viaOid4vp(c, 'x');
+      return { ...q, raw: q.raw!.replace(/vp_token=[^&]*/, `vp_token=${encodeURIComponent(JSON.stringify({ mdl: [{ documents: [] }] }))}`) };
+    },
+    expect: { status: 200, walletDecision: 'rejected' },
+  },
+  {
+    name: 'OpenID4VP response: vp_token for an undeclared query id',
+    request: async (c) => {
+      const q = await viaOid4vp(c, 'x');
+      return { ...q, raw: q.raw!.replace(/vp_token=[^&]*/, `vp_token=${encodeURIComponent(JSON.stringify({ other: ['AA'] }))}`) };
+    },
+    expect: { status: 200, walletDecision: 'rejected' },
+  },
+  {
+    name: 'OpenID4VP response: vp_token not JSON',
+    request: async (c) => {
+      const q = await viaOid4vp(c, 'x');
+      return { ...q, raw: q.raw!.replace(/vp_token=[^&]*/, 'vp_token=%7Bnot') };
+    },
+    expect: { status: 200, walletDecision: 'rejected' },
+  },
 ];

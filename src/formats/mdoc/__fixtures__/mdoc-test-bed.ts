@@ -1,5 +1,19 @@
 import 'reflect-metadata';
-import { createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, sign, verify, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  sign,
+  verify,
+  webcrypto,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import {
   CoseKey,
@@ -58,7 +72,12 @@ const ALG_HASH: Record<number, string> = { [-7]: 'sha256', [-35]: 'sha384', [-36
 export const nodeMdocContext: MdocContext = {
   crypto: {
     random: (length) => new Uint8Array(randomBytes(length)),
-    digest: ({ digestAlgorithm, bytes }) => new Uint8Array(createHash(HASHES[digestAlgorithm] ?? 'sha256').update(bytes).digest()),
+    digest: ({ digestAlgorithm, bytes }) =>
+      new Uint8Array(
+        createHash(HASHES[digestAlgorithm] ?? 'sha256')
+          .update(bytes)
+          .digest(),
+      ),
     calculateEphemeralMacKey: ({ privateKey, publicKey, sessionTranscriptBytes, info }) => {
       const secret = diffieHellman({ privateKey: nodeKey(CoseKey.decode(privateKey), 'private'), publicKey: nodeKey(CoseKey.decode(publicKey), 'public') });
       const salt = createHash('sha256').update(sessionTranscriptBytes).digest();
@@ -69,15 +88,27 @@ export const nodeMdocContext: MdocContext = {
   cose: {
     sign1: {
       sign: ({ toBeSigned, key, algorithm }) =>
-        new Uint8Array(sign(ALG_HASH[Number(algorithm ?? key.algorithm ?? -7)] ?? 'sha256', toBeSigned, { key: nodeKey(key, 'private'), dsaEncoding: 'ieee-p1363' })),
+        new Uint8Array(
+          sign(ALG_HASH[Number(algorithm ?? key.algorithm ?? -7)] ?? 'sha256', toBeSigned, { key: nodeKey(key, 'private'), dsaEncoding: 'ieee-p1363' }),
+        ),
       verify: ({ key, sign1 }) => {
         const alg = Number(sign1.protectedHeaders.headers?.get(1));
         return verify(ALG_HASH[alg] ?? 'sha256', sign1.toBeSigned, { key: nodeKey(key, 'public'), dsaEncoding: 'ieee-p1363' }, sign1.signature);
       },
     },
     mac0: {
-      sign: ({ key, toBeAuthenticated }) => new Uint8Array(createHmac('sha256', key.k as Uint8Array).update(toBeAuthenticated).digest()),
-      verify: ({ mac0, key }) => Buffer.from(createHmac('sha256', key.k as Uint8Array).update(mac0.toBeAuthenticated).digest()).equals(Buffer.from(mac0.tag)),
+      sign: ({ key, toBeAuthenticated }) =>
+        new Uint8Array(
+          createHmac('sha256', key.k as Uint8Array)
+            .update(toBeAuthenticated)
+            .digest(),
+        ),
+      verify: ({ mac0, key }) =>
+        Buffer.from(
+          createHmac('sha256', key.k as Uint8Array)
+            .update(mac0.toBeAuthenticated)
+            .digest(),
+        ).equals(Buffer.from(mac0.tag)),
     },
   },
   x509: {
@@ -87,7 +118,8 @@ export const nodeMdocContext: MdocContext = {
       const at = (now ?? new Date()).getTime();
       const chain = x5chain.map((der) => new X509Certificate(der));
       for (const cert of chain) if (Date.parse(cert.validFrom) > at || Date.parse(cert.validTo) < at) throw new Error('certificate not valid at this time');
-      for (let i = 0; i + 1 < chain.length; i += 1) if (!(chain[i] as X509Certificate).verify((chain[i + 1] as X509Certificate).publicKey)) throw new Error('broken chain');
+      for (let i = 0; i + 1 < chain.length; i += 1)
+        if (!(chain[i] as X509Certificate).verify((chain[i + 1] as X509Certificate).publicKey)) throw new Error('broken chain');
       const last = chain[chain.length - 1] as X509Certificate;
       const anchors = trustedCertificates.map((der) => new X509Certificate(der));
       if (!anchors.some((a) => a.raw.equals(last.raw) || (last.checkIssued(a) && last.verify(a.publicKey)))) throw new Error('no trusted certificate');
@@ -126,7 +158,9 @@ export async function makeIaca(options: { name?: string; notBefore?: Date; notAf
   const keys = (await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify'])) as CryptoKeyPair;
   const name = `CN=${options.name ?? 'kparty test IACA'}, C=UT`;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(8).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: randomBytes(8)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name,
     notBefore: options.notBefore ?? new Date(Date.now() - YEAR),
     notAfter: options.notAfter ?? new Date(Date.now() + 10 * YEAR),
@@ -149,7 +183,9 @@ export async function makeDocumentSigner(
   const keys = (await webcrypto.subtle.generateKey(P256, true, ['sign', 'verify'])) as CryptoKeyPair;
   const issuer = new x509.X509Certificate(iaca.der);
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: randomBytes(8).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: randomBytes(8)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     subject: `CN=${options.name ?? 'kparty test document signer'}, C=UT`,
     issuer: issuer.subject,
     notBefore: options.notBefore ?? new Date(Date.now() - YEAR),
@@ -229,7 +265,12 @@ export interface WalletRequest {
 /** @owf/mdoc's own OpenID4VP 1.0 SessionTranscript (SessionTranscript.forOid4Vp). */
 export function librarySessionTranscript(request: WalletRequest): Promise<SessionTranscript> {
   return SessionTranscript.forOid4Vp(
-    { clientId: request.clientId, nonce: request.nonce, responseUri: request.responseUri, ...(request.jwkThumbprint ? { jwkThumbprint: request.jwkThumbprint } : {}) },
+    {
+      clientId: request.clientId,
+      nonce: request.nonce,
+      responseUri: request.responseUri,
+      ...(request.jwkThumbprint ? { jwkThumbprint: request.jwkThumbprint } : {}),
+    },
     nodeMdocContext,
   );
 }
@@ -250,14 +291,24 @@ export async function present(
   const builder = new DeviceSignedBuilder(docType, nodeMdocContext);
   const derCertificate = Buffer.from(issuerSigned.issuerAuth.certificate).toString('base64');
   const deviceSigned = options.mac
-    ? await builder.tag({ privateKey: device.privateKey, publicKey: CoseKey.fromJwk(options.mac.readerKey.jwk), sessionTranscript, algorithm: MacAlgorithm.HS256, derCertificate })
+    ? await builder.tag({
+        privateKey: device.privateKey,
+        publicKey: CoseKey.fromJwk(options.mac.readerKey.jwk),
+        sessionTranscript,
+        algorithm: MacAlgorithm.HS256,
+        derCertificate,
+      })
     : await builder.sign({ signingKey: device.privateKey, algorithm: SignatureAlgorithm.ES256, sessionTranscript, derCertificate });
   const response = DeviceResponse.createSimple({ documents: [Document.create({ docType, issuerSigned, deviceSigned })] });
   return response.encodedForOid4Vp;
 }
 
 /** Replaces (or adds) an IssuerSignedItem of `namespace` after signing — what a forger would do. */
-export function withItem(issuerSigned: IssuerSigned, namespace: string, item: { digestId: number; elementIdentifier: string; elementValue: unknown; random?: Uint8Array }): IssuerSigned {
+export function withItem(
+  issuerSigned: IssuerSigned,
+  namespace: string,
+  item: { digestId: number; elementIdentifier: string; elementValue: unknown; random?: Uint8Array },
+): IssuerSigned {
   const items = [...(issuerSigned.getIssuerNamespace(namespace) ?? [])];
   const replacement = IssuerSignedItem.fromOptions({ random: item.random ?? new Uint8Array(randomBytes(32)), ...item });
   const at = items.findIndex((existing) => existing.elementIdentifier === item.elementIdentifier);

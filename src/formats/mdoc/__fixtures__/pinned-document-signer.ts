@@ -18,7 +18,8 @@ export function pinnedDocumentSigner(der: Uint8Array, options: { requireEku?: bo
     const skew = clockSkewSeconds * 1000;
     if (Date.parse(pinned.validFrom) - skew > now) return { ok: false, code: 'credential.not_yet_valid', detail: 'the certificate is not valid yet' };
     if (Date.parse(pinned.validTo) + skew < now) return { ok: false, code: 'credential.expired', detail: 'the certificate has expired' };
-    if ((options.requireEku ?? true) && !(pinned.keyUsage ?? []).includes(MDL_DS_EKU)) return { ok: false, code: 'credential.issuer_untrusted', detail: 'no document-signer EKU' };
+    if ((options.requireEku ?? true) && !(pinned.keyUsage ?? []).includes(MDL_DS_EKU))
+      return { ok: false, code: 'credential.issuer_untrusted', detail: 'no document-signer EKU' };
     return { ok: true, leaf: pinned, publicKey: pinned.publicKey, issuerId: x509HashIdentifier(leaf), keyIds: [] };
   };
 }

@@ -13,10 +13,7 @@ export function employeePortalPolicy(): PresentationPolicy {
         id: 'employee',
         format: 'jwt_vc_json',
         meta: { type_values: [['EmployeeCredential']] },
-        claims: [
-          { path: ['credentialSubject', 'role'], values: ['admin', 'staff'] },
-          { path: ['credentialSubject', 'email'] },
-        ],
+        claims: [{ path: ['credentialSubject', 'role'], values: ['admin', 'staff'] }, { path: ['credentialSubject', 'email'] }],
         trustedIssuers: ['did:web:hr.example.com', KEY_ISSUER],
         maxAgeSeconds: 31536000,
         status: 'required',

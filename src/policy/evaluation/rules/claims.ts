@@ -34,5 +34,4 @@ function checkClaim(document: unknown, claim: ClaimQuery): RuleFailure[] {
   return [];
 }
 
-export const claimsRule: CandidateRule = (query, credential) =>
-  (query.claims ?? []).flatMap((claim) => checkClaim(credential.document, claim));
+export const claimsRule: CandidateRule = (query, credential) => (query.claims ?? []).flatMap((claim) => checkClaim(credential.document, claim));

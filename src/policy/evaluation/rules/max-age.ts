@@ -25,7 +25,5 @@ export const maxAgeRule: CandidateRule = (query, credential, clock) => {
     ];
   }
   const oldestAccepted = clock.now / 1000 - maxAge - clock.clockSkewSeconds;
-  return issued >= oldestAccepted
-    ? []
-    : [{ code: 'credential.too_old', detail: `issued at ${isoTime(issued)}, more than the maximum age of ${maxAge} s ago` }];
+  return issued >= oldestAccepted ? [] : [{ code: 'credential.too_old', detail: `issued at ${isoTime(issued)}, more than the maximum age of ${maxAge} s ago` }];
 };
