@@ -35,10 +35,10 @@ describe('relying parties with their own request-signing certificate', () => {
     leafHash = createHash('sha256').update(chain.leafDer).digest('base64url');
     kp = await startInProcessKparty({ KPARTY_OID4VP_RP_CERTIFICATES: dir });
     for (const id of ['acme', 'globex']) {
-      keys[id] = await kp.relyingParty(id);
-      expect((await kp.request('PUT', `/v1/admin/policies/${id}-employee`, { key: keys[id], body: trustingPolicy(`${id}-employee`, issuer.did) })).status).toBe(
-        201,
-      );
+      // Each relying party owns its own audience (an audience belongs to one relying party).
+      keys[id] = await kp.relyingParty(id, { audiences: [`https://${id}.example.com`] });
+      const policy = { ...trustingPolicy(`${id}-employee`, issuer.did), audience: `https://${id}.example.com` };
+      expect((await kp.request('PUT', `/v1/admin/policies/${id}-employee`, { key: keys[id], body: policy })).status).toBe(201);
     }
   });
   afterAll(async () => {

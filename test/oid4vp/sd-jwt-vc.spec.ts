@@ -28,7 +28,7 @@ describe('dc+sd-jwt over OpenID4VP 1.0', () => {
       frame: { _sd: ['given_name', 'family_name'] },
     });
     kp = await startInProcessKparty();
-    rpKey = await kp.relyingParty('pid');
+    rpKey = await kp.relyingParty('pid', { audiences: ['https://pid.example.com'] });
     const policy = {
       audience: 'https://pid.example.com',
       credentials: [
