@@ -24,7 +24,7 @@ describe('dc+sd-jwt over OpenID4VP with Openid4vpClient', () => {
   beforeAll(async () => {
     holder = await es256KeyPair();
     kp = await startInProcessKparty();
-    rpKey = await kp.relyingParty('acme');
+    rpKey = await kp.relyingParty('acme', { audiences: ['https://pid-portal.example.com'] });
     const policy = {
       id: 'pid',
       audience: 'https://pid-portal.example.com',
