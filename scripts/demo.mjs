@@ -8,52 +8,19 @@
 // @noble/curves (development dependencies), and dist/ is built when stale
 // (unless KPARTY_SKIP_BUILD=1).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIfNeeded } from './build-if-needed.mjs';
 import { freePort, startProcess } from './demo/processes.mjs';
 import { createIdentity, issueEmployeeCredential, presentCredentials } from './demo/wallet.mjs';
+import { call, detail, runDemo, step, UnexpectedResult } from './demo/steps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const AUDIENCE = 'https://orders.example.com';
 const POLICY = 'employee-portal';
 const DEADLINE_MS = 50_000;
 
-let stepNumber = 0;
-const step = (text) => console.log(`${String(++stepNumber).padStart(2)}. ${text}`);
-const detail = (text) => console.log(`      ${text}`);
 const short = (value, keep = 24) => (value.length > keep + 1 ? `${value.slice(0, keep)}…` : value);
-
-class UnexpectedResult extends Error {}
-
-/** Calls kparty or the API; `expect` is the status the step requires. */
-async function call(base, method, path, { expect, key, json, form } = {}) {
-  const headers = {};
-  let body;
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(json);
-  }
-  if (form !== undefined) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(form).toString();
-  }
-  const response = await fetch(`${base}${path}`, { method, headers, body, signal: AbortSignal.timeout(10_000) });
-  const text = await response.text();
-  if (expect !== undefined && response.status !== expect) {
-    throw new UnexpectedResult(`${method} ${path} answered ${response.status}, expected ${expect}: ${text.slice(0, 500)}`);
-  }
-  let parsed;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, body: parsed };
-}
 
 async function demo(workDir, children) {
   console.log('kparty demo: a wallet logs in to an API with a verifiable credential\n');
@@ -152,25 +119,7 @@ async function demo(workDir, children) {
 }
 
 async function main() {
-  const workDir = mkdtempSync(join(tmpdir(), 'kparty-demo-'));
-  const children = [];
-  const watchdog = setTimeout(() => {
-    console.error(`\ndemo FAILED: not finished within ${DEADLINE_MS / 1000} s`);
-    process.exit(1);
-  }, DEADLINE_MS);
-  let failed = false;
-  try {
-    await demo(workDir, children);
-  } catch (error) {
-    failed = true;
-    console.error(`\ndemo FAILED at step ${stepNumber + 1}: ${error instanceof Error ? error.message : String(error)}`);
-    for (const child of children) console.error(`--- ${child.name} output ---\n${child.output().slice(-4000)}`);
-  } finally {
-    for (const child of children.reverse()) await child.stop();
-    rmSync(workDir, { recursive: true, force: true });
-    clearTimeout(watchdog);
-  }
-  process.exitCode = failed ? 1 : 0;
+  await runDemo(demo, DEADLINE_MS);
 }
 
 // `npm run demo -- oid4vp`: the OpenID4VP 1.0 variant (scripts/demo/oid4vp.mjs).

@@ -6,8 +6,6 @@
 // party reads the verified result with its key. Exits 0 when every step
 // behaves as expected, 1 otherwise. Development checkout only.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setGlobalConfig } from '@openid4vc/oauth2';
@@ -18,32 +16,11 @@ import { buildIfNeeded } from '../build-if-needed.mjs';
 import { freePort, startProcess } from './processes.mjs';
 import { createIdentity, issueEmployeeCredential } from './wallet.mjs';
 import { createVerifiablePresentationJwt } from 'did-jwt-vc';
+import { call, detail, runDemo, step, UnexpectedResult } from './steps.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const POLICY = 'employee-portal';
 const DEADLINE_MS = 50_000;
-
-let stepNumber = 0;
-const step = (text) => console.log(`${String(++stepNumber).padStart(2)}. ${text}`);
-const detail = (text) => console.log(`      ${text}`);
-
-class UnexpectedResult extends Error {}
-
-async function call(base, method, path, { expect, key, json } = {}) {
-  const headers = {};
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    body: json === undefined ? undefined : JSON.stringify(json),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  if (expect !== undefined && response.status !== expect)
-    throw new UnexpectedResult(`${method} ${path} answered ${response.status}, expected ${expect}: ${text.slice(0, 500)}`);
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
 
 /** The wallet's callbacks: jose and node:crypto; did:web resolved over http because the demo runs on loopback. */
 function walletCallbacks() {
@@ -172,23 +149,5 @@ async function demo(workDir, children) {
 }
 
 export async function runOid4vpDemo() {
-  const workDir = mkdtempSync(join(tmpdir(), 'kparty-demo-'));
-  const children = [];
-  const watchdog = setTimeout(() => {
-    console.error(`\ndemo FAILED: not finished within ${DEADLINE_MS / 1000} s`);
-    process.exit(1);
-  }, DEADLINE_MS);
-  let failed = false;
-  try {
-    await demo(workDir, children);
-  } catch (error) {
-    failed = true;
-    console.error(`\ndemo FAILED at step ${stepNumber + 1}: ${error instanceof Error ? error.message : String(error)}`);
-    for (const child of children) console.error(`--- ${child.name} output ---\n${child.output().slice(-4000)}`);
-  } finally {
-    for (const child of children.reverse()) await child.stop();
-    rmSync(workDir, { recursive: true, force: true });
-    clearTimeout(watchdog);
-  }
-  process.exitCode = failed ? 1 : 0;
+  await runDemo(demo, DEADLINE_MS);
 }
