@@ -44,6 +44,22 @@ const POLICY = {
   holderBinding: 'required',
   session: { ttlSeconds: 300, scope: 'orders:read orders:write', claims: { email: ['employee', 'credentialSubject', 'email'] } },
 };
+/** The 200 body of POST /v1/presentations/verify, also the `result` of a verified OpenID4VP request. */
+const VERIFIED = {
+  verified: true,
+  holder: ALICE,
+  credentials: [
+    {
+      format: 'jwt_vc_json',
+      issuer: HR,
+      type: ['VerifiableCredential', 'EmployeeCredential'],
+      subject: ALICE,
+      claims: { credentialSubject: { email: 'alice@example.com' } },
+      status: 'none',
+    },
+  ],
+  session: { token: SESSION_TOKEN, tokenType: 'Bearer', expiresIn: 300, scope: 'orders:read orders:write' },
+};
 const STORED_POLICY = { policy: POLICY, owner: 'orders', createdAt: '2026-12-02T19:59:26.648Z', updatedAt: '2026-12-02T19:59:26.648Z' };
 const ROTATION = { kid: '9z-eUZnwxHY-ke9Q0Q9ugjQyzQBfHajqPK9YGB_npNI', activatesAt: '2026-12-02T20:09:26.817Z', created: true };
 
@@ -105,21 +121,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       'against the policy and, when every check holds, returns the verified credentials and a session token. The challenge ' +
       'is consumed whatever the outcome; a rejection lists every failed check in `errors` (codes in docs/errors.md).',
     examples: {
-      200: {
-        verified: true,
-        holder: ALICE,
-        credentials: [
-          {
-            format: 'jwt_vc_json',
-            issuer: HR,
-            type: ['VerifiableCredential', 'EmployeeCredential'],
-            subject: ALICE,
-            claims: { credentialSubject: { email: 'alice@example.com' } },
-            status: 'none',
-          },
-        ],
-        session: { token: SESSION_TOKEN, tokenType: 'Bearer', expiresIn: 300, scope: 'orders:read orders:write' },
-      },
+      200: VERIFIED,
     },
   },
   'POST /v1/admin/relying-parties': {
@@ -405,21 +407,7 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
         flow: 'cross_device',
         status: 'verified',
         expiresAt: '2026-12-02T20:04:26.690Z',
-        result: {
-          verified: true,
-          holder: ALICE,
-          credentials: [
-            {
-              format: 'jwt_vc_json',
-              issuer: HR,
-              type: ['VerifiableCredential', 'EmployeeCredential'],
-              subject: ALICE,
-              claims: { credentialSubject: { email: 'alice@example.com' } },
-              status: 'none',
-            },
-          ],
-          session: { token: SESSION_TOKEN, tokenType: 'Bearer', expiresIn: 300, scope: 'orders:read orders:write' },
-        },
+        result: VERIFIED,
       },
     },
   },

@@ -6,7 +6,7 @@ import {
   type SessionFamily,
   type SessionFamilyStore,
 } from '../../core/ports/session-family-store.js';
-import { toSessionFamily, toSessionFamilyRow, type SessionFamilyRow } from '../rows/session-family-row.js';
+import { toSessionFamily, sessionFamilyInsertValues, toSessionFamilyRow, type SessionFamilyRow } from '../rows/session-family-row.js';
 import { inTransaction } from './transaction.js';
 
 const COLUMNS =
@@ -29,20 +29,7 @@ export class PostgresSessionFamilyStore implements SessionFamilyStore {
       await client.query(
         `INSERT INTO session_families (id, client_id, subject, current_token_hash, generation, sealed_claims, access_tokens,
            idle_expires_at, absolute_expires_at, ended_at, end_reason, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [
-          row.id,
-          row.client_id,
-          row.subject,
-          row.current_token_hash,
-          row.generation,
-          row.sealed_claims,
-          JSON.stringify(row.access_tokens),
-          row.idle_expires_at,
-          row.absolute_expires_at,
-          row.ended_at,
-          row.end_reason,
-          JSON.stringify(row.data),
-        ],
+        sessionFamilyInsertValues(row),
       );
       await client.query('INSERT INTO session_refresh_tokens (hash, family_id, rotated_at) VALUES ($1, $2, NULL)', [row.current_token_hash, row.id]);
     });

@@ -70,3 +70,28 @@ export function toSessionFamily(row: SessionFamilyRow): SessionFamily {
     ...(row.end_reason !== null ? { endReason: row.end_reason } : {}),
   };
 }
+
+/** The values of one `session_families` row as the INSERT binds them. */
+export type SessionFamilyInsertValues = [string, string, string, string, number, string, string, number, number, number | null, string | null, string];
+
+/**
+ * The `session_families` INSERT's values, in column order (id, client_id, subject, current_token_hash, generation,
+ * sealed_claims, access_tokens, idle_expires_at, absolute_expires_at, ended_at, end_reason, data): the same for
+ * SQLite and PostgreSQL, JSON columns as text.
+ */
+export function sessionFamilyInsertValues(row: SessionFamilyRow): SessionFamilyInsertValues {
+  return [
+    row.id,
+    row.client_id,
+    row.subject,
+    row.current_token_hash,
+    row.generation,
+    row.sealed_claims,
+    JSON.stringify(row.access_tokens),
+    row.idle_expires_at,
+    row.absolute_expires_at,
+    row.ended_at,
+    row.end_reason,
+    JSON.stringify(row.data),
+  ];
+}

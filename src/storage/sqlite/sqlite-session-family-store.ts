@@ -6,7 +6,13 @@ import {
   type SessionFamily,
   type SessionFamilyStore,
 } from '../../core/ports/session-family-store.js';
-import { toSessionFamily, toSessionFamilyRow, type SessionFamilyRow } from '../rows/session-family-row.js';
+import {
+  toSessionFamily,
+  sessionFamilyInsertValues,
+  toSessionFamilyRow,
+  type SessionFamilyInsertValues,
+  type SessionFamilyRow,
+} from '../rows/session-family-row.js';
 
 /** A `session_families` row as SQLite returns it: JSON columns as text. */
 type SqliteFamilyRow = Omit<SessionFamilyRow, 'access_tokens' | 'data'> & { access_tokens: string; data: string };
@@ -39,27 +45,14 @@ export class SqliteSessionFamilyStore implements SessionFamilyStore {
   private readonly purgeStatement: Statement<[number, number]>;
 
   constructor(db: Database) {
-    const insertFamily = db.prepare<[string, string, string, string, number, string, string, number, number, number | null, string | null, string]>(
+    const insertFamily = db.prepare<SessionFamilyInsertValues>(
       `INSERT INTO session_families (id, client_id, subject, current_token_hash, generation, sealed_claims, access_tokens,
          idle_expires_at, absolute_expires_at, ended_at, end_reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertToken = db.prepare<[string, string, number | null]>('INSERT INTO session_refresh_tokens (hash, family_id, rotated_at) VALUES (?, ?, ?)');
     this.createTransaction = db.transaction((family: SessionFamily) => {
       const row = toSessionFamilyRow(family);
-      insertFamily.run(
-        row.id,
-        row.client_id,
-        row.subject,
-        row.current_token_hash,
-        row.generation,
-        row.sealed_claims,
-        JSON.stringify(row.access_tokens),
-        row.idle_expires_at,
-        row.absolute_expires_at,
-        row.ended_at,
-        row.end_reason,
-        JSON.stringify(row.data),
-      );
+      insertFamily.run(...sessionFamilyInsertValues(row));
       insertToken.run(row.current_token_hash, row.id, null);
     });
     this.selectByHash = db.prepare(
