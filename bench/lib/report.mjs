@@ -422,7 +422,7 @@ const DESIGN = [
   "- **Signatures with node:crypto, placed by load.** `KeyObject`s imported once per key (a 2,000-entry LRU, `src/crypto/imported-key-cache.ts`); each signature operation runs on libuv's thread pool while other requests' operations are in flight — another core verifies while the event loop serves them — and inline when the loop would only wait (`src/crypto/offload-policy.ts`). The session token is signed the same way (`src/crypto/jwt-signer.ts`). jose remains the reference the tests verify against.",
   '- **did:key resolved without I/O** and its documents kept (10,000-entry LRU, frozen).',
   "- **One decoding of the presentation**: the format registry's recognise-then-parse shares one base64url + JSON decoding (`src/formats/jwt-parts.ts`).",
-  '- **SQLite `synchronous = NORMAL`** in WAL mode: no fsync per commit (two commits per verification: challenge consumed, audit event); the file stays consistent, a power loss can roll back the last commits.',
+  '- **SQLite `synchronous = NORMAL`** in WAL mode, **one commit per event-loop turn**: no fsync per commit; the challenges consumed and the audit events recorded by the requests of one turn are committed in one transaction before any of them is answered (`src/storage/sqlite/write-batch.ts`); the file stays consistent, a power loss can roll back the last commits.',
   '- **No per-request log lines at LOG_LEVEL info**: Fastify\'s "incoming request"/"request completed" lines only at debug or trace; failures are still logged with their request id.',
   '',
 ];

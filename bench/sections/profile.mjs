@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteDatabase } from '../../dist/storage/sqlite/database.js';
 import { SqliteNonceStore } from '../../dist/storage/sqlite/sqlite-nonce-store.js';
+import { SqliteWriteBatch } from '../../dist/storage/sqlite/write-batch.js';
 import { summariseCpuProfile } from '../lib/cpu-profile.mjs';
 import { ed25519Identity, issueEmployeeCredential } from '../lib/identities.mjs';
 import { profiled } from '../lib/inspector-profile.mjs';
@@ -71,7 +72,7 @@ async function profileServer(dir, { count, connections }) {
     const db = openSqliteDatabase(cluster.databasePath);
     const bodies = [];
     try {
-      const nonces = new SqliteNonceStore(db);
+      const nonces = new SqliteNonceStore(db, new SqliteWriteBatch(db));
       const now = Date.now();
       for (let i = 0; i < count; i++) {
         const nonce = randomBytes(32).toString('base64url');

@@ -1,7 +1,8 @@
-import type { Database, Statement, Transaction } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { AuditEvent } from '../../core/model/audit-event.js';
 import { AUDIT_EVENT_COLUMNS, toAuditEvent, type AuditEventRow } from '../rows/audit-event-row.js';
 import { assertAuditLimit, type AuditLog, type AuditPage, type AuditPageRequest } from '../../core/ports/audit-log.js';
+import type { SqliteWriteBatch } from './write-batch.js';
 
 /** An `audit_events` row as SQLite returns it: JSON columns as text. */
 type SqliteAuditEventRow = Omit<AuditEventRow, 'codes' | 'credential_issuers'> & { codes: string; credential_issuers: string | null };
@@ -30,15 +31,12 @@ export class SqliteAuditLog implements AuditLog {
   private readonly selectByOwner: Statement<[string, number], SqliteAuditEventRow>;
   private readonly selectByOwnerBefore: Statement<[string, string, number], SqliteAuditEventRow>;
   private readonly purge: Statement<[number]>;
-  private readonly insertAll: Transaction<(rows: InsertParams[]) => void>;
-  /** Events waiting for the end of this event-loop turn to be committed together. */
-  private readonly pending: Array<{ params: InsertParams; resolve: () => void; reject: (error: unknown) => void }> = [];
 
-  constructor(db: Database) {
+  constructor(
+    db: Database,
+    private readonly writes: SqliteWriteBatch,
+  ) {
     this.insert = db.prepare(`INSERT INTO audit_events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertAll = db.transaction((rows: InsertParams[]) => {
-      for (const row of rows) this.insert.run(...row);
-    });
     this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM audit_events ORDER BY id DESC LIMIT ?`);
     this.selectAllBefore = db.prepare(`SELECT ${COLUMNS} FROM audit_events WHERE id < ? ORDER BY id DESC LIMIT ?`);
     this.selectByOwner = db.prepare(`SELECT ${COLUMNS} FROM audit_events WHERE owner = ? ORDER BY id DESC LIMIT ?`);
@@ -48,14 +46,14 @@ export class SqliteAuditLog implements AuditLog {
 
   /**
    * Resolves once the event is committed. Events recorded during one turn of
-   * the event loop (concurrent verifications) are committed together, in one
-   * transaction at the end of the turn: each commit writes every page it
-   * touched to the WAL, and an event touches three b-trees, so one commit per
-   * event made this the costliest statement of a verification under load
-   * (server profile, issue 7). If the transaction fails, each event is retried on
-   * its own, so only the event at fault is rejected (a duplicate id, say).
+   * the event loop (concurrent verifications) are committed together with the
+   * turn's other writes, in one transaction (write-batch.ts): each commit
+   * writes every page it touched to the WAL, and an event touches three
+   * b-trees, so one commit per event made this the costliest statement of a
+   * verification under load (server profile, issue 7). Should the transaction
+   * fail, only the event at fault is rejected (a duplicate id, say).
    */
-  record(event: AuditEvent): Promise<void> {
+  async record(event: AuditEvent): Promise<void> {
     const params: InsertParams = [
       event.id,
       event.time,
@@ -68,31 +66,7 @@ export class SqliteAuditLog implements AuditLog {
       event.credentialIssuers === undefined ? null : JSON.stringify(event.credentialIssuers),
       event.requestId ?? null,
     ];
-    return new Promise((resolve, reject) => {
-      this.pending.push({ params, resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => this.commitPending());
-    });
-  }
-
-  private commitPending(): void {
-    const batch = this.pending.splice(0);
-    if (batch.length > 1) {
-      try {
-        this.insertAll(batch.map((entry) => entry.params));
-        for (const entry of batch) entry.resolve();
-        return;
-      } catch {
-        // One event failed the transaction (nothing of it was kept): retry each alone below.
-      }
-    }
-    for (const entry of batch) {
-      try {
-        this.insert.run(...entry.params);
-        entry.resolve();
-      } catch (error) {
-        entry.reject(error);
-      }
-    }
+    await this.writes.submit(() => this.insert.run(...params));
   }
 
   async list(owner: string | undefined, page: AuditPageRequest): Promise<AuditPage> {

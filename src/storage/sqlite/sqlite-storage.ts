@@ -11,6 +11,7 @@ import { SqliteSessionFamilyStore } from './sqlite-session-family-store.js';
 import { SqliteSettingsStore } from './sqlite-settings-store.js';
 import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
+import { SqliteWriteBatch } from './write-batch.js';
 import type { Logger } from '../../core/logger.js';
 
 /**
@@ -35,17 +36,20 @@ export class SqliteStorage implements Storage {
   readonly oid4vpRequests: SqliteOid4vpRequestStore;
   readonly sessionFamilies: SqliteSessionFamilyStore;
   private readonly selectOne: Statement<[], unknown>;
+  /** The hot-path writes (challenges, audit events) of one event-loop turn, committed together. */
+  private readonly writes: SqliteWriteBatch;
 
   constructor(
     private readonly db: Database,
     private readonly checkpointer?: WalCheckpointer,
   ) {
+    this.writes = new SqliteWriteBatch(db);
     this.relyingParties = new SqliteRelyingPartyStore(db);
     this.policies = new SqlitePolicyStore(db);
     this.signingKeys = new SqliteSigningKeyStore(db);
-    this.challenges = new SqliteNonceStore(db);
+    this.challenges = new SqliteNonceStore(db, this.writes);
     this.settings = new SqliteSettingsStore(db);
-    this.auditLog = new SqliteAuditLog(db);
+    this.auditLog = new SqliteAuditLog(db, this.writes);
     this.sessionDenylist = new SqliteSessionDenylist(db);
     this.oid4vpRequests = new SqliteOid4vpRequestStore(db);
     this.sessionFamilies = new SqliteSessionFamilyStore(db);
@@ -57,6 +61,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    this.writes.flush();
     await this.checkpointer?.stop();
     this.db.close();
   }
