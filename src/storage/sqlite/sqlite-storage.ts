@@ -39,11 +39,18 @@ export class SqliteStorage implements Storage {
   /** The hot-path writes (challenges, audit events) of one event-loop turn, committed together. */
   private readonly writes: SqliteWriteBatch;
 
+  private readonly checkpointer: WalCheckpointer | undefined;
+
+  /** `checkpointInWorker`: the WAL file's path, to move checkpoints to a worker thread (wal-checkpointer.ts). */
   constructor(
     private readonly db: Database,
-    private readonly checkpointer?: WalCheckpointer,
+    checkpointInWorker?: { path: string; logger?: Logger },
   ) {
     this.writes = new SqliteWriteBatch(db);
+    this.checkpointer =
+      checkpointInWorker === undefined
+        ? undefined
+        : WalCheckpointer.start(db, checkpointInWorker.path, checkpointInWorker.logger, undefined, { quiesce: this.writes });
     this.relyingParties = new SqliteRelyingPartyStore(db);
     this.policies = new SqlitePolicyStore(db);
     this.signingKeys = new SqliteSigningKeyStore(db);
@@ -61,8 +68,8 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    this.writes.flush();
     await this.checkpointer?.stop();
+    this.writes.flush();
     this.db.close();
   }
 }
@@ -75,5 +82,5 @@ export class SqliteStorage implements Storage {
 export function openSqliteStorage(path: string, options: { checkpointInWorker?: boolean; logger?: Logger } = {}): Storage {
   const db = openSqliteDatabase(path);
   const inWorker = options.checkpointInWorker === true && path !== ':memory:' && path !== '';
-  return new SqliteStorage(db, inWorker ? WalCheckpointer.start(db, path, options.logger) : undefined);
+  return new SqliteStorage(db, inWorker ? { path, ...(options.logger !== undefined ? { logger: options.logger } : {}) } : undefined);
 }

@@ -97,4 +97,23 @@ describe('SqliteWriteBatch', () => {
     expect(other.prepare('SELECT v FROM t WHERE k = ?').get('a')).toEqual({ v: 1 });
     await expect(written).resolves.toBe(1);
   });
+
+  it("pause() holds commits back, nobody answered, until resume() (the checkpoint worker's quiet moment)", async () => {
+    const batch = new SqliteWriteBatch(db);
+    const insert = db.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
+    batch.pause();
+    let answered = false;
+    const written = batch
+      .submit(() => insert.run('a', 1).changes)
+      .then((changes) => {
+        answered = true;
+        return changes;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(answered).toBe(false);
+    expect(other.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 0 });
+    batch.resume();
+    await expect(written).resolves.toBe(1);
+    expect(other.prepare('SELECT v FROM t WHERE k = ?').get('a')).toEqual({ v: 1 });
+  });
 });

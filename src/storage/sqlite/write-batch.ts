@@ -32,6 +32,7 @@ export class SqliteWriteBatch {
   readonly #pending: PendingWrite[] = [];
   readonly #runAll: Transaction<(writes: PendingWrite[]) => unknown[]>;
   #scheduled = false;
+  #paused = false;
 
   constructor(db: Database) {
     this.#runAll = db.transaction((writes: PendingWrite[]) => writes.map((write) => write.run()));
@@ -41,16 +42,37 @@ export class SqliteWriteBatch {
   submit<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#pending.push({ run: write, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.#schedule();
     });
   }
 
-  /** Commits what is pending now (the end-of-turn callback; also before the connection closes). */
+  /**
+   * Holds the commits back (writes queue in memory, nobody is answered) until
+   * {@link resume}: the checkpoint worker asks for this moment without writers
+   * so that its checkpoint reaches the end of the WAL and the next commit can
+   * start the WAL file over (wal-checkpointer.ts). The event loop never blocks.
+   */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /** Ends a {@link pause}: what queued meanwhile is committed at the end of this turn. */
+  resume(): void {
+    this.#paused = false;
+    if (this.#pending.length > 0) this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#paused) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (!this.#paused) this.flush();
+    });
+  }
+
+  /** Commits what is pending now (the end-of-turn callback; also before the connection closes, paused or not). */
   flush(): void {
-    this.#scheduled = false;
     const batch = this.#pending.splice(0);
     if (batch.length === 0) return;
     if (batch.length > 1) {
