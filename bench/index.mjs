@@ -22,7 +22,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildIfNeeded } from '../scripts/build-if-needed.mjs';
-import { describeMachine } from './lib/machine.mjs';
+import { describeMachine, measureSchedulingGaps } from './lib/machine.mjs';
 import { renderReport } from './lib/report.mjs';
 import { runSection } from './lib/section.mjs';
 import { ROOT } from './lib/service.mjs';
@@ -67,6 +67,10 @@ async function section(name, file, options, how) {
 if (buildIfNeeded()) log('built dist/');
 const machineBefore = describeMachine();
 const results = { quick, startedAt: new Date(started).toISOString(), machine: machineBefore, plan: PLAN };
+results.schedulingGaps = await measureSchedulingGaps(quick ? 1000 : 3000);
+log(
+  `scheduling gaps: largest ${results.schedulingGaps.largestMs.toFixed(1)} ms, ${results.schedulingGaps.lostMsPerSecond.toFixed(1)} ms lost per second per core`,
+);
 
 if (wanted('in-process')) results.inProcess = await section('1. in-process', 'in-process.mjs', PLAN.inProcess, { timeoutMs: 180_000 });
 if (wanted('http')) {

@@ -1,5 +1,5 @@
 /** What the benchmark ran on, for the report. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { ROOT } from './service.mjs';
@@ -37,5 +37,40 @@ export function describeMachine() {
         packageVersion(name),
       ]),
     ),
+  };
+}
+
+/** A busy loop that notes every gap over 0.5 ms between two readings of the clock: time this process did not run. */
+const SPIN = `
+const gaps = []; let last = performance.now(); const end = last + Number(process.argv[1]);
+for (;;) { const now = performance.now(); if (now - last > 0.5) gaps.push(now - last); last = now; if (now > end) break; }
+process.stdout.write(JSON.stringify(gaps));
+`;
+
+/**
+ * Scheduling gaps: one busy loop per core for `ms`, nothing else running.
+ * On a virtual machine the host deschedules its virtual CPUs now and then;
+ * every gap a loop sees, a request being served at that moment waits too, so
+ * these figures are a floor under any latency the benchmark reports.
+ */
+export async function measureSchedulingGaps(ms = 3000) {
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['-e', SPIN, String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      child.on('error', reject);
+      child.on('exit', () => resolve(JSON.parse(out || '[]')));
+    });
+  const perCore = await Promise.all(Array.from({ length: availableParallelism() }, one));
+  const gaps = perCore.flat().sort((a, b) => b - a);
+  const seconds = (ms / 1000) * perCore.length;
+  return {
+    ms,
+    loops: perCore.length,
+    gapsOver1msPerSecond: gaps.filter((g) => g > 1).length / seconds,
+    lostMsPerSecond: gaps.reduce((sum, g) => sum + g, 0) / seconds,
+    largestMs: gaps[0] ?? 0,
+    p99GapMs: gaps.length > 0 ? gaps[Math.floor(gaps.length * 0.01)] : 0,
   };
 }

@@ -35,7 +35,7 @@ const pct = (share) => `${(share * 100).toFixed(1)} %`;
 const row = (...cells) => `| ${cells.join(' | ')} |`;
 const failed = (result) => !result || result.failed;
 
-function machineSection({ machine, loadAverageAfter, startedAt, elapsedS, quick }) {
+function machineSection({ machine, loadAverageAfter, startedAt, elapsedS, quick, schedulingGaps: gaps }) {
   // The load average after the run is mostly the benchmark's own; only the one before says whether others were busy.
   const busy = machine.loadAverage[0] > machine.cores * 0.5;
   return [
@@ -60,7 +60,21 @@ function machineSection({ machine, loadAverageAfter, startedAt, elapsedS, quick 
         .join(', '),
     ),
     row('duration', `${elapsedS.toFixed(0)} s`),
+    ...(gaps
+      ? [
+          row(
+            'scheduling gaps before the run',
+            `largest ${gaps.largestMs.toFixed(1)} ms; ${gaps.gapsOver1msPerSecond.toFixed(1)} gaps over 1 ms and ${gaps.lostMsPerSecond.toFixed(1)} ms lost per second per core (${gaps.loops} busy loops, ${(gaps.ms / 1000).toFixed(0)} s, nothing else running)`,
+          ),
+        ]
+      : []),
     '',
+    ...(gaps
+      ? [
+          '> Scheduling gaps: a busy loop per core notes every moment it did not run — on a virtual machine, its host descheduling the virtual CPU. A request in service at such a moment waits as long, so these are a floor under the latencies below that no change to kparty moves.',
+          '',
+        ]
+      : []),
     busy
       ? '> **The machine was busy when this run started** (1-minute load average above half the cores): other processes took CPU time, so rates are low and latencies high by an unknown amount. The per-CPU-second figures and CPU time per request are disturbed much less; rerun on a quiet machine for recorded figures.'
       : "> The machine was quiet when the run started (1-minute load average below half the cores); the load average after it is mostly the benchmark's own.",
@@ -287,7 +301,7 @@ function openLoopSection(open) {
       ),
     ),
     '',
-    "The last two columns are the server's own account of the run (its `GET /metrics`: prom-client's GC histogram and event-loop delay, sampled every 10 ms): when the event loop's delay p99 is near the requests' p99, the tail is made on the event loop (synchronous work: signatures run inline, SQLite statements, JSON, GC pauses); when it is far below, requests wait elsewhere (thread pool, sockets, the client).",
+    "The last two columns are the server's own account of the run (its `GET /metrics`: prom-client's GC histogram and event-loop delay beyond its 10 ms sampling interval): when the event loop's delay p99 is near the requests' p99, the tail is made on the event loop (synchronous work: signatures run inline, SQLite statements, JSON, GC pauses); when it is far below, requests wait elsewhere (thread pool, sockets, the client).",
     '',
   );
   return lines;
@@ -419,7 +433,7 @@ const DESIGN = [
   '',
   'Not measured here, but what the figures rest on (docs/architecture.md has the reasons):',
   '',
-  "- **Signatures with node:crypto, placed by load.** `KeyObject`s imported once per key (a 2,000-entry LRU, `src/crypto/imported-key-cache.ts`); each signature operation runs on libuv's thread pool while other requests' operations are in flight — another core verifies while the event loop serves them — and inline when the loop would only wait (`src/crypto/offload-policy.ts`). The session token is signed the same way (`src/crypto/jwt-signer.ts`). jose remains the reference the tests verify against.",
+  "- **Signatures with node:crypto, placed by load.** `KeyObject`s imported once per key (a 2,000-entry LRU, `src/crypto/imported-key-cache.ts`); each signature operation runs on libuv's thread pool when the event loop is busy (over 75 % utilisation) and other requests' operations are in flight — another core verifies while the event loop serves them — and inline when the loop has time to spare or would only wait: a trip to the pool costs CPU of its own (`src/crypto/offload-policy.ts`). The session token is signed the same way (`src/crypto/jwt-signer.ts`). jose remains the reference the tests verify against.",
   '- **did:key resolved without I/O** and its documents kept (10,000-entry LRU, frozen).',
   "- **One decoding of the presentation**: the format registry's recognise-then-parse shares one base64url + JSON decoding (`src/formats/jwt-parts.ts`).",
   '- **SQLite `synchronous = NORMAL`** in WAL mode, **one commit per event-loop turn**: no fsync per commit; the challenges consumed and the audit events recorded by the requests of one turn are committed in one transaction before any of them is answered (`src/storage/sqlite/write-batch.ts`); the file stays consistent, a power loss can roll back the last commits.',

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { OffloadPolicy, WorkInFlight } from './offload-policy.js';
+import { LoopUtilization, OffloadPolicy, WorkInFlight } from './offload-policy.js';
 
-function policy(options: { idleProbes?: number; inlineRun?: number } = {}) {
+/** A policy whose loop is always busy (utilisation 1) unless the test says otherwise. */
+function policy(options: { idleProbes?: number; inlineRun?: number; busyLoop?: number; utilization?: () => number } = {}) {
   const work = new WorkInFlight();
-  return { offload: new OffloadPolicy({ ...options, work }), work };
+  return { offload: new OffloadPolicy({ utilization: () => 1, ...options, work }), work };
 }
 
 /** An offloaded operation the test completes by hand. */
@@ -97,5 +98,41 @@ describe('OffloadPolicy', () => {
         async () => 2,
       ),
     ).resolves.toBe(2);
+  });
+
+  it('runs inline while the event loop has time to spare, and offloads once it is busy', async () => {
+    let utilization = 0.2;
+    const { offload, work } = policy({ busyLoop: 0.75, utilization: () => utilization });
+    const other = work.begin();
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) seen.push(await alone(offload, work));
+    utilization = 0.9;
+    for (let i = 0; i < 3; i++) seen.push(await alone(offload, work));
+    utilization = 0.5;
+    seen.push(await alone(offload, work));
+    other();
+    expect(seen).toEqual(['inline', 'inline', 'inline', 'offloaded', 'offloaded', 'offloaded', 'inline']);
+    expect(offload.counts).toEqual({ inline: 4, offloaded: 3 });
+  });
+
+  it('busyLoop 0 leaves the choice to observed work alone', async () => {
+    const { offload, work } = policy({ busyLoop: 0, utilization: () => 0 });
+    const other = work.begin();
+    for (let i = 0; i < 5; i++) await alone(offload, work);
+    other();
+    expect(offload.counts).toEqual({ inline: 0, offloaded: 5 });
+  });
+});
+
+describe('LoopUtilization', () => {
+  it('reads near 1 while the loop is kept busy and near 0 while it waits', async () => {
+    const loop = new LoopUtilization(20);
+    const spinUntil = performance.now() + 60;
+    while (performance.now() < spinUntil) {
+      // keep the loop busy for three windows
+    }
+    expect(loop.current).toBeGreaterThan(0.8);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(loop.current).toBeLessThan(0.5);
   });
 });

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /**
  * Units of work (verifications) in flight in this process. The offload
  * policy asks it whether the event loop has something else to do.
@@ -24,6 +26,32 @@ export class WorkInFlight {
 /** Verifications in flight in this process (the sign-in use case marks each one). */
 export const verificationsInFlight = new WorkInFlight();
 
+/**
+ * How busy the event loop has been lately: the share of the last window (at
+ * least `windowMs`) it spent running code rather than waiting for I/O
+ * (Node's event-loop utilisation, `performance.eventLoopUtilization()`).
+ * Cheap to ask often: the figure is recomputed at most once per window.
+ */
+export class LoopUtilization {
+  #last = performance.eventLoopUtilization();
+  #lastAt = performance.now();
+  #value = 0;
+
+  constructor(private readonly windowMs = 50) {}
+
+  /** The utilisation (0…1) of the last complete window. */
+  get current(): number {
+    const now = performance.now();
+    if (now - this.#lastAt >= this.windowMs) {
+      const sample = performance.eventLoopUtilization();
+      this.#value = performance.eventLoopUtilization(sample, this.#last).utilization;
+      this.#last = sample;
+      this.#lastAt = now;
+    }
+    return this.#value;
+  }
+}
+
 export interface OffloadPolicyOptions {
   /** Offloaded operations in a row that met no other work before going inline; default 8. */
   idleProbes?: number;
@@ -31,6 +59,14 @@ export interface OffloadPolicyOptions {
   inlineRun?: number;
   /** The work counted as "something else to do"; default {@link verificationsInFlight}. */
   work?: WorkInFlight;
+  /**
+   * Below this event-loop utilisation every operation runs inline; default
+   * 0.75. The loop has time to spare then, and a trip to the pool costs more
+   * CPU than it saves the loop (see the class comment). 0 disables the test.
+   */
+  busyLoop?: number;
+  /** The loop's recent utilisation (0…1); default {@link LoopUtilization} over 50 ms windows. */
+  utilization?: () => number;
 }
 
 /**
@@ -42,7 +78,13 @@ export interface OffloadPolicyOptions {
  * wake-ups, and when the loop has nothing else to do it only waits: then
  * inline is cheaper and faster (one verification at a time, a quiet service).
  *
- * Which case holds is observed, not configured: when an offloaded operation
+ * Which case holds is observed, not configured. First, the loop must be
+ * busy: below `busyLoop` utilisation it has time to spare, and inline costs
+ * less — on the 2-core benchmark machine a trip to the pool cost about 50 µs
+ * of CPU per operation (thread wake-ups on both sides), so offloading a
+ * loop that was not the bottleneck raised the CPU per request by 15–25 %
+ * and added the hand-offs to every request's latency (issue 18,
+ * docs/benchmarks.md). Second, when an offloaded operation
  * completes, was another verification than its own in flight meanwhile? Under
  * concurrent load the loop starts other requests' verifications while one
  * waits, so the answer is yes and the pool stays in use. After `idleProbes`
@@ -55,6 +97,8 @@ export class OffloadPolicy {
   readonly #idleProbes: number;
   readonly #inlineRun: number;
   readonly #work: WorkInFlight;
+  readonly #busyLoop: number;
+  readonly #utilization: () => number;
   #idleWaits = 0;
   #inlineLeft = 0;
   readonly #counts = { inline: 0, offloaded: 0 };
@@ -63,12 +107,20 @@ export class OffloadPolicy {
     this.#idleProbes = options.idleProbes ?? 8;
     this.#inlineRun = options.inlineRun ?? 512;
     this.#work = options.work ?? verificationsInFlight;
+    this.#busyLoop = options.busyLoop ?? 0.75;
+    if (options.utilization) {
+      this.#utilization = options.utilization;
+    } else {
+      const loop = new LoopUtilization();
+      this.#utilization = () => loop.current;
+    }
   }
 
   /** Runs one operation: `inline()` now, or `offloaded()` on the pool, as the policy currently prefers. */
   run<T>(inline: () => T, offloaded: () => Promise<T>): Promise<T> {
-    if (this.#inlineLeft > 0) {
-      this.#inlineLeft -= 1;
+    const loopHasTime = this.#busyLoop > 0 && this.#utilization() < this.#busyLoop;
+    if (loopHasTime || this.#inlineLeft > 0) {
+      if (!loopHasTime) this.#inlineLeft -= 1;
       this.#counts.inline += 1;
       try {
         return Promise.resolve(inline());
@@ -94,7 +146,7 @@ export class OffloadPolicy {
 
   /** Whether the next operation runs inline. */
   get inline(): boolean {
-    return this.#inlineLeft > 0;
+    return this.#inlineLeft > 0 || (this.#busyLoop > 0 && this.#utilization() < this.#busyLoop);
   }
 
   /** Operations run so far on each side (diagnostics, docs/benchmarks.md). */
