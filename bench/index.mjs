@@ -40,6 +40,7 @@ const wanted = (name) => !only || only.includes(name);
 const PLAN = {
   inProcess: quick ? { rounds: 3, perRound: 200, warmup: 200 } : { rounds: 5, perRound: 600, warmup: 600 },
   http: quick ? { durationS: 3, warmupRequests: 1000, connections: 32 } : { durationS: 10, warmupRequests: 3000, connections: 32 },
+  httpFloor: quick ? { requests: 8000 } : { requests: 30_000 },
   openLoop: quick ? { fractions: [0.5], durationS: 3, warmupS: 1 } : { fractions: [0.25, 0.5], durationS: 8, warmupS: 2 },
   memory: quick ? { issuers: 2000, verifications: 10_000, samples: 5 } : { issuers: 10_000, verifications: 100_000, samples: 10 },
   profile: quick ? { warmup: 500, count: 1000, serverRequests: 3000 } : { warmup: 1000, count: 3000, serverRequests: 8000 },
@@ -79,6 +80,7 @@ if (wanted('http')) {
     await section('2. HTTP, 1 process on PostgreSQL + Redis', 'http.mjs', { ...PLAN.http, topology: 'pg-redis-1' }, { timeoutMs: 150_000 }),
     await section('2. HTTP, 2 processes on PostgreSQL + Redis', 'http.mjs', { ...PLAN.http, topology: 'pg-redis-2' }, { timeoutMs: 150_000 }),
   ];
+  results.httpFloor = await section('2. HTTP floor (Fastify, NestJS on Fastify)', 'http-floor.mjs', PLAN.httpFloor, { timeoutMs: 120_000 });
   const sqlite = results.http[0];
   results.openLoop = await section(
     '2b. open loop, 1 process on SQLite',

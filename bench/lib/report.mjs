@@ -262,6 +262,44 @@ function httpSection(list) {
   return [...lines, '', ...notes.map((n) => `- ${n}`), ''];
 }
 
+/** Where the SQLite process's CPU per request goes: the HTTP floor, the signatures' least cost, and kparty's own work. */
+function httpFloorSection(floor, sqlite) {
+  if (failed(floor) || !floor.measured) return ['### 2a. The HTTP floor', '', `Not measured: ${floor?.error ?? 'section not run'}.`, ''];
+  const byKind = Object.fromEntries(floor.runs.map((r) => [r.kind, r]));
+  const names = { fastify: 'Fastify alone', nest: 'NestJS 12 on Fastify (as kparty mounts its routes)' };
+  const lines = [
+    "### 2a. The HTTP floor, and where a request's CPU goes",
+    '',
+    `The same load — autocannon, ${GOALS.connections} connections, a ${whole(floor.runs[0].bodyBytes)}-byte body per request — against a server that parses the JSON body and answers a verify-sized JSON without verifying anything (bench/lib/floor-server.mjs). What it costs per request, any service on this machine pays; what kparty costs beyond it and beyond its signatures is its own work.`,
+    '',
+    row('server', 'requests / s', 'p50', 'p99', 'CPU per request', 'cores busy'),
+    row('---', '---:', '---:', '---:', '---:', '---:'),
+    ...floor.runs.map((r) =>
+      row(
+        names[r.kind] ?? r.kind,
+        whole(r.okPerSecond),
+        `${r.latencyMs.p50} ms`,
+        `${r.latencyMs.p99} ms`,
+        `${whole(r.serverCpuUsPerRequest)} µs`,
+        r.serverCoresBusy.toFixed(2),
+      ),
+    ),
+    '',
+  ];
+  const nest = byKind.nest;
+  const sig = floor.signatures;
+  if (nest && sig && sqlite && !failed(sqlite) && sqlite.measured) {
+    const total = sqlite.serverCpuUsPerRequest;
+    const own = total - nest.serverCpuUsPerRequest - sig.perRequestUs;
+    const share = (us) => `${((100 * us) / total).toFixed(0)} %`;
+    lines.push(
+      `One verify-and-issue on SQLite cost **${whole(total)} µs** of kparty's CPU (section 2, all threads) = the HTTP floor with NestJS ${whole(nest.serverCpuUsPerRequest)} µs (${share(nest.serverCpuUsPerRequest)}) + the signatures' least cost ${whole(sig.perRequestUs)} µs (${share(sig.perRequestUs)}: two Ed25519 verifications at ${sig.ed25519VerifyUs.toFixed(0)} µs and one ES256 signature at ${sig.es256SignUs.toFixed(0)} µs, node:crypto on one core) + **${whole(own)} µs (${share(own)}) of kparty's own work**: parsing and DID resolution, the checks and policy, SQLite (challenge, policy, audit), the session token's claims, the thread-pool trips, garbage collection. The crypto bound of the goals counts the two verifications only: at ${(GOALS.sqliteShareOfCryptoBound * 100).toFixed(0)} % of it, with the ${sqlite.serverCoresBusy.toFixed(2)} cores kparty kept busy here (autocannon has the rest), a request may cost at most ${whole((sqlite.serverCoresBusy * 2 * sig.ed25519VerifyUs) / GOALS.sqliteShareOfCryptoBound)} µs of CPU — against ${whole(nest.serverCpuUsPerRequest + sig.perRequestUs)} µs for the HTTP floor and the signatures alone.`,
+      '',
+    );
+  }
+  return lines;
+}
+
 function openLoopSection(open) {
   const lines = [
     '## 2b. Latency under a fixed offered load (open loop)',
@@ -523,6 +561,7 @@ export function renderReport(results) {
     ...goalsSection(results),
     ...inProcessSection(results.inProcess),
     ...httpSection(results.http),
+    ...httpFloorSection(results.httpFloor, results.http?.[0]),
     ...openLoopSection(results.openLoop),
     ...memorySection(results.memory),
     ...profileSection(results.profile),

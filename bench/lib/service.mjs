@@ -52,11 +52,11 @@ export function cpuSecondsOfCommands(names) {
 
 /**
  * Starts one kparty process.
- * @param {{ env: Record<string, string>, cwd: string, nodeArgs?: string[] }} options
+ * @param {{ env: Record<string, string>, cwd: string, nodeArgs?: string[], script?: string, args?: string[] }} options - `script`: another server than dist/main.js (the HTTP floor), answering GET /healthz
  */
-export async function startService({ env, cwd, nodeArgs = [] }) {
+export async function startService({ env, cwd, nodeArgs = [], script = MAIN, args = [] }) {
   const port = Number(env.PORT) || (await freePort());
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
