@@ -8,6 +8,7 @@
  */
 import { createPrivateKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { ed25519Identity, issueEmployeeCredential } from '../lib/identities.mjs';
 import { sendAll } from '../lib/load.mjs';
 import { fastPresenter } from '../lib/presentations.mjs';
