@@ -44,6 +44,8 @@ export interface KpartyConfig {
   outboundAllow: ReadonlySet<string>;
   /** `KPARTY_FETCH_TIMEOUT_MS`, default 3000. */
   fetchTimeoutMs: number;
+  /** KPARTY_DNS_MAX_CONCURRENT (2) and KPARTY_DNS_MAX_QUEUED (256): system lookups running at once and waiting (src/net/pinned-address.ts). */
+  dnsLimits: { maxConcurrent: number; maxQueued: number };
   /** `KPARTY_FETCH_MAX_BYTES`, default 1 MiB. */
   fetchMaxBytes: number;
   /**
@@ -445,6 +447,10 @@ export function loadConfig(env: Env = process.env): KpartyConfig {
     clockSkew: integer(env, 'KPARTY_CLOCK_SKEW', 60, 0, 3600),
     outboundAllow: parseOutboundAllow(env.KPARTY_OUTBOUND_ALLOW),
     fetchTimeoutMs: integer(env, 'KPARTY_FETCH_TIMEOUT_MS', 3000, 1, 60_000),
+    dnsLimits: {
+      maxConcurrent: integer(env, 'KPARTY_DNS_MAX_CONCURRENT', 2, 1, 64),
+      maxQueued: integer(env, 'KPARTY_DNS_MAX_QUEUED', 256, 0, 100_000),
+    },
     fetchMaxBytes: integer(env, 'KPARTY_FETCH_MAX_BYTES', 1_048_576, 1, 64 * 1_048_576),
     didCache: parseDidCache(env),
     rateLimitPerMinute: integer(env, 'KPARTY_RATE_LIMIT', 600, 0, 10_000_000),

@@ -6,7 +6,7 @@ import type { KpartyConfig } from '../core/config.js';
 import { FetchError, type FetchRequest, type FetchResponse, type Fetcher } from '../core/ports/fetcher.js';
 import { isAcceptedMediaType } from './media-type.js';
 import { outboundTarget, type OutboundTarget } from './outbound-target.js';
-import { pinAddresses, systemHostResolver, type HostResolver, type ResolvedAddress } from './pinned-address.js';
+import { boundedHostResolver, pinAddresses, systemHostResolver, type HostResolver, type ResolvedAddress } from './pinned-address.js';
 import { ACCEPTED_ENCODINGS, readResponseBody } from './response-body.js';
 
 /** Redirects followed at most, each one re-checked like the first URL. */
@@ -65,9 +65,17 @@ export class GuardedFetcher implements Fetcher {
     this.#ca = options.extraCaCertificates?.length ? [...rootCertificates, ...options.extraCaCertificates] : undefined;
   }
 
-  /** The fetcher the configuration describes (KPARTY_OUTBOUND_ALLOW, KPARTY_FETCH_TIMEOUT_MS, KPARTY_FETCH_MAX_BYTES). */
-  static fromConfig(config: Pick<KpartyConfig, 'outboundAllow' | 'fetchTimeoutMs' | 'fetchMaxBytes'>): GuardedFetcher {
-    return new GuardedFetcher({ allow: config.outboundAllow, timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes });
+  /**
+   * The fetcher the configuration describes (KPARTY_OUTBOUND_ALLOW, KPARTY_FETCH_TIMEOUT_MS, KPARTY_FETCH_MAX_BYTES),
+   * resolving names with the system resolver within KPARTY_DNS_MAX_CONCURRENT / KPARTY_DNS_MAX_QUEUED (pinned-address.ts).
+   */
+  static fromConfig(config: Pick<KpartyConfig, 'outboundAllow' | 'fetchTimeoutMs' | 'fetchMaxBytes' | 'dnsLimits'>): GuardedFetcher {
+    return new GuardedFetcher({
+      allow: config.outboundAllow,
+      timeoutMs: config.fetchTimeoutMs,
+      maxBytes: config.fetchMaxBytes,
+      resolveHost: boundedHostResolver(systemHostResolver, config.dnsLimits),
+    });
   }
 
   async fetch(request: FetchRequest): Promise<FetchResponse> {
@@ -89,7 +97,7 @@ export class GuardedFetcher implements Fetcher {
   async #follow(request: FetchRequest, maxBytes: number, signal: AbortSignal): Promise<FetchResponse> {
     let target = outboundTarget(request.url, this.#allow);
     for (let redirects = 0; ; redirects++) {
-      const pinning = pinAddresses(target, this.#resolveHost);
+      const pinning = pinAddresses(target, this.#resolveHost, signal);
       const addresses = redirects === 0 ? await pinning : await asRedirect(pinning);
       signal.throwIfAborted();
       const response = await this.#exchange(target, addresses, request, signal);

@@ -8,8 +8,75 @@ export interface ResolvedAddress {
   family: 4 | 6;
 }
 
-/** Resolves a host name to every address it has. Replaceable so tests can make a name resolve to loopback without a network. */
-export type HostResolver = (hostname: string) => Promise<ResolvedAddress[]>;
+/**
+ * Resolves a host name to every address it has. Replaceable so tests can make a name resolve to loopback without a network.
+ * `signal` aborts when the fetch that asked gives up (a resolver may stop waiting then).
+ */
+export type HostResolver = (hostname: string, signal?: AbortSignal) => Promise<ResolvedAddress[]>;
+
+/** A lookup refused because as many are running as may and the queue behind them is full (KPARTY_DNS_MAX_QUEUED). */
+export class ResolverBusyError extends Error {}
+
+export interface ResolverLimits {
+  /** KPARTY_DNS_MAX_CONCURRENT (default 2): system lookups running at once. */
+  maxConcurrent: number;
+  /** KPARTY_DNS_MAX_QUEUED (default 256): lookups waiting for one of those; more are refused at once. */
+  maxQueued: number;
+}
+
+export const DEFAULT_RESOLVER_LIMITS: ResolverLimits = { maxConcurrent: 2, maxQueued: 256 };
+
+/**
+ * `resolve` with at most `maxConcurrent` lookups running at once.
+ *
+ * The system resolver is getaddrinfo, which runs on libuv's thread pool (4
+ * threads by default) — the pool that also runs kparty's offloaded signature
+ * checks (src/crypto/offload-policy.ts), zlib and file access. A lookup
+ * holds its thread until the resolver answers or times out (seconds, with
+ * retries), whatever the fetch's own deadline: a wallet naming DIDs on a
+ * domain whose name server never answers could hold every pool thread with
+ * four presentations and stall every other request's signature checks
+ * (issue 18, found while measuring thread-pool hand-offs). So at most
+ * `maxConcurrent` lookups run; the others queue (at most `maxQueued`, then
+ * refused at once) and leave the queue when their fetch gives up.
+ */
+export function boundedHostResolver(resolve: HostResolver, limits: ResolverLimits): HostResolver {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const next = (): void => {
+    running -= 1;
+    waiting.shift()?.();
+  };
+  return async (hostname, signal) => {
+    if (running >= limits.maxConcurrent) {
+      if (waiting.length >= limits.maxQueued) {
+        throw new ResolverBusyError(
+          `${limits.maxConcurrent} lookups are running and ${waiting.length} waiting (KPARTY_DNS_MAX_CONCURRENT, KPARTY_DNS_MAX_QUEUED)`,
+        );
+      }
+      await new Promise<void>((admitted, gaveUp) => {
+        const admit = (): void => {
+          signal?.removeEventListener('abort', leave);
+          admitted();
+        };
+        const leave = (): void => {
+          const at = waiting.indexOf(admit);
+          if (at >= 0) waiting.splice(at, 1);
+          gaveUp(signal?.reason ?? new Error('aborted'));
+        };
+        signal?.throwIfAborted();
+        signal?.addEventListener('abort', leave, { once: true });
+        waiting.push(admit);
+      });
+    }
+    running += 1;
+    try {
+      return await resolve(hostname, signal);
+    } finally {
+      next();
+    }
+  };
+}
 
 /** The system resolver (getaddrinfo: /etc/hosts, then DNS), every address, in the order it gives them. */
 export const systemHostResolver: HostResolver = async (hostname) => {
@@ -35,15 +102,16 @@ export const systemHostResolver: HostResolver = async (hostname) => {
  *
  * @throws FetchError `address_blocked` or `dns_failed`
  */
-export async function pinAddresses(target: OutboundTarget, resolveHost: HostResolver): Promise<ResolvedAddress[]> {
+export async function pinAddresses(target: OutboundTarget, resolveHost: HostResolver, signal?: AbortSignal): Promise<ResolvedAddress[]> {
   if (target.ipVersion !== 0) {
     refuseBlocked(target, target.host);
     return [{ address: target.host, family: target.ipVersion }];
   }
   let addresses: ResolvedAddress[];
   try {
-    addresses = await resolveHost(target.host);
+    addresses = await resolveHost(target.host, signal);
   } catch (cause) {
+    if (cause instanceof ResolverBusyError) throw new FetchError('dns_failed', `${target.host} was not looked up: ${cause.message}`, { cause });
     throw new FetchError('dns_failed', `${target.host} does not resolve`, { cause });
   }
   if (addresses.length === 0) throw new FetchError('dns_failed', `${target.host} has no address`);
