@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { isNodeAlgorithm, signJws, verifyJwsSignature } from './node-signatures.js';
+import { isNodeAlgorithm, signatureOperationCounts, signJws, verifyJwsSignature } from './node-signatures.js';
 
 const DATA = Buffer.from('eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJkaWQ6ZXhhbXBsZToxIn0', 'latin1');
 
@@ -40,5 +40,20 @@ describe('node:crypto JWS signatures', () => {
     expect(['none', 'HS256', 'constructor', '__proto__'].some(isNodeAlgorithm)).toBe(false);
     const { publicKey } = keyPairs.ed25519();
     expect(() => verifyJwsSignature('HS256', DATA, publicKey, new Uint8Array(32))).toThrow(RangeError);
+  });
+
+  it('signs ES256 and Ed25519 inline, never through the offload policy (cheaper than a trip to the pool); RSA goes by the policy', async () => {
+    const before = signatureOperationCounts();
+    await signJws('ES256', DATA, keyPairs.p256().privateKey);
+    await signJws('EdDSA', DATA, keyPairs.ed25519().privateKey);
+    expect(signatureOperationCounts()).toEqual(before);
+    await signJws('RS256', DATA, keyPairs.rsa().privateKey);
+    const after = signatureOperationCounts();
+    expect(after.inline + after.offloaded).toBe(before.inline + before.offloaded + 1);
+  });
+
+  it('an inline signature with an unusable key (a public key) rejects, never throws synchronously', async () => {
+    const { publicKey } = keyPairs.p256();
+    await expect(signJws('ES256', DATA, publicKey)).rejects.toThrow();
   });
 });
