@@ -80,7 +80,12 @@ if (wanted('http')) {
     await section('2. HTTP, 1 process on PostgreSQL + Redis', 'http.mjs', { ...PLAN.http, topology: 'pg-redis-1' }, { timeoutMs: 150_000 }),
     await section('2. HTTP, 2 processes on PostgreSQL + Redis', 'http.mjs', { ...PLAN.http, topology: 'pg-redis-2' }, { timeoutMs: 150_000 }),
   ];
-  results.httpFloor = await section('2. HTTP floor (Fastify, NestJS on Fastify)', 'http-floor.mjs', PLAN.httpFloor, { timeoutMs: 120_000 });
+  results.httpFloor = await section(
+    '2. HTTP floor (Fastify, NestJS on Fastify)',
+    'http-floor.mjs',
+    { ...PLAN.httpFloor, atRate: results.http[0]?.measured ? results.http[0].okPerSecond : 0 },
+    { timeoutMs: 120_000 },
+  );
   const sqlite = results.http[0];
   results.openLoop = await section(
     '2b. open loop, 1 process on SQLite',

@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ed25519Identity, issueEmployeeCredential } from '../lib/identities.mjs';
 import { sendAll } from '../lib/load.mjs';
+import { runOpenLoop } from '../lib/open-loop.mjs';
 import { fastPresenter } from '../lib/presentations.mjs';
 import { runIfMain } from '../lib/section.mjs';
 import { AUDIENCE, POLICY_ID } from '../lib/kparty-core.mjs';
 import { cpuSecondsOf, ROOT, startService } from '../lib/service.mjs';
 
-export async function run({ connections = 32, requests = 30_000, kinds = ['fastify', 'nest'] } = {}) {
+export async function run({ connections = 32, requests = 30_000, kinds = ['fastify', 'nest'], atRate = 0, atRateS = 5 } = {}) {
   const issuer = ed25519Identity();
   const holder = ed25519Identity();
   const credential = await issueEmployeeCredential(issuer, holder.did);
@@ -33,6 +34,23 @@ export async function run({ connections = 32, requests = 30_000, kinds = ['fasti
       const result = await sendAll([target], [bodies], { connections });
       const serverCpuS = (cpuSecondsOf(server.pid) ?? NaN) - (cpuBefore ?? NaN);
       console.log(`http floor ${kind}: ${Math.round(result.okPerSecond)} ok/s, ${Math.round((serverCpuS * 1e6) / result.sent)} µs CPU per request`);
+      // At full speed a server answers many requests per event-loop turn and its client never sleeps; at kparty's
+      // rate each request pays its own wake-ups. So the floor is also measured at that rate (open loop).
+      let paced;
+      if (atRate > 0) {
+        const count = Math.round(atRate * atRateS);
+        const cpuAtRateBefore = cpuSecondsOf(server.pid);
+        const open = await runOpenLoop({
+          url: target,
+          path: '/v1/presentations/verify',
+          bodies: bodies.slice(0, count),
+          rate: atRate,
+          maxSeconds: atRateS * 3,
+        });
+        const cpuAtRate = (cpuSecondsOf(server.pid) ?? NaN) - (cpuAtRateBefore ?? NaN);
+        paced = { rate: atRate, answered: open.answered, latencyMs: open.latencyMs, serverCpuUsPerRequest: (cpuAtRate * 1e6) / Math.max(1, open.answered) };
+        console.log(`http floor ${kind} at ${Math.round(atRate)}/s: ${Math.round(paced.serverCpuUsPerRequest)} µs CPU per request`);
+      }
       runs.push({
         kind,
         ...result,
@@ -40,6 +58,7 @@ export async function run({ connections = 32, requests = 30_000, kinds = ['fasti
         serverCpuS,
         serverCpuUsPerRequest: (serverCpuS * 1e6) / Math.max(1, result.sent),
         serverCoresBusy: serverCpuS / result.durationS,
+        ...(paced ? { paced } : {}),
       });
     } finally {
       await server.stop();
