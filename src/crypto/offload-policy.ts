@@ -80,11 +80,12 @@ export interface OffloadPolicyOptions {
  *
  * Which case holds is observed, not configured. First, the loop must be
  * busy: below `busyLoop` utilisation it has time to spare, and inline costs
- * less — on the 2-core benchmark machine a trip to the pool cost about 50 µs
- * of CPU per operation (thread wake-ups on both sides), so offloading a
- * loop that was not the bottleneck raised the CPU per request by 15–25 %
- * and added the hand-offs to every request's latency (issue 18,
- * docs/benchmarks.md). Second, when an offloaded operation
+ * less — on the 2-core benchmark machine a trip to the pool cost about 55 µs
+ * of CPU per operation (thread wake-ups on both sides): in three A/B pairs
+ * at 32 connections, every operation inline cost 777, 987 and 917 µs of CPU
+ * per request against 1,100, 964 and 1,078 µs offloaded, and a loop that is
+ * not the bottleneck gains nothing from the other core but the hand-offs'
+ * latency (issue 18, docs/benchmarks.md). Second, when an offloaded operation
  * completes, was another verification than its own in flight meanwhile? Under
  * concurrent load the loop starts other requests' verifications while one
  * waits, so the answer is yes and the pool stays in use. After `idleProbes`
