@@ -66,11 +66,22 @@ describe('WalCheckpointer', () => {
   });
 
   /** Writes rows through a write batch for `ms`, several per event-loop turn; returns the bytes written and the largest WAL file seen. */
-  async function steadyLoad(quiesce: boolean, ms: number): Promise<{ written: number; largestWal: number; rows: number }> {
+  async function steadyLoad(quiesce: boolean, ms: number): Promise<{ written: number; largestWal: number; rows: number; pauses: number; resumes: number }> {
     const path = tempPath();
     const db = openSqliteDatabase(path);
     const writes = new SqliteWriteBatch(db);
-    const checkpointer = WalCheckpointer.start(db, path, undefined, 20, quiesce ? { quiesce: writes, restartFrames: 50 } : {});
+    const held = { pauses: 0, resumes: 0 };
+    const counted = {
+      pause: () => {
+        held.pauses += 1;
+        writes.pause();
+      },
+      resume: () => {
+        held.resumes += 1;
+        writes.resume();
+      },
+    };
+    const checkpointer = WalCheckpointer.start(db, path, undefined, 20, quiesce ? { quiesce: counted, restartFrames: 50 } : {});
     db.exec('CREATE TABLE t (v BLOB)');
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     let written = 0;
@@ -87,12 +98,16 @@ describe('WalCheckpointer', () => {
     }
     const rows = (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
     db.close();
-    return { written, largestWal, rows };
+    return { written, largestWal, rows, ...held };
   }
 
   it('keeps the WAL bounded under steady writes: quiet moments let it start over (without them it only grows)', async () => {
     const bounded = await steadyLoad(true, 1500);
     const unbounded = await steadyLoad(false, 1500);
+    // Each quiet moment held the writes and let them go again; none without a worker asking.
+    expect(bounded.pauses).toBeGreaterThan(0);
+    expect(bounded.resumes).toBe(bounded.pauses);
+    expect(unbounded.pauses).toBe(0);
     // Every row is there either way: holding the batch loses nothing.
     expect(bounded.rows * 2048).toBe(bounded.written);
     expect(unbounded.rows * 2048).toBe(unbounded.written);
