@@ -36,7 +36,7 @@ const only = args
   .split(',');
 const wanted = (name) => !only || only.includes(name);
 
-/** Sizes of each section: the full run (≈ 3–5 minutes on 2 cores) and --quick. */
+/** Sizes of each section: the full run (≈ 5–8 minutes on 2 cores) and --quick. */
 const PLAN = {
   inProcess: quick ? { rounds: 3, perRound: 200, warmup: 200 } : { rounds: 5, perRound: 600, warmup: 600 },
   http: quick ? { durationS: 3, warmupRequests: 1000, connections: 32 } : { durationS: 10, warmupRequests: 3000, connections: 32 },

@@ -577,7 +577,7 @@ export function renderReport(results) {
     '',
     '```sh',
     'npm ci',
-    'npm run bench                 # everything, ≈ 3–5 minutes on 2 cores; rewrites docs/benchmarks.md',
+    'npm run bench                 # everything, ≈ 5–8 minutes on 2 cores; rewrites docs/benchmarks.md',
     'npm run bench -- --quick      # smaller runs, to try a change (the report says it was quick)',
     'npm run bench -- --only=in-process,memory --no-write',
     '```',
