@@ -119,7 +119,7 @@ export class OffloadPolicy {
 
   /** Runs one operation: `inline()` now, or `offloaded()` on the pool, as the policy currently prefers. */
   run<T>(inline: () => T, offloaded: () => Promise<T>): Promise<T> {
-    const loopHasTime = this.#busyLoop > 0 && this.#utilization() < this.#busyLoop;
+    const loopHasTime = this.#loopHasTime();
     if (loopHasTime || this.#inlineLeft > 0) {
       if (!loopHasTime) this.#inlineLeft -= 1;
       this.#counts.inline += 1;
@@ -147,7 +147,12 @@ export class OffloadPolicy {
 
   /** Whether the next operation runs inline. */
   get inline(): boolean {
-    return this.#inlineLeft > 0 || (this.#busyLoop > 0 && this.#utilization() < this.#busyLoop);
+    return this.#inlineLeft > 0 || this.#loopHasTime();
+  }
+
+  /** Whether the event loop was recently below the `busyLoop` utilisation. */
+  #loopHasTime(): boolean {
+    return this.#busyLoop > 0 && this.#utilization() < this.#busyLoop;
   }
 
   /** Operations run so far on each side (diagnostics, docs/benchmarks.md). */

@@ -34,6 +34,25 @@ describe('boundedHostResolver (KPARTY_DNS_MAX_CONCURRENT, KPARTY_DNS_MAX_QUEUED)
     await expect(Promise.all(lookups)).resolves.toHaveLength(3);
   });
 
+  it('a finished lookup hands its place to the first waiter: a newcomer in between waits', async () => {
+    const manual = manualResolver();
+    const resolve = boundedHostResolver(manual.resolve, { maxConcurrent: 1, maxQueued: 10 });
+    const first = resolve('first.example');
+    const waiter = resolve('waiter.example');
+    await tick();
+    manual.answer('first.example');
+    await first;
+    const newcomer = resolve('newcomer.example');
+    await tick();
+    expect(manual.asked).toEqual(['first.example', 'waiter.example']);
+    manual.answer('waiter.example');
+    await waiter;
+    await tick();
+    expect(manual.asked).toEqual(['first.example', 'waiter.example', 'newcomer.example']);
+    manual.answer('newcomer.example');
+    await expect(newcomer).resolves.toHaveLength(1);
+  });
+
   it('refuses at once beyond maxQueued waiting lookups', async () => {
     const manual = manualResolver();
     const resolve = boundedHostResolver(manual.resolve, { maxConcurrent: 1, maxQueued: 1 });

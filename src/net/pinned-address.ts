@@ -24,8 +24,6 @@ export interface ResolverLimits {
   maxQueued: number;
 }
 
-export const DEFAULT_RESOLVER_LIMITS: ResolverLimits = { maxConcurrent: 2, maxQueued: 256 };
-
 /**
  * `resolve` with at most `maxConcurrent` lookups running at once.
  *
@@ -43,9 +41,11 @@ export const DEFAULT_RESOLVER_LIMITS: ResolverLimits = { maxConcurrent: 2, maxQu
 export function boundedHostResolver(resolve: HostResolver, limits: ResolverLimits): HostResolver {
   let running = 0;
   const waiting: Array<() => void> = [];
+  // A finished lookup hands its place straight to the first waiter, so no newcomer can slip in between.
   const next = (): void => {
-    running -= 1;
-    waiting.shift()?.();
+    const admit = waiting.shift();
+    if (admit) admit();
+    else running -= 1;
   };
   return async (hostname, signal) => {
     if (running >= limits.maxConcurrent) {
@@ -68,8 +68,9 @@ export function boundedHostResolver(resolve: HostResolver, limits: ResolverLimit
         signal?.addEventListener('abort', leave, { once: true });
         waiting.push(admit);
       });
+    } else {
+      running += 1;
     }
-    running += 1;
     try {
       return await resolve(hostname, signal);
     } finally {
